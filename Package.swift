@@ -1,0 +1,41 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Beacon",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "beacon", targets: ["beacon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    ],
+    targets: [
+        // System libraries (Debian packages installed by scripts/setup.sh)
+        .systemLibrary(name: "CCMarkGFM", pkgConfig: "libcmark-gfm",
+                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+
+        // Beacon's own modules, one per concern
+        .target(name: "BeaconModel"),
+        .target(name: "BeaconText", dependencies: ["BeaconModel"]),
+        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "Yams"]),
+        .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
+        .target(name: "BeaconSite", dependencies: [
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown",
+            .product(name: "Mustache", package: "swift-mustache"),
+        ]),
+        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconLoad", "BeaconSite"]),
+        .executableTarget(name: "beacon", dependencies: [
+            "BeaconModel", "BeaconBuild",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "BeaconTests", dependencies: [
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "CLibXML2",
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)

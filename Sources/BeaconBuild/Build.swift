@@ -1,0 +1,81 @@
+import Foundation
+import BeaconModel
+import BeaconLoad
+import BeaconSite
+
+public struct BuildOptions: Sendable {
+    public var root: URL
+    public var output: URL
+    public var force: Bool
+    public var includeDrafts: Bool
+
+    public init(root: URL, output: URL? = nil, force: Bool = false, includeDrafts: Bool = false) {
+        self.root = root.standardizedFileURL
+        self.output = (output ?? root.appendingPathComponent("output")).standardizedFileURL
+        self.force = force
+        self.includeDrafts = includeDrafts
+    }
+}
+
+public struct BuildReport: Sendable {
+    public var succeeded: Bool
+    public var pages: Int
+    public var lessons: Int
+    public var branches: Int
+    public var boards: Int
+    public var books: Int
+    public var errors: Int
+    public var warnings: Int
+    public var seconds: Double
+}
+
+/// The whole build as named stages: load → theme → site → commit. A failure in any stage
+/// stops before `output/` is touched.
+public enum Builder {
+    public static func build(_ options: BuildOptions, bag: DiagnosticBag) -> BuildReport {
+        let start = Date()
+        var report = BuildReport(succeeded: false, pages: 0, lessons: 0, branches: 0, boards: 0, books: 0,
+                                 errors: 0, warnings: 0, seconds: 0)
+        func finish() -> BuildReport {
+            report.errors = bag.errorCount
+            report.warnings = bag.warningCount
+            report.seconds = Date().timeIntervalSince(start)
+            return report
+        }
+        let loader = ContentLoader(root: options.root, bag: bag, includeDrafts: options.includeDrafts)
+        guard let project = loader.load() else { return finish() }
+        report.lessons = project.lessons.count
+        report.branches = project.branches.count
+        report.boards = project.boards.count
+        report.books = project.books.count
+        guard let theme = Theme.load(root: options.root, name: project.site.theme, bag: bag,
+                                     location: project.site.location) else { return finish() }
+        if bag.hasErrors { return finish() }
+
+        let stage: OutputStage
+        do { stage = try OutputStage(output: options.output) } catch {
+            bag.report(error)
+            return finish()
+        }
+        // Refuse early, before any work, if output/ is not ours.
+        do { try stage.checkTarget(force: options.force) } catch {
+            bag.report(error)
+            stage.discard()
+            return finish()
+        }
+        let site = SiteBuilder(project: project, theme: theme, stage: stage, bag: bag)
+        site.build()
+        report.pages = site.pageCount
+        if bag.hasErrors {
+            stage.discard()
+            return finish()
+        }
+        do { try stage.commit(force: options.force) } catch {
+            bag.report(error)
+            stage.discard()
+            return finish()
+        }
+        report.succeeded = true
+        return finish()
+    }
+}

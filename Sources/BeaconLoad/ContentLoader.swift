@@ -1,0 +1,383 @@
+import Foundation
+import Yams
+import BeaconModel
+import BeaconText
+
+/// `content/` → `Project`: reads every file, validates it, and reports every problem
+/// through the diagnostic bag. Returns nil only when nothing useful can be built
+/// (no content/ folder or no usable site.yml); otherwise returns what could be read,
+/// and the caller decides from `bag.hasErrors`.
+public struct ContentLoader {
+    public let root: URL
+    public let bag: DiagnosticBag
+    public var includeDrafts: Bool
+
+    public init(root: URL, bag: DiagnosticBag, includeDrafts: Bool = false) {
+        self.root = root.standardizedFileURL
+        self.bag = bag
+        self.includeDrafts = includeDrafts
+    }
+
+    var content: URL { root.appendingPathComponent("content") }
+
+    public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
+                                  "editions", "party_day", "slugs", "raw_html"]
+    public static let seriesKeys = ["title", "summary", "weight", "slug"]
+    public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
+                                    "party_day", "slug", "weight", "draft"]
+    public static let branchKeys = ["name", "short_name", "domain", "stars", "secretary", "members", "founded",
+                                    "address", "photo", "honors", "practices", "commitments", "tags", "slug"]
+    public static let boardKeys = ["title", "subtitle", "size", "bleed", "columns", "footer", "emblem", "blocks"]
+    public static let bookKeys = ["title", "subtitle", "publisher", "date", "size", "contents", "qr", "print"]
+
+    public func load() -> Project? {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: content.path, isDirectory: &isDir), isDir.boolValue else {
+            bag.error(SourceLocation(path: "content"), "找不到 content/ 文件夹；请在站点根目录运行 beacon (no content/ folder here; run beacon in the site's folder)")
+            return nil
+        }
+        guard let site = loadSite() else { return nil }
+        let slugger = Slugger(mode: site.slugs)
+        let media = listFiles(under: content.appendingPathComponent("media"))
+        let (series, lessons) = loadLessons(slugger: slugger)
+        let branches = loadBranches(slugger: slugger, media: media)
+        let boards = loadDefinitions(kind: .board, folder: "boards", keys: Self.boardKeys, slugger: slugger)
+        let books = loadDefinitions(kind: .book, folder: "books", keys: Self.bookKeys, slugger: slugger)
+        return Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
+                       boards: boards, books: books, media: media)
+    }
+
+    // MARK: - Files
+
+    func relative(_ url: URL) -> String {
+        let full = url.standardizedFileURL.path
+        let base = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
+    }
+
+    func children(of dir: URL) -> [URL] {
+        let items = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: [.isDirectoryKey])) ?? []
+        return items.filter { !$0.lastPathComponent.hasPrefix(".") }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+    }
+
+    func isDirectory(_ url: URL) -> Bool {
+        (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
+    }
+
+    /// Every regular file under `dir`, as paths relative to `dir`.
+    func listFiles(under dir: URL) -> Set<String> {
+        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        var out = Set<String>()
+        let base = dir.standardizedFileURL.path + "/"
+        for case let url as URL in e {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
+                  !url.lastPathComponent.hasPrefix(".") else { continue }
+            let p = url.standardizedFileURL.path
+            if p.hasPrefix(base) { out.insert(String(p.dropFirst(base.count))) }
+        }
+        return out
+    }
+
+    func readYAMLFile(_ url: URL) -> (Node?, String)? {
+        let path = relative(url)
+        do {
+            let text = try TextFile.read(url, displayPath: path)
+            return (try YAMLText.compose(text, path: path, firstLine: 1), path)
+        } catch {
+            bag.report(error)
+            return nil
+        }
+    }
+
+    /// Reads a Markdown file with front matter. Reports and returns nil on any failure.
+    func readFrontMatterFile(_ url: URL, what: String) -> (YAMLFields, MarkdownSource)? {
+        let path = relative(url)
+        do {
+            let text = try TextFile.read(url, displayPath: path)
+            guard let file = try FrontMatterFile.split(text, path: path) else {
+                bag.error(SourceLocation(path: path), "文件开头缺少 --- 包起来的头信息（front matter） (missing front matter: the file must open with a --- line, its fields, and a closing ---)")
+                return nil
+            }
+            let node = try YAMLText.compose(file.yaml, path: path, firstLine: file.yamlFirstLine)
+            guard let fields = YAMLFields(node, path: path, firstLine: file.yamlFirstLine, bag: bag, what: "头信息") else {
+                return nil
+            }
+            return (fields, file.body)
+        } catch {
+            bag.report(error)
+            return nil
+        }
+    }
+
+    // MARK: - site.yml
+
+    func loadSite() -> SiteConfig? {
+        let url = content.appendingPathComponent("site.yml")
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            bag.error(SourceLocation(path: "content/site.yml"), "缺少站点配置文件 content/site.yml (missing content/site.yml)")
+            return nil
+        }
+        guard let (node, path) = readYAMLFile(url),
+              var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: "site.yml") else { return nil }
+        let title = f.string("title", required: "站点名称")
+        let baseURL = f.string("base_url", required: "网站地址")
+        if let b = baseURL {
+            let u = URL(string: b)
+            if u == nil || !(u!.scheme == "http" || u!.scheme == "https") || (u!.host ?? "").isEmpty {
+                f.error(f.valueLocation("base_url"), "base_url 应当是完整的网址，例如 https://example.org/study/ (base_url must be an absolute http(s) URL)")
+            }
+        }
+        let language = f.string("language") ?? "zh-CN"
+        let theme = f.string("theme") ?? "default"
+        var editions = f.strings("editions")
+        if editions.isEmpty { editions = ["zh-Hans"] }
+        for e in editions where !["zh-Hans", "zh-Hant"].contains(e) {
+            f.error(f.valueLocation("editions"), "未知版本 \(e)；可选 zh-Hans、zh-Hant (unknown edition '\(e)')")
+        }
+        var partyDay: PartyDayRule?
+        if let node = f.value("party_day") {
+            if let n = node.int, (1...31).contains(n) {
+                partyDay = .dayOfMonth(n)
+            } else if node.string == "first-monday" {
+                partyDay = .firstMonday
+            } else {
+                f.error(f.location(of: node), "party_day 应当是 1–31 的日期或 first-monday (party_day must be a day 1–31 or first-monday)")
+            }
+        }
+        var slugs = SlugMode.pinyin
+        if let s = f.string("slugs") {
+            if let m = SlugMode(rawValue: s) { slugs = m } else {
+                f.error(f.valueLocation("slugs"), "slugs 只能是 pinyin 或 keep (slugs must be pinyin or keep)")
+            }
+        }
+        let rawHTML = f.bool("raw_html") ?? false
+        let organisation = f.string("organisation")
+        let description = f.string("description")
+        f.warnUnknown(known: Self.siteKeys)
+        guard let title, let baseURL, !f.failed else { return nil }
+        return SiteConfig(title: title, organisation: organisation, description: description, baseURL: baseURL,
+                          language: language, theme: theme, editions: editions, partyDay: partyDay,
+                          slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
+    }
+
+    // MARK: - Lessons
+
+    func loadLessons(slugger: Slugger) -> ([Series], [Lesson]) {
+        let lessonsDir = content.appendingPathComponent("lessons")
+        var series: [Series] = []
+        var files: [(folder: String, url: URL)] = []
+        for dir in children(of: lessonsDir) {
+            guard isDirectory(dir) else {
+                if dir.pathExtension == "md" {
+                    bag.warning(SourceLocation(path: relative(dir)), "课程要放在某个专题文件夹里，此文件已忽略 (a lesson must sit in a series folder; file ignored)")
+                }
+                continue
+            }
+            let folder = dir.lastPathComponent
+            var title = folder, summary: String?, weight: Int?, slug: String?
+            var location = SourceLocation(path: relative(dir))
+            let meta = dir.appendingPathComponent("_series.yml")
+            if FileManager.default.fileExists(atPath: meta.path) {
+                location = SourceLocation(path: relative(meta))
+                if let (node, path) = readYAMLFile(meta), var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: "_series.yml") {
+                    title = f.string("title", required: "专题名称") ?? folder
+                    summary = f.string("summary")
+                    weight = f.int("weight", label: "排序")
+                    if let s = f.string("slug") {
+                        slug = slugger.slug(s)
+                        if slug!.isEmpty { f.error(f.valueLocation("slug"), "slug 不能为空 (slug spells nothing)") ; slug = nil }
+                    }
+                    f.warnUnknown(known: Self.seriesKeys)
+                }
+            }
+            series.append(Series(folder: folder, slug: slug ?? slugger.nonEmptySlug(folder), title: title,
+                                 summary: summary, weight: weight, location: location))
+            for file in children(of: dir) where file.pathExtension == "md" && !file.lastPathComponent.hasPrefix("_") {
+                files.append((folder, file))
+            }
+        }
+        checkCollisions(series.map { ($0.slug, $0.location) }, what: "专题 (series)")
+
+        // Lessons are independent of each other: read them on every core.
+        var results = [Lesson?](repeating: nil, count: files.count)
+        results.withUnsafeMutableBufferPointer { out in
+            let buffer = out
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                buffer[i] = loadLesson(files[i].url, folder: files[i].folder, slugger: slugger)
+            }
+        }
+        var lessons = results.compactMap { $0 }
+        if !includeDrafts { lessons.removeAll { $0.draft } }
+        for s in series {
+            let mine = lessons.filter { $0.seriesFolder == s.folder }
+            checkCollisions(mine.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "课程 (lesson)")
+        }
+        return (series, lessons)
+    }
+
+    func loadLesson(_ url: URL, folder: String, slugger: Slugger) -> Lesson? {
+        guard let loaded = readFrontMatterFile(url, what: "头信息") else { return nil }
+        var f = loaded.0
+        let body = loaded.1
+        let path = f.path
+        let fileName = url.deletingPathExtension().lastPathComponent
+        let title = f.string("title", required: "标题")
+        let date = f.day("date", required: "日期")
+        var kind = LessonKind.学习资料
+        if let k = f.string("kind") {
+            if let v = LessonKind(rawValue: k) { kind = v } else {
+                let all = LessonKind.allCases.map(\.rawValue)
+                let hint = TextMeasures.suggestion(for: k, among: all).map { "，是不是 \($0)？" } ?? ""
+                f.error(f.valueLocation("kind"), "未知的类别 \(k)\(hint)可选：\(all.joined(separator: "、")) (unknown kind '\(k)')")
+            }
+        }
+        let author = f.string("author")
+        let summary = f.string("summary")
+        let tags = f.strings("tags")
+        let audience = domains(&f, key: "audience")
+        let partyDay = f.day("party_day")
+        var slug = slugger.nonEmptySlug(fileName)
+        if let s = f.string("slug") {
+            let clean = slugger.slug(s)
+            if clean.isEmpty {
+                f.error(f.valueLocation("slug"), "slug “\(s)”拼不出网址，请用字母、数字和连字符 (slug spells nothing; use letters, digits and hyphens)")
+            } else { slug = clean }
+        }
+        let weight = f.int("weight", label: "排序")
+        let draft = f.bool("draft") ?? false
+        f.warnUnknown(known: Self.lessonKeys)
+        guard let title, let date, !f.failed else { return nil }
+        return Lesson(path: path, seriesFolder: folder, fileName: fileName, slug: slug, title: title, date: date,
+                      kind: kind, author: author, summary: summary, tags: tags, audience: audience,
+                      partyDay: partyDay, weight: weight, draft: draft, body: body)
+    }
+
+    func domains(_ f: inout YAMLFields, key: String) -> [Domain] {
+        let loc = f.valueLocation(key)
+        var out: [Domain] = []
+        for name in f.strings(key) {
+            if let d = Domain(rawValue: name) { out.append(d) } else { f.error(loc, unknownDomain(name)) }
+        }
+        return out
+    }
+
+    func unknownDomain(_ name: String) -> String {
+        let all = Domain.allCases.map(\.rawValue)
+        let hint = TextMeasures.suggestion(for: name, among: all).map { "，是不是 \($0)？" } ?? "；"
+        return "未知的领域 \(name)\(hint)可选：\(all.joined(separator: "、")) (unknown domain '\(name)')"
+    }
+
+    /// Reports every slug used by more than one file, naming both files.
+    func checkCollisions(_ items: [(String, SourceLocation)], what: String) {
+        var seen: [String: SourceLocation] = [:]
+        for (slug, loc) in items.sorted(by: { $0.1 < $1.1 }) {
+            if let first = seen[slug] {
+                bag.error(loc, "\(what)网址 \(slug) 与 \(first.path) 重复；请改文件名或在头信息里写 slug: (duplicate slug '\(slug)', also used by \(first.path))")
+            } else {
+                seen[slug] = loc
+            }
+        }
+    }
+
+    // MARK: - Branches
+
+    func loadBranches(slugger: Slugger, media: Set<String>) -> [Branch] {
+        let dir = content.appendingPathComponent("branches")
+        var out: [Branch] = []
+        for url in children(of: dir) where url.pathExtension == "md" && !url.lastPathComponent.hasPrefix("_") {
+            if let b = loadBranch(url, slugger: slugger, media: media) { out.append(b) }
+        }
+        checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "支部 (branch)")
+        return out
+    }
+
+    func loadBranch(_ url: URL, slugger: Slugger, media: Set<String>) -> Branch? {
+        guard let loaded = readFrontMatterFile(url, what: "头信息") else { return nil }
+        var f = loaded.0
+        let body = loaded.1
+        let fileName = url.deletingPathExtension().lastPathComponent
+        let name = f.string("name", required: "支部名称")
+        var domain: Domain?
+        if let d = f.string("domain", required: "领域") {
+            domain = Domain(rawValue: d)
+            if domain == nil { f.error(f.valueLocation("domain"), unknownDomain(d)) }
+        }
+        let stars = f.int("stars", range: 1...5, label: "星级")
+        let members = f.int("members", range: 0...1_000_000, label: "党员人数")
+        let founded = f.int("founded", range: 1921...2100, label: "成立年份")
+        var photo: String?
+        var photoLoc: SourceLocation?
+        if let p = f.string("photo") {
+            photo = p
+            photoLoc = f.valueLocation("photo")
+        }
+        var honors: [Honor] = []
+        if let node = f.value("honors") {
+            for item in node.sequence.map(Array.init) ?? [] {
+                if let s = item.string { honors.append(Honor(year: nil, title: s)); continue }
+                guard let m = item.mapping else { continue }
+                var h = YAMLFields(mapping: m, path: f.path, firstLine: f.firstLine, bag: bag)
+                let year = h.int("year", range: 1921...2100, label: "年份")
+                if let t = h.string("title", required: "荣誉名称") { honors.append(Honor(year: year, title: t)) }
+                h.warnUnknown(known: ["year", "title"])
+            }
+            if node.sequence == nil { f.error(f.location(of: node), "honors 应当是列表 (honors must be a list)") }
+        }
+        var practices: [Practice] = []
+        if let node = f.value("practices") {
+            for item in node.sequence.map(Array.init) ?? [] {
+                if let s = item.string { practices.append(Practice(title: s, summary: nil)); continue }
+                guard let m = item.mapping else { continue }
+                var p = YAMLFields(mapping: m, path: f.path, firstLine: f.firstLine, bag: bag)
+                let summary = p.string("summary")
+                if let t = p.string("title", required: "特色工作名称") { practices.append(Practice(title: t, summary: summary)) }
+                p.warnUnknown(known: ["title", "summary"])
+            }
+            if node.sequence == nil { f.error(f.location(of: node), "practices 应当是列表 (practices must be a list)") }
+        }
+        var slug = slugger.nonEmptySlug(fileName)
+        if let s = f.string("slug") {
+            let clean = slugger.slug(s)
+            if clean.isEmpty { f.error(f.valueLocation("slug"), "slug “\(s)”拼不出网址 (slug spells nothing)") } else { slug = clean }
+        }
+        let branch = Branch(path: f.path, fileName: fileName, slug: slug, name: name ?? "",
+                            shortName: f.string("short_name"), domain: domain ?? .农村, stars: stars,
+                            secretary: f.string("secretary"), members: members, founded: founded,
+                            address: f.string("address"), photo: photo, photoLocation: photoLoc,
+                            honors: honors, practices: practices, commitments: f.strings("commitments"),
+                            tags: f.strings("tags"), body: body)
+        f.warnUnknown(known: Self.branchKeys)
+        guard name != nil, domain != nil, !f.failed else { return nil }
+        return branch
+    }
+
+    // MARK: - Boards and books (listed now; laid out by the print modules)
+
+    func loadDefinitions(kind: PrintDefinition.Kind, folder: String, keys: [String], slugger: Slugger) -> [PrintDefinition] {
+        let dir = content.appendingPathComponent(folder)
+        var out: [PrintDefinition] = []
+        for url in children(of: dir) where ["yml", "yaml"].contains(url.pathExtension) {
+            guard let (node, path) = readYAMLFile(url),
+                  var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: kind == .board ? "展板定义" : "口袋书定义") else { continue }
+            let title = f.string("title", required: kind == .board ? "展板标题" : "书名")
+            let subtitle = f.string("subtitle")
+            var size: String?
+            if let node = f.value("size") {
+                if let s = node.string { size = s }
+                else if let m = node.mapping {
+                    let w = m.first { $0.key.string == "width" }?.value.string ?? "?"
+                    let h = m.first { $0.key.string == "height" }?.value.string ?? "?"
+                    size = "\(w) × \(h)"
+                }
+            }
+            f.warnUnknown(known: keys)
+            guard let title, !f.failed else { continue }
+            let name = url.deletingPathExtension().lastPathComponent
+            out.append(PrintDefinition(kind: kind, path: path, slug: slugger.nonEmptySlug(name), title: title,
+                                       subtitle: subtitle, size: size))
+        }
+        checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: kind == .board ? "展板 (board)" : "口袋书 (book)")
+        return out
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import BeaconModel
+
+/// Reads editors' text files: UTF-8 with or without a byte-order mark, LF or CRLF.
+/// Anything else is refused with the path and how to re-save it; bytes are never replaced.
+public enum TextFile {
+    static let resaveHint = "请用记事本打开此文件，选择“另存为”，编码选“UTF-8”后保存 (re-save the file as UTF-8)"
+
+    public static func read(_ url: URL, displayPath: String) throws(Diagnostic) -> String {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(error.localizedDescription)")
+        }
+        return try decode(data, displayPath: displayPath)
+    }
+
+    public static func decode(_ data: Data, displayPath: String) throws(Diagnostic) -> String {
+        var bytes = [UInt8](data)
+        if bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
+            throw .error(SourceLocation(path: displayPath),
+                         "文件是 UTF-16 编码，Beacon 只读 UTF-8 (file is UTF-16; only UTF-8 is read)；\(resaveHint)")
+        }
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            bytes.removeFirst(3)
+        }
+        // UTF-16 without a byte-order mark: every other byte of ASCII text is zero.
+        let sample = bytes.prefix(512)
+        if sample.count >= 4 && sample.filter({ $0 == 0 }).count * 4 >= sample.count {
+            throw .error(SourceLocation(path: displayPath),
+                         "文件像是 UTF-16 编码，Beacon 只读 UTF-8 (file looks like UTF-16; only UTF-8 is read)；\(resaveHint)")
+        }
+        if let bad = firstInvalidUTF8(bytes) {
+            let (line, column) = position(of: bad, in: bytes)
+            let kind = looksLikeGB(bytes, from: bad) ? "像是 GBK/GB18030 编码 (looks like GBK/GB18030)" : "不是有效的 UTF-8 (not valid UTF-8)"
+            throw .error(SourceLocation(path: displayPath, line: line, column: column),
+                         "文件\(kind)；\(resaveHint)")
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.contains("\r") {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        return text
+    }
+
+    /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.
+    static func firstInvalidUTF8(_ b: [UInt8]) -> Int? {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            var need = 0
+            var min: UInt32 = 0
+            var cp: UInt32 = 0
+            if c & 0xE0 == 0xC0 { need = 1; cp = UInt32(c & 0x1F); min = 0x80 }
+            else if c & 0xF0 == 0xE0 { need = 2; cp = UInt32(c & 0x0F); min = 0x800 }
+            else if c & 0xF8 == 0xF0 { need = 3; cp = UInt32(c & 0x07); min = 0x10000 }
+            else { return i }
+            for k in 1...need {
+                guard i + k < n, b[i + k] & 0xC0 == 0x80 else { return i }
+                cp = (cp << 6) | UInt32(b[i + k] & 0x3F)
+            }
+            if cp < min || cp > 0x10FFFF || (0xD800...0xDFFF).contains(cp) { return i }
+            i += need + 1
+        }
+        return nil
+    }
+
+    /// GBK/GB18030 double-byte pattern: lead 0x81–0xFE, trail 0x40–0xFE (not 0x7F).
+    static func looksLikeGB(_ b: [UInt8], from start: Int) -> Bool {
+        var i = start, pairs = 0, misses = 0
+        while i < b.count && pairs + misses < 64 {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            if (0x81...0xFE).contains(c), i + 1 < b.count, (0x40...0xFE).contains(b[i + 1]), b[i + 1] != 0x7F {
+                pairs += 1; i += 2
+            } else {
+                misses += 1; i += 1
+            }
+        }
+        return pairs > 0 && misses * 4 <= pairs
+    }
+
+    /// 1-based line and column (in characters of the valid text before it) of a byte offset.
+    static func position(of offset: Int, in b: [UInt8]) -> (Int, Int) {
+        var line = 1, lineStart = 0
+        for i in 0..<offset where b[i] == 0x0A { line += 1; lineStart = i + 1 }
+        let prefix = String(decoding: b[lineStart..<offset], as: UTF8.self)
+        return (line, prefix.unicodeScalars.count + 1)
+    }
+}
+
+/// A Markdown file split into its YAML front matter and its body.
+public struct FrontMatterFile {
+    public var yaml: String
+    /// File line of the first YAML line (2 when the file opens with `---`).
+    public var yamlFirstLine: Int
+    public var body: MarkdownSource
+
+    /// Splits `text`. A file that does not open with `---` has no front matter: nil.
+    /// An opening `---` that is never closed is an error at line 1.
+    public static func split(_ text: String, path: String) throws(Diagnostic) -> FrontMatterFile? {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
+        lines.removeFirst()
+        guard let close = lines.firstIndex(where: {
+            let t = $0.trimmingCharacters(in: .whitespaces)
+            return t == "---" || t == "..."
+        }) else {
+            throw .error(SourceLocation(path: path, line: 1, column: 1),
+                         "开头的 --- 没有对应的结束行；请在最后一个字段之后加一行 --- (front matter is never closed; add a line --- after its last field)")
+        }
+        let yaml = lines[..<close].joined(separator: "\n")
+        let body = lines[(close + 1)...].joined(separator: "\n")
+        return FrontMatterFile(yaml: yaml, yamlFirstLine: 2,
+                               body: MarkdownSource(text: body, lineOffset: close + 2))
+    }
+}

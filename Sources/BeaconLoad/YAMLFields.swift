@@ -1,0 +1,210 @@
+import Foundation
+import Yams
+import BeaconModel
+import BeaconText
+
+/// Parses a YAML text into a node, turning every syntax error into a diagnostic at the
+/// right line of the file.
+enum YAMLText {
+    static func compose(_ yaml: String, path: String, firstLine: Int) throws(Diagnostic) -> Node? {
+        do {
+            return try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw diagnostic(error, yaml: yaml, path: path, firstLine: firstLine)
+        } catch {
+            throw .error(SourceLocation(path: path, line: firstLine), "YAML 格式错误 (invalid YAML): \(error)")
+        }
+    }
+
+    static func diagnostic(_ error: YamlError, yaml: String, path: String, firstLine: Int) -> Diagnostic {
+        func at(_ mark: Mark) -> SourceLocation {
+            SourceLocation(path: path, line: mark.line + firstLine - 1, column: mark.column)
+        }
+        func hint(_ mark: Mark) -> String {
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let i = mark.line - 1
+            let near = lines.indices.contains(i) ? [lines[i]] + (i > 0 ? [lines[i - 1]] : []) : []
+            if near.contains(where: { $0.contains("：") && !$0.contains(": ") }) {
+                return "；字段名后面要用半角冒号加空格，例如 title: 标题 (use a half-width colon and a space after a key)"
+            }
+            if near.contains(where: { $0.contains("\t") }) {
+                return "；YAML 不能用 Tab 缩进，请改用空格 (YAML indents with spaces, not tabs)"
+            }
+            return ""
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let ctx = context.map { " \($0.text)" } ?? ""
+            return .error(at(mark), "YAML 格式错误 (invalid YAML): \(problem)\(ctx)\(hint(mark))")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            return .error(at(context.mark), "YAML 中字段重复 (duplicate key): \(duplicates.joined(separator: ", "))")
+        case let .reader(problem, _, _, _):
+            return .error(SourceLocation(path: path, line: firstLine), "YAML 无法读取 (unreadable YAML): \(problem)")
+        default:
+            return .error(SourceLocation(path: path, line: firstLine), "YAML 格式错误 (invalid YAML): \(error)")
+        }
+    }
+}
+
+/// Reads the fields of one YAML mapping into typed values, reporting every problem at the
+/// line and column of the key or value that caused it, and unknown keys as warnings with a
+/// "did you mean".
+struct YAMLFields {
+    let mapping: Node.Mapping
+    let path: String
+    let firstLine: Int
+    let bag: DiagnosticBag
+    let owner: SourceLocation
+    private(set) var used: Set<String> = []
+    private(set) var failed = false
+
+    init?(_ node: Node?, path: String, firstLine: Int, bag: DiagnosticBag, what: String) {
+        self.path = path
+        self.firstLine = firstLine
+        self.bag = bag
+        self.owner = SourceLocation(path: path, line: firstLine)
+        guard let node else {
+            bag.error(SourceLocation(path: path, line: firstLine), "\(what)是空的 (\(what) is empty)")
+            return nil
+        }
+        guard let mapping = node.mapping else {
+            var loc = SourceLocation(path: path, line: firstLine)
+            if let m = node.mark { loc = SourceLocation(path: path, line: m.line + firstLine - 1, column: m.column) }
+            var message = "\(what)应当是“字段: 值”的形式 (\(what) must be a list of key: value lines)"
+            if let s = node.string, s.contains("：") {
+                message += "；字段名后面要用半角冒号加空格，例如 title: 标题 (use a half-width colon and a space after a key)"
+            }
+            bag.error(loc, message)
+            return nil
+        }
+        self.mapping = mapping
+    }
+
+    init(mapping: Node.Mapping, path: String, firstLine: Int, bag: DiagnosticBag) {
+        self.mapping = mapping
+        self.path = path
+        self.firstLine = firstLine
+        self.bag = bag
+        self.owner = SourceLocation(path: path, line: (mapping.mark?.line ?? 1) + firstLine - 1,
+                                    column: mapping.mark?.column ?? 1)
+    }
+
+    func location(of node: Node) -> SourceLocation {
+        guard let m = node.mark else { return owner }
+        return SourceLocation(path: path, line: m.line + firstLine - 1, column: m.column)
+    }
+
+    func entry(_ key: String) -> (key: Node, value: Node)? {
+        mapping.first { $0.key.string == key }
+    }
+
+    /// The value of `key`, or nil when absent or written as an empty value.
+    mutating func value(_ key: String) -> Node? {
+        used.insert(key)
+        guard let e = entry(key) else { return nil }
+        if case .scalar(let s) = e.value, s.string.isEmpty || (e.value.tag == Tag(.null) && s.style == .plain && ["~", "null", "Null", "NULL"].contains(s.string)) {
+            return nil
+        }
+        return e.value
+    }
+
+    func keyLocation(_ key: String) -> SourceLocation {
+        entry(key).map { location(of: $0.key) } ?? owner
+    }
+
+    func valueLocation(_ key: String) -> SourceLocation {
+        entry(key).map { location(of: $0.value) } ?? owner
+    }
+
+    mutating func error(_ at: SourceLocation, _ message: String) {
+        failed = true
+        bag.error(at, message)
+    }
+
+    mutating func missing(_ key: String, _ label: String) {
+        error(owner, "缺少必填字段 \(key)（\(label)） (missing required field '\(key)')")
+    }
+
+    mutating func string(_ key: String, required label: String? = nil) -> String? {
+        guard let node = value(key) else {
+            if let label { missing(key, label) }
+            return nil
+        }
+        guard case .scalar(let s) = node else {
+            error(location(of: node), "字段 \(key) 应当是一段文字 ('\(key)' must be text)")
+            return nil
+        }
+        let text = s.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.isEmpty, let label { missing(key, label); return nil }
+        return text.isEmpty ? nil : text
+    }
+
+    mutating func int(_ key: String, range: ClosedRange<Int>? = nil, label: String) -> Int? {
+        guard let node = value(key) else { return nil }
+        guard let n = node.int else {
+            error(location(of: node), "字段 \(key)（\(label)）应当是整数，现在是“\(node.string ?? "…")” ('\(key)' must be a whole number)")
+            return nil
+        }
+        if let range, !range.contains(n) {
+            error(location(of: node), "字段 \(key)（\(label)）应在 \(range.lowerBound) 到 \(range.upperBound) 之间，现在是 \(n) ('\(key)' must be \(range.lowerBound)–\(range.upperBound), got \(n))")
+            return nil
+        }
+        return n
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let node = value(key) else { return nil }
+        guard let b = node.bool else {
+            error(location(of: node), "字段 \(key) 应当是 true 或 false ('\(key)' must be true or false)")
+            return nil
+        }
+        return b
+    }
+
+    mutating func day(_ key: String, required label: String? = nil) -> Day? {
+        guard let node = value(key) else {
+            if let label { missing(key, label) }
+            return nil
+        }
+        guard let text = node.string, let d = Day.parse(text) else {
+            error(location(of: node), "字段 \(key) 的日期“\(node.string ?? "…")”无效，请写成 2026-03-01 的形式 ('\(key)' is not a valid date; write it as YYYY-MM-DD)")
+            return nil
+        }
+        return d
+    }
+
+    /// A list of short texts; a single text is taken as a list of one.
+    mutating func strings(_ key: String) -> [String] {
+        guard let node = value(key) else { return [] }
+        if case .scalar(let s) = node {
+            let t = s.string.trimmingCharacters(in: .whitespaces)
+            return t.isEmpty ? [] : [t]
+        }
+        guard let seq = node.sequence else {
+            error(location(of: node), "字段 \(key) 应当是列表，例如 [甲, 乙] ('\(key)' must be a list)")
+            return []
+        }
+        var out: [String] = []
+        for item in seq {
+            guard case .scalar(let s) = item else {
+                error(location(of: item), "字段 \(key) 的每一项都应当是文字 (each item of '\(key)' must be text)")
+                continue
+            }
+            let t = s.string.trimmingCharacters(in: .whitespaces)
+            if !t.isEmpty { out.append(t) }
+        }
+        return out
+    }
+
+    /// Warns about every key not in `known`, with the closest known key as a suggestion.
+    func warnUnknown(known: [String]) {
+        for (k, _) in mapping {
+            guard let name = k.string, !known.contains(name) else { continue }
+            var message = "未知字段 \(name)，已忽略 (unknown key '\(name)' ignored)"
+            if let s = TextMeasures.suggestion(for: name, among: known) {
+                message = "未知字段 \(name)，是不是 \(s)？ (unknown key '\(name)'; did you mean '\(s)'?)"
+            }
+            bag.warning(location(of: k), message)
+        }
+    }
+}

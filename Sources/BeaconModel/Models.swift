@@ -1,0 +1,300 @@
+import Foundation
+
+/// A calendar date as editors write it (`2026-03-01`), with no time zone games.
+public struct Day: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// `2026-03-01`
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    /// `2026年3月1日`
+    public var chinese: String { "\(year)年\(month)月\(day)日" }
+
+    /// Whether the day exists in the Gregorian calendar.
+    public var isValid: Bool {
+        guard (1...12).contains(month), day >= 1 else { return false }
+        return day <= Day.daysIn(month: month, year: year)
+    }
+
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Parses `YYYY-MM-DD`, optionally followed by a time (`T10:30`, ` 10:30:00+08:00`), which is ignored.
+    /// Returns nil when the text is not of that shape or the day does not exist.
+    public static func parse(_ text: String) -> Day? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        let parts = s.prefix(10).split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        if s.count > 10 {
+            let rest = s.dropFirst(10)
+            guard let first = rest.first, first == "T" || first == " " else { return nil }
+            let time = rest.dropFirst()
+            guard time.count >= 5, time.prefix(5).allSatisfy({ $0.isNumber || $0 == ":" }) else { return nil }
+        }
+        let day = Day(year: y, month: m, day: d)
+        return day.isValid ? day : nil
+    }
+
+    /// RFC 3339 timestamp at midnight China Standard Time, for feeds.
+    public var rfc3339: String { "\(description)T00:00:00+08:00" }
+}
+
+/// The eight domains (领域) of Party organisations.
+public enum Domain: String, CaseIterable, Sendable, Hashable {
+    case 农村, 社区, 机关, 事业单位, 国有企业, 非公企业, 社会组织, 学校
+
+    /// The order in which domains are listed everywhere.
+    public var order: Int { Domain.allCases.firstIndex(of: self)! }
+}
+
+/// What kind of lesson this is.
+public enum LessonKind: String, CaseIterable, Sendable {
+    case 党课, 微党课, 学习资料, 案例
+}
+
+public enum SlugMode: String, Sendable, CaseIterable {
+    case pinyin, keep
+}
+
+public enum PartyDayRule: Hashable, Sendable {
+    case dayOfMonth(Int)
+    case firstMonday
+}
+
+public struct SiteConfig: Sendable {
+    public var title: String
+    public var organisation: String?
+    public var description: String?
+    public var baseURL: String            // always ends with "/"
+    public var language: String
+    public var theme: String
+    public var editions: [String]
+    public var partyDay: PartyDayRule?
+    public var slugs: SlugMode
+    public var rawHTML: Bool
+    public var location: SourceLocation
+
+    public init(title: String, organisation: String? = nil, description: String? = nil,
+                baseURL: String, language: String = "zh-CN", theme: String = "default",
+                editions: [String] = ["zh-Hans"], partyDay: PartyDayRule? = nil,
+                slugs: SlugMode = .pinyin, rawHTML: Bool = false,
+                location: SourceLocation) {
+        self.title = title
+        self.organisation = organisation
+        self.description = description
+        self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
+        self.language = language
+        self.theme = theme
+        self.editions = editions
+        self.partyDay = partyDay
+        self.slugs = slugs
+        self.rawHTML = rawHTML
+        self.location = location
+    }
+
+    /// The path part of the base URL: `/study/` for `https://example.org/study/`.
+    public var basePath: String {
+        guard let url = URL(string: baseURL) else { return "/" }
+        var p = url.path
+        if p.isEmpty { p = "/" }
+        if !p.hasSuffix("/") { p += "/" }
+        return p
+    }
+}
+
+public struct Series: Sendable {
+    public var folder: String          // the folder name under content/lessons
+    public var slug: String
+    public var title: String
+    public var summary: String?
+    public var weight: Int?
+    public var location: SourceLocation // _series.yml, or the folder itself
+
+    public init(folder: String, slug: String, title: String, summary: String? = nil,
+                weight: Int? = nil, location: SourceLocation) {
+        self.folder = folder
+        self.slug = slug
+        self.title = title
+        self.summary = summary
+        self.weight = weight
+        self.location = location
+    }
+}
+
+/// The Markdown body of a document and where it starts in its file.
+public struct MarkdownSource: Sendable {
+    public var text: String
+    /// Number of file lines before the body (front matter and its fences).
+    public var lineOffset: Int
+
+    public init(text: String, lineOffset: Int) {
+        self.text = text
+        self.lineOffset = lineOffset
+    }
+}
+
+public struct Lesson: Sendable {
+    public var path: String             // relative to the project root: content/lessons/…/x.md
+    public var seriesFolder: String
+    public var fileName: String         // without .md
+    public var slug: String
+    public var title: String
+    public var date: Day
+    public var kind: LessonKind
+    public var author: String?
+    public var summary: String?
+    public var tags: [String]
+    public var audience: [Domain]
+    public var partyDay: Day?
+    public var weight: Int?
+    public var draft: Bool
+    public var body: MarkdownSource
+
+    public init(path: String, seriesFolder: String, fileName: String, slug: String, title: String,
+                date: Day, kind: LessonKind = .学习资料, author: String? = nil, summary: String? = nil,
+                tags: [String] = [], audience: [Domain] = [], partyDay: Day? = nil, weight: Int? = nil,
+                draft: Bool = false, body: MarkdownSource) {
+        self.path = path
+        self.seriesFolder = seriesFolder
+        self.fileName = fileName
+        self.slug = slug
+        self.title = title
+        self.date = date
+        self.kind = kind
+        self.author = author
+        self.summary = summary
+        self.tags = tags
+        self.audience = audience
+        self.partyDay = partyDay
+        self.weight = weight
+        self.draft = draft
+        self.body = body
+    }
+
+    /// How boards and books name a lesson: `<series folder>/<file name>`.
+    public var reference: String { "\(seriesFolder)/\(fileName)" }
+}
+
+public struct Honor: Sendable {
+    public var year: Int?
+    public var title: String
+    public init(year: Int?, title: String) { self.year = year; self.title = title }
+}
+
+public struct Practice: Sendable {
+    public var title: String
+    public var summary: String?
+    public init(title: String, summary: String?) { self.title = title; self.summary = summary }
+}
+
+public struct Branch: Sendable {
+    public var path: String
+    public var fileName: String
+    public var slug: String
+    public var name: String
+    public var shortName: String?
+    public var domain: Domain
+    public var stars: Int?
+    public var secretary: String?
+    public var members: Int?
+    public var founded: Int?
+    public var address: String?
+    public var photo: String?
+    public var photoLocation: SourceLocation?
+    public var honors: [Honor]
+    public var practices: [Practice]
+    public var commitments: [String]
+    public var tags: [String]
+    public var body: MarkdownSource
+
+    public init(path: String, fileName: String, slug: String, name: String, shortName: String? = nil,
+                domain: Domain, stars: Int? = nil, secretary: String? = nil, members: Int? = nil,
+                founded: Int? = nil, address: String? = nil, photo: String? = nil,
+                photoLocation: SourceLocation? = nil, honors: [Honor] = [], practices: [Practice] = [],
+                commitments: [String] = [], tags: [String] = [], body: MarkdownSource) {
+        self.path = path
+        self.fileName = fileName
+        self.slug = slug
+        self.name = name
+        self.shortName = shortName
+        self.domain = domain
+        self.stars = stars
+        self.secretary = secretary
+        self.members = members
+        self.founded = founded
+        self.address = address
+        self.photo = photo
+        self.photoLocation = photoLocation
+        self.honors = honors
+        self.practices = practices
+        self.commitments = commitments
+        self.tags = tags
+        self.body = body
+    }
+
+    public var displayName: String { shortName ?? name }
+}
+
+/// A board or book definition as far as the website needs it now: its file, slug and title.
+/// The full layout models come with the print modules.
+public struct PrintDefinition: Sendable {
+    public enum Kind: String, Sendable { case board, book }
+    public var kind: Kind
+    public var path: String
+    public var slug: String
+    public var title: String
+    public var subtitle: String?
+    public var size: String?
+
+    public init(kind: Kind, path: String, slug: String, title: String, subtitle: String? = nil, size: String? = nil) {
+        self.kind = kind
+        self.path = path
+        self.slug = slug
+        self.title = title
+        self.subtitle = subtitle
+        self.size = size
+    }
+}
+
+/// Everything loaded from `content/`.
+public struct Project: Sendable {
+    public var root: URL
+    public var site: SiteConfig
+    public var series: [Series]
+    public var lessons: [Lesson]
+    public var branches: [Branch]
+    public var boards: [PrintDefinition]
+    public var books: [PrintDefinition]
+    /// Files under content/media, relative to content/media.
+    public var media: Set<String>
+
+    public init(root: URL, site: SiteConfig, series: [Series], lessons: [Lesson], branches: [Branch],
+                boards: [PrintDefinition], books: [PrintDefinition], media: Set<String>) {
+        self.root = root
+        self.site = site
+        self.series = series
+        self.lessons = lessons
+        self.branches = branches
+        self.boards = boards
+        self.books = books
+        self.media = media
+    }
+}

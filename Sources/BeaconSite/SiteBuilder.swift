@@ -1,0 +1,225 @@
+import Foundation
+import BeaconModel
+import BeaconText
+import BeaconMarkdown
+
+/// What the site stage learnt about one lesson while rendering it.
+struct LessonFacts: Sendable {
+    var summary: String
+    var minutes: Int
+    var html: String
+}
+
+/// Renders the website of a loaded project into `site/` of an output stage.
+public final class SiteBuilder: @unchecked Sendable {
+    let project: Project
+    let theme: Theme
+    let stage: OutputStage
+    let bag: DiagnosticBag
+    let slugger: Slugger
+    let routes: Routes
+    let renderer: MarkdownRenderer
+    let links: ContentLinks
+    let prefix = "site/"
+
+    /// Lessons newest first; each series' lessons in reading order.
+    let latest: [Lesson]
+    let seriesOrder: [Series]
+    let seriesLessons: [String: [Lesson]]
+    let seriesByFolder: [String: Series]
+    private(set) var facts: [String: LessonFacts] = [:]
+    let siteContext: [String: Any]
+    private(set) public var pageCount = 0
+    private let countLock = NSLock()
+
+    public init(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) {
+        self.project = project
+        self.theme = theme
+        self.stage = stage
+        self.bag = bag
+        slugger = Slugger(mode: project.site.slugs)
+        routes = Routes(project: project, slugger: slugger)
+        renderer = MarkdownRenderer(allowRawHTML: project.site.rawHTML, slugger: slugger)
+        let contentFiles = Self.listContent(project.root.appendingPathComponent("content"))
+        links = ContentLinks(routes: routes, files: contentFiles, project: project)
+        latest = project.lessons.sorted { ($0.date, $1.path) > ($1.date, $0.path) }
+        seriesOrder = project.series.sorted { ($0.weight ?? Int.max, $0.folder) < ($1.weight ?? Int.max, $1.folder) }
+        var bySeries: [String: [Lesson]] = [:]
+        for l in project.lessons { bySeries[l.seriesFolder, default: []].append(l) }
+        for (k, v) in bySeries {
+            bySeries[k] = v.sorted { ($0.weight ?? Int.max, $0.date, $0.fileName) < ($1.weight ?? Int.max, $1.date, $1.fileName) }
+        }
+        seriesLessons = bySeries
+        seriesByFolder = Dictionary(uniqueKeysWithValues: project.series.map { ($0.folder, $0) })
+        var site: [String: Any] = [
+            "title": project.site.title,
+            "base": routes.basePath,
+            "lang": project.site.language,
+            "assets": routes.url("assets/"),
+            "feed": routes.url(Routes.feed),
+            "home": routes.url(Routes.home),
+            "year": Calendar(identifier: .gregorian).component(.year, from: Date()),
+        ]
+        if let o = project.site.organisation { site["organisation"] = o }
+        if let d = project.site.description { site["description"] = d }
+        siteContext = site
+    }
+
+    static func listContent(_ dir: URL) -> Set<String> {
+        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        let base = dir.standardizedFileURL.path + "/"
+        var out = Set<String>()
+        for case let u as URL in e where (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            let p = u.standardizedFileURL.path
+            if p.hasPrefix(base) { out.insert(String(p.dropFirst(base.count))) }
+        }
+        return out
+    }
+
+    // MARK: - Pipeline
+
+    public func build() {
+        renderLessons()
+        renderBranches()
+        renderSeries()
+        renderTags()
+        renderArchive()
+        renderPrintIndexes()
+        renderHome()
+        renderNotFound()
+        writeFeed()
+        writeSitemap()
+        copyAssets()
+    }
+
+    func write(_ route: String, _ html: String) {
+        let file = prefix + Routes.file(route)
+        do {
+            try stage.write(file, html)
+            countLock.lock(); pageCount += 1; countLock.unlock()
+        } catch {
+            bag.error(SourceLocation(path: "output/" + file), "无法写入 (cannot write): \(error.localizedDescription)")
+        }
+    }
+
+    func page(_ template: String, route: String, title: String?, description: String? = nil,
+              section: String, extra: [String: Any]) -> String {
+        var ctx = extra
+        ctx["site"] = siteContext
+        ctx["nav"] = nav(current: section)
+        var p: [String: Any] = ["url": routes.url(route), "canonical": routes.absolute(route)]
+        if let title { p["title"] = title }
+        p["description"] = description ?? project.site.description ?? project.site.title
+        ctx["page"] = p
+        return theme.render(template, ctx)
+    }
+
+    func nav(current: String) -> [[String: Any]] {
+        var items: [(String, String, String)] = [
+            ("home", "首页", Routes.home), ("lessons", "专题", Routes.lessons), ("branches", "示范支部", Routes.branches),
+        ]
+        if !project.boards.isEmpty { items.append(("boards", "展板", Routes.boards)) }
+        if !project.books.isEmpty { items.append(("books", "口袋书", Routes.books)) }
+        items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags)]
+        return items.map { key, label, route in
+            var d: [String: Any] = ["label": label, "url": routes.url(route)]
+            if key == current { d["current"] = true }
+            return d
+        }
+    }
+
+    // MARK: - Contexts
+
+    func lessonItem(_ l: Lesson) -> [String: Any] {
+        var d: [String: Any] = [
+            "title": l.title, "url": routes.url(routes.lesson(l)), "date": l.date.chinese, "datetime": l.date.description,
+            "kind": l.kind.rawValue,
+        ]
+        if let s = seriesByFolder[l.seriesFolder] {
+            d["series"] = s.title
+            d["seriesURL"] = routes.url(routes.series(s.folder))
+        }
+        if let f = facts[l.path] {
+            d["summary"] = f.summary
+            d["minutes"] = f.minutes
+        }
+        if !l.tags.isEmpty { d["tags"] = l.tags.map(tagItem) }
+        return d
+    }
+
+    func tagItem(_ t: String) -> [String: Any] { ["name": t, "url": routes.url(routes.tag(t))] }
+
+    func seriesItem(_ s: Series) -> [String: Any] {
+        let list = seriesLessons[s.folder] ?? []
+        var d: [String: Any] = ["title": s.title, "url": routes.url(routes.series(s.folder)), "count": list.count]
+        if let sum = s.summary { d["summary"] = sum }
+        return d
+    }
+
+    func stars(_ n: Int?) -> [String: Any]? {
+        guard let n else { return nil }
+        return ["count": n, "filled": String(repeating: "★", count: n), "empty": String(repeating: "☆", count: 5 - n),
+                "label": "\(n)星级"]
+    }
+
+    func branchItem(_ b: Branch) -> [String: Any] {
+        var d: [String: Any] = ["name": b.name, "displayName": b.displayName, "url": routes.url(routes.branch(b)),
+                                "domain": b.domain.rawValue]
+        if let s = stars(b.stars) { d["stars"] = s }
+        if let s = b.secretary { d["secretary"] = s }
+        if let m = b.members { d["members"] = m }
+        return d
+    }
+
+    func printItem(_ p: PrintDefinition) -> [String: Any] {
+        var d: [String: Any] = ["title": p.title, "source": p.path]
+        if let s = p.subtitle { d["subtitle"] = s }
+        if let s = p.size { d["size"] = s }
+        return d
+    }
+
+    // MARK: - Lessons
+
+    /// Lessons whose full text goes into the feed.
+    static let feedSize = 20
+
+    func renderLessons() {
+        let lessons = project.lessons
+        let inFeed = Set(latest.prefix(Self.feedSize).map(\.path))
+        var results = [LessonFacts?](repeating: nil, count: lessons.count)
+        // Each lesson: Markdown, then its page, written at once; on every core.
+        results.withUnsafeMutableBufferPointer { out in
+            let buffer = out
+            DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
+                let l = lessons[i]
+                let r = renderer.render(l.body, path: l.path, resolver: links, bag: bag)
+                let summary = l.summary ?? TextMeasures.summary(r.firstParagraph.isEmpty ? r.plainText : r.firstParagraph)
+                let f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(r.plainText), html: r.html)
+                renderLessonPage(l, facts: f, toc: r.toc)
+                buffer[i] = inFeed.contains(l.path) ? f : LessonFacts(summary: f.summary, minutes: f.minutes, html: "")
+            }
+        }
+        for (i, l) in lessons.enumerated() { facts[l.path] = results[i] }
+    }
+
+    func renderLessonPage(_ l: Lesson, facts f: LessonFacts, toc: [TOCEntry]) {
+        var item = lessonItem(l)
+        item["summary"] = f.summary
+        item["minutes"] = f.minutes
+        item["content"] = f.html
+        if let a = l.author { item["author"] = a }
+        if !toc.isEmpty {
+            item["toc"] = toc.map { ["id": $0.id, "title": $0.title, "sub": $0.level == 3] as [String: Any] }
+        }
+        let list = seriesLessons[l.seriesFolder] ?? []
+        if let i = list.firstIndex(where: { $0.path == l.path }) {
+            if i > 0 { item["prev"] = ["title": list[i - 1].title, "url": routes.url(routes.lesson(list[i - 1]))] }
+            if i + 1 < list.count { item["next"] = ["title": list[i + 1].title, "url": routes.url(routes.lesson(list[i + 1]))] }
+            item["position"] = i + 1
+            item["seriesCount"] = list.count
+        }
+        let html = page("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
+                        extra: ["lesson": item])
+        write(routes.lesson(l), html)
+    }
+}

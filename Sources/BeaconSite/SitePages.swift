@@ -1,0 +1,256 @@
+import Foundation
+import BeaconModel
+import BeaconText
+import BeaconMarkdown
+
+extension SiteBuilder {
+    // MARK: - Branches
+
+    func renderBranches() {
+        let branches = project.branches
+        DispatchQueue.concurrentPerform(iterations: branches.count) { i in
+            let b = branches[i]
+            var item = branchItem(b)
+            let r = renderer.render(b.body, path: b.path, resolver: links, bag: bag)
+            item["content"] = r.html
+            if let s = b.shortName, s != b.name { item["shortName"] = s }
+            if let f = b.founded { item["founded"] = f }
+            if let a = b.address { item["address"] = a }
+            if let photo = b.photo {
+                switch links.resolve(photo, isImage: true, in: b.path) {
+                case .rewrite(let url): item["photo"] = url
+                case .keep: item["photo"] = photo
+                case .missing(let message): bag.error(b.photoLocation ?? SourceLocation(path: b.path), message)
+                }
+            }
+            if !b.honors.isEmpty {
+                item["honors"] = b.honors.map { h -> [String: Any] in
+                    var d: [String: Any] = ["title": h.title]
+                    if let y = h.year { d["year"] = y }
+                    return d
+                }
+            }
+            if !b.practices.isEmpty {
+                item["practices"] = b.practices.map { p -> [String: Any] in
+                    var d: [String: Any] = ["title": p.title]
+                    if let s = p.summary { d["summary"] = s }
+                    return d
+                }
+            }
+            if !b.commitments.isEmpty { item["commitments"] = b.commitments }
+            if !b.tags.isEmpty { item["tags"] = b.tags }
+            let description = TextMeasures.summary(r.firstParagraph.isEmpty ? b.name : r.firstParagraph)
+            write(routes.branch(b), page("branch", route: routes.branch(b), title: b.name, description: description,
+                                         section: "branches", extra: ["branch": item]))
+        }
+        // The directory, grouped by domain in the fixed order of the eight domains.
+        var groups: [[String: Any]] = []
+        for d in Domain.allCases {
+            let mine = branches.filter { $0.domain == d }
+                .sorted { ($1.stars ?? 0, $0.name) < ($0.stars ?? 0, $1.name) }
+            if mine.isEmpty { continue }
+            groups.append(["domain": d.rawValue, "count": mine.count, "branches": mine.map(branchItem)])
+        }
+        write(Routes.branches, page("branches", route: Routes.branches, title: "示范支部", section: "branches",
+                                    extra: ["groups": groups, "count": branches.count]))
+    }
+
+    // MARK: - Series
+
+    func renderSeries() {
+        write(Routes.lessons, page("lessons", route: Routes.lessons, title: "学习专题", section: "lessons",
+                                   extra: ["series": seriesOrder.map(seriesItem)]))
+        for s in seriesOrder {
+            let list = seriesLessons[s.folder] ?? []
+            var item = seriesItem(s)
+            item["lessons"] = list.map(lessonItem)
+            write(routes.series(s.folder), page("series", route: routes.series(s.folder), title: s.title,
+                                                description: s.summary, section: "lessons", extra: ["series": item]))
+        }
+    }
+
+    // MARK: - Tags
+
+    func renderTags() {
+        var byTag: [String: [Lesson]] = [:]
+        for l in latest { for t in l.tags { byTag[t, default: []].append(l) } }
+        let names = byTag.keys.sorted { (byTag[$1]!.count, $0) < (byTag[$0]!.count, $1) }
+        let items = names.map { t -> [String: Any] in
+            var d = tagItem(t)
+            d["count"] = byTag[t]!.count
+            return d
+        }
+        write(Routes.tags, page("tags", route: Routes.tags, title: "标签", section: "tags", extra: ["tags": items]))
+        let all = Array(byTag)
+        DispatchQueue.concurrentPerform(iterations: all.count) { i in
+            let (t, list) = all[i]
+            var d = tagItem(t)
+            d["count"] = list.count
+            d["lessons"] = list.map(lessonItem)
+            write(routes.tag(t), page("tag", route: routes.tag(t), title: "标签：\(t)", section: "tags", extra: ["tag": d]))
+        }
+    }
+
+    // MARK: - Archive
+
+    func renderArchive() {
+        var byYear: [Int: [Lesson]] = [:]
+        for l in latest { byYear[l.date.year, default: []].append(l) }
+        let years = byYear.keys.sorted(by: >)
+        let items = years.map { y -> [String: Any] in ["year": y, "count": byYear[y]!.count, "url": routes.url(routes.year(y))] }
+        write(Routes.archive, page("archive", route: Routes.archive, title: "归档", section: "archive",
+                                   extra: ["years": items, "count": latest.count]))
+        DispatchQueue.concurrentPerform(iterations: years.count) { i in
+            let y = years[i]
+            var months: [[String: Any]] = []
+            var current: (Int, [Lesson])?
+            for l in byYear[y]! {
+                if current?.0 != l.date.month {
+                    if let c = current { months.append(["month": "\(c.0)月", "lessons": c.1.map(lessonItem)]) }
+                    current = (l.date.month, [])
+                }
+                current!.1.append(l)
+            }
+            if let c = current { months.append(["month": "\(c.0)月", "lessons": c.1.map(lessonItem)]) }
+            var nav: [String: Any] = [:]
+            if let idx = years.firstIndex(of: y) {
+                if idx + 1 < years.count { nav["older"] = ["year": years[idx + 1], "url": routes.url(routes.year(years[idx + 1]))] }
+                if idx > 0 { nav["newer"] = ["year": years[idx - 1], "url": routes.url(routes.year(years[idx - 1]))] }
+            }
+            write(routes.year(y), page("archive-year", route: routes.year(y), title: "\(y)年", section: "archive",
+                                       extra: ["year": y, "count": byYear[y]!.count, "months": months, "nav": nav]))
+        }
+    }
+
+    // MARK: - Boards and books
+
+    func renderPrintIndexes() {
+        write(Routes.boards, page("boards", route: Routes.boards, title: "展板", section: "boards",
+                                  extra: ["boards": project.boards.map(printItem), "count": project.boards.count]))
+        write(Routes.books, page("books", route: Routes.books, title: "口袋书", section: "books",
+                                 extra: ["books": project.books.map(printItem), "count": project.books.count]))
+    }
+
+    // MARK: - Home and 404
+
+    static let homeLessons = 8
+    static let homeBranches = 6
+
+    func renderHome() {
+        let branches = project.branches.sorted { ($1.stars ?? 0, $0.name) < ($0.stars ?? 0, $1.name) }
+        var ctx: [String: Any] = [
+            "latest": latest.prefix(Self.homeLessons).map(lessonItem),
+            "series": seriesOrder.map(seriesItem),
+            "branches": branches.prefix(Self.homeBranches).map(branchItem),
+            "lessonCount": project.lessons.count,
+            "branchCount": project.branches.count,
+            "allLessons": routes.url(Routes.archive),
+            "allBranches": routes.url(Routes.branches),
+        ]
+        if !project.boards.isEmpty { ctx["boardCount"] = project.boards.count; ctx["boardsURL"] = routes.url(Routes.boards) }
+        if !project.books.isEmpty { ctx["bookCount"] = project.books.count; ctx["booksURL"] = routes.url(Routes.books) }
+        write(Routes.home, page("home", route: Routes.home, title: nil, section: "home", extra: ctx))
+    }
+
+    func renderNotFound() {
+        write(Routes.notFound, page("404", route: Routes.notFound, title: "页面不存在", section: "", extra: [:]))
+    }
+
+    // MARK: - Feed and sitemap
+
+    static func xmlEscape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                // Characters XML 1.0 forbids are dropped.
+                if c.value < 0x20 && c != "\n" && c != "\t" && c != "\r" { continue }
+                out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    func writeFeed() {
+        let e = Self.xmlEscape
+        let entries = latest.prefix(Self.feedSize)
+        let updated = entries.first?.date.rfc3339 ?? Day(year: 2026, month: 1, day: 1).rfc3339
+        var x = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(e(project.site.language))" xml:base="\(e(project.site.baseURL))">
+        <title>\(e(project.site.title))</title>
+        <id>\(e(routes.absolute(Routes.home)))</id>
+        <link rel="alternate" type="text/html" href="\(e(routes.absolute(Routes.home)))"/>
+        <link rel="self" type="application/atom+xml" href="\(e(routes.absolute(Routes.feed)))"/>
+        <updated>\(updated)</updated>
+        <author><name>\(e(project.site.organisation ?? project.site.title))</name></author>
+
+        """
+        for l in entries {
+            let f = facts[l.path]
+            let url = routes.absolute(routes.lesson(l))
+            x += "<entry>\n<title>\(e(l.title))</title>\n<id>\(e(url))</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"\(e(url))\"/>\n"
+            x += "<updated>\(l.date.rfc3339)</updated>\n<published>\(l.date.rfc3339)</published>\n"
+            if let a = l.author { x += "<author><name>\(e(a))</name></author>\n" }
+            if let s = seriesByFolder[l.seriesFolder] { x += "<category term=\"\(e(s.title))\"/>\n" }
+            for t in l.tags { x += "<category term=\"\(e(t))\"/>\n" }
+            if let f {
+                x += "<summary>\(e(f.summary))</summary>\n<content type=\"html\">\(e(f.html))</content>\n"
+            }
+            x += "</entry>\n"
+        }
+        x += "</feed>\n"
+        do { try stage.write(prefix + Routes.feed, x) } catch {
+            bag.error(SourceLocation(path: "output/site/feed.xml"), "无法写入 (cannot write): \(error.localizedDescription)")
+        }
+    }
+
+    func writeSitemap() {
+        var urls: [(String, Day?)] = [(Routes.home, latest.first?.date), (Routes.lessons, nil), (Routes.branches, nil),
+                                      (Routes.tags, nil), (Routes.archive, nil), (Routes.boards, nil), (Routes.books, nil)]
+        for s in seriesOrder { urls.append((routes.series(s.folder), seriesLessons[s.folder]?.map(\.date).max())) }
+        for l in latest { urls.append((routes.lesson(l), l.date)) }
+        for b in project.branches { urls.append((routes.branch(b), nil)) }
+        for t in Set(project.lessons.flatMap(\.tags)).sorted() { urls.append((routes.tag(t), nil)) }
+        for y in Set(project.lessons.map(\.date.year)).sorted() { urls.append((routes.year(y), nil)) }
+        var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for (route, day) in urls {
+            x += "<url><loc>\(Self.xmlEscape(routes.absolute(route)))</loc>"
+            if let day { x += "<lastmod>\(day.description)</lastmod>" }
+            x += "</url>\n"
+        }
+        x += "</urlset>\n"
+        do { try stage.write(prefix + Routes.sitemap, x) } catch {
+            bag.error(SourceLocation(path: "output/site/sitemap.xml"), "无法写入 (cannot write): \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: - Assets and media
+
+    func copyAssets() {
+        let fm = FileManager.default
+        func copyTree(_ from: URL, to prefixPath: String, only: Set<String>? = nil) {
+            for rel in Self.listContent(from).sorted() where !rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+                if let only, !only.contains(rel) { continue }
+                do { try stage.copy(from: from.appendingPathComponent(rel), to: prefixPath + rel) } catch {
+                    bag.error(SourceLocation(path: "output/\(prefixPath)\(rel)"), "无法复制 (cannot copy): \(error.localizedDescription)")
+                }
+            }
+        }
+        if fm.fileExists(atPath: theme.staticFolder.path) { copyTree(theme.staticFolder, to: prefix + "assets/") }
+        let content = project.root.appendingPathComponent("content")
+        let media = content.appendingPathComponent("media")
+        if fm.fileExists(atPath: media.path) { copyTree(media, to: prefix + "media/") }
+        for rel in links.referencedFiles.sorted() {
+            do { try stage.copy(from: content.appendingPathComponent(rel), to: prefix + "files/" + rel) } catch {
+                bag.error(SourceLocation(path: "content/" + rel), "无法复制 (cannot copy): \(error.localizedDescription)")
+            }
+        }
+    }
+}

