@@ -143,7 +143,7 @@ public final class SiteBuilder: @unchecked Sendable {
             d["summary"] = f.summary
             d["minutes"] = f.minutes
         }
-        if !l.tags.isEmpty { d["tags"] = l.tags.map(tagItem) }
+        d["tags"] = l.tags.map(tagItem)
         return d
     }
 
@@ -158,7 +158,7 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func stars(_ n: Int?) -> [String: Any]? {
         guard let n else { return nil }
-        return ["count": n, "filled": String(repeating: "★", count: n), "empty": String(repeating: "☆", count: 5 - n),
+        return ["count": n, "filled": String(repeating: "★", count: n), "unfilled": String(repeating: "☆", count: 5 - n),
                 "label": "\(n)星级"]
     }
 
@@ -208,9 +208,7 @@ public final class SiteBuilder: @unchecked Sendable {
         item["minutes"] = f.minutes
         item["content"] = f.html
         if let a = l.author { item["author"] = a }
-        if !toc.isEmpty {
-            item["toc"] = toc.map { ["id": $0.id, "title": $0.title, "sub": $0.level == 3] as [String: Any] }
-        }
+        item["toc"] = toc.map { ["id": $0.id, "title": $0.title, "sub": $0.level == 3] as [String: Any] }
         let list = seriesLessons[l.seriesFolder] ?? []
         if let i = list.firstIndex(where: { $0.path == l.path }) {
             if i > 0 { item["prev"] = ["title": list[i - 1].title, "url": routes.url(routes.lesson(list[i - 1]))] }

@@ -23,22 +23,22 @@ extension SiteBuilder {
                 case .missing(let message): bag.error(b.photoLocation ?? SourceLocation(path: b.path), message)
                 }
             }
-            if !b.honors.isEmpty {
+            do {
                 item["honors"] = b.honors.map { h -> [String: Any] in
                     var d: [String: Any] = ["title": h.title]
                     if let y = h.year { d["year"] = y }
                     return d
                 }
             }
-            if !b.practices.isEmpty {
+            do {
                 item["practices"] = b.practices.map { p -> [String: Any] in
                     var d: [String: Any] = ["title": p.title]
                     if let s = p.summary { d["summary"] = s }
                     return d
                 }
             }
-            if !b.commitments.isEmpty { item["commitments"] = b.commitments }
-            if !b.tags.isEmpty { item["tags"] = b.tags }
+            item["commitments"] = b.commitments
+            item["tags"] = b.tags
             let description = TextMeasures.summary(r.firstParagraph.isEmpty ? b.name : r.firstParagraph)
             write(routes.branch(b), page("branch", route: routes.branch(b), title: b.name, description: description,
                                          section: "branches", extra: ["branch": item]))

@@ -43,15 +43,15 @@ public final class Slugger: @unchecked Sendable {
             if s.isASCII {
                 let v = s.value
                 if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) {
-                    out.append(s)
+                    emit(CollectionOfOne(s))
                 } else if (0x41...0x5A).contains(v) {
-                    out.append(Unicode.Scalar(v + 32)!)
+                    emit(CollectionOfOne(Unicode.Scalar(v + 32)!))
                 } else {
                     pendingDash = true
                 }
             } else if CJK.isHan(s) {
                 if mode == .keep {
-                    out.append(s)
+                    emit(CollectionOfOne(s))
                 } else if let py = pinyin(of: s) {
                     pendingDash = true
                     emit(py.unicodeScalars)
@@ -64,7 +64,7 @@ public final class Slugger: @unchecked Sendable {
                 let folded = String(s).applyingTransform(.toLatin, reverse: false)?
                     .applyingTransform(.stripDiacritics, reverse: false)?.lowercased() ?? ""
                 let ascii = folded.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
-                if ascii.isEmpty { pendingDash = true } else { out.append(contentsOf: ascii) }
+                if ascii.isEmpty { pendingDash = true } else { emit(ascii) }
             } else {
                 pendingDash = true
             }
