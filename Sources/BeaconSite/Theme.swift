@@ -27,6 +27,7 @@ public struct Theme: Sendable {
         let files = (FileManager.default.enumerator(atPath: templatesDir.path)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".mustache") }.sorted()
         var ok = true
+        var broken: Set<String> = []
         for file in files {
             let display = "themes/\(name)/templates/\(file)"
             let templateName = String(file.dropLast(".mustache".count))
@@ -38,13 +39,14 @@ public struct Theme: Sendable {
             } catch let e as MustacheTemplate.ParserError {
                 bag.error(SourceLocation(path: display, line: e.context.lineNumber, column: e.context.columnNumber + 1),
                           "模板语法错误 (template error): \(e.error)")
+                broken.insert(templateName)
                 ok = false
             } catch {
                 bag.error(SourceLocation(path: display), "模板语法错误 (template error): \(error)")
                 ok = false
             }
         }
-        for t in required where library.getTemplate(named: t) == nil {
+        for t in required where library.getTemplate(named: t) == nil && !broken.contains(t) {
             bag.error(SourceLocation(path: "themes/\(name)/templates/\(t).mustache"), "主题缺少模板 \(t).mustache (theme is missing template '\(t)')")
             ok = false
         }

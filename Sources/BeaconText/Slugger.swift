@@ -29,6 +29,25 @@ public final class Slugger: @unchecked Sendable {
         return ascii.isEmpty ? nil : ascii
     }
 
+    /// Words whose characters ICU reads one by one with the wrong reading (ICU's Han-Latin
+    /// has no context: 地 is always "de", 行 always "xing"). Words common in Party-building
+    /// texts are spelled here as they are read; everything else goes to ICU.
+    public static let words: [String: [String]] = [
+        "园地": ["yuan", "di"], "基地": ["ji", "di"], "土地": ["tu", "di"], "地方": ["di", "fang"],
+        "各地": ["ge", "di"], "地区": ["di", "qu"], "阵地": ["zhen", "di"], "实地": ["shi", "di"],
+        "落地": ["luo", "di"], "天地": ["tian", "di"], "地点": ["di", "dian"], "当地": ["dang", "di"],
+        "的确": ["di", "que"], "目的": ["mu", "di"],
+        "重温": ["chong", "wen"], "重新": ["chong", "xin"], "重阳": ["chong", "yang"],
+        "银行": ["yin", "hang"], "行业": ["hang", "ye"], "长期": ["chang", "qi"], "长效": ["chang", "xiao"],
+        "长征": ["chang", "zheng"], "特长": ["te", "chang"], "音乐": ["yin", "yue"],
+        "调研": ["diao", "yan"], "调查": ["diao", "cha"], "强调": ["qiang", "diao"],
+        "干部": ["gan", "bu"], "骨干": ["gu", "gan"], "都市": ["du", "shi"], "首都": ["shou", "du"],
+        "会计": ["kuai", "ji"], "参差": ["cen", "ci"], "处理": ["chu", "li"], "处分": ["chu", "fen"],
+        "朝阳": ["zhao", "yang"], "传记": ["zhuan", "ji"], "模样": ["mu", "yang"], "单于": ["chan", "yu"],
+        "教育": ["jiao", "yu"], "教学": ["jiao", "xue"], "数据": ["shu", "ju"], "着力": ["zhuo", "li"],
+    ]
+    static let longestWord = words.keys.map(\.count).max() ?? 1
+
     /// The slug of a text. May be empty when the text has nothing to spell (`？？`);
     /// callers then use `fallback(for:)`.
     public func slug(_ text: String) -> String {
@@ -39,7 +58,32 @@ public final class Slugger: @unchecked Sendable {
             pendingDash = false
             out.append(contentsOf: word)
         }
-        for s in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            // A known word: spell it as it is read.
+            if mode == .pinyin && CJK.isHan(s) && i + 1 < scalars.count {
+                var matched = false
+                var len = min(Self.longestWord, scalars.count - i)
+                while len >= 2 {
+                    var key = String.UnicodeScalarView()
+                    key.append(contentsOf: scalars[i..<(i + len)])
+                    if let syllables = Self.words[String(key)] {
+                        for syl in syllables {
+                            pendingDash = true
+                            emit(syl.unicodeScalars)
+                        }
+                        pendingDash = true
+                        i += len
+                        matched = true
+                        break
+                    }
+                    len -= 1
+                }
+                if matched { continue }
+            }
+            i += 1
             if s.isASCII {
                 let v = s.value
                 if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) {

@@ -1,0 +1,181 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconBuild
+
+/// One fixture site per kind of bad input: the exact message, exit status, and a previous
+/// output/ left byte for byte as it was.
+final class BadInputTests: XCTestCase {
+    let lesson = "content/lessons/学习园地/第一课.md"
+
+    /// Builds the good fixture, breaks it, builds again, and checks that the second build
+    /// failed with `expected` among its messages and left output/ untouched.
+    func assertFails(_ expected: String, file: StaticString = #filePath, line: UInt = #line,
+                     _ breakIt: (TempSite) throws -> Void) throws {
+        let site = try TempSite()
+        let (first, firstDiags) = site.build()
+        XCTAssertTrue(first.succeeded, "good fixture must build: \(firstDiags)", file: file, line: line)
+        let before = site.snapshot()
+        XCTAssertFalse(before.isEmpty, file: file, line: line)
+        try breakIt(site)
+        let (second, diags) = site.build()
+        XCTAssertFalse(second.succeeded, file: file, line: line)
+        let lines = diags.map(\.description)
+        XCTAssertTrue(lines.contains(expected), "expected\n  \(expected)\ngot\n  \(lines.joined(separator: "\n  "))", file: file, line: line)
+        XCTAssertEqual(site.snapshot(), before, "a failed build must leave output/ identical", file: file, line: line)
+        XCTAssertEqual(site.leftovers(), [], "no staging folder may stay behind", file: file, line: line)
+    }
+
+    func testUnclosedFrontMatter() throws {
+        try assertFails("\(lesson):1:1: error: 开头的 --- 没有对应的结束行；请在最后一个字段之后加一行 --- (front matter is never closed; add a line --- after its last field)") {
+            try $0.write(self.lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n\n正文没有结束的分隔线。\n")
+        }
+    }
+
+    func testInvalidYAML() throws {
+        try assertFails("\(lesson):3:5: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence") {
+            try $0.write(self.lesson, "---\ntags: [学习, 党章\ndate: 2026-03-01\ntitle: 第一课\n---\n正文\n")
+        }
+    }
+
+    func testFullWidthColonGetsAHint() throws {
+        try assertFails("\(lesson):2:1: error: 头信息应当是“字段: 值”的形式 (头信息 must be a list of key: value lines)；字段名后面要用半角冒号加空格，例如 title: 标题 (use a half-width colon and a space after a key)") {
+            try $0.write(self.lesson, "---\ntitle：第一课\n---\n正文\n")
+        }
+    }
+
+    func testMissingTitle() throws {
+        try assertFails("\(lesson):2:1: error: 缺少必填字段 title（标题） (missing required field 'title')") {
+            try $0.write(self.lesson, "---\ndate: 2026-03-01\n---\n正文\n")
+        }
+    }
+
+    func testBadDate() throws {
+        try assertFails("\(lesson):3:7: error: 字段 date 的日期“2026-02-30”无效，请写成 2026-03-01 的形式 ('date' is not a valid date; write it as YYYY-MM-DD)") {
+            try $0.write(self.lesson, "---\ntitle: 第一课\ndate: 2026-02-30\n---\n正文\n")
+        }
+    }
+
+    func testStarsOutOfRange() throws {
+        try assertFails("content/branches/test-branch.md:4:8: error: 字段 stars（星级）应在 1 到 5 之间，现在是 7 ('stars' must be 1–5, got 7)") {
+            try $0.write("content/branches/test-branch.md", "---\nname: 中共测试村支部委员会\ndomain: 农村\nstars: 7\n---\n测试支部。\n")
+        }
+    }
+
+    func testUnknownDomain() throws {
+        try assertFails("content/branches/test-branch.md:3:9: error: 未知的领域 农业，是不是 农村？可选：农村、社区、机关、事业单位、国有企业、非公企业、社会组织、学校 (unknown domain '农业')") {
+            try $0.write("content/branches/test-branch.md", "---\nname: 中共测试村支部委员会\ndomain: 农业\nstars: 4\n---\n测试支部。\n")
+        }
+    }
+
+    func testGBKLessonIsRefused() throws {
+        try assertFails("content/lessons/学习园地/gbk.md:2:8: error: 文件像是 GBK/GB18030 编码 (looks like GBK/GB18030)；请用记事本打开此文件，选择“另存为”，编码选“UTF-8”后保存 (re-save the file as UTF-8)") {
+            try $0.write("content/lessons/学习园地/gbk.md", try Data(contentsOf: Repo.fixtures.appendingPathComponent("gbk-lesson.md")))
+        }
+    }
+
+    func testUTF16LessonIsRefused() throws {
+        try assertFails("content/lessons/学习园地/utf16.md:1:1: error: 文件是 UTF-16 编码，Beacon 只读 UTF-8 (file is UTF-16; only UTF-8 is read)；请用记事本打开此文件，选择“另存为”，编码选“UTF-8”后保存 (re-save the file as UTF-8)") {
+            try $0.write("content/lessons/学习园地/utf16.md", try Data(contentsOf: Repo.fixtures.appendingPathComponent("utf16-lesson.md")))
+        }
+    }
+
+    func testDuplicateSlugNamesBothFiles() throws {
+        try assertFails("content/lessons/学习园地/公式.md:1:1: error: 课程 (lesson)网址 gong-shi 与 content/lessons/学习园地/公事.md 重复；请改文件名或在头信息里写 slug: (duplicate slug 'gong-shi', also used by content/lessons/学习园地/公事.md)") {
+            try $0.write("content/lessons/学习园地/公事.md", "---\ntitle: 公事\ndate: 2026-03-05\n---\n正文\n")
+            try $0.write("content/lessons/学习园地/公式.md", "---\ntitle: 公式\ndate: 2026-03-06\n---\n正文\n")
+        }
+    }
+
+    func testMissingImage() throws {
+        try assertFails("content/lessons/学习园地/第二课.md:5:8: error: 找不到图片 content/media/nope.png (image not found: content/media/nope.png)") {
+            try $0.write("content/lessons/学习园地/第二课.md", "---\ntitle: 第二课\ndate: 2026-03-02\n---\n第二课的正文。![图](/media/nope.png)\n")
+        }
+    }
+
+    func testBrokenInternalLink() throws {
+        try assertFails("\(lesson):8:2: error: 找不到链接的课程 content/lessons/学习园地/第三课.md (linked lesson not found: content/lessons/学习园地/第三课.md)") {
+            try $0.write(self.lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n---\n正文。\n\n## 小标题\n见[第三课](第三课.md)。\n")
+        }
+    }
+
+    func testMissingSiteTitleAndBadBaseURL() throws {
+        try assertFails("content/site.yml:2:11: error: base_url 应当是完整的网址，例如 https://example.org/study/ (base_url must be an absolute http(s) URL)") {
+            try $0.write("content/site.yml", "title: 测试站点\nbase_url: /study/\n")
+        }
+    }
+
+    func testTemplateSyntaxError() throws {
+        try assertFails("themes/default/templates/404.mustache:2:20: error: 模板语法错误 (template error): sectionCloseNameIncorrect") {
+            try $0.write("themes/default/templates/404.mustache", "{{<base}}\n{{$main}}{{#a}}{{/b}}{{/main}}\n{{/base}}\n")
+        }
+    }
+
+    // MARK: - Inputs that build, with warnings
+
+    func testRawScriptAndJavascriptLinkAreDropped() throws {
+        let site = try TempSite()
+        try site.write(lesson, """
+        ---
+        title: 第一课
+        date: 2026-03-01
+        ---
+        正文<script>alert(1)</script>继续。
+
+        [点我](javascript:alert(1))
+
+        <div onclick="x()">块</div>
+        """)
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let lines = diags.map(\.description)
+        XCTAssertTrue(lines.contains("\(lesson):5:3: warning: Markdown 中的 HTML 已省略（可在 site.yml 设 raw_html: true） (raw HTML omitted: <script>)"), lines.joined(separator: "\n"))
+        XCTAssertTrue(lines.contains("\(lesson):7:1: warning: 不安全的链接 javascript:alert(1) 已删除 (unsafe link dropped)"), lines.joined(separator: "\n"))
+        let html = try site.read("output/site/lessons/xue-xi-yuan-di/di-yi-ke/index.html")
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertFalse(html.contains("javascript:"))
+        XCTAssertFalse(html.contains("onclick"))
+        XCTAssertTrue(html.contains("点我"), "the link text stays, without the link")
+    }
+
+    func testRawHTMLAllowedStillFiltersScripts() throws {
+        let site = try TempSite()
+        try site.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nraw_html: true\n")
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n---\n<div class=\"note\">提示</div>\n\n<script>alert(1)</script>\n\n<a href=\"javascript:alert(2)\">链接</a>\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let html = try site.read("output/site/lessons/xue-xi-yuan-di/di-yi-ke/index.html")
+        XCTAssertTrue(html.contains("<div class=\"note\">提示</div>"))
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertFalse(html.contains("javascript:"))
+    }
+
+    func testBOMAndCRLFLessonBuilds() throws {
+        let site = try TempSite()
+        try site.write("content/lessons/学习园地/windows.md", try Data(contentsOf: Repo.fixtures.appendingPathComponent("bom-crlf-lesson.md")))
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertEqual(diags.filter { $0.severity == .error }, [])
+        let html = try site.read("output/site/lessons/xue-xi-yuan-di/windows/index.html")
+        XCTAssertTrue(html.contains("<h1>换行测试</h1>"))
+        XCTAssertTrue(html.contains("这是一个用 Windows 记事本保存的文件，带 BOM 和 CRLF。"))
+        XCTAssertFalse(html.contains("\r"))
+    }
+
+    func testUnknownKeyWarnsWithSuggestion() throws {
+        let site = try TempSite()
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\ntgas: [学习]\n---\n正文\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded)
+        XCTAssertEqual(diags.map(\.description), ["\(lesson):4:1: warning: 未知字段 tgas，是不是 tags？ (unknown key 'tgas'; did you mean 'tags'?)"])
+    }
+
+    func testCommandLineExitStatusAndMessage() throws {
+        let site = try TempSite()
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-13-01\n---\n正文\n")
+        let r = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("\(lesson):3:7: error: 字段 date 的日期“2026-13-01”无效"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.path))
+    }
+}

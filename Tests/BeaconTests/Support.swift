@@ -1,0 +1,116 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconBuild
+
+/// Paths of the repository, found from this file.
+enum Repo {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = root.appendingPathComponent("Tests/Fixtures")
+    static let theme = root.appendingPathComponent("themes/default")
+
+    /// The `beacon` executable built beside the test bundle.
+    static var beaconBinary: URL {
+        var dir = Bundle.main.bundleURL
+        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        let candidate = dir.appendingPathComponent("beacon")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        return root.appendingPathComponent(".build/debug/beacon")
+    }
+}
+
+/// A site folder in a temporary directory, copied from a fixture and the default theme,
+/// changed per test case, built, and removed at the end.
+final class TempSite {
+    let root: URL
+    let fm = FileManager.default
+
+    init(fixture: String = "minimal") throws {
+        root = fm.temporaryDirectory.appendingPathComponent("beacon-test-\(UUID().uuidString)")
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try fm.copyItem(at: Repo.fixtures.appendingPathComponent(fixture).appendingPathComponent("content"),
+                        to: root.appendingPathComponent("content"))
+        try fm.createDirectory(at: root.appendingPathComponent("themes"), withIntermediateDirectories: true)
+        try fm.copyItem(at: Repo.theme, to: root.appendingPathComponent("themes/default"))
+    }
+
+    init(copyingContentFrom content: URL) throws {
+        root = fm.temporaryDirectory.appendingPathComponent("beacon-test-\(UUID().uuidString)")
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        try fm.copyItem(at: content, to: root.appendingPathComponent("content"))
+        try fm.createDirectory(at: root.appendingPathComponent("themes"), withIntermediateDirectories: true)
+        try fm.copyItem(at: Repo.theme, to: root.appendingPathComponent("themes/default"))
+    }
+
+    deinit { try? fm.removeItem(at: root) }
+
+    var output: URL { root.appendingPathComponent("output") }
+
+    func write(_ relative: String, _ text: String) throws {
+        try write(relative, Data(text.utf8))
+    }
+
+    func write(_ relative: String, _ data: Data) throws {
+        let url = root.appendingPathComponent(relative)
+        try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    func remove(_ relative: String) throws {
+        try fm.removeItem(at: root.appendingPathComponent(relative))
+    }
+
+    func read(_ relative: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    @discardableResult
+    func build(force: Bool = false) -> (BuildReport, [Diagnostic]) {
+        let bag = DiagnosticBag()
+        let report = Builder.build(BuildOptions(root: root, force: force), bag: bag)
+        return (report, bag.all)
+    }
+
+    /// Every file under output/ with its bytes, to prove a failed build changed nothing.
+    func snapshot() -> [String: Data] {
+        var out: [String: Data] = [:]
+        guard let e = fm.enumerator(at: output, includingPropertiesForKeys: nil) else { return out }
+        let base = output.standardizedFileURL.path + "/"
+        for case let u as URL in e {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: u.path, isDirectory: &isDir), !isDir.boolValue else { continue }
+            out[String(u.standardizedFileURL.path.dropFirst(base.count))] = try? Data(contentsOf: u)
+        }
+        return out
+    }
+
+    /// Folders beside output/ that a build left behind (staging folders must not survive).
+    func leftovers() -> [String] {
+        ((try? fm.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix(".beacon-") }
+    }
+}
+
+/// Runs a command and returns its exit status and output.
+func runCommand(_ executable: String, _ arguments: [String], cwd: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: executable)
+    p.arguments = arguments
+    if let cwd { p.currentDirectoryURL = cwd }
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+}
+
+/// Finds a command on PATH.
+func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+        let p = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: p) { return p }
+    }
+    return nil
+}
