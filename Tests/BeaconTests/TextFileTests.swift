@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconLoad
+
+final class TextFileTests: XCTestCase {
+    func testBOMAndCRLF() throws {
+        let data = try Data(contentsOf: Repo.fixtures.appendingPathComponent("bom-crlf-lesson.md"))
+        let text = try TextFile.decode(data, displayPath: "x.md")
+        XCTAssertTrue(text.hasPrefix("---\ntitle: 换行测试\n"))
+        XCTAssertFalse(text.contains("\r"))
+        XCTAssertFalse(text.unicodeScalars.contains("\u{FEFF}"))
+    }
+
+    func testGBKIsRefusedWithPosition() throws {
+        let data = try Data(contentsOf: Repo.fixtures.appendingPathComponent("gbk-lesson.md"))
+        XCTAssertThrowsError(try TextFile.decode(data, displayPath: "a/b.md")) { error in
+            let d = error as! Diagnostic
+            XCTAssertEqual(d.location, SourceLocation(path: "a/b.md", line: 2, column: 8))
+            XCTAssertTrue(d.message.contains("GBK/GB18030"))
+            XCTAssertTrue(d.message.contains("UTF-8"))
+        }
+    }
+
+    func testUTF16WithoutBOMIsRefused() throws {
+        let data = "---\ntitle: x\n---\n".data(using: .utf16LittleEndian)!
+        XCTAssertThrowsError(try TextFile.decode(data, displayPath: "u.md")) { error in
+            XCTAssertTrue((error as! Diagnostic).message.contains("UTF-16"))
+        }
+    }
+
+    func testTruncatedUTF8IsRefused() {
+        var bytes = Array("正文".utf8)
+        bytes.removeLast()
+        XCTAssertThrowsError(try TextFile.decode(Data(bytes), displayPath: "t.md"))
+    }
+
+    func testFrontMatterSplit() throws {
+        let f = try FrontMatterFile.split("---\ntitle: 甲\n---\n正文\n第二行", path: "p.md")!
+        XCTAssertEqual(f.yaml, "title: 甲")
+        XCTAssertEqual(f.body.text, "正文\n第二行")
+        XCTAssertEqual(f.body.lineOffset, 3)
+        XCTAssertNil(try FrontMatterFile.split("没有头信息", path: "p.md"))
+        XCTAssertThrowsError(try FrontMatterFile.split("---\ntitle: 甲\n正文", path: "p.md"))
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconText
+
+final class SlugTests: XCTestCase {
+    func testPinyinSlugs() {
+        let s = Slugger(mode: .pinyin)
+        let table: [(String, String)] = [
+            ("两学一做", "liang-xue-yi-zuo"),
+            ("三会一课", "san-hui-yi-ke"),
+            ("主题党日怎样组织", "zhu-ti-dang-ri-zen-yang-zu-zhi"),
+            ("学习园地", "xue-xi-yuan-di"),          // 地 in a word: di, not ICU's de
+            ("重温入党誓词", "chong-wen-ru-dang-shi-ci"),
+            ("第3课", "di-3-ke"),
+            ("2026年工作要点", "2026-nian-gong-zuo-yao-dian"),
+            ("“两学一做”学习", "liang-xue-yi-zuo-xue-xi"),
+            ("Hello World", "hello-world"),
+            ("lesson-00001", "lesson-00001"),
+            ("qingshi-cun", "qingshi-cun"),
+            ("  空格  开头 ", "kong-ge-kai-tou"),
+            ("Café 学习", "cafe-xue-xi"),
+        ]
+        for (input, expected) in table {
+            XCTAssertEqual(s.slug(input), expected, input)
+        }
+    }
+
+    func testSlugNeverEmpty() {
+        let s = Slugger(mode: .pinyin)
+        XCTAssertEqual(s.slug("？？——"), "")
+        let f = s.nonEmptySlug("？？——")
+        XCTAssertFalse(f.isEmpty)
+        XCTAssertEqual(f, s.nonEmptySlug("？？——"), "fallback is stable")
+        XCTAssertNotEqual(f, s.nonEmptySlug("！！"))
+    }
+
+    func testKeepMode() {
+        let s = Slugger(mode: .keep)
+        XCTAssertEqual(s.slug("两学一做 学习"), "两学一做-学习")
+        XCTAssertEqual(s.slug("第3课：党章"), "第3课-党章")
+    }
+
+    func testSluggerIsSafeAcrossThreads() {
+        let s = Slugger(mode: .pinyin)
+        var results = [String](repeating: "", count: 200)
+        results.withUnsafeMutableBufferPointer { buf in
+            let b = buf
+            DispatchQueue.concurrentPerform(iterations: 200) { i in b[i] = s.slug("党建引领基层治理\(i % 7)") }
+        }
+        for (i, r) in results.enumerated() { XCTAssertEqual(r, "dang-jian-yin-ling-ji-ceng-zhi-li-\(i % 7)") }
+    }
+}
+
+final class TextMeasureTests: XCTestCase {
+    func testReadingTime() {
+        XCTAssertEqual(TextMeasures.readingUnits("党章是根本大法"), 7)
+        XCTAssertEqual(TextMeasures.readingUnits("学习 Swift 和 cmark-gfm 两个 tools"), 8, "Han characters plus Latin words")
+        XCTAssertEqual(TextMeasures.readingUnits("3.14 和 10:30"), 4)
+        XCTAssertEqual(TextMeasures.readingMinutes(""), 1)
+        XCTAssertEqual(TextMeasures.readingMinutes(String(repeating: "学", count: 400)), 1)
+        XCTAssertEqual(TextMeasures.readingMinutes(String(repeating: "学", count: 401)), 2)
+        XCTAssertEqual(TextMeasures.readingMinutes(String(repeating: "word ", count: 800)), 2)
+    }
+
+    func testSummaryCutsOnCharacterBoundary() {
+        let text = String(repeating: "党员👨‍👩‍👧学习", count: 40)
+        let s = TextMeasures.summary(text, limit: 21)
+        XCTAssertTrue(s.hasSuffix("……"))
+        XCTAssertEqual(s.dropLast(2).count, 21)
+        XCTAssertTrue(text.hasPrefix(String(s.dropLast(2))), "cut on grapheme boundaries: no broken emoji")
+    }
+
+    func testSummaryPrefersSentenceEnd() {
+        let text = "第一句话比较长一些，讲了一件事情的来龙去脉。第二句话继续往下讲很多很多的内容，没有结束"
+        XCTAssertEqual(TextMeasures.summary(text, limit: 30), "第一句话比较长一些，讲了一件事情的来龙去脉。")
+        XCTAssertEqual(TextMeasures.summary("短句。", limit: 30), "短句。")
+    }
+
+    func testSummaryJoinsLinesWithoutSpacesBetweenChinese() {
+        XCTAssertEqual(TextMeasures.summary("第一行\n第二行 and\nEnglish"), "第一行第二行 and English")
+    }
+
+    func testSuggestions() {
+        XCTAssertEqual(TextMeasures.suggestion(for: "titel", among: ["title", "date"]), "title")
+        XCTAssertEqual(TextMeasures.suggestion(for: "tgas", among: ["tags", "title"]), "tags")
+        XCTAssertNil(TextMeasures.suggestion(for: "zzzzzz", among: ["title", "date"]))
+        XCTAssertEqual(TextMeasures.suggestion(for: "农业", among: Domain.allCases.map(\.rawValue)), "农村")
+    }
+
+    func testCJKJoinRule() {
+        XCTAssertTrue(CJK.joinsWithoutSpace("中", "文"))
+        XCTAssertTrue(CJK.joinsWithoutSpace("，", "A"))
+        XCTAssertTrue(CJK.joinsWithoutSpace("A", "。"))
+        XCTAssertFalse(CJK.joinsWithoutSpace("a", "b"))
+        XCTAssertFalse(CJK.joinsWithoutSpace("中", "A"), "Chinese then Latin keeps its space")
+    }
+}
+
+final class DayTests: XCTestCase {
+    func testParse() {
+        XCTAssertEqual(Day.parse("2026-03-01"), Day(year: 2026, month: 3, day: 1))
+        XCTAssertEqual(Day.parse("2026-03-01T10:30:00+08:00"), Day(year: 2026, month: 3, day: 1))
+        XCTAssertEqual(Day.parse("2024-02-29"), Day(year: 2024, month: 2, day: 29))
+        XCTAssertNil(Day.parse("2026-02-29"))
+        XCTAssertNil(Day.parse("2026-13-01"))
+        XCTAssertNil(Day.parse("2026-3-1"))
+        XCTAssertNil(Day.parse("2026年3月1日"))
+        XCTAssertNil(Day.parse("2026-03-01x"))
+    }
+}
