@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconBuild
+
+/// Safe output: build into a staging folder, swap at the end, never delete a file Beacon did
+/// not write, refuse a folder Beacon did not make.
+final class OutputStageTests: XCTestCase {
+    func testRefusesAForeignNonEmptyFolder() throws {
+        let site = try TempSite()
+        try site.write("output/notes.txt", "编辑自己的笔记")
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.map(\.description), ["output:1:1: error: output/ 不是 Beacon 生成的，里面已有 1 个文件；请换一个输出文件夹，或确认后加 --force (output/ is not empty and was not made by Beacon; choose another folder or pass --force)"])
+        XCTAssertEqual(site.snapshot(), ["notes.txt": Data("编辑自己的笔记".utf8)])
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
+    func testForceKeepsForeignFiles() throws {
+        let site = try TempSite()
+        try site.write("output/notes.txt", "编辑自己的笔记")
+        let (report, _) = site.build(force: true)
+        XCTAssertTrue(report.succeeded)
+        XCTAssertEqual(try site.read("output/notes.txt"), "编辑自己的笔记")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("site/index.html").path))
+        // The next build, without --force, accepts the folder and still keeps the note.
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertEqual(try site.read("output/notes.txt"), "编辑自己的笔记")
+    }
+
+    func testForeignFileInBeaconOutputSurvivesRebuilds() throws {
+        let site = try TempSite()
+        XCTAssertTrue(site.build().0.succeeded)
+        try site.write("output/site/robots.txt", "User-agent: *\n")
+        try site.write("output/extra/readme.md", "给印刷厂的说明")
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertEqual(try site.read("output/site/robots.txt"), "User-agent: *\n")
+        XCTAssertEqual(try site.read("output/extra/readme.md"), "给印刷厂的说明")
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
+    func testStalePagesOfBeaconAreRemoved() throws {
+        let site = try TempSite()
+        XCTAssertTrue(site.build().0.succeeded)
+        let page = "output/site/lessons/xue-xi-yuan-di/di-er-ke/index.html"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.root.appendingPathComponent(page).path))
+        try site.remove("content/lessons/学习园地/第二课.md")
+        try site.write("content/lessons/学习园地/第一课.md", "---\ntitle: 第一课\ndate: 2026-03-01\n---\n正文\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.root.appendingPathComponent(page).path))
+    }
+
+    func testForeignFileInTheWayOfANewPageIsNotOverwritten() throws {
+        let site = try TempSite()
+        XCTAssertTrue(site.build().0.succeeded)
+        try site.write("output/site/lessons/xue-xi-yuan-di/di-san-ke/index.html", "<p>手写的页面</p>")
+        try site.write("content/lessons/学习园地/第三课.md", "---\ntitle: 第三课\ndate: 2026-03-03\n---\n正文\n")
+        let before = site.snapshot()
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.map(\.description), ["output/site/lessons/xue-xi-yuan-di/di-san-ke/index.html:1:1: error: 这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)"])
+        XCTAssertEqual(site.snapshot(), before)
+    }
+
+    func testOutputThatIsAFileIsRefused() throws {
+        let site = try TempSite()
+        try site.write("output", "不是文件夹")
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.map(\.description), ["output:1:1: error: output 是一个文件而不是文件夹，Beacon 不会覆盖它 (output is a file, not a folder; Beacon will not replace it)"])
+        XCTAssertEqual(try site.read("output"), "不是文件夹")
+        XCTAssertEqual(site.leftovers(), [])
+    }
+}
