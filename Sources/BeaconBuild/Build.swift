@@ -43,7 +43,7 @@ public enum Builder {
             return report
         }
         let loader = ContentLoader(root: options.root, bag: bag, includeDrafts: options.includeDrafts)
-        guard let project = loader.load() else { return finish() }
+        guard let project = Timings.measure("load", { loader.load() }) else { return finish() }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
         report.boards = project.boards.count
@@ -70,8 +70,8 @@ public enum Builder {
             stage.discard()
             return finish()
         }
-        do { try stage.commit(force: options.force) } catch {
-            bag.report(error)
+        do { try Timings.measure("commit") { try stage.commit(force: options.force) } } catch {
+            bag.report(error as? Diagnostic ?? .error(SourceLocation(path: "output"), "\(error)"))
             stage.discard()
             return finish()
         }

@@ -101,20 +101,41 @@ public struct FrontMatterFile {
 
     /// Splits `text`. A file that does not open with `---` has no front matter: nil.
     /// An opening `---` that is never closed is an error at line 1.
+    /// A line that is `mark` with nothing but spaces or tabs around it.
+    static func isFence(_ line: Substring, _ mark: String) -> Bool {
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        let bytes = line.utf8
+        guard let first = bytes.firstIndex(where: { !blank($0) }),
+              let last = bytes.lastIndex(where: { !blank($0) }) else { return false }
+        return bytes[first...last].elementsEqual(mark.utf8)
+    }
+
     public static func split(_ text: String, path: String) throws(Diagnostic) -> FrontMatterFile? {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingCharacters(in: .whitespaces) == "---" else { return nil }
-        lines.removeFirst()
-        guard let close = lines.firstIndex(where: {
-            let t = $0.trimmingCharacters(in: .whitespaces)
-            return t == "---" || t == "..."
-        }) else {
-            throw .error(SourceLocation(path: path, line: 1, column: 1),
-                         "开头的 --- 没有对应的结束行；请在最后一个字段之后加一行 --- (front matter is never closed; add a line --- after its last field)")
+        // Walk the lines only as far as the closing fence; the body is sliced once.
+        let utf8 = text.utf8
+        var lineStart = utf8.startIndex
+        var lineNumber = 0
+        var yamlStart: String.Index?
+        while lineStart < utf8.endIndex {
+            let lineEnd = utf8[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? utf8.endIndex
+            let line = text[lineStart..<lineEnd]
+            lineNumber += 1
+            let next = lineEnd < utf8.endIndex ? utf8.index(after: lineEnd) : lineEnd
+            let fence = Self.isFence(line, "---")
+            if yamlStart == nil {
+                guard fence else { return nil }
+                yamlStart = next
+            } else if fence || Self.isFence(line, "...") {
+                let yaml = String(text[yamlStart!..<lineStart].dropLast(lineStart > yamlStart! ? 1 : 0))
+                let body = String(text[next...])
+                return FrontMatterFile(yaml: yaml, yamlFirstLine: 2,
+                                       body: MarkdownSource(text: body, lineOffset: lineNumber))
+            }
+            if lineEnd == utf8.endIndex { break }
+            lineStart = next
         }
-        let yaml = lines[..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
-        return FrontMatterFile(yaml: yaml, yamlFirstLine: 2,
-                               body: MarkdownSource(text: body, lineOffset: close + 2))
+        guard yamlStart != nil else { return nil }
+        throw .error(SourceLocation(path: path, line: 1, column: 1),
+                     "开头的 --- 没有对应的结束行；请在最后一个字段之后加一行 --- (front matter is never closed; add a line --- after its last field)")
     }
 }

@@ -36,23 +36,57 @@ public final class OutputStage: @unchecked Sendable {
 
     public func url(_ relative: String) -> URL { staging.appendingPathComponent(relative) }
 
+    private var createdDirs: Set<String> = []
+
     private func record(_ relative: String) throws {
         lock.lock()
         written.insert(relative)
         lock.unlock()
-        let dir = url(relative).deletingLastPathComponent()
-        if !fm.fileExists(atPath: dir.path) {
-            try fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        if let slash = relative.lastIndex(of: "/") {
+            try ensureDirectory(String(relative[..<slash]))
         }
     }
 
+    /// Creates a folder of the staging tree (and its parents) once, with plain mkdir.
+    private func ensureDirectory(_ dir: String) throws {
+        lock.lock()
+        let known = createdDirs.contains(dir)
+        lock.unlock()
+        if known { return }
+        if let slash = dir.lastIndex(of: "/") { try ensureDirectory(String(dir[..<slash])) }
+        if mkdir(staging.path + "/" + dir, 0o755) != 0 && errno != EEXIST {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        lock.lock()
+        createdDirs.insert(dir)
+        lock.unlock()
+    }
+
     public func write(_ relative: String, _ text: String) throws {
-        try write(relative, Data(text.utf8))
+        try record(relative)
+        var text = text
+        try text.withUTF8 { try Self.writeFile(url(relative).path, UnsafeRawBufferPointer($0)) }
     }
 
     public func write(_ relative: String, _ data: Data) throws {
         try record(relative)
-        try data.write(to: url(relative))
+        try data.withUnsafeBytes { try Self.writeFile(url(relative).path, $0) }
+    }
+
+    /// Plain POSIX write: the staging folder is thrown away on failure, so no fsync per file.
+    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+            offset += n
+        }
     }
 
     public func copy(from source: URL, to relative: String) throws {
@@ -72,36 +106,50 @@ public final class OutputStage: @unchecked Sendable {
         return Set(text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") })
     }
 
-    /// Every regular file under `folder`, relative to it.
+    /// Every file (or symbolic link) under `folder`, relative to it, read with readdir.
     func filesUnder(_ folder: URL) -> [String] {
-        guard let e = fm.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey, .isSymbolicLinkKey]) else { return [] }
-        let base = folder.standardizedFileURL.path + "/"
         var out: [String] = []
-        for case let u as URL in e {
-            let v = try? u.resourceValues(forKeys: [.isRegularFileKey, .isSymbolicLinkKey])
-            guard v?.isRegularFile == true || v?.isSymbolicLink == true else { continue }
-            let p = u.standardizedFileURL.path
-            if p.hasPrefix(base) { out.append(String(p.dropFirst(base.count))) }
+        func walk(_ path: String, _ prefix: String) {
+            guard let dir = opendir(path) else { return }
+            defer { closedir(dir) }
+            while let entry = readdir(dir) {
+                let name = withUnsafePointer(to: entry.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+                }
+                if name == "." || name == ".." { continue }
+                let full = path + "/" + name
+                var type = Int32(entry.pointee.d_type)
+                if type == Int32(DT_UNKNOWN) {
+                    var st = stat()
+                    if lstat(full, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG) }
+                }
+                if type == Int32(DT_DIR) { walk(full, prefix + name + "/") } else { out.append(prefix + name) }
+            }
         }
+        walk(folder.standardizedFileURL.path, "")
         return out
     }
 
-    /// Checks that the new build may replace `output/`, before anything is touched.
-    public func checkTarget(force: Bool) throws(Diagnostic) {
+    /// Checks that the new build may replace `output/`. Before the build (`existing` nil) this
+    /// is cheap: is it a folder, and is it Beacon's or empty. At commit time, with the files
+    /// of the old output listed, it also refuses to overwrite a file Beacon did not write.
+    public func checkTarget(force: Bool, existing: [String]? = nil) throws(Diagnostic) {
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: output.path, isDirectory: &isDir) else { return }
         let name = output.lastPathComponent
         guard isDir.boolValue else {
             throw .error(SourceLocation(path: name), "\(name) 是一个文件而不是文件夹，Beacon 不会覆盖它 (\(name) is a file, not a folder; Beacon will not replace it)")
         }
-        let existing = filesUnder(output)
         guard let manifest = Self.manifest(at: output) else {
-            if existing.isEmpty || force { return }
-            throw .error(SourceLocation(path: name), "\(name)/ 不是 Beacon 生成的，里面已有 \(existing.count) 个文件；请换一个输出文件夹，或确认后加 --force (\(name)/ is not empty and was not made by Beacon; choose another folder or pass --force)")
+            if force { return }
+            let files = existing ?? filesUnder(output)
+            if files.isEmpty { return }
+            throw .error(SourceLocation(path: name), "\(name)/ 不是 Beacon 生成的，里面已有 \(files.count) 个文件；请换一个输出文件夹，或确认后加 --force (\(name)/ is not empty and was not made by Beacon; choose another folder or pass --force)")
         }
-        let foreign = existing.filter { $0 != Self.manifestName && !manifest.contains($0) }
-        let clashes = foreign.filter { files.contains($0) }.sorted()
-        if !clashes.isEmpty && !force {
+        guard let existing, !force else { return }
+        let mine = files
+        let clashes = existing.filter { $0 != Self.manifestName && !manifest.contains($0) && mine.contains($0) }.sorted()
+        if !clashes.isEmpty {
             throw .error(SourceLocation(path: "\(name)/\(clashes[0])"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
         }
     }
@@ -109,23 +157,27 @@ public final class OutputStage: @unchecked Sendable {
     /// Swaps the staged build in. Files in the old output that Beacon did not write are moved
     /// into the new output; the old output's Beacon files are then removed.
     public func commit(force: Bool) throws(Diagnostic) {
-        try checkTarget(force: force)
         let name = output.lastPathComponent
+        let exists = fm.fileExists(atPath: output.path)
+        let existing = exists ? filesUnder(output) : []
+        try checkTarget(force: force, existing: existing)
         do {
             let fileList = files.sorted()
             try (["# files written by Beacon; others in this folder are left alone"] + fileList)
                 .joined(separator: "\n").appending("\n")
                 .write(to: staging.appendingPathComponent(Self.manifestName), atomically: false, encoding: .utf8)
-            guard fm.fileExists(atPath: output.path) else {
+            guard exists else {
                 try fm.moveItem(at: staging, to: output)
                 return
             }
             let manifest = Self.manifest(at: output) ?? []
-            let foreign = filesUnder(output).filter { $0 != Self.manifestName && !manifest.contains($0) }
+            let foreign = existing.filter { $0 != Self.manifestName && !manifest.contains($0) }
+            var leftBehind = false
             for rel in foreign {
                 let dest = staging.appendingPathComponent(rel)
                 if fm.fileExists(atPath: dest.path) {
-                    // Only with --force: the new build's file wins.
+                    // Only with --force: the new build's file wins; the old one stays in the old folder.
+                    leftBehind = true
                     continue
                 }
                 try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -134,8 +186,12 @@ public final class OutputStage: @unchecked Sendable {
             let old = output.deletingLastPathComponent().appendingPathComponent(".beacon-old-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
             try fm.moveItem(at: output, to: old)
             try fm.moveItem(at: staging, to: output)
-            // What is left in `old` is Beacon's own files (and foreign ones replaced under --force).
-            removeBeaconFiles(in: old, manifest: manifest)
+            if leftBehind {
+                removeBeaconFiles(in: old, manifest: manifest)
+            } else {
+                // Everything not Beacon's has been moved out: the rest is Beacon's own.
+                try? fm.removeItem(at: old)
+            }
         } catch let d as Diagnostic {
             throw d
         } catch {

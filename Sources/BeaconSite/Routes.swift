@@ -64,9 +64,25 @@ public struct Routes: Sendable {
 
     /// Percent-encodes what a URL path cannot hold (Han characters in kept slugs, spaces).
     public static func encodePath(_ path: String) -> String {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#")
-        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        func safe(_ b: UInt8) -> Bool {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return "-._~/!$&'()*+,;=:@".utf8.contains(b)
+            }
+        }
+        if path.utf8.allSatisfy(safe) { return path }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(path.utf8.count * 3)
+        for b in path.utf8 {
+            if safe(b) { out.append(b) } else {
+                out.append(UInt8(ascii: "%")); out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The output file of a route, relative to the site folder.

@@ -2,12 +2,34 @@ import Foundation
 import BeaconModel
 import BeaconText
 import BeaconMarkdown
+import Mustache
 
 /// What the site stage learnt about one lesson while rendering it.
 struct LessonFacts: Sendable {
     var summary: String
     var minutes: Int
+    /// The rendered Markdown; kept only for the lessons in the feed.
     var html: String
+    /// The theme's `lesson-item` partial for this lesson, rendered once and reused by every
+    /// list it appears in.
+    var itemHTML: String
+}
+
+/// A lesson as list templates see it. Fields are computed when a template asks for them,
+/// so a list of thousands of lessons costs only what its template uses.
+final class LessonContext: MustacheParent, @unchecked Sendable {
+    let lesson: Lesson
+    unowned let builder: SiteBuilder
+
+    init(_ lesson: Lesson, builder: SiteBuilder) {
+        self.lesson = lesson
+        self.builder = builder
+    }
+
+    func child(named name: String) -> Any? {
+        if name == "html" { return builder.facts[lesson.path]?.itemHTML }
+        return builder.lessonItem(lesson, facts: builder.facts[lesson.path])[name]
+    }
 }
 
 /// Renders the website of a loaded project into `site/` of an output stage.
@@ -27,7 +49,9 @@ public final class SiteBuilder: @unchecked Sendable {
     let seriesOrder: [Series]
     let seriesLessons: [String: [Lesson]]
     let seriesByFolder: [String: Series]
-    private(set) var facts: [String: LessonFacts] = [:]
+    /// Lesson path → its index in its series' reading order.
+    let seriesPosition: [String: Int]
+    var facts: [String: LessonFacts] = [:]
     let siteContext: [String: Any]
     private(set) public var pageCount = 0
     private let countLock = NSLock()
@@ -50,6 +74,9 @@ public final class SiteBuilder: @unchecked Sendable {
             bySeries[k] = v.sorted { ($0.weight ?? Int.max, $0.date, $0.fileName) < ($1.weight ?? Int.max, $1.date, $1.fileName) }
         }
         seriesLessons = bySeries
+        var position: [String: Int] = [:]
+        for list in bySeries.values { for (i, l) in list.enumerated() { position[l.path] = i } }
+        seriesPosition = position
         seriesByFolder = Dictionary(uniqueKeysWithValues: project.series.map { ($0.folder, $0) })
         var site: [String: Any] = [
             "title": project.site.title,
@@ -79,17 +106,12 @@ public final class SiteBuilder: @unchecked Sendable {
     // MARK: - Pipeline
 
     public func build() {
-        renderLessons()
-        renderBranches()
-        renderSeries()
-        renderTags()
-        renderArchive()
-        renderPrintIndexes()
-        renderHome()
-        renderNotFound()
-        writeFeed()
-        writeSitemap()
-        copyAssets()
+        let steps: [(String, () -> Void)] = [
+            ("lessons", renderLessons), ("branches", renderBranches), ("series", renderSeries), ("tags", renderTags),
+            ("archive", renderArchive), ("boards and books", renderPrintIndexes), ("home", renderHome),
+            ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
+        ]
+        for (name, step) in steps { Timings.measure("site: \(name)", step) }
     }
 
     func write(_ route: String, _ html: String) {
@@ -130,7 +152,12 @@ public final class SiteBuilder: @unchecked Sendable {
 
     // MARK: - Contexts
 
-    func lessonItem(_ l: Lesson) -> [String: Any] {
+    /// Lessons as list templates take them.
+    func lessonList(_ lessons: some Sequence<Lesson>) -> [LessonContext] {
+        lessons.map { LessonContext($0, builder: self) }
+    }
+
+    func lessonItem(_ l: Lesson, facts: LessonFacts?) -> [String: Any] {
         var d: [String: Any] = [
             "title": l.title, "url": routes.url(routes.lesson(l)), "date": l.date.chinese, "datetime": l.date.description,
             "kind": l.kind.rawValue,
@@ -139,7 +166,7 @@ public final class SiteBuilder: @unchecked Sendable {
             d["series"] = s.title
             d["seriesURL"] = routes.url(routes.series(s.folder))
         }
-        if let f = facts[l.path] {
+        if let f = facts {
             d["summary"] = f.summary
             d["minutes"] = f.minutes
         }
@@ -194,23 +221,25 @@ public final class SiteBuilder: @unchecked Sendable {
                 let l = lessons[i]
                 let r = renderer.render(l.body, path: l.path, resolver: links, bag: bag)
                 let summary = l.summary ?? TextMeasures.summary(r.firstParagraph.isEmpty ? r.plainText : r.firstParagraph)
-                let f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(r.plainText), html: r.html)
+                var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(r.plainText), html: r.html, itemHTML: "")
+                var item = lessonItem(l, facts: f)
+                item["site"] = siteContext
+                f.itemHTML = theme.render("lesson-item", item)
                 renderLessonPage(l, facts: f, toc: r.toc)
-                buffer[i] = inFeed.contains(l.path) ? f : LessonFacts(summary: f.summary, minutes: f.minutes, html: "")
+                if !inFeed.contains(l.path) { f.html = "" }
+                buffer[i] = f
             }
         }
         for (i, l) in lessons.enumerated() { facts[l.path] = results[i] }
     }
 
     func renderLessonPage(_ l: Lesson, facts f: LessonFacts, toc: [TOCEntry]) {
-        var item = lessonItem(l)
-        item["summary"] = f.summary
-        item["minutes"] = f.minutes
+        var item = lessonItem(l, facts: f)
         item["content"] = f.html
         if let a = l.author { item["author"] = a }
         item["toc"] = toc.map { ["id": $0.id, "title": $0.title, "sub": $0.level == 3] as [String: Any] }
         let list = seriesLessons[l.seriesFolder] ?? []
-        if let i = list.firstIndex(where: { $0.path == l.path }) {
+        if let i = seriesPosition[l.path] {
             if i > 0 { item["prev"] = ["title": list[i - 1].title, "url": routes.url(routes.lesson(list[i - 1]))] }
             if i + 1 < list.count { item["next"] = ["title": list[i + 1].title, "url": routes.url(routes.lesson(list[i + 1]))] }
             item["position"] = i + 1

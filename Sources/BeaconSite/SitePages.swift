@@ -63,7 +63,7 @@ extension SiteBuilder {
         for s in seriesOrder {
             let list = seriesLessons[s.folder] ?? []
             var item = seriesItem(s)
-            item["lessons"] = list.map(lessonItem)
+            item["lessons"] = lessonList(list)
             write(routes.series(s.folder), page("series", route: routes.series(s.folder), title: s.title,
                                                 description: s.summary, section: "lessons", extra: ["series": item]))
         }
@@ -86,7 +86,7 @@ extension SiteBuilder {
             let (t, list) = all[i]
             var d = tagItem(t)
             d["count"] = list.count
-            d["lessons"] = list.map(lessonItem)
+            d["lessons"] = lessonList(list)
             write(routes.tag(t), page("tag", route: routes.tag(t), title: "标签：\(t)", section: "tags", extra: ["tag": d]))
         }
     }
@@ -106,12 +106,12 @@ extension SiteBuilder {
             var current: (Int, [Lesson])?
             for l in byYear[y]! {
                 if current?.0 != l.date.month {
-                    if let c = current { months.append(["month": "\(c.0)月", "lessons": c.1.map(lessonItem)]) }
+                    if let c = current { months.append(["month": "\(c.0)月", "lessons": lessonList(c.1)]) }
                     current = (l.date.month, [])
                 }
                 current!.1.append(l)
             }
-            if let c = current { months.append(["month": "\(c.0)月", "lessons": c.1.map(lessonItem)]) }
+            if let c = current { months.append(["month": "\(c.0)月", "lessons": lessonList(c.1)]) }
             var nav: [String: Any] = [:]
             if let idx = years.firstIndex(of: y) {
                 if idx + 1 < years.count { nav["older"] = ["year": years[idx + 1], "url": routes.url(routes.year(years[idx + 1]))] }
@@ -139,7 +139,7 @@ extension SiteBuilder {
     func renderHome() {
         let branches = project.branches.sorted { ($1.stars ?? 0, $0.name) < ($0.stars ?? 0, $1.name) }
         var ctx: [String: Any] = [
-            "latest": latest.prefix(Self.homeLessons).map(lessonItem),
+            "latest": lessonList(latest.prefix(Self.homeLessons)),
             "series": seriesOrder.map(seriesItem),
             "branches": branches.prefix(Self.homeBranches).map(branchItem),
             "lessonCount": project.lessons.count,

@@ -21,12 +21,43 @@ public final class Slugger: @unchecked Sendable {
         lock.lock()
         if let hit = cache[scalar] { lock.unlock(); return hit.isEmpty ? nil : hit }
         lock.unlock()
-        let latin = String(Character(scalar)).applyingTransform(Slugger.transform, reverse: false) ?? ""
-        let ascii = String(latin.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+        learn([scalar])
+        lock.lock(); defer { lock.unlock() }
+        let hit = cache[scalar] ?? ""
+        return hit.isEmpty ? nil : hit
+    }
+
+    static func ascii(_ latin: Substring) -> String {
+        String(latin.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) })
+    }
+
+    /// Looks up the pinyin of several characters in one ICU call: building a transliterator
+    /// is ICU's expensive part, so a title's new characters are spelled together.
+    func learn(_ scalars: [Unicode.Scalar]) {
+        guard !scalars.isEmpty else { return }
+        var joined = String.UnicodeScalarView()
+        for (i, s) in scalars.enumerated() {
+            if i > 0 { joined.append("\n") }
+            joined.append(s)
+        }
+        let latin = String(joined).applyingTransform(Slugger.transform, reverse: false) ?? ""
+        var parts = latin.split(separator: "\n", omittingEmptySubsequences: false)
+        if parts.count != scalars.count {
+            parts = scalars.map { Substring(String(Character($0)).applyingTransform(Slugger.transform, reverse: false) ?? "") }
+        }
         lock.lock()
-        cache[scalar] = ascii
+        for (s, p) in zip(scalars, parts) { cache[s] = Self.ascii(p) }
         lock.unlock()
-        return ascii.isEmpty ? nil : ascii
+    }
+
+    /// Spells every Han character of `text` not seen before, in one ICU call.
+    func prefetch(_ scalars: [Unicode.Scalar]) {
+        lock.lock()
+        var unknown: [Unicode.Scalar] = []
+        var seen = Set<Unicode.Scalar>()
+        for s in scalars where CJK.isHan(s) && cache[s] == nil && seen.insert(s).inserted { unknown.append(s) }
+        lock.unlock()
+        learn(unknown)
     }
 
     /// Words whose characters ICU reads one by one with the wrong reading (ICU's Han-Latin
@@ -59,6 +90,7 @@ public final class Slugger: @unchecked Sendable {
             out.append(contentsOf: word)
         }
         let scalars = Array(text.unicodeScalars)
+        if mode == .pinyin { prefetch(scalars) }
         var i = 0
         while i < scalars.count {
             let s = scalars[i]

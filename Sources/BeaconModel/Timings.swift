@@ -1,0 +1,17 @@
+import Foundation
+
+/// Stage timings, printed to standard error when BEACON_TIMINGS is set: for finding where
+/// a build spends its time, never for tests.
+public enum Timings {
+    public static let enabled = ProcessInfo.processInfo.environment["BEACON_TIMINGS"] != nil
+
+    @discardableResult
+    public static func measure<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        guard enabled else { return try body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
+        FileHandle.standardError.write(Data(String(format: "  %-24@ %9.1f ms\n", name, ms).utf8))
+        return result
+    }
+}
