@@ -28,7 +28,7 @@ let package = Package(
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconLoad", "BeaconSite"]),
+        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite"]),
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconBuild",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -55,28 +55,15 @@ public struct ContentLoader {
         return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
     }
 
-    func children(of dir: URL) -> [URL] {
-        let items = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: [.isDirectoryKey])) ?? []
-        return items.filter { !$0.lastPathComponent.hasPrefix(".") }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-    }
-
-    func isDirectory(_ url: URL) -> Bool {
-        (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) ?? false
+    /// The visible entries of a folder, sorted by name.
+    func children(of dir: URL) -> [(url: URL, isDirectory: Bool)] {
+        FileTree.entries(of: dir.path).filter { !$0.name.hasPrefix(".") }
+            .map { (dir.appendingPathComponent($0.name, isDirectory: $0.isDirectory), $0.isDirectory) }
     }
 
     /// Every regular file under `dir`, as paths relative to `dir`.
     func listFiles(under dir: URL) -> Set<String> {
-        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        var out = Set<String>()
-        let base = dir.standardizedFileURL.path + "/"
-        for case let url as URL in e {
-            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true,
-                  !url.lastPathComponent.hasPrefix(".") else { continue }
-            let p = url.standardizedFileURL.path
-            if p.hasPrefix(base) { out.insert(String(p.dropFirst(base.count))) }
-        }
-        return out
+        Set(FileTree.files(under: dir.standardizedFileURL.path))
     }
 
     func readYAMLFile(_ url: URL) -> (Node?, String)? {
@@ -167,8 +154,8 @@ public struct ContentLoader {
         let lessonsDir = content.appendingPathComponent("lessons")
         var series: [Series] = []
         var files: [(folder: String, url: URL)] = []
-        for dir in children(of: lessonsDir) {
-            guard isDirectory(dir) else {
+        for (dir, isDirectory) in children(of: lessonsDir) {
+            guard isDirectory else {
                 if dir.pathExtension == "md" {
                     bag.warning(SourceLocation(path: relative(dir)), "课程要放在某个专题文件夹里，此文件已忽略 (a lesson must sit in a series folder; file ignored)")
                 }
@@ -193,7 +180,7 @@ public struct ContentLoader {
             }
             series.append(Series(folder: folder, slug: slug ?? slugger.nonEmptySlug(folder), title: title,
                                  summary: summary, weight: weight, location: location))
-            for file in children(of: dir) where file.pathExtension == "md" && !file.lastPathComponent.hasPrefix("_") {
+            for (file, _) in children(of: dir) where file.pathExtension == "md" && !file.lastPathComponent.hasPrefix("_") {
                 files.append((folder, file))
             }
         }
@@ -209,6 +196,7 @@ public struct ContentLoader {
         }
         var lessons = results.compactMap { $0 }
         if !includeDrafts { lessons.removeAll { $0.draft } }
+        for i in lessons.indices { lessons[i].id = i }
         for s in series {
             let mine = lessons.filter { $0.seriesFolder == s.folder }
             checkCollisions(mine.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "课程 (lesson)")
@@ -285,7 +273,7 @@ public struct ContentLoader {
     func loadBranches(slugger: Slugger, media: Set<String>) -> [Branch] {
         let dir = content.appendingPathComponent("branches")
         var out: [Branch] = []
-        for url in children(of: dir) where url.pathExtension == "md" && !url.lastPathComponent.hasPrefix("_") {
+        for (url, _) in children(of: dir) where url.pathExtension == "md" && !url.lastPathComponent.hasPrefix("_") {
             if let b = loadBranch(url, slugger: slugger, media: media) { out.append(b) }
         }
         checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "支部 (branch)")
@@ -357,7 +345,7 @@ public struct ContentLoader {
     func loadDefinitions(kind: PrintDefinition.Kind, folder: String, keys: [String], slugger: Slugger) -> [PrintDefinition] {
         let dir = content.appendingPathComponent(folder)
         var out: [PrintDefinition] = []
-        for url in children(of: dir) where ["yml", "yaml"].contains(url.pathExtension) {
+        for (url, _) in children(of: dir) where ["yml", "yaml"].contains(url.pathExtension) {
             guard let (node, path) = readYAMLFile(url),
                   var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: kind == .board ? "展板定义" : "口袋书定义") else { continue }
             let title = f.string("title", required: kind == .board ? "展板标题" : "书名")

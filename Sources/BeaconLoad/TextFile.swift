@@ -31,15 +31,29 @@ public enum TextFile {
             throw .error(SourceLocation(path: displayPath),
                          "文件像是 UTF-16 编码，Beacon 只读 UTF-8 (file looks like UTF-16; only UTF-8 is read)；\(resaveHint)")
         }
-        if let bad = firstInvalidUTF8(bytes) {
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            let bad = firstInvalidUTF8(bytes) ?? 0
             let (line, column) = position(of: bad, in: bytes)
             let kind = looksLikeGB(bytes, from: bad) ? "像是 GBK/GB18030 编码 (looks like GBK/GB18030)" : "不是有效的 UTF-8 (not valid UTF-8)"
             throw .error(SourceLocation(path: displayPath, line: line, column: column),
                          "文件\(kind)；\(resaveHint)")
         }
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("\r") {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        if bytes.contains(0x0D) {
+            // CRLF and lone CR line ends become LF.
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b == 0x0D {
+                    out.append(0x0A)
+                    if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+                } else {
+                    out.append(b)
+                }
+                i += 1
+            }
+            text = String(decoding: out, as: UTF8.self)
         }
         return text
     }

@@ -8,7 +8,7 @@ import BeaconText
 enum YAMLText {
     static func compose(_ yaml: String, path: String, firstLine: Int) throws(Diagnostic) -> Node? {
         do {
-            return try Yams.compose(yaml: yaml)
+            return try Yams.compose(yaml: yaml, .default, .default, .utf8)
         } catch let error as YamlError {
             throw diagnostic(error, yaml: yaml, path: path, firstLine: firstLine)
         } catch {

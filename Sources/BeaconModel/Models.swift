@@ -152,6 +152,8 @@ public struct MarkdownSource: Sendable {
 }
 
 public struct Lesson: Sendable {
+    /// Position in `Project.lessons`; stages keep per-lesson data in arrays indexed by it.
+    public var id: Int = 0
     public var path: String             // relative to the project root: content/lessons/…/x.md
     public var seriesFolder: String
     public var fileName: String         // without .md

@@ -106,28 +106,9 @@ public final class OutputStage: @unchecked Sendable {
         return Set(text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") })
     }
 
-    /// Every file (or symbolic link) under `folder`, relative to it, read with readdir.
+    /// Every file under `folder`, hidden ones included, relative to it.
     func filesUnder(_ folder: URL) -> [String] {
-        var out: [String] = []
-        func walk(_ path: String, _ prefix: String) {
-            guard let dir = opendir(path) else { return }
-            defer { closedir(dir) }
-            while let entry = readdir(dir) {
-                let name = withUnsafePointer(to: entry.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-                }
-                if name == "." || name == ".." { continue }
-                let full = path + "/" + name
-                var type = Int32(entry.pointee.d_type)
-                if type == Int32(DT_UNKNOWN) {
-                    var st = stat()
-                    if lstat(full, &st) == 0 { type = (st.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG) }
-                }
-                if type == Int32(DT_DIR) { walk(full, prefix + name + "/") } else { out.append(prefix + name) }
-            }
-        }
-        walk(folder.standardizedFileURL.path, "")
-        return out
+        FileTree.files(under: folder.standardizedFileURL.path, skipHidden: false)
     }
 
     /// Checks that the new build may replace `output/`. Before the build (`existing` nil) this

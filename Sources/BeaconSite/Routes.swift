@@ -8,7 +8,7 @@ public struct Routes: Sendable {
     public let basePath: String        // "/study/"
     public let baseURL: String         // "https://example.org/study/"
     public let seriesSlug: [String: String]          // folder → slug
-    public let lessonRoute: [String: String]         // lesson path → route
+    public let lessonRoute: [String]                 // by lesson id
     public let branchRoute: [String: String]         // branch path → route
     public let tagSlug: [String: String]             // tag → slug
 
@@ -18,11 +18,9 @@ public struct Routes: Sendable {
         var series: [String: String] = [:]
         for s in project.series { series[s.folder] = s.slug }
         seriesSlug = series
-        var lessons: [String: String] = [:]
-        for l in project.lessons {
-            lessons[l.path] = "lessons/\(series[l.seriesFolder] ?? slugger.nonEmptySlug(l.seriesFolder))/\(l.slug)/"
+        lessonRoute = project.lessons.map { l in
+            "lessons/\(series[l.seriesFolder] ?? slugger.nonEmptySlug(l.seriesFolder))/\(l.slug)/"
         }
-        lessonRoute = lessons
         var branches: [String: String] = [:]
         for b in project.branches { branches[b.path] = "branches/\(b.slug)/" }
         branchRoute = branches
@@ -52,7 +50,7 @@ public struct Routes: Sendable {
     public static let notFound = "404.html"
 
     public func series(_ folder: String) -> String { "lessons/\(seriesSlug[folder] ?? folder)/" }
-    public func lesson(_ l: Lesson) -> String { lessonRoute[l.path]! }
+    public func lesson(_ l: Lesson) -> String { lessonRoute[l.id] }
     public func branch(_ b: Branch) -> String { branchRoute[b.path]! }
     public func tag(_ t: String) -> String { "tags/\(tagSlug[t] ?? t)/" }
     public func year(_ y: Int) -> String { "archive/\(y)/" }

@@ -27,8 +27,8 @@ final class LessonContext: MustacheParent, @unchecked Sendable {
     }
 
     func child(named name: String) -> Any? {
-        if name == "html" { return builder.facts[lesson.path]?.itemHTML }
-        return builder.lessonItem(lesson, facts: builder.facts[lesson.path])[name]
+        if name == "html" { return builder.facts[lesson.id].itemHTML }
+        return builder.lessonItem(lesson, facts: builder.facts[lesson.id])[name]
     }
 }
 
@@ -49,9 +49,10 @@ public final class SiteBuilder: @unchecked Sendable {
     let seriesOrder: [Series]
     let seriesLessons: [String: [Lesson]]
     let seriesByFolder: [String: Series]
-    /// Lesson path → its index in its series' reading order.
-    let seriesPosition: [String: Int]
-    var facts: [String: LessonFacts] = [:]
+    /// By lesson id: its index in its series' reading order.
+    let seriesPosition: [Int]
+    /// By lesson id; filled by `renderLessons`.
+    var facts: [LessonFacts] = []
     let siteContext: [String: Any]
     private(set) public var pageCount = 0
     private let countLock = NSLock()
@@ -66,7 +67,7 @@ public final class SiteBuilder: @unchecked Sendable {
         renderer = MarkdownRenderer(allowRawHTML: project.site.rawHTML, slugger: slugger)
         let contentFiles = Self.listContent(project.root.appendingPathComponent("content"))
         links = ContentLinks(routes: routes, files: contentFiles, project: project)
-        latest = project.lessons.sorted { ($0.date, $1.path) > ($1.date, $0.path) }
+        latest = project.lessons.sorted { ($0.date, $1.id) > ($1.date, $0.id) }
         seriesOrder = project.series.sorted { ($0.weight ?? Int.max, $0.folder) < ($1.weight ?? Int.max, $1.folder) }
         var bySeries: [String: [Lesson]] = [:]
         for l in project.lessons { bySeries[l.seriesFolder, default: []].append(l) }
@@ -74,8 +75,8 @@ public final class SiteBuilder: @unchecked Sendable {
             bySeries[k] = v.sorted { ($0.weight ?? Int.max, $0.date, $0.fileName) < ($1.weight ?? Int.max, $1.date, $1.fileName) }
         }
         seriesLessons = bySeries
-        var position: [String: Int] = [:]
-        for list in bySeries.values { for (i, l) in list.enumerated() { position[l.path] = i } }
+        var position = [Int](repeating: 0, count: project.lessons.count)
+        for list in bySeries.values { for (i, l) in list.enumerated() { position[l.id] = i } }
         seriesPosition = position
         seriesByFolder = Dictionary(uniqueKeysWithValues: project.series.map { ($0.folder, $0) })
         var site: [String: Any] = [
@@ -93,14 +94,7 @@ public final class SiteBuilder: @unchecked Sendable {
     }
 
     static func listContent(_ dir: URL) -> Set<String> {
-        guard let e = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
-        let base = dir.standardizedFileURL.path + "/"
-        var out = Set<String>()
-        for case let u as URL in e where (try? u.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            let p = u.standardizedFileURL.path
-            if p.hasPrefix(base) { out.insert(String(p.dropFirst(base.count))) }
-        }
-        return out
+        Set(FileTree.files(under: dir.standardizedFileURL.path))
     }
 
     // MARK: - Pipeline
@@ -212,7 +206,7 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func renderLessons() {
         let lessons = project.lessons
-        let inFeed = Set(latest.prefix(Self.feedSize).map(\.path))
+        let inFeed = Set(latest.prefix(Self.feedSize).map(\.id))
         var results = [LessonFacts?](repeating: nil, count: lessons.count)
         // Each lesson: Markdown, then its page, written at once; on every core.
         results.withUnsafeMutableBufferPointer { out in
@@ -226,11 +220,11 @@ public final class SiteBuilder: @unchecked Sendable {
                 item["site"] = siteContext
                 f.itemHTML = theme.render("lesson-item", item)
                 renderLessonPage(l, facts: f, toc: r.toc)
-                if !inFeed.contains(l.path) { f.html = "" }
+                if !inFeed.contains(l.id) { f.html = "" }
                 buffer[i] = f
             }
         }
-        for (i, l) in lessons.enumerated() { facts[l.path] = results[i] }
+        facts = results.map { $0! }
     }
 
     func renderLessonPage(_ l: Lesson, facts f: LessonFacts, toc: [TOCEntry]) {
@@ -239,7 +233,8 @@ public final class SiteBuilder: @unchecked Sendable {
         if let a = l.author { item["author"] = a }
         item["toc"] = toc.map { ["id": $0.id, "title": $0.title, "sub": $0.level == 3] as [String: Any] }
         let list = seriesLessons[l.seriesFolder] ?? []
-        if let i = seriesPosition[l.path] {
+        do {
+            let i = seriesPosition[l.id]
             if i > 0 { item["prev"] = ["title": list[i - 1].title, "url": routes.url(routes.lesson(list[i - 1]))] }
             if i + 1 < list.count { item["next"] = ["title": list[i + 1].title, "url": routes.url(routes.lesson(list[i + 1]))] }
             item["position"] = i + 1

@@ -193,7 +193,7 @@ extension SiteBuilder {
 
         """
         for l in entries {
-            let f = facts[l.path]
+            let f: LessonFacts? = facts[l.id]
             let url = routes.absolute(routes.lesson(l))
             x += "<entry>\n<title>\(e(l.title))</title>\n<id>\(e(url))</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"\(e(url))\"/>\n"
             x += "<updated>\(l.date.rfc3339)</updated>\n<published>\(l.date.rfc3339)</published>\n"
@@ -236,7 +236,7 @@ extension SiteBuilder {
     func copyAssets() {
         let fm = FileManager.default
         func copyTree(_ from: URL, to prefixPath: String, only: Set<String>? = nil) {
-            for rel in Self.listContent(from).sorted() where !rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) {
+            for rel in FileTree.files(under: from.standardizedFileURL.path) {
                 if let only, !only.contains(rel) { continue }
                 do { try stage.copy(from: from.appendingPathComponent(rel), to: prefixPath + rel) } catch {
                     bag.error(SourceLocation(path: "output/\(prefixPath)\(rel)"), "无法复制 (cannot copy): \(error.localizedDescription)")

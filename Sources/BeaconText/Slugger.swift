@@ -35,6 +35,7 @@ public final class Slugger: @unchecked Sendable {
     /// is ICU's expensive part, so a title's new characters are spelled together.
     func learn(_ scalars: [Unicode.Scalar]) {
         guard !scalars.isEmpty else { return }
+
         var joined = String.UnicodeScalarView()
         for (i, s) in scalars.enumerated() {
             if i > 0 { joined.append("\n") }
@@ -51,6 +52,8 @@ public final class Slugger: @unchecked Sendable {
     }
 
     /// Spells every Han character of `text` not seen before, in one ICU call.
+    public func prefetch(_ text: String) { prefetch(Array(text.unicodeScalars)) }
+
     func prefetch(_ scalars: [Unicode.Scalar]) {
         lock.lock()
         var unknown: [Unicode.Scalar] = []
@@ -78,6 +81,7 @@ public final class Slugger: @unchecked Sendable {
         "教育": ["jiao", "yu"], "教学": ["jiao", "xue"], "数据": ["shu", "ju"], "着力": ["zhuo", "li"],
     ]
     static let longestWord = words.keys.map(\.count).max() ?? 1
+    static let wordStarts = Set(words.keys.compactMap(\.unicodeScalars.first))
 
     /// The slug of a text. May be empty when the text has nothing to spell (`？？`);
     /// callers then use `fallback(for:)`.
@@ -95,7 +99,7 @@ public final class Slugger: @unchecked Sendable {
         while i < scalars.count {
             let s = scalars[i]
             // A known word: spell it as it is read.
-            if mode == .pinyin && CJK.isHan(s) && i + 1 < scalars.count {
+            if mode == .pinyin && i + 1 < scalars.count && Self.wordStarts.contains(s) {
                 var matched = false
                 var len = min(Self.longestWord, scalars.count - i)
                 while len >= 2 {

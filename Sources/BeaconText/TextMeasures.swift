@@ -30,6 +30,12 @@ public enum TextMeasures {
     /// A summary of plain text: at most `limit` characters, cut on a character
     /// (grapheme) boundary, preferably after a sentence end, with "……" when cut.
     public static func summary(_ text: String, limit: Int = 110) -> String {
+        // Only the start matters: look at a bounded prefix of a long text.
+        var text = Substring(text)
+        let scalars = text.unicodeScalars
+        if let end = scalars.index(scalars.startIndex, offsetBy: limit * 4, limitedBy: scalars.endIndex), end < scalars.endIndex {
+            text = text[..<end]
+        }
         let clean = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" })
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .reduce(into: "") { acc, part in
