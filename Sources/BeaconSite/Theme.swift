@@ -23,6 +23,7 @@ public struct Theme: Sendable {
             bag.error(location, "找不到主题 themes/\(name)/templates/ (theme '\(name)' not found)")
             return nil
         }
+        _ = FastHTMLContentType.registered
         var library = MustacheLibrary()
         let files = (FileManager.default.enumerator(atPath: templatesDir.path)?.allObjects as? [String] ?? [])
             .filter { $0.hasSuffix(".mustache") }.sorted()
