@@ -57,6 +57,6 @@ public struct Theme: Sendable {
     public var staticFolder: URL { folder.appendingPathComponent("static") }
 
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(TemplateObject.box(context), withTemplate: template) ?? ""
+        library.render(context, withTemplate: template) ?? ""
     }
 }
