@@ -54,6 +54,8 @@ public final class SiteBuilder: @unchecked Sendable {
     /// By lesson id; filled by `renderLessons`.
     var facts: [LessonFacts] = []
     let siteContext: [String: Any]
+    /// The navigation of each section, built once.
+    private(set) var navBySection: [String: [[String: Any]]] = [:]
     private(set) public var pageCount = 0
     private let countLock = NSLock()
 
@@ -91,6 +93,9 @@ public final class SiteBuilder: @unchecked Sendable {
         if let o = project.site.organisation { site["organisation"] = o }
         if let d = project.site.description { site["description"] = d }
         siteContext = site
+        for section in ["home", "lessons", "branches", "boards", "books", "archive", "tags", ""] {
+            navBySection[section] = nav(current: section)
+        }
     }
 
     static func listContent(_ dir: URL) -> Set<String> {
@@ -122,7 +127,7 @@ public final class SiteBuilder: @unchecked Sendable {
               section: String, extra: [String: Any]) -> String {
         var ctx = extra
         ctx["site"] = siteContext
-        ctx["nav"] = nav(current: section)
+        ctx["nav"] = navBySection[section] ?? nav(current: section)
         var p: [String: Any] = ["url": routes.url(route), "canonical": routes.absolute(route)]
         if let title { p["title"] = title }
         p["description"] = description ?? project.site.description ?? project.site.title
