@@ -34,7 +34,11 @@ enum YAMLText {
         }
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            let ctx = context.map { " \($0.text)" } ?? ""
+            // libyaml notices a problem where it stops; say where the unfinished part began.
+            let ctx = context.map { c in
+                let start = at(c.mark)
+                return " \(c.text)（从第 \(start.line) 行第 \(start.column) 列开始 / started at \(start.line):\(start.column)）"
+            } ?? ""
             return .error(at(mark), "YAML 格式错误 (invalid YAML): \(problem)\(ctx)\(hint(mark))")
         case let .duplicatedKeysInMapping(duplicates, context):
             return .error(at(context.mark), "YAML 中字段重复 (duplicate key): \(duplicates.joined(separator: ", "))")

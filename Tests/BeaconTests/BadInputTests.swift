@@ -33,7 +33,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testInvalidYAML() throws {
-        try assertFails("\(lesson):3:5: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence") {
+        try assertFails("\(lesson):3:5: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence（从第 2 行第 7 列开始 / started at 2:7）") {
             try $0.write(self.lesson, "---\ntags: [学习, 党章\ndate: 2026-03-01\ntitle: 第一课\n---\n正文\n")
         }
     }

@@ -1,0 +1,100 @@
+import Foundation
+import XCTest
+import Mustache
+import BeaconModel
+@testable import BeaconSite
+
+final class SiteTests: XCTestCase {
+    /// Beacon's escaper must write exactly what swift-mustache's built-in one writes.
+    func testFastEscaperMatchesTheLibrary() throws {
+        _ = FastHTMLContentType.registered
+        let samples = ["", "纯中文标题", "A & B <c> \"d\" 'e'", "“两学一做”<学习>&'党课'", "emoji 👨‍👩‍👧 & é\u{301}", "&amp;"]
+        let builtIn = try MustacheTemplate(string: "{{x}}")
+        let fast = try MustacheTemplate(string: "{{% CONTENT_TYPE: HTML}}{{x}}")
+        for s in samples {
+            XCTAssertEqual(fast.render(["x": s]), builtIn.render(["x": s]), s)
+        }
+        XCTAssertEqual(fast.render(["x": "<a href='x'>&</a>"]), "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;")
+    }
+
+    func testTitlesWithMarkupCharactersAreEscapedEverywhere() throws {
+        let site = try TempSite()
+        try site.write("content/lessons/学习园地/第一课.md", "---\ntitle: \"<b>A&B</b> “学习”\"\ndate: 2026-03-01\ntags: [\"<i>标签</i>\"]\n---\n正文\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let page = try site.read("output/site/lessons/xue-xi-yuan-di/di-yi-ke/index.html")
+        XCTAssertTrue(page.contains("<h1>&lt;b&gt;A&amp;B&lt;/b&gt; “学习”</h1>"))
+        XCTAssertFalse(page.contains("<b>A&B</b>"))
+        let home = try site.read("output/site/index.html")
+        XCTAssertTrue(home.contains("&lt;b&gt;A&amp;B&lt;/b&gt;"))
+        let feed = try site.read("output/site/feed.xml")
+        XCTAssertTrue(feed.contains("<title>&lt;b&gt;A&amp;B&lt;/b&gt; “学习”</title>"))
+    }
+
+    func testBoardsAndBooksAreListedAndBadOnesReported() throws {
+        let site = try TempSite()
+        try site.write("content/boards/好展板.yml", "title: 三会一课制度\nsubtitle: 测试村\nsize: exhibition-landscape\ncolums: 3\n")
+        try site.write("content/books/口袋书.yml", "title: 学习口袋书\nsize: { width: 90mm, height: 130mm }\n")
+        var (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertEqual(diags.map(\.description), ["content/boards/好展板.yml:4:1: warning: 未知字段 colums，是不是 columns？ (unknown key 'colums'; did you mean 'columns'?)"])
+        XCTAssertEqual(report.boards, 1)
+        XCTAssertEqual(report.books, 1)
+        XCTAssertTrue(try site.read("output/site/boards/index.html").contains("三会一课制度"))
+        XCTAssertTrue(try site.read("output/site/books/index.html").contains("90mm × 130mm"))
+
+        try site.write("content/boards/坏展板.yml", "title: [未闭合\nblocks:\n  - type: text\n")
+        try site.write("content/books/无题.yml", "subtitle: 没有书名\n")
+        (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        let lines = diags.filter { $0.severity == .error }.map(\.description)
+        XCTAssertEqual(lines, [
+            "content/boards/坏展板.yml:2:7: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence（从第 1 行第 8 列开始 / started at 1:8）",
+            "content/books/无题.yml:1:1: error: 缺少必填字段 title（书名） (missing required field 'title')",
+        ])
+    }
+
+    func testNoContentFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let bag = DiagnosticBag()
+        let report = Builder_build(root: root, bag: bag)
+        XCTAssertFalse(report)
+        XCTAssertEqual(bag.all.map(\.description), ["content:1:1: error: 找不到 content/ 文件夹；请在站点根目录运行 beacon (no content/ folder here; run beacon in the site's folder)"])
+    }
+
+    func testSiteUnderABasePath() throws {
+        let site = try TempSite()
+        let home = { try site.read("output/site/index.html") }
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertTrue(try home().contains("href=\"/test/assets/style.css\""))
+        try site.write("content/site.yml", "title: 测试站点\nbase_url: https://intranet.example/\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertTrue(try home().contains("href=\"/assets/style.css\""))
+        XCTAssertTrue(try site.read("output/site/sitemap.xml").contains("<loc>https://intranet.example/lessons/</loc>"))
+    }
+
+    func testRoutesEncodeKeptHanSlugs() {
+        XCTAssertEqual(Routes.encodePath("lessons/两学一做/"), "lessons/%E4%B8%A4%E5%AD%A6%E4%B8%80%E5%81%9A/")
+        XCTAssertEqual(Routes.encodePath("lessons/a-b/"), "lessons/a-b/")
+        XCTAssertEqual(Routes.file(""), "index.html")
+        XCTAssertEqual(Routes.file("tags/x/"), "tags/x/index.html")
+        XCTAssertEqual(Routes.file("feed.xml"), "feed.xml")
+    }
+
+    func testKeepSlugsBuildAWorkingSite() throws {
+        let site = try TempSite()
+        try site.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nslugs: keep\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("output/site/lessons/学习园地/第一课/index.html").path))
+        let page = try site.read("output/site/lessons/学习园地/第一课/index.html")
+        XCTAssertTrue(page.contains("href=\"/test/lessons/%E5%AD%A6%E4%B9%A0%E5%9B%AD%E5%9C%B0/%E7%AC%AC%E4%BA%8C%E8%AF%BE/\""), "link to 第二课, percent-encoded")
+    }
+}
+
+import BeaconBuild
+func Builder_build(root: URL, bag: DiagnosticBag) -> Bool {
+    Builder.build(BuildOptions(root: root), bag: bag).succeeded
+}
