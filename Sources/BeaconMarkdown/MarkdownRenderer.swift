@@ -150,12 +150,8 @@ public struct MarkdownRenderer: Sendable {
     }
 
     func lastScalar(before node: OpaquePointer) -> Unicode.Scalar? {
-        var n = node.previous
-        while let cur = n {
-            if let s = lastScalar(in: cur) { return s }
-            return nil
-        }
-        return nil
+        guard let n = node.previous else { return nil }
+        return lastScalar(in: n)
     }
 
     func firstScalar(after node: OpaquePointer) -> Unicode.Scalar? {
