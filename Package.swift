@@ -18,6 +18,8 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CPrint", pkgConfig: "pangocairo",
+                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "libqrencode-dev", "librsvg2-dev", "libgdk-pixbuf-2.0-dev"])]),
 
         // Beacon's own modules, one per concern
         .target(name: "BeaconModel"),
@@ -28,13 +30,15 @@ let package = Package(
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite"]),
+        .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "CPrint"]),
+        .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "Yams"]),
+        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks"]),
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconBuild",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "CLibXML2",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "CLibXML2",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -42,7 +42,7 @@ public struct ContentLoader {
         let (series, lessons) = loadLessons(slugger: slugger)
         let branches = loadBranches(slugger: slugger, media: media)
         let boards = loadDefinitions(kind: .board, folder: "boards", keys: Self.boardKeys, slugger: slugger)
-        let books = loadDefinitions(kind: .book, folder: "books", keys: Self.bookKeys, slugger: slugger)
+        let books = loadBooks(slugger: slugger, series: series, lessons: lessons)
         return Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
                        boards: boards, books: books, media: media)
     }

@@ -25,6 +25,19 @@ public struct TOCEntry: Sendable, Equatable {
     public var title: String
 }
 
+/// A parsed document with Beacon's rules applied, ready for HTML or for print.
+final class PreparedMarkdown {
+    let doc: CMarkDocument
+    let plainText: String
+    let firstParagraph: String
+
+    init(doc: CMarkDocument, plainText: String, firstParagraph: String) {
+        self.doc = doc
+        self.plainText = plainText
+        self.firstParagraph = firstParagraph
+    }
+}
+
 public struct RenderedMarkdown: Sendable {
     public var html: String
     public var toc: [TOCEntry]
@@ -46,7 +59,9 @@ public struct MarkdownRenderer: Sendable {
         self.slugger = slugger
     }
 
-    public func render(_ source: MarkdownSource, path: String, resolver: LinkResolver?, bag: DiagnosticBag) -> RenderedMarkdown {
+    /// Parses `source` and applies Beacon's rules to the tree: CJK soft breaks joined, links and
+    /// images resolved (or reported at their line and column), raw HTML and unsafe links dropped.
+    func prepare(_ source: MarkdownSource, path: String, resolver: LinkResolver?, bag: DiagnosticBag) -> PreparedMarkdown {
         let doc = CMarkDocument(markdown: source.text, allowRawHTML: allowRawHTML)
         let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
 
@@ -135,12 +150,17 @@ public struct MarkdownRenderer: Sendable {
             cmark_node_unlink(link)
             cmark_node_free(link)
         }
-        let html = doc.renderHTML()
-        let post = HTMLPostProcessor(slugger: slugger).process(html)
-        return RenderedMarkdown(html: post.html, toc: post.toc, plainText: plain,
+        return PreparedMarkdown(doc: doc, plainText: plain,
                                 firstParagraph: (firstParagraph ?? "").trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    public func render(_ source: MarkdownSource, path: String, resolver: LinkResolver?, bag: DiagnosticBag) -> RenderedMarkdown {
+        let prepared = prepare(source, path: path, resolver: resolver, bag: bag)
+        let html = prepared.doc.renderHTML()
+        let post = HTMLPostProcessor(slugger: slugger).process(html)
+        return RenderedMarkdown(html: post.html, toc: post.toc, plainText: prepared.plainText,
+                                firstParagraph: prepared.firstParagraph)
+    }
     func isDangerous(_ url: String) -> Bool {
         let lowered = url.trimmingCharacters(in: .whitespaces).lowercased()
             .filter { !$0.isWhitespace && !$0.isNewline }

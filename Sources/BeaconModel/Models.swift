@@ -284,12 +284,12 @@ public struct Project: Sendable {
     public var lessons: [Lesson]
     public var branches: [Branch]
     public var boards: [PrintDefinition]
-    public var books: [PrintDefinition]
+    public var books: [Book]
     /// Files under content/media, relative to content/media.
     public var media: Set<String>
 
     public init(root: URL, site: SiteConfig, series: [Series], lessons: [Lesson], branches: [Branch],
-                boards: [PrintDefinition], books: [PrintDefinition], media: Set<String>) {
+                boards: [PrintDefinition], books: [Book], media: Set<String>) {
         self.root = root
         self.site = site
         self.series = series

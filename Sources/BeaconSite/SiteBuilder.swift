@@ -59,6 +59,20 @@ public final class SiteBuilder: @unchecked Sendable {
     private(set) public var pageCount = 0
     private let countLock = NSLock()
 
+    /// The files the book stage wrote, by book slug; routes are relative to the site.
+    public struct BookFiles: Sendable {
+        public var pdf: String
+        public var printPDF: String?
+        public var cover: String?
+        public var pages: Int
+        public var bytes: Int
+        public init(pdf: String, printPDF: String?, cover: String?, pages: Int, bytes: Int) {
+            self.pdf = pdf; self.printPDF = printPDF; self.cover = cover; self.pages = pages; self.bytes = bytes
+        }
+        var pdfSizeText: String { bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1e6) : "\(max(1, bytes / 1000)) KB" }
+    }
+    public var bookFiles: [String: BookFiles] = [:]
+
     public init(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) {
         self.project = project
         self.theme = theme
@@ -194,6 +208,20 @@ public final class SiteBuilder: @unchecked Sendable {
         if let s = stars(b.stars) { d["stars"] = s }
         if let s = b.secretary { d["secretary"] = s }
         if let m = b.members { d["members"] = m }
+        return d
+    }
+
+    func bookItem(_ b: Book) -> [String: Any] {
+        var d = printItem(b.definition)
+        if let p = b.publisher { d["publisher"] = p }
+        if let date = b.chineseDate { d["date"] = date }
+        if let out = bookFiles[b.slug] {
+            d["pdf"] = routes.url(out.pdf)
+            d["pdfSize"] = out.pdfSizeText
+            if let p = out.printPDF { d["printPDF"] = routes.url(p) }
+            if let c = out.cover { d["cover"] = routes.url(c) }
+            d["pages"] = out.pages
+        }
         return d
     }
 

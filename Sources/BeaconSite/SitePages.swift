@@ -128,7 +128,7 @@ extension SiteBuilder {
         write(Routes.boards, page("boards", route: Routes.boards, title: "展板", section: "boards",
                                   extra: ["boards": project.boards.map(printItem), "count": project.boards.count]))
         write(Routes.books, page("books", route: Routes.books, title: "口袋书", section: "books",
-                                 extra: ["books": project.books.map(printItem), "count": project.books.count]))
+                                 extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count]))
     }
 
     // MARK: - Home and 404

@@ -1,0 +1,196 @@
+import Foundation
+import CPrint
+
+/// A picture for print: PNG and JPEG as pixels (JPEG also keeps its own bytes, which Cairo
+/// writes into the PDF unchanged), SVG as vectors through librsvg.
+public final class PrintImage {
+    public enum Kind { case bitmap, jpeg, svg }
+    public let kind: Kind
+    /// Intrinsic size in pixels (bitmaps) or CSS pixels (SVG).
+    public let pixelWidth: Double
+    public let pixelHeight: Double
+    private var surface: OpaquePointer?
+    private var svg: OpaquePointer?
+    private var jpegData: UnsafeMutableRawPointer?
+
+    deinit {
+        if let surface { cairo_surface_destroy(surface) }
+        if let svg { g_object_unref(UnsafeMutableRawPointer(svg)) }
+    }
+
+    private init(kind: Kind, width: Double, height: Double) {
+        self.kind = kind
+        pixelWidth = width
+        pixelHeight = height
+    }
+
+    public enum LoadError: Error, CustomStringConvertible {
+        case unreadable(String)
+        case unsupported(String)
+        public var description: String {
+            switch self {
+            case .unreadable(let s): return "图片无法读取 (unreadable image): \(s)"
+            case .unsupported(let s): return "不支持的图片格式 \(s)，请用 JPG、PNG 或 SVG (unsupported image format)"
+            }
+        }
+    }
+
+    public static func load(_ path: String) throws -> PrintImage {
+        guard let data = FileManager.default.contents(atPath: path) else { throw LoadError.unreadable(path) }
+        let ext = (path as NSString).pathExtension.lowercased()
+        switch ext {
+        case "svg":
+            var error: UnsafeMutablePointer<GError>?
+            let handle: OpaquePointer? = data.withUnsafeBytes { buf in
+                rsvg_handle_new_from_data(buf.baseAddress!.assumingMemoryBound(to: guint8.self), gsize(buf.count), &error)
+            }
+            guard let handle else {
+                let msg = error.map { String(cString: $0.pointee.message) } ?? path
+                if let error { g_error_free(error) }
+                throw LoadError.unreadable(msg)
+            }
+            var w = 0.0, h = 0.0
+            if rsvg_handle_get_intrinsic_size_in_pixels(handle, &w, &h) == 0 || w <= 0 || h <= 0 { w = 300; h = 150 }
+            let img = PrintImage(kind: .svg, width: w, height: h)
+            img.svg = handle
+            return img
+        case "png", "jpg", "jpeg":
+            guard let loader = gdk_pixbuf_loader_new() else { throw LoadError.unreadable(path) }
+            defer { g_object_unref(UnsafeMutableRawPointer(loader)) }
+            var error: UnsafeMutablePointer<GError>?
+            let ok = data.withUnsafeBytes { buf in
+                gdk_pixbuf_loader_write(loader, buf.baseAddress!.assumingMemoryBound(to: guchar.self), gsize(buf.count), &error)
+            }
+            var closeError: UnsafeMutablePointer<GError>?
+            let closed = gdk_pixbuf_loader_close(loader, &closeError)
+            if let closeError { g_error_free(closeError) }
+            guard ok != 0, closed != 0, let pixbuf = gdk_pixbuf_loader_get_pixbuf(loader) else {
+                let msg = error.map { String(cString: $0.pointee.message) } ?? path
+                if let error { g_error_free(error) }
+                throw LoadError.unreadable(msg)
+            }
+            let w = Int(gdk_pixbuf_get_width(pixbuf)), h = Int(gdk_pixbuf_get_height(pixbuf))
+            let stride = Int(gdk_pixbuf_get_rowstride(pixbuf)), channels = Int(gdk_pixbuf_get_n_channels(pixbuf))
+            let alpha = gdk_pixbuf_get_has_alpha(pixbuf) != 0
+            let src = gdk_pixbuf_read_pixels(pixbuf)!
+            let surface = cairo_image_surface_create(alpha ? CAIRO_FORMAT_ARGB32 : CAIRO_FORMAT_RGB24, Int32(w), Int32(h))!
+            cairo_surface_flush(surface)
+            let dst = cairo_image_surface_get_data(surface)!
+            let dstStride = Int(cairo_image_surface_get_stride(surface))
+            for y in 0..<h {
+                let srow = src + y * stride
+                let drow = (dst + y * dstStride).withMemoryRebound(to: UInt32.self, capacity: w) { $0 }
+                for x in 0..<w {
+                    let p = srow + x * channels
+                    var r = UInt32(p[0]), g = UInt32(p[1]), b = UInt32(p[2])
+                    let a = alpha ? UInt32(p[3]) : 255
+                    if alpha && a < 255 { r = r * a / 255; g = g * a / 255; b = b * a / 255 }
+                    drow[x] = (a << 24) | (r << 16) | (g << 8) | b
+                }
+            }
+            cairo_surface_mark_dirty(surface)
+            let isJPEG = ext != "png"
+            let img = PrintImage(kind: isJPEG ? .jpeg : .bitmap, width: Double(w), height: Double(h))
+            if isJPEG {
+                // Cairo writes these bytes into the PDF as they are (DCTDecode): no re-encoding.
+                let bytes = malloc(data.count)!
+                data.withUnsafeBytes { bytes.copyMemory(from: $0.baseAddress!, byteCount: data.count) }
+                cairo_surface_set_mime_data(surface, CAIRO_MIME_TYPE_JPEG, bytes.assumingMemoryBound(to: UInt8.self),
+                                            UInt(data.count), { free($0) }, bytes)
+            }
+            img.surface = surface
+            return img
+        default:
+            throw LoadError.unsupported(ext.isEmpty ? path : ext)
+        }
+    }
+
+    /// Effective resolution when printed `width` points wide.
+    public func dpi(atWidth width: Double) -> Double {
+        kind == .svg ? .infinity : pixelWidth / (width / 72)
+    }
+
+    /// Draws the picture into the rectangle (x, y, w, h), scaled to fill it.
+    public func draw(_ cr: OpaquePointer, x: Double, y: Double, width: Double, height: Double) {
+        cairo_save(cr)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_clip(cr)
+        switch kind {
+        case .svg:
+            var viewport = RsvgRectangle(x: x, y: y, width: width, height: height)
+            _ = rsvg_handle_render_document(svg, cr, &viewport, nil)
+        case .bitmap, .jpeg:
+            cairo_translate(cr, x, y)
+            cairo_scale(cr, width / pixelWidth, height / pixelHeight)
+            cairo_set_source_surface(cr, surface, 0, 0)
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD)
+            cairo_paint(cr)
+        }
+        cairo_restore(cr)
+    }
+
+    /// Draws the picture centre-cropped to fill (x, y, w, h) at the picture's own aspect.
+    public func drawCropped(_ cr: OpaquePointer, x: Double, y: Double, width: Double, height: Double) {
+        let scale = max(width / pixelWidth, height / pixelHeight)
+        let w = pixelWidth * scale, h = pixelHeight * scale
+        cairo_save(cr)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_clip(cr)
+        draw(cr, x: x - (w - width) / 2, y: y - (h - height) / 2, width: w, height: h)
+        cairo_restore(cr)
+    }
+}
+
+/// QR codes from libqrencode, drawn as vector squares.
+public struct QRCode {
+    public let size: Int
+    public let modules: [Bool]
+
+    public init?(_ text: String, level: QRecLevel = QR_ECLEVEL_M) {
+        guard let code = QRcode_encodeString(text, 0, level, QR_MODE_8, 1) else { return nil }
+        defer { QRcode_free(code) }
+        size = Int(code.pointee.width)
+        modules = (0..<(size * size)).map { code.pointee.data[$0] & 1 == 1 }
+    }
+
+    public func isDark(_ x: Int, _ y: Int) -> Bool { modules[y * size + x] }
+
+    /// Draws the code (with its 4-module quiet zone included in `side`) at (x, y).
+    public func draw(_ cr: OpaquePointer, x: Double, y: Double, side: Double, colour: Colour = .black) {
+        let unit = side / Double(size + 8)
+        cairo_save(cr)
+        Colour.white.set(cr)
+        cairo_rectangle(cr, x, y, side, side)
+        cairo_fill(cr)
+        colour.set(cr)
+        for row in 0..<size {
+            var col = 0
+            while col < size {
+                guard isDark(col, row) else { col += 1; continue }
+                var run = 1
+                while col + run < size && isDark(col + run, row) { run += 1 }
+                cairo_rectangle(cr, x + Double(col + 4) * unit, y + Double(row + 4) * unit, Double(run) * unit, unit)
+                col += run
+            }
+        }
+        cairo_fill(cr)
+        cairo_restore(cr)
+    }
+
+    /// SVG markup of the code (for web pages).
+    public func svg(pixels: Int = 4) -> String {
+        let full = size + 8
+        var path = ""
+        for row in 0..<size {
+            var col = 0
+            while col < size {
+                guard isDark(col, row) else { col += 1; continue }
+                var run = 1
+                while col + run < size && isDark(col + run, row) { run += 1 }
+                path += "M\(col + 4) \(row + 4)h\(run)v1h-\(run)z"
+                col += run
+            }
+        }
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixels)\" height=\"\(full * pixels)\" shape-rendering=\"crispEdges\"><rect width=\"\(full)\" height=\"\(full)\" fill=\"#fff\"/><path d=\"\(path)\" fill=\"#000\"/></svg>"
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import CPrint
+import BeaconText
+
+/// The look of a run of text.
+public struct TextStyle: Hashable, Sendable {
+    public var font: FontSpec
+    public var colour: Colour = .black
+    public var underline = false
+    public var strikethrough = false
+    /// Superscript: raised and smaller (footnote marks).
+    public var superscript = false
+    /// A link target: `uri` for the web, or an internal destination.
+    public var link: String?
+
+    public init(font: FontSpec, colour: Colour = .black) {
+        self.font = font
+        self.colour = colour
+    }
+}
+
+/// Text with styled runs, turned into a Pango attribute list with Beacon's Chinese line
+/// rules applied as attributes: no break before a closing mark or after an opening one,
+/// …… and —— kept whole, adjacent full-width marks compressed (OpenType `halt`), and
+/// ¼ em between Chinese and Latin set as letter spacing, never as a space character.
+public struct RichText {
+    public private(set) var text = ""
+    struct Span { var start: Int; var end: Int; var style: TextStyle }
+    private(set) var spans: [Span] = []
+
+    public init() {}
+
+    public init(_ text: String, style: TextStyle) {
+        append(text, style: style)
+    }
+
+    public var isEmpty: Bool { text.isEmpty }
+
+    public mutating func append(_ s: String, style: TextStyle) {
+        guard !s.isEmpty else { return }
+        let start = text.utf8.count
+        text += s
+        spans.append(Span(start: start, end: text.utf8.count, style: style))
+    }
+
+    public mutating func append(_ other: RichText) {
+        let offset = text.utf8.count
+        text += other.text
+        spans += other.spans.map { Span(start: $0.start + offset, end: $0.end + offset, style: $0.style) }
+    }
+
+    // MARK: - Chinese rules
+
+    /// Never at a line start (GB/T 15834, clreq).
+    public static let noLineStart: Set<Unicode.Scalar> = Set("、。，．：；！？）］｝」』】〉》”’…—·・〕〗〙ー々〻ゝゞ%‰℃".unicodeScalars)
+    /// Never at a line end.
+    public static let noLineEnd: Set<Unicode.Scalar> = Set("（［｛「『【〈《“‘〔〖〘".unicodeScalars)
+    static let closingMarks: Set<Unicode.Scalar> = Set("、。，．：；！？）］｝」』】〉》”’〕〗〙".unicodeScalars)
+    static let openingMarks: Set<Unicode.Scalar> = Set("（［｛「『【〈《“‘〔〖〘".unicodeScalars)
+
+    static func isLatin(_ s: Unicode.Scalar) -> Bool {
+        s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s))
+    }
+
+    /// Drops every U+0020 that sits between a Chinese character and a Latin letter or digit
+    /// (editors type them; in print the ¼ em spacing takes their place, and a space would take
+    /// all the justification slack of its line).
+    public mutating func normaliseSpaces() {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.contains(" ") else { return }
+        var keep = [Bool](repeating: true, count: scalars.count)
+        for i in scalars.indices where scalars[i] == " " {
+            var a = i - 1
+            while a >= 0 && scalars[a] == " " { a -= 1 }
+            var b = i + 1
+            while b < scalars.count && scalars[b] == " " { b += 1 }
+            guard a >= 0, b < scalars.count else { continue }
+            let (x, y) = (scalars[a], scalars[b])
+            if (CJK.isWide(x) && (Self.isLatin(y) || CJK.isWide(y))) || (Self.isLatin(x) && CJK.isWide(y)) { keep[i] = false }
+        }
+        guard keep.contains(false) else { return }
+        // Rebuild the text and move every span boundary with it.
+        var map = [Int](repeating: 0, count: text.utf8.count + 1)
+        var out = String.UnicodeScalarView()
+        var oldOffset = 0, newOffset = 0
+        for (i, s) in scalars.enumerated() {
+            let len = String(s).utf8.count
+            for k in 0..<len { map[oldOffset + k] = newOffset + (keep[i] ? k : 0) }
+            oldOffset += len
+            if keep[i] { out.append(s); newOffset += len }
+        }
+        map[oldOffset] = newOffset
+        text = String(out)
+        spans = spans.map { Span(start: map[$0.start], end: map[$0.end], style: $0.style) }.filter { $0.end > $0.start }
+    }
+
+    /// Byte ranges of the scalars of the text.
+    func scalarRanges() -> [(scalar: Unicode.Scalar, start: Int, end: Int)] {
+        var out: [(Unicode.Scalar, Int, Int)] = []
+        var offset = 0
+        for s in text.unicodeScalars {
+            let len = String(s).utf8.count
+            out.append((s, offset, offset + len))
+            offset += len
+        }
+        return out
+    }
+
+    /// Byte offsets of opening marks that should lose their blank half because they start a line.
+    func attributes(haltAt lineStarts: Set<Int> = []) -> OpaquePointer {
+        let list = pango_attr_list_new()!
+        func insert(_ attr: UnsafeMutablePointer<PangoAttribute>?, _ start: Int, _ end: Int) {
+            guard let attr else { return }
+            attr.pointee.start_index = guint(start)
+            attr.pointee.end_index = guint(end)
+            pango_attr_list_insert(list, attr)
+        }
+        for span in spans {
+            let s = span.style
+            let desc = s.font.description()
+            if s.superscript {
+                pango_font_description_set_absolute_size(desc, s.font.size * 0.6 * pangoScale)
+                insert(pango_attr_rise_new(Int32(s.font.size * 0.35 * pangoScale)), span.start, span.end)
+            }
+            insert(pango_attr_font_desc_new(desc), span.start, span.end)
+            pango_font_description_free(desc)
+            insert(pango_attr_foreground_new(guint16(s.colour.r * 65535), guint16(s.colour.g * 65535), guint16(s.colour.b * 65535)), span.start, span.end)
+            if s.underline { insert(pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), span.start, span.end) }
+            if s.strikethrough { insert(pango_attr_strikethrough_new(1), span.start, span.end) }
+        }
+        let chars = scalarRanges()
+        func size(at offset: Int) -> Double {
+            spans.last(where: { $0.start <= offset && offset < $0.end })?.style.font.size ?? 10
+        }
+        for i in chars.indices {
+            let c = chars[i]
+            if i > 0 {
+                let p = chars[i - 1]
+                // Prohibitions: no break between p and c.
+                let keep = Self.noLineStart.contains(c.scalar) || Self.noLineEnd.contains(p.scalar)
+                    || (p.scalar == "…" && c.scalar == "…") || (p.scalar == "—" && c.scalar == "—")
+                if keep { insert(pango_attr_allow_breaks_new(0), p.start, c.end) }
+                // Compression of two adjacent full-width marks to 1.5 em.
+                if Self.closingMarks.contains(p.scalar) && (Self.closingMarks.contains(c.scalar) || Self.openingMarks.contains(c.scalar)) {
+                    insert(pango_attr_font_features_new("halt"), p.start, p.end)
+                } else if Self.openingMarks.contains(p.scalar) && Self.openingMarks.contains(c.scalar) {
+                    insert(pango_attr_font_features_new("halt"), c.start, c.end)
+                }
+                // ¼ em between Chinese and Latin, as spacing after the first of the pair.
+                let cjkLatin = (CJK.isHan(p.scalar) && Self.isLatin(c.scalar)) || (Self.isLatin(p.scalar) && CJK.isHan(c.scalar))
+                if cjkLatin {
+                    insert(pango_attr_letter_spacing_new(Int32(size(at: p.start) * 0.25 * pangoScale)), p.start, p.end)
+                }
+            }
+            if lineStarts.contains(c.start) && Self.openingMarks.contains(c.scalar) {
+                insert(pango_attr_font_features_new("halt"), c.start, c.end)
+            }
+        }
+        return list
+    }
+}

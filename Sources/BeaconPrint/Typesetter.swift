@@ -1,0 +1,137 @@
+import Foundation
+import CPrint
+import BeaconText
+
+public enum TextAlign: Sendable { case left, center, right, justify }
+
+/// Lays text out with Pango and turns it into flow items, one per line, so that a paragraph
+/// can break between any two of its lines.
+public final class Typesetter {
+    public let env = PangoEnv()
+    public init() {}
+
+    /// A paragraph as laid out: its layout and its lines.
+    public final class Paragraph {
+        public let layout: TextLayout
+        public let lines: [(text: String, top: Double, baseline: Double, height: Double, start: Int, length: Int)]
+        let rich: RichText
+        init(layout: TextLayout, rich: RichText) {
+            self.layout = layout
+            self.rich = rich
+            lines = layout.lines()
+        }
+        public var height: Double { lines.last.map { $0.top + $0.height } ?? 0 }
+    }
+
+    /// Lays `rich` out at `width`. Applies the Chinese rules; an opening mark that lands at a
+    /// line start loses its blank half; a last line of one character is avoided by tightening
+    /// the paragraph a little where that is enough.
+    public func layout(_ rich: RichText, width: Double, indent: Double = 0, align: TextAlign = .justify,
+                       leading: Double = 1.7) -> Paragraph {
+        var rich = rich
+        rich.normaliseSpaces()
+        func make(_ attrs: OpaquePointer, tighten: Double) -> Paragraph {
+            let l = env.newLayout()
+            l.width = width
+            pango_layout_set_wrap(l.ptr, PANGO_WRAP_WORD_CHAR)
+            pango_layout_set_indent(l.ptr, Int32(indent * pangoScale))
+            pango_layout_set_line_spacing(l.ptr, Float(leading))
+            switch align {
+            case .justify: pango_layout_set_justify(l.ptr, 1); pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)
+            case .left: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)
+            case .center: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_CENTER)
+            case .right: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_RIGHT)
+            }
+            if tighten != 0 {
+                let a = pango_attr_letter_spacing_new(Int32(tighten * pangoScale))!
+                a.pointee.start_index = 0
+                a.pointee.end_index = guint(rich.text.utf8.count)
+                pango_attr_list_insert_before(attrs, a)
+            }
+            l.set(text: rich.text, attributes: attrs)
+            pango_attr_list_unref(attrs)
+            return Paragraph(layout: l, rich: rich)
+        }
+        var p = make(rich.attributes(), tighten: 0)
+        // An opening mark at a line start gives up its blank half.
+        let starts = Set(p.lines.dropFirst().map(\.start))
+        let chars = rich.scalarRanges()
+        if chars.contains(where: { starts.contains($0.start) && RichText.noLineEnd.contains($0.scalar) }) {
+            p = make(rich.attributes(haltAt: starts), tighten: 0)
+        }
+        // 孤字: a last line holding a single character.
+        if align == .justify, p.lines.count > 1, let last = p.lines.last,
+           last.text.trimmingCharacters(in: .whitespaces).count == 1 {
+            let size = rich.spans.first?.style.font.size ?? 10
+            for step in 1...4 {
+                let q = make(rich.attributes(haltAt: starts), tighten: -size * 0.01 * Double(step))
+                if q.lines.count < p.lines.count || (q.lines.last?.text.count ?? 0) > 1 { p = q; break }
+            }
+        }
+        return p
+    }
+
+    /// Flow items for a paragraph, one per line, with keep rules for the page breaker.
+    public func lineItems(_ p: Paragraph, x: Double = 0, spaceBefore: Double = 0, keepWithNext: Bool = false,
+                          background: Colour? = nil, links: Bool = true) -> [FlowItem] {
+        let n = p.lines.count
+        var items: [FlowItem] = []
+        let linkSpans = p.rich.spans.filter { $0.style.link != nil }
+        for (i, line) in p.lines.enumerated() {
+            let offset = line.baseline - line.top
+            let layout = p.layout
+            let lineX = layout.lineX(i)
+            var item = FlowItem(height: line.height) { cr, fx, fy, mode in
+                if let background {
+                    background.set(cr)
+                    cairo_rectangle(cr, fx, fy, layout.width, line.height)
+                    cairo_fill(cr)
+                }
+                layout.drawLine(i, cr: cr, x: fx + x + lineX, y: fy + offset)
+                guard mode.links, links else { return }
+                for span in linkSpans where span.start < line.start + line.length && span.end > line.start {
+                    guard let pl = pango_layout_get_line_readonly(layout.ptr, Int32(i)) else { continue }
+                    var x0: Int32 = 0, x1: Int32 = 0
+                    pango_layout_line_index_to_x(pl, Int32(max(span.start, line.start)), 0, &x0)
+                    pango_layout_line_index_to_x(pl, Int32(min(span.end, line.start + line.length)), 0, &x1)
+                    let rx = fx + x + lineX + Double(min(x0, x1)) / pangoScale
+                    let rw = abs(Double(x1 - x0)) / pangoScale
+                    guard rw > 0, let target = span.style.link else { continue }
+                    let attrs = target.hasPrefix("page=") ? "\(target) rect=[\(rx) \(fy) \(rw) \(line.height)]"
+                        : "uri='\(target.replacingOccurrences(of: "'", with: "%27"))' rect=[\(rx) \(fy) \(rw) \(line.height)]"
+                    cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs)
+                    cairo_tag_end(cr, CAIRO_TAG_LINK)
+                }
+            }
+            item.record = LineRecord(text: line.text, page: 0, paragraphLines: n, indexInParagraph: i)
+            if i == 0 {
+                item.spaceBefore = spaceBefore
+                item.keepWithNext = keepWithNext || n > 1
+            }
+            if i == n - 1 && n > 2 { item.cannotStartPage = true }
+            if keepWithNext && i < min(n, 2) - 1 { item.keepWithNext = true }
+            items.append(item)
+        }
+        if keepWithNext, var last = items.popLast() {
+            last.keepWithNext = true
+            items.append(last)
+        }
+        return items
+    }
+
+    /// A single line of text at its natural width (labels, page numbers, markers).
+    public func label(_ rich: RichText, width: Double = -1, align: TextAlign = .left) -> Paragraph {
+        layout(rich, width: width, align: align, leading: 1.0)
+    }
+}
+
+extension Typesetter.Paragraph {
+    /// Draws the whole paragraph with its top-left corner at (x, y).
+    public func draw(_ cr: OpaquePointer, x: Double, y: Double) {
+        for (i, line) in lines.enumerated() {
+            layout.drawLine(i, cr: cr, x: x + layout.lineX(i), y: y + line.baseline)
+        }
+    }
+
+    public var naturalWidth: Double { layout.logicalSize.width }
+}
