@@ -2,6 +2,7 @@ import Foundation
 import BeaconModel
 import BeaconLoad
 import BeaconSite
+import BeaconBooks
 
 public struct BuildOptions: Sendable {
     public var root: URL
@@ -63,7 +64,13 @@ public enum Builder {
             stage.discard()
             return finish()
         }
+        let bookFiles = Timings.measure("books") { BookStage.run(project: project, theme: theme, stage: stage, bag: bag) }
+        if bag.hasErrors {
+            stage.discard()
+            return finish()
+        }
         let site = SiteBuilder(project: project, theme: theme, stage: stage, bag: bag)
+        site.bookFiles = bookFiles
         site.build()
         report.pages = site.pageCount
         if bag.hasErrors {

@@ -32,6 +32,11 @@ public struct MDListItem: Sendable, Equatable {
     /// nil for a plain item, true/false for a checked/unchecked task.
     public var task: Bool?
     public var blocks: [MDBlock]
+
+    public init(task: Bool?, blocks: [MDBlock]) {
+        self.task = task
+        self.blocks = blocks
+    }
 }
 
 public indirect enum MDBlock: Sendable, Equatable {

@@ -17,6 +17,13 @@ public struct LineRecord: Sendable {
     /// Lines of the paragraph this line belongs to.
     public var paragraphLines: Int
     public var indexInParagraph: Int
+
+    public init(text: String, page: Int, paragraphLines: Int, indexInParagraph: Int) {
+        self.text = text
+        self.page = page
+        self.paragraphLines = paragraphLines
+        self.indexInParagraph = indexInParagraph
+    }
 }
 
 /// A piece of content that is never split across pages: a line of text, a table row, an image.

@@ -26,7 +26,11 @@ public final class PrintDocument {
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
         for page in pages {
+            // Cairo 1.16 writes a broken cross-reference table when a page has link tags but
+            // no structure: each page is one structure element, which also tags the PDF.
+            cairo_tag_begin(cr, "Part", "")
             page.draw(cr, mode: DrawMode(links: true))
+            cairo_tag_end(cr, "Part")
             cairo_show_page(cr)
         }
         var ids: [Int32] = []

@@ -68,7 +68,7 @@ public struct Colour: Hashable, Sendable {
     public static let black = Colour(r: 0, g: 0, b: 0)
     public static let white = Colour(r: 1, g: 1, b: 1)
 
-    func set(_ cr: OpaquePointer) { cairo_set_source_rgb(cr, r, g, b) }
+    public func set(_ cr: OpaquePointer) { cairo_set_source_rgb(cr, r, g, b) }
 }
 
 /// A laid-out block of text. Owns its PangoLayout.
@@ -81,7 +81,7 @@ public final class TextLayout {
     init(_ layout: OpaquePointer) { self.layout = layout }
     deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
 
-    var ptr: OpaquePointer { layout }
+    public var ptr: OpaquePointer { layout }
 
     func set(text: String, attributes: OpaquePointer?) {
         self.text = text
@@ -91,12 +91,12 @@ public final class TextLayout {
     }
 
     /// Width in points.
-    var width: Double {
+    public var width: Double {
         get { Double(pango_layout_get_width(ptr)) / pangoScale }
         set { pango_layout_set_width(ptr, newValue < 0 ? -1 : Int32(newValue * pangoScale)) }
     }
 
-    var lineCount: Int { Int(pango_layout_get_line_count(ptr)) }
+    public var lineCount: Int { Int(pango_layout_get_line_count(ptr)) }
 
     /// Each line: its text, its top and baseline relative to the layout, and its height.
     func lines() -> [(text: String, top: Double, baseline: Double, height: Double, start: Int, length: Int)] {
@@ -117,7 +117,7 @@ public final class TextLayout {
     }
 
     /// Natural size (no wrapping width) in points.
-    var logicalSize: (width: Double, height: Double) {
+    public var logicalSize: (width: Double, height: Double) {
         var ink = PangoRectangle(), logical = PangoRectangle()
         pango_layout_get_extents(ptr, &ink, &logical)
         return (Double(logical.width) / pangoScale, Double(logical.height) / pangoScale)

@@ -5,7 +5,11 @@ import BeaconMarkdown
 /// Resolves what editors write in Markdown links and images to site URLs: lesson and branch
 /// files to their pages, `/media/…` and files beside a lesson to copied files. Anything that
 /// does not exist is reported. Used from several threads at once.
-final class ContentLinks: LinkResolver, @unchecked Sendable {
+public final class ContentLinks: LinkResolver, @unchecked Sendable {
+    /// `site`: links become URL paths of the site. `print`: links become absolute URLs (for
+    /// PDFs) and pictures become paths of files on disk.
+    public enum Mode: Sendable { case site, print(contentFolder: String) }
+    let mode: Mode
     let routes: Routes
     /// Every file under content/, relative to content/.
     let files: Set<String>
@@ -14,7 +18,8 @@ final class ContentLinks: LinkResolver, @unchecked Sendable {
     private var copies: Set<String> = []
     private let lock = NSLock()
 
-    init(routes: Routes, files: Set<String>, project: Project) {
+    public init(routes: Routes, files: Set<String>, project: Project, mode: Mode = .site) {
+        self.mode = mode
         self.routes = routes
         self.files = files
         var pages: [String: String] = [:]
@@ -51,7 +56,7 @@ final class ContentLinks: LinkResolver, @unchecked Sendable {
         return out.joined(separator: "/")
     }
 
-    func resolve(_ target: String, isImage: Bool, in document: String) -> LinkResolution {
+    public func resolve(_ target: String, isImage: Bool, in document: String) -> LinkResolution {
         let t = target.trimmingCharacters(in: .whitespaces)
         if t.isEmpty || t.hasPrefix("#") || t.hasPrefix("//") || Self.hasScheme(t) { return .keep }
         var pathPart = t
@@ -69,7 +74,10 @@ final class ContentLinks: LinkResolver, @unchecked Sendable {
             return .missing("链接 \(target) 指到了 content/ 之外 (link points outside content/)")
         }
         if rel.hasSuffix(".md") {
-            if let route = pages[rel] { return .rewrite(routes.url(route) + suffix) }
+            if let route = pages[rel] {
+                if case .print = mode { return .rewrite(routes.absolute(route) + suffix) }
+                return .rewrite(routes.url(route) + suffix)
+            }
             if files.contains(rel) {
                 return .missing("链接的 content/\(rel) 不是课程或支部，或者没有生成页面（草稿？） (linked file content/\(rel) has no page)")
             }
@@ -82,6 +90,7 @@ final class ContentLinks: LinkResolver, @unchecked Sendable {
             }
             return .missing("找不到链接的文件 content/\(rel) (linked file not found: content/\(rel))")
         }
+        if case .print(let folder) = mode { return .rewrite(folder + "/" + rel) }
         if rel.hasPrefix("media/") { return .rewrite(routes.url(rel) + suffix) }
         lock.lock()
         copies.insert(rel)

@@ -62,6 +62,12 @@ public final class OutputStage: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Records `relative` as written by Beacon and returns where a library should write it.
+    public func reserve(_ relative: String) throws -> URL {
+        try record(relative)
+        return url(relative)
+    }
+
     public func write(_ relative: String, _ text: String) throws {
         try record(relative)
         var text = text

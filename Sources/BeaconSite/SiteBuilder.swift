@@ -112,7 +112,7 @@ public final class SiteBuilder: @unchecked Sendable {
         }
     }
 
-    static func listContent(_ dir: URL) -> Set<String> {
+    public static func listContent(_ dir: URL) -> Set<String> {
         Set(FileTree.files(under: dir.standardizedFileURL.path))
     }
 

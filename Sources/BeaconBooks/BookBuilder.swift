@@ -1,0 +1,328 @@
+import Foundation
+import CPrint
+import BeaconModel
+import BeaconText
+import BeaconMarkdown
+import BeaconSite
+import BeaconPrint
+
+/// What building one book produced.
+public struct BookResult {
+    public var book: Book
+    public var document: PrintDocument
+    /// Every line the typesetter set, with its 0-based page index.
+    public var lines: [LineRecord]
+    /// Pages before the body (cover, title, colophon, contents).
+    public var frontPages: Int
+    /// 0-based page index where each lesson starts, by lesson reference.
+    public var lessonPages: [String: Int]
+}
+
+/// Turns a book definition into pages: cover, title page, colophon, contents, the lessons
+/// (and branch profiles) typeset from the same Markdown as the website.
+public final class BookBuilder {
+    let project: Project
+    let style: BookStyle
+    let bag: DiagnosticBag
+    let routes: Routes
+    let renderer: MarkdownRenderer
+    let links: ContentLinks
+    let ts = Typesetter()
+
+    public init(project: Project, style: BookStyle, bag: DiagnosticBag) {
+        self.project = project
+        self.style = style
+        self.bag = bag
+        let slugger = Slugger(mode: project.site.slugs)
+        routes = Routes(project: project, slugger: slugger)
+        renderer = MarkdownRenderer(allowRawHTML: false, slugger: slugger)
+        let content = project.root.appendingPathComponent("content")
+        links = ContentLinks(routes: routes, files: SiteBuilder.listContent(content), project: project,
+                             mode: .print(contentFolder: content.path))
+    }
+
+    // MARK: - Geometry
+
+    struct Geometry {
+        var page: PaperSize
+        var body: Double          // body size, pt
+        var top: Double, bottom: Double, inner: Double, outer: Double
+        var frameWidth: Double
+        var frameHeight: Double
+        func frameX(pageIndex: Int) -> Double {
+            // Right-hand (odd, 1-based) pages have the inner margin on the left.
+            pageIndex % 2 == 0 ? inner : outer + (page.width - inner - outer - frameWidth)
+        }
+    }
+
+    func geometry(for size: PaperSize) -> Geometry {
+        let mm = PaperSize.pointsPerMM
+        let scale = min(1.3, max(0.85, size.widthMM / 105))
+        let body = min(10.5, max(style.bodySize, style.bodySize * (scale > 1.15 ? 1.1 : 1.0)))
+        let inner = style.inner * mm * scale, outer = style.outer * mm * scale
+        let available = size.width - inner - outer
+        // A whole number of characters per line; the rest goes to the margins.
+        let chars = floor(available / body)
+        let frameWidth = chars * body
+        let extra = available - frameWidth
+        let top = style.top * mm * scale, bottom = style.bottom * mm * scale
+        let lineHeight = body * style.leading
+        let frameHeight = floor((size.height - top - bottom) / lineHeight) * lineHeight
+        return Geometry(page: size, body: body, top: top, bottom: size.height - top - frameHeight, inner: inner + extra / 2,
+                        outer: outer + extra / 2, frameWidth: frameWidth, frameHeight: frameHeight)
+    }
+
+    // MARK: - Styles
+
+    func font(_ family: String, _ size: Double, bold: Bool = false) -> FontSpec { FontSpec(family: family, size: size, bold: bold) }
+    func bodyStyle(_ g: Geometry) -> TextStyle { TextStyle(font: font(style.bodyFont, g.body), colour: style.text) }
+
+    /// Inline Markdown → styled text.
+    func rich(_ inlines: [MDInline], base: TextStyle, g: Geometry) -> RichText {
+        var out = RichText()
+        func walk(_ items: [MDInline], _ s: TextStyle) {
+            for item in items {
+                switch item {
+                case .text(let t): out.append(t, style: s)
+                case .code(let t):
+                    var c = s
+                    c.font = font(style.codeFont, s.font.size * 0.9)
+                    out.append(t, style: c)
+                case .emphasis(let c):
+                    var e = s
+                    e.font.family = style.quoteFont     // Chinese emphasis: 楷体
+                    walk(c, e)
+                case .strong(let c):
+                    var b = s
+                    b.font.bold = true
+                    walk(c, b)
+                case .strikethrough(let c):
+                    var st = s
+                    st.strikethrough = true
+                    walk(c, st)
+                case .link(let url, let c):
+                    var l = s
+                    l.colour = style.accent
+                    l.underline = true
+                    l.link = url
+                    walk(c, l)
+                case .footnoteReference(let n):
+                    var f = s
+                    f.superscript = true
+                    f.colour = style.accent
+                    out.append("[\(n)]", style: f)
+                case .lineBreak:
+                    out.append("\u{2028}", style: s)
+                case .image(_, let alt):
+                    out.append(alt, style: s)
+                }
+            }
+        }
+        walk(inlines, base)
+        return out
+    }
+
+    // MARK: - Blocks
+
+    struct BlockContext {
+        var x: Double = 0            // left indent inside the frame
+        var width: Double
+        var quote = false
+        var firstIndent = true
+        var document: String         // for messages about pictures
+    }
+
+    func items(for blocks: [MDBlock], _ c: BlockContext, g: Geometry) -> [FlowItem] {
+        var out: [FlowItem] = []
+        let line = g.body * style.leading
+        for (bi, block) in blocks.enumerated() {
+            let gap = bi == 0 ? 0.0 : line * 0.25
+            switch block {
+            case .heading(let level, let inlines):
+                let size = level <= 2 ? g.body * 1.25 : g.body * 1.08
+                var s = TextStyle(font: font(style.headingFont, size, bold: true), colour: level <= 2 ? style.accent : style.text)
+                s.colour = level <= 2 ? style.accent : style.text
+                let p = ts.layout(rich(inlines, base: s, g: g), width: c.width, align: .left, leading: 1.5)
+                out += ts.lineItems(p, x: c.x, spaceBefore: line * 0.8, keepWithNext: true)
+            case .paragraph(let inlines):
+                var base = bodyStyle(g)
+                if c.quote { base.font.family = style.quoteFont }
+                let p = ts.layout(rich(inlines, base: base, g: g), width: c.width, indent: c.firstIndent ? g.body * 2 : 0,
+                                  leading: style.leading)
+                out += ts.lineItems(p, x: c.x, spaceBefore: gap)
+            case .quote(let inner):
+                var q = c
+                q.x += g.body * 2
+                q.width -= g.body * 3
+                q.quote = true
+                var items = self.items(for: inner, q, g: g)
+                if !items.isEmpty { items[0].spaceBefore = line * 0.4 }
+                let bar = style.gold
+                let barX = c.x + g.body * 0.8
+                out += items.map { item in
+                    var it = item
+                    let draw = item.draw
+                    it.draw = { cr, x, y, mode in
+                        bar.set(cr)
+                        cairo_rectangle(cr, x + barX, y, 1.2, item.height)
+                        cairo_fill(cr)
+                        draw(cr, x, y, mode)
+                    }
+                    return it
+                }
+                out.append(.space(line * 0.4))
+            case .list(let ordered, let start, let listItems):
+                let indent = g.body * 2
+                for (i, li) in listItems.enumerated() {
+                    let marker: String
+                    if let task = li.task { marker = task ? "☑" : "☐" } else { marker = ordered ? "\(start + i)." : "•" }
+                    var ms = bodyStyle(g)
+                    ms.font.family = style.headingFont
+                    ms.colour = style.accent
+                    let m = ts.label(RichText(marker, style: ms), width: indent - g.body * 0.4, align: .right)
+                    var inner = c
+                    inner.x += indent
+                    inner.width -= indent
+                    inner.firstIndent = false
+                    var items = self.items(for: li.blocks, inner, g: g)
+                    guard !items.isEmpty else { continue }
+                    let firstDraw = items[0].draw
+                    let mx = c.x
+                    // The marker sits on the first line's baseline, hanging left of the text.
+                    let firstBaseline = (items[0].record != nil) ? g.body * (style.leading - 1) / 2 : 0
+                    items[0].draw = { cr, x, y, mode in
+                        m.draw(cr, x: x + mx, y: y + firstBaseline)
+                        firstDraw(cr, x, y, mode)
+                    }
+                    items[0].spaceBefore = i == 0 ? gap : line * 0.1
+                    out += items
+                }
+            case .table(let alignments, let header, let rows):
+                out += tableItems(alignments: alignments, header: header, rows: rows, c, g: g, spaceBefore: line * 0.5)
+                out.append(.space(line * 0.5))
+            case .code(let text):
+                var s = bodyStyle(g)
+                s.font = font(style.codeFont, g.body * 0.85)
+                let p = ts.layout(RichText(text, style: s), width: c.width - g.body, align: .left, leading: 1.4)
+                let tint = Colour(r: 0.96, g: 0.94, b: 0.91)
+                out += ts.lineItems(p, x: c.x + g.body / 2, spaceBefore: gap, background: tint)
+            case .image(let src, let alt):
+                out += imageItems(src: src, alt: alt, c, g: g)
+            case .rule:
+                var it = FlowItem(height: line) { cr, x, y, _ in
+                    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
+                    cairo_set_line_width(cr, 0.5)
+                    cairo_move_to(cr, x + c.x + c.width * 0.35, y + line / 2)
+                    cairo_line_to(cr, x + c.x + c.width * 0.65, y + line / 2)
+                    cairo_stroke(cr)
+                }
+                it.spaceBefore = gap
+                out.append(it)
+            }
+        }
+        return out
+    }
+
+    /// A 三线表: heavy rules above and below, a thin rule under the header; the header repeats
+    /// on every page the table runs onto.
+    func tableItems(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]], _ c: BlockContext,
+                    g: Geometry, spaceBefore: Double) -> [FlowItem] {
+        let cols = max(1, alignments.count)
+        let size = g.body * 0.9
+        let pad = size * 0.4
+        var cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
+        var head = cell
+        head.font = font(style.headingFont, size, bold: true)
+        // Column widths from the natural widths of the cells, shared out over the frame.
+        var natural = [Double](repeating: size * 2, count: cols)
+        for (r, row) in ([header] + rows).enumerated() {
+            for i in 0..<min(cols, row.count) {
+                let p = ts.label(rich(row[i], base: r == 0 ? head : cell, g: g))
+                natural[i] = max(natural[i], min(p.naturalWidth, c.width) + 2 * pad)
+            }
+        }
+        let total = natural.reduce(0, +)
+        var widths = natural
+        if total > c.width {
+            let minimum = size * 3
+            let flexible = natural.map { max(0, $0 - minimum) }.reduce(0, +)
+            let excess = total - c.width
+            widths = natural.map { $0 - (flexible > 0 ? max(0, $0 - minimum) / flexible * excess : excess / Double(cols)) }
+        }
+        let tableWidth = widths.reduce(0, +)
+        func rowItem(_ cells: [[MDInline]], isHeader: Bool, isLast: Bool) -> FlowItem {
+            var layouts: [Typesetter.Paragraph] = []
+            for i in 0..<cols {
+                let content = i < cells.count ? cells[i] : []
+                let align: TextAlign = alignments.indices.contains(i) ? (alignments[i] == .center ? .center : alignments[i] == .right ? .right : .left) : .left
+                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g), width: widths[i] - 2 * pad, align: align, leading: 1.35))
+            }
+            let h = (layouts.map(\.height).max() ?? size) + 2 * pad
+            let heavy = 1.0, thin = 0.5
+            let accent = style.text
+            var item = FlowItem(height: h) { cr, x, y, _ in
+                var cx = x + c.x
+                for (i, l) in layouts.enumerated() {
+                    l.draw(cr, x: cx + pad, y: y + pad)
+                    cx += widths[i]
+                }
+                accent.set(cr)
+                if isHeader {
+                    cairo_set_line_width(cr, heavy)
+                    cairo_move_to(cr, x + c.x, y + heavy / 2); cairo_line_to(cr, x + c.x + tableWidth, y + heavy / 2); cairo_stroke(cr)
+                    cairo_set_line_width(cr, thin)
+                    cairo_move_to(cr, x + c.x, y + h); cairo_line_to(cr, x + c.x + tableWidth, y + h); cairo_stroke(cr)
+                } else if isLast {
+                    cairo_set_line_width(cr, heavy)
+                    cairo_move_to(cr, x + c.x, y + h - heavy / 2); cairo_line_to(cr, x + c.x + tableWidth, y + h - heavy / 2); cairo_stroke(cr)
+                }
+            }
+            item.record = LineRecord(text: layouts.map { $0.lines.map(\.text).joined() }.joined(separator: "\t"), page: 0,
+                                     paragraphLines: 1, indexInParagraph: 0)
+            return item
+        }
+        var items: [FlowItem] = []
+        var headerItem = rowItem(header, isHeader: true, isLast: rows.isEmpty)
+        headerItem.spaceBefore = spaceBefore
+        headerItem.keepWithNext = true
+        items.append(headerItem)
+        for (i, row) in rows.enumerated() {
+            var it = rowItem(row, isHeader: false, isLast: i == rows.count - 1)
+            it.repeatHeader = { rowItem(header, isHeader: true, isLast: false) }
+            items.append(it)
+        }
+        return items
+    }
+
+    func imageItems(src: String, alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
+        let image: PrintImage
+        do { image = try PrintImage.load(src) } catch {
+            bag.error(SourceLocation(path: c.document), "\(error)")
+            return []
+        }
+        var w = c.width
+        var h = w * image.pixelHeight / image.pixelWidth
+        let maxH = g.frameHeight * 0.6
+        if h > maxH { h = maxH; w = h * image.pixelWidth / image.pixelHeight }
+        let dpi = image.dpi(atWidth: w)
+        if dpi < 200 {
+            let rel = src.hasPrefix(project.root.path) ? String(src.dropFirst(project.root.path.count + 1)) : src
+            bag.warning(SourceLocation(path: rel), String(format: "图片在口袋书中只有 %.0f dpi（建议至少 200 dpi），印出来会发虚 (picture is %.0f dpi at its printed size; 200 dpi or more is recommended)", dpi, dpi))
+        }
+        let line = g.body * style.leading
+        var item = FlowItem(height: h) { cr, x, y, _ in
+            image.draw(cr, x: x + c.x + (c.width - w) / 2, y: y, width: w, height: h)
+        }
+        item.spaceBefore = line * 0.4
+        var out = [item]
+        if !alt.isEmpty {
+            var s = TextStyle(font: font(style.headingFont, g.body * 0.8), colour: style.muted)
+            s.font.bold = false
+            let p = ts.layout(RichText(alt, style: s), width: c.width, align: .center, leading: 1.4)
+            out[0].keepWithNext = true
+            out += ts.lineItems(p, x: c.x, spaceBefore: line * 0.2)
+        }
+        out.append(.space(line * 0.3))
+        return out
+    }
+}

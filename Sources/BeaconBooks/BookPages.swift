@@ -1,0 +1,265 @@
+import Foundation
+import CPrint
+import BeaconModel
+import BeaconText
+import BeaconMarkdown
+import BeaconSite
+import BeaconPrint
+
+extension BookBuilder {
+    final class Box<T> { var value: T; init(_ v: T) { value = v } }
+
+    public func build(_ book: Book) -> BookResult {
+        let g = geometry(for: book.size)
+        let (lessons, branches) = entries(of: book)
+        var sections = lessons.map { lessonSection($0, book: book, g: g) }
+        sections += branches.map { branchSection($0, g: g) }
+
+        // Body pages, each section from a new page; numbered from 1.
+        var body: [(section: Int, placed: [(item: FlowItem, y: Double)])] = []
+        var sectionStart: [Int] = []
+        for (si, s) in sections.enumerated() {
+            sectionStart.append(body.count)
+            for p in Paginator.paginate(s.items, frameHeight: g.frameHeight) { body.append((si, p)) }
+        }
+
+        // Contents: laid out once to know how many pages it takes.
+        let frontCount = Box(0)
+        let tocItems = contentsItems(sections: sections, starts: sectionStart, frontCount: frontCount, g: g)
+        let tocPages = Paginator.paginate(tocItems, frameHeight: g.frameHeight)
+        var front = 4 + tocPages.count
+        if front % 2 == 1 { front += 1 }
+        frontCount.value = front
+
+        let doc = PrintDocument(size: book.size)
+        doc.title = book.subtitle.map { "\(book.title)（\($0)）" } ?? book.title
+        doc.author = book.publisher ?? project.site.organisation ?? project.site.title
+        doc.subject = book.subtitle ?? "学习口袋书"
+        doc.pages.append(coverPage(book, g: g))
+        doc.pages.append(PrintPage())
+        doc.pages.append(titlePage(book, g: g))
+        doc.pages.append(colophonPage(book, g: g))
+        for (i, placed) in tocPages.enumerated() {
+            let page = PrintPage()
+            if i == 0 { page.ops.append(heading("目　录", g: g, recto: doc.pages.count % 2 == 0)) }
+            place(placed, on: page, x: frameX(recto: doc.pages.count % 2 == 0, g: g), top: g.top + (i == 0 ? g.body * 3 : 0))
+            doc.pages.append(page)
+        }
+        while doc.pages.count < front { doc.pages.append(PrintPage()) }
+
+        var records: [LineRecord] = []
+        for (n, entry) in body.enumerated() {
+            let number = n + 1
+            let recto = number % 2 == 1
+            let page = PrintPage()
+            let first = sectionStart.contains(n)
+            place(entry.placed, on: page, x: frameX(recto: recto, g: g), top: g.top)
+            page.ops.append(furniture(number: number, head: recto ? sections[entry.section].title : book.title,
+                                      showHead: !first, recto: recto, g: g))
+            for (item, _) in entry.placed {
+                if var r = item.record { r.page = doc.pages.count; records.append(r) }
+            }
+            doc.pages.append(page)
+        }
+        // Contents lines are lines too.
+        for (i, placed) in tocPages.enumerated() {
+            for (item, _) in placed { if var r = item.record { r.page = 4 + i; records.append(r) } }
+        }
+
+        // Bookmarks: the contents, each series with its lessons, the branch profiles.
+        doc.outline.append(("目录", 4, nil))
+        var groupIndex: [String: Int] = [:]
+        var lessonPages: [String: Int] = [:]
+        for (si, s) in sections.enumerated() {
+            let page = front + sectionStart[si]
+            lessonPages[s.reference] = page
+            var parent: Int?
+            if let gname = s.group {
+                if let gi = groupIndex[gname] { parent = gi } else {
+                    doc.outline.append((gname, page, nil))
+                    groupIndex[gname] = doc.outline.count - 1
+                    parent = doc.outline.count - 1
+                }
+            }
+            doc.outline.append((s.title, page, parent))
+        }
+        return BookResult(book: book, document: doc, lines: records, frontPages: front, lessonPages: lessonPages)
+    }
+
+    func frameX(recto: Bool, g: Geometry) -> Double {
+        recto ? g.inner : g.outer
+    }
+
+    func place(_ placed: [(item: FlowItem, y: Double)], on page: PrintPage, x: Double, top: Double) {
+        for (item, y) in placed {
+            let draw = item.draw
+            page.ops.append { cr, mode in draw(cr, x, top + y, mode) }
+        }
+    }
+
+    func heading(_ text: String, g: Geometry, recto: Bool) -> DrawOp {
+        let s = TextStyle(font: font(style.headingFont, g.body * 1.5, bold: true), colour: style.accent)
+        let p = ts.layout(RichText(text, style: s), width: g.frameWidth, align: .center, leading: 1.3)
+        let x = frameX(recto: recto, g: g)
+        return { cr, _ in p.draw(cr, x: x, y: g.top) }
+    }
+
+    /// Running head and page number of a body page.
+    func furniture(number: Int, head: String, showHead: Bool, recto: Bool, g: Geometry) -> DrawOp {
+        let small = g.body * 0.75
+        let hs = TextStyle(font: font(style.headingFont, small), colour: style.muted)
+        let headP = ts.layout(RichText(head, style: hs), width: g.frameWidth, align: recto ? .right : .left, leading: 1.2)
+        let numP = ts.layout(RichText("\(number)", style: hs), width: g.frameWidth, align: .center, leading: 1.2)
+        let x = frameX(recto: recto, g: g)
+        let muted = style.muted
+        return { cr, _ in
+            if showHead {
+                let y = g.top - small * 2.6
+                headP.draw(cr, x: x, y: y)
+                muted.set(cr)
+                cairo_set_line_width(cr, 0.4)
+                cairo_move_to(cr, x, g.top - small * 0.9)
+                cairo_line_to(cr, x + g.frameWidth, g.top - small * 0.9)
+                cairo_stroke(cr)
+            }
+            numP.draw(cr, x: x, y: g.page.height - g.bottom + (g.bottom - small) * 0.45)
+        }
+    }
+
+    func contentsItems(sections: [Section], starts: [Int], frontCount: Box<Int>, g: Geometry) -> [FlowItem] {
+        var items: [FlowItem] = []
+        var lastGroup: String?
+        let line = g.body * style.leading
+        let gs = TextStyle(font: font(style.headingFont, g.body, bold: true), colour: style.accent)
+        let es = TextStyle(font: font(style.bodyFont, g.body * 0.95), colour: style.text)
+        let ns = TextStyle(font: font(style.headingFont, g.body * 0.9), colour: style.text)
+        for (si, s) in sections.enumerated() {
+            if let group = s.group, group != lastGroup {
+                lastGroup = group
+                let p = ts.layout(RichText(group, style: gs), width: g.frameWidth, align: .left, leading: 1.6)
+                items += ts.lineItems(p, spaceBefore: items.isEmpty ? 0 : line * 0.4, keepWithNext: true)
+            }
+            let number = starts[si] + 1
+            let numberP = ts.label(RichText("\(number)", style: ns))
+            let numberW = max(numberP.naturalWidth, g.body * 1.6)
+            let indent = g.body * 1.0
+            let titleP = ts.layout(RichText(s.title, style: es), width: g.frameWidth - indent - numberW - g.body * 1.5, align: .left, leading: 1.5)
+            let h = titleP.height
+            let lastLine = titleP.lines.last!
+            let lastW: Double = {
+                guard let pl = pango_layout_get_line_readonly(titleP.layout.ptr, Int32(titleP.lines.count - 1)) else { return 0 }
+                var ink = PangoRectangle(), logical = PangoRectangle()
+                pango_layout_line_get_extents(pl, &ink, &logical)
+                return Double(logical.width) / Double(PANGO_SCALE)
+            }()
+            let muted = style.muted
+            var item = FlowItem(height: h) { cr, x, y, mode in
+                titleP.draw(cr, x: x + indent, y: y)
+                let baseline = y + lastLine.baseline
+                numberP.draw(cr, x: x + g.frameWidth - numberP.naturalWidth, y: baseline - numberP.lines[0].baseline)
+                // Dot leaders.
+                muted.set(cr)
+                var dx = x + indent + lastW + g.body * 0.5
+                let end = x + g.frameWidth - numberW - g.body * 0.3
+                while dx < end {
+                    cairo_arc(cr, dx, baseline - g.body * 0.2, 0.35, 0, 2 * .pi)
+                    cairo_fill(cr)
+                    dx += g.body * 0.4
+                }
+                if mode.links {
+                    cairo_tag_begin(cr, CAIRO_TAG_LINK, "page=\(frontCount.value + number) rect=[\(x) \(y) \(g.frameWidth) \(h)]")
+                    cairo_tag_end(cr, CAIRO_TAG_LINK)
+                }
+            }
+            item.record = LineRecord(text: titleP.lines.map(\.text).joined(), page: 0, paragraphLines: 1, indexInParagraph: 0)
+            item.spaceBefore = line * 0.1
+            items.append(item)
+        }
+        return items
+    }
+
+    func coverPage(_ book: Book, g: Geometry) -> PrintPage {
+        let page = PrintPage()
+        let w = g.page.width, h = g.page.height
+        let accent = style.accent, gold = style.gold
+        let titleSize = min(w / 9, 26)
+        var ts1 = TextStyle(font: font(style.headingFont, titleSize, bold: true), colour: .white)
+        ts1.colour = .white
+        let title = ts.layout(RichText(book.title, style: ts1), width: w * 0.8, align: .center, leading: 1.3)
+        let sub = book.subtitle.map {
+            ts.layout(RichText($0, style: TextStyle(font: font(style.headingFont, titleSize * 0.55), colour: gold)), width: w * 0.8, align: .center, leading: 1.3)
+        }
+        var bottomText: [String] = []
+        if let p = book.publisher { bottomText.append(p) }
+        if let d = book.chineseDate { bottomText.append(d) }
+        let bottom = ts.layout(RichText(bottomText.joined(separator: "\u{2028}"), style: TextStyle(font: font(style.headingFont, titleSize * 0.42), colour: .white)),
+                               width: w * 0.8, align: .center, leading: 1.5)
+        page.ops.append { cr, _ in
+            accent.set(cr)
+            cairo_rectangle(cr, 0, 0, w, h)
+            cairo_fill(cr)
+            gold.set(cr)
+            cairo_rectangle(cr, 0, h * 0.2, w, 3)
+            cairo_fill(cr)
+            cairo_rectangle(cr, 0, h * 0.2 + 6, w, 1)
+            cairo_fill(cr)
+            cairo_rectangle(cr, 0, h * 0.78, w, 1)
+            cairo_fill(cr)
+            let ty = h * 0.32
+            title.draw(cr, x: w * 0.1, y: ty)
+            if let sub {
+                sub.draw(cr, x: w * 0.1, y: ty + title.height + titleSize * 0.6)
+            }
+            bottom.draw(cr, x: w * 0.1, y: h * 0.82)
+        }
+        return page
+    }
+
+    func titlePage(_ book: Book, g: Geometry) -> PrintPage {
+        let page = PrintPage()
+        let w = g.page.width, h = g.page.height
+        let size = min(w / 10, 22)
+        let title = ts.layout(RichText(book.title, style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent)),
+                              width: g.frameWidth, align: .center, leading: 1.3)
+        let sub = book.subtitle.map {
+            ts.layout(RichText($0, style: TextStyle(font: font(style.headingFont, size * 0.6), colour: style.text)), width: g.frameWidth, align: .center, leading: 1.3)
+        }
+        let pub = ts.layout(RichText(book.publisher ?? project.site.organisation ?? "", style: TextStyle(font: font(style.headingFont, size * 0.5), colour: style.muted)),
+                            width: g.frameWidth, align: .center, leading: 1.3)
+        let x = g.inner
+        let gold = style.gold
+        page.ops.append { cr, _ in
+            title.draw(cr, x: x, y: h * 0.28)
+            gold.set(cr)
+            cairo_rectangle(cr, w / 2 - 20, h * 0.28 + title.height + size * 0.4, 40, 1.5)
+            cairo_fill(cr)
+            sub?.draw(cr, x: x, y: h * 0.28 + title.height + size)
+            pub.draw(cr, x: x, y: h * 0.8)
+        }
+        return page
+    }
+
+    func colophonPage(_ book: Book, g: Geometry) -> PrintPage {
+        let page = PrintPage()
+        var lines = ["书　　名：\(book.title)" + (book.subtitle.map { "（\($0)）" } ?? "")]
+        if let p = book.publisher { lines.append("编印单位：\(p)") }
+        if let d = book.chineseDate { lines.append("印制日期：\(d)") }
+        lines.append(String(format: "开　　本：%@（%.0f×%.0f mm）", book.sizeName.uppercased(), book.size.widthMM, book.size.heightMM))
+        lines.append("网络版　：\(project.site.baseURL)")
+        lines.append("本书内容与网站同步，由 Beacon 排版。")
+        let s = TextStyle(font: font(style.headingFont, g.body * 0.78), colour: style.text)
+        let p = ts.layout(RichText(lines.joined(separator: "\u{2028}"), style: s), width: g.frameWidth, align: .left, leading: 1.7)
+        let x = g.outer
+        let muted = style.muted
+        page.ops.append { cr, _ in
+            let y = g.page.height - g.bottom - p.height
+            muted.set(cr)
+            cairo_set_line_width(cr, 0.5)
+            cairo_move_to(cr, x, y - 6)
+            cairo_line_to(cr, x + g.frameWidth, y - 6)
+            cairo_stroke(cr)
+            p.draw(cr, x: x, y: y)
+        }
+        return page
+    }
+}
