@@ -54,7 +54,7 @@ extension BookBuilder {
         var meta = [l.kind.rawValue, l.date.chinese]
         if let a = l.author { meta.append(a) }
         let ms = TextStyle(font: font(style.headingFont, g.body * 0.8), colour: style.muted)
-        let mp = ts.layout(RichText(meta.joined(separator: " · "), style: ms), width: g.frameWidth, align: .left, leading: 1.4)
+        let mp = ts.layout(RichText(meta.joined(separator: "\u{3000}"), style: ms), width: g.frameWidth, align: .left, leading: 1.4)
         items += ts.lineItems(mp, spaceBefore: line * 0.1, keepWithNext: true)
         let accent = style.gold
         var rule = FlowItem(height: line * 0.6) { cr, x, y, _ in

@@ -182,10 +182,9 @@ extension BookBuilder {
         let page = PrintPage()
         let w = g.page.width, h = g.page.height
         let accent = style.accent, gold = style.gold
-        let titleSize = min(w / 9, 26)
-        var ts1 = TextStyle(font: font(style.headingFont, titleSize, bold: true), colour: .white)
-        ts1.colour = .white
-        let title = ts.layout(RichText(book.title, style: ts1), width: w * 0.8, align: .center, leading: 1.3)
+        let maxSize = min(w / 9, 26)
+        let title = fittedTitle(book.title, maxSize: maxSize, width: w * 0.8, colour: .white)
+        let titleSize = maxSize
         let sub = book.subtitle.map {
             ts.layout(RichText($0, style: TextStyle(font: font(style.headingFont, titleSize * 0.55), colour: gold)), width: w * 0.8, align: .center, leading: 1.3)
         }
@@ -215,12 +214,27 @@ extension BookBuilder {
         return page
     }
 
+    /// A display title at the largest size (down to 60 %) that sets it on one line, or on two
+    /// lines with no fewer than three characters on the second.
+    func fittedTitle(_ text: String, maxSize: Double, width: Double, colour: Colour) -> Typesetter.Paragraph {
+        var size = maxSize
+        var best: Typesetter.Paragraph?
+        while size >= maxSize * 0.6 {
+            let p = ts.layout(RichText(text, style: TextStyle(font: font(style.headingFont, size, bold: true), colour: colour)),
+                              width: width, align: .center, leading: 1.3)
+            if p.lines.count == 1 { return p }
+            if best == nil, p.lines.count == 2, (p.lines.last?.text.count ?? 0) >= 3 { best = p }
+            size -= 0.5
+        }
+        return best ?? ts.layout(RichText(text, style: TextStyle(font: font(style.headingFont, maxSize * 0.6, bold: true), colour: colour)),
+                                 width: width, align: .center, leading: 1.3)
+    }
+
     func titlePage(_ book: Book, g: Geometry) -> PrintPage {
         let page = PrintPage()
         let w = g.page.width, h = g.page.height
         let size = min(w / 10, 22)
-        let title = ts.layout(RichText(book.title, style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent)),
-                              width: g.frameWidth, align: .center, leading: 1.3)
+        let title = fittedTitle(book.title, maxSize: size, width: g.frameWidth, colour: style.accent)
         let sub = book.subtitle.map {
             ts.layout(RichText($0, style: TextStyle(font: font(style.headingFont, size * 0.6), colour: style.text)), width: g.frameWidth, align: .center, leading: 1.3)
         }

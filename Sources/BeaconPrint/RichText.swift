@@ -64,11 +64,13 @@ public struct RichText {
 
     /// Drops every U+0020 that sits between a Chinese character and a Latin letter or digit
     /// (editors type them; in print the ¼ em spacing takes their place, and a space would take
-    /// all the justification slack of its line).
+    /// all the justification slack of its line). A space an editor put between two Chinese
+    /// characters (学党章党规 做合格党员) is a deliberate pause: it becomes one full-width space.
     public mutating func normaliseSpaces() {
         let scalars = Array(text.unicodeScalars)
         guard scalars.contains(" ") else { return }
         var keep = [Bool](repeating: true, count: scalars.count)
+        var wide = Set<Int>()
         for i in scalars.indices where scalars[i] == " " {
             var a = i - 1
             while a >= 0 && scalars[a] == " " { a -= 1 }
@@ -76,18 +78,24 @@ public struct RichText {
             while b < scalars.count && scalars[b] == " " { b += 1 }
             guard a >= 0, b < scalars.count else { continue }
             let (x, y) = (scalars[a], scalars[b])
-            if (CJK.isWide(x) && (Self.isLatin(y) || CJK.isWide(y))) || (Self.isLatin(x) && CJK.isWide(y)) { keep[i] = false }
+            if CJK.isHan(x) && CJK.isHan(y) {
+                if i == a + 1 { wide.insert(i) } else { keep[i] = false }
+            } else if (CJK.isWide(x) && Self.isLatin(y)) || (Self.isLatin(x) && CJK.isWide(y)) {
+                keep[i] = false
+            }
         }
-        guard keep.contains(false) else { return }
+        guard keep.contains(false) || !wide.isEmpty else { return }
         // Rebuild the text and move every span boundary with it.
         var map = [Int](repeating: 0, count: text.utf8.count + 1)
         var out = String.UnicodeScalarView()
         var oldOffset = 0, newOffset = 0
         for (i, s) in scalars.enumerated() {
             let len = String(s).utf8.count
-            for k in 0..<len { map[oldOffset + k] = newOffset + (keep[i] ? k : 0) }
+            let replacement: Unicode.Scalar = wide.contains(i) ? "\u{3000}" : s
+            let newLen = String(replacement).utf8.count
+            for k in 0..<len { map[oldOffset + k] = newOffset + (keep[i] ? min(k, newLen - 1) : 0) }
             oldOffset += len
-            if keep[i] { out.append(s); newOffset += len }
+            if keep[i] { out.append(replacement); newOffset += newLen }
         }
         map[oldOffset] = newOffset
         text = String(out)
