@@ -255,7 +255,10 @@ public final class BookBuilder {
             for i in 0..<cols {
                 let content = i < cells.count ? cells[i] : []
                 let align: TextAlign = alignments.indices.contains(i) ? (alignments[i] == .center ? .center : alignments[i] == .right ? .right : .left) : .left
-                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g), width: widths[i] - 2 * pad, align: align, leading: 1.35))
+                // A cell measured at its natural width must not wrap when set at it: the
+                // tolerance stays inside the cell's padding.
+                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g), width: widths[i] - 2 * pad + pad * 0.8,
+                                         align: align, leading: 1.35))
             }
             let h = (layouts.map(\.height).max() ?? size) + 2 * pad
             let heavy = 1.0, thin = 0.5

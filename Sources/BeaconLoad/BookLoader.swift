@@ -104,7 +104,7 @@ extension ContentLoader {
             }
             let clean = ref.hasSuffix(".md") ? String(ref.dropLast(3)) : ref
             guard lessonRefs.contains(clean) else {
-                let hint = TextMeasures.suggestion(for: clean, among: Array(lessonRefs)).map { "，是不是 \($0)？" } ?? ""
+                let hint = TextMeasures.suggestion(for: clean, among: lessonRefs.sorted()).map { "，是不是 \($0)？" } ?? ""
                 f.error(at, "找不到课程 \(ref)（content/lessons/\(clean).md）\(hint) (unknown lesson '\(ref)')")
                 return nil
             }

@@ -19,6 +19,9 @@ public final class PangoEnv {
         pango_cairo_context_set_font_options(context, options)
         cairo_font_options_destroy(options)
         pango_context_set_language(context, pango_language_from_string("zh-cn"))
+        // Pango rounds glyph positions to whole device units by default; in points that
+        // makes a 9.5 pt character 10 pt wide.
+        pango_context_set_round_glyph_positions(context, 0)
     }
 
     deinit {

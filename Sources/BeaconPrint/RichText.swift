@@ -154,7 +154,9 @@ public struct RichText {
                 } else if Self.openingMarks.contains(p.scalar) && Self.openingMarks.contains(c.scalar) {
                     insert(pango_attr_font_features_new("halt"), c.start, c.end)
                 }
-                // ¼ em between Chinese and Latin, as spacing after the first of the pair.
+                // ¼ em between Chinese and Latin. Pango 1.50 adds a character's letter spacing
+                // after it (measured), so spacing on the first of the pair alone puts the ¼ em
+                // between the two and nowhere else: not inside a number, not before the pair.
                 let cjkLatin = (CJK.isHan(p.scalar) && Self.isLatin(c.scalar)) || (Self.isLatin(p.scalar) && CJK.isHan(c.scalar))
                 if cjkLatin {
                     insert(pango_attr_letter_spacing_new(Int32(size(at: p.start) * 0.25 * pangoScale)), p.start, p.end)

@@ -32,7 +32,9 @@ public final class Typesetter {
         rich.normaliseSpaces()
         func make(_ attrs: OpaquePointer, tighten: Double) -> Paragraph {
             let l = env.newLayout()
-            l.width = width
+            // A hair of tolerance: a line of exactly n full-width characters must fit a frame of
+            // n ems, whatever the rounding of the font's advances.
+            l.width = width < 0 ? -1 : width + 0.02
             pango_layout_set_wrap(l.ptr, PANGO_WRAP_WORD_CHAR)
             pango_layout_set_indent(l.ptr, Int32(indent * pangoScale))
             pango_layout_set_line_spacing(l.ptr, Float(leading))

@@ -213,7 +213,7 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func bookItem(_ b: Book) -> [String: Any] {
         var d = printItem(b.definition)
-        d["size"] = b.sizeName.uppercased()
+        if !b.sizeName.contains("×") { d["size"] = b.sizeName.uppercased() }
         if let p = b.publisher { d["publisher"] = p }
         if let date = b.chineseDate { d["date"] = date }
         if let out = bookFiles[b.slug] {

@@ -34,14 +34,15 @@ final class SiteTests: XCTestCase {
     func testBoardsAndBooksAreListedAndBadOnesReported() throws {
         let site = try TempSite()
         try site.write("content/boards/好展板.yml", "title: 三会一课制度\nsubtitle: 测试村\nsize: exhibition-landscape\ncolums: 3\n")
-        try site.write("content/books/口袋书.yml", "title: 学习口袋书\nsize: { width: 90mm, height: 130mm }\n")
+        try site.write("content/books/口袋书.yml", "title: 学习口袋书\nsize: { width: 90mm, height: 130mm }\ncontents:\n  - series: 学习园地\n")
         var (report, diags) = site.build()
         XCTAssertTrue(report.succeeded, "\(diags)")
         XCTAssertEqual(diags.map(\.description), ["content/boards/好展板.yml:4:1: warning: 未知字段 colums，是不是 columns？ (unknown key 'colums'; did you mean 'columns'?)"])
         XCTAssertEqual(report.boards, 1)
         XCTAssertEqual(report.books, 1)
         XCTAssertTrue(try site.read("output/site/boards/index.html").contains("三会一课制度"))
-        XCTAssertTrue(try site.read("output/site/books/index.html").contains("90mm × 130mm"))
+        XCTAssertTrue(try site.read("output/site/books/index.html").contains("开本 90×130 mm"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("output/books/kou-dai-shu.pdf").path))
 
         try site.write("content/boards/坏展板.yml", "title: [未闭合\nblocks:\n  - type: text\n")
         try site.write("content/books/无题.yml", "subtitle: 没有书名\n")
@@ -51,6 +52,7 @@ final class SiteTests: XCTestCase {
         XCTAssertEqual(lines, [
             "content/boards/坏展板.yml:2:7: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence（从第 1 行第 8 列开始 / started at 1:8）",
             "content/books/无题.yml:1:1: error: 缺少必填字段 title（书名） (missing required field 'title')",
+            "content/books/无题.yml:1:1: error: 缺少必填字段 contents（内容） (missing required field 'contents')",
         ])
     }
 

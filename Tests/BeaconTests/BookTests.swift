@@ -1,0 +1,322 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconLoad
+import BeaconPrint
+import BeaconBooks
+
+final class ImpositionTests: XCTestCase {
+    func pages(_ plan: Imposition.Plan) -> [[Int?]] { plan.sides.map { $0.map(\.page) } }
+
+    /// A6: two spreads on each A4 side; cut the stack, lower half inside the upper half.
+    func testTenPageA6Book() throws {
+        let plan = try Imposition.plan(pageCount: 10, size: .mm(105, 148))
+        XCTAssertEqual(plan.mode, "a4-half-sheets")
+        XCTAssertEqual(plan.sheetSize, .a4)
+        XCTAssertEqual(pages(plan), [
+            [nil, 1, 8, 5],     // sheet 1 front: top spread 12|1 (12 blank), bottom spread 8|5
+            [2, nil, 6, 7],     // sheet 1 back:  top 2|11 (11 blank), bottom 6|7
+            [10, 3],            // sheet 2 front: top 10|3
+            [4, 9],             // sheet 2 back:  top 4|9
+        ])
+        // Facing pages sit side by side, left page exactly one page width left of the right one.
+        let front = plan.sides[0]
+        XCTAssertEqual(front[1].x - front[0].x, PaperSize.mm(105, 148).width, accuracy: 0.01)
+        XCTAssertEqual(front[0].y, front[1].y)
+        XCTAssertGreaterThanOrEqual(front[2].y, PaperSize.a4.height / 2)
+    }
+
+    /// A5: one spread on each side of an A4 landscape sheet.
+    func testThirteenPageA5Book() throws {
+        let plan = try Imposition.plan(pageCount: 13, size: .mm(148, 210))
+        XCTAssertEqual(plan.mode, "a4-landscape-2up")
+        XCTAssertEqual(plan.sheetSize.width, PaperSize.a4.height, accuracy: 0.01)
+        XCTAssertEqual(pages(plan), [
+            [nil, 1], [2, nil],
+            [nil, 3], [4, 13],
+            [12, 5], [6, 11],
+            [10, 7], [8, 9],
+        ])
+    }
+
+    func testBookletOrderAndPadding() {
+        XCTAssertEqual(Imposition.padded(1), 4)
+        XCTAssertEqual(Imposition.padded(8), 8)
+        XCTAssertEqual(Imposition.padded(13), 16)
+        let b = Imposition.booklet(pages: 8)
+        XCTAssertEqual(b.map { [$0.front.0, $0.front.1, $0.back.0, $0.back.1] }, [[8, 1, 2, 7], [6, 3, 4, 5]])
+    }
+
+    func testSizesChooseTheirSheet() throws {
+        XCTAssertEqual(try Imposition.plan(pageCount: 4, size: .mm(92, 126)).mode, "a4-half-sheets")   // 64k
+        XCTAssertEqual(try Imposition.plan(pageCount: 4, size: .mm(125, 176)).mode, "a4-landscape-2up") // b6
+        XCTAssertEqual(try Imposition.plan(pageCount: 4, size: .mm(130, 184)).mode, "a4-landscape-2up") // 32k
+        XCTAssertThrowsError(try Imposition.plan(pageCount: 4, size: .mm(210, 297)))
+    }
+}
+
+/// Chinese line rules, checked on the typesetter's own line records.
+final class LineRuleTests: XCTestCase {
+    static let punctuationHeavy = """
+    学习“两学一做”，要读原文（党章、党规），悟原理……再对照《中国共产党章程》查找差距——这是基本功。\
+    问：怎样读？答：逐章读、逐条议；读完一章，写一段体会！“学而不思则罔，思而不学则殆。”\
+    《关于新形势下党内政治生活的若干准则》《中国共产党纪律处分条例》都要学；2026年的学习计划，\
+    分为12个专题、36次集中学习，每次90分钟（含讨论30分钟）。【注意】“三会一课”要按时开！
+    """
+
+    func assertRules(_ lines: [LineRecord], file: StaticString = #filePath, line: UInt = #line) {
+        for r in lines {
+            let text = r.text.trimmingCharacters(in: .whitespaces)
+            guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { continue }
+            XCTAssertFalse(RichText.noLineStart.contains(first), "line starts with \(first): \(r.text)", file: file, line: line)
+            XCTAssertFalse(RichText.noLineEnd.contains(last), "line ends with \(last): \(r.text)", file: file, line: line)
+            let s = Array(text.unicodeScalars)
+            for i in s.indices.dropFirst().dropLast() where s[i] == " " {
+                XCTAssertFalse(BeaconText_isHan(s[i - 1]) && BeaconText_isHan(s[i + 1]), "U+0020 inside Chinese: \(r.text)", file: file, line: line)
+            }
+        }
+    }
+
+    /// The same punctuation-heavy paragraph at every width from 6 to 30 characters.
+    func testProhibitedMarksNeverStartOrEndALine() {
+        let ts = Typesetter()
+        let style = TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 10))
+        var all: [LineRecord] = []
+        for chars in 6...30 {
+            let p = ts.layout(RichText(Self.punctuationHeavy, style: style), width: Double(chars) * 10, indent: 20)
+            XCTAssertGreaterThan(p.lines.count, 1)
+            for (i, l) in p.lines.enumerated() {
+                all.append(LineRecord(text: l.text, page: chars, paragraphLines: p.lines.count, indexInParagraph: i))
+            }
+            // Nothing lost or added: the lines put together are the text.
+            XCTAssertEqual(p.lines.map(\.text).joined(), Self.punctuationHeavy)
+        }
+        assertRules(all)
+    }
+
+    func testEllipsisAndDashStayWhole() {
+        let ts = Typesetter()
+        let style = TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 10))
+        for chars in 4...20 {
+            let p = ts.layout(RichText("甲乙丙丁戊己庚辛……壬癸——子丑寅卯辰巳午未申酉……戌亥", style: style), width: Double(chars) * 10)
+            for l in p.lines {
+                XCTAssertFalse(l.text.hasPrefix("…"), l.text)
+                XCTAssertFalse(l.text.hasPrefix("—"), l.text)
+            }
+        }
+    }
+
+    func testSpacesBetweenChineseAndLatinBecomeSpacingNotCharacters() {
+        var r = RichText("全村 86 名党员，使用 Beacon 排版 A6 口袋书", style: TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 10)))
+        r.normaliseSpaces()
+        XCTAssertEqual(r.text, "全村86名党员，使用Beacon排版A6口袋书")
+        var t = RichText("学党章党规 做合格党员 and English words", style: TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 10)))
+        t.normaliseSpaces()
+        XCTAssertEqual(t.text, "学党章党规\u{3000}做合格党员and English words", "Latin words keep their spaces")
+    }
+
+    /// Every line of both example books.
+    func testExampleBooksFollowTheRules() throws {
+        let bag = DiagnosticBag()
+        let project = try XCTUnwrap(ContentLoader(root: Repo.root, bag: bag).load())
+        let builder = BookBuilder(project: project, style: BookStyle(), bag: bag)
+        for book in project.books {
+            let result = builder.build(book)
+            XCTAssertGreaterThan(result.lines.count, 100)
+            assertRules(result.lines)
+        }
+        XCTAssertFalse(bag.hasErrors, "\(bag.all)")
+    }
+}
+
+/// The example books as a print shop and a reader get them.
+final class BookPDFTests: XCTestCase {
+    nonisolated(unsafe) static var site: TempSite?
+
+    override class func setUp() {
+        super.setUp()
+        guard let s = try? TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content")) else { return }
+        _ = s.build()
+        site = s
+    }
+
+    override class func tearDown() { site = nil; super.tearDown() }
+
+    var books: URL { Self.site!.output.appendingPathComponent("books") }
+
+    func tool(_ name: String) throws -> String {
+        try XCTUnwrap(which(name), "\(name) is not installed; run scripts/setup.sh")
+    }
+
+    func allPDFs() -> [URL] {
+        ((try? FileManager.default.contentsOfDirectory(at: books, includingPropertiesForKeys: nil)) ?? [])
+            .filter { $0.pathExtension == "pdf" }.sorted { $0.path < $1.path }
+    }
+
+    func testEveryBookIsWritten() {
+        let names = allPDFs().map(\.lastPathComponent)
+        XCTAssertEqual(names, ["liang-xue-yi-zuo.pdf", "liang-xue-yi-zuo.print-a4.pdf", "shifan-zhibu.pdf"])
+        let site = Self.site!.output.appendingPathComponent("site/books")
+        for f in names + ["liang-xue-yi-zuo.png", "shifan-zhibu.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent(f).path), f)
+        }
+    }
+
+    func testQPDFCheckIsClean() throws {
+        let qpdf = try tool("qpdf")
+        for pdf in allPDFs() {
+            let r = try runCommand(qpdf, ["--check", pdf.path])
+            XCTAssertEqual(r.status, 0, "\(pdf.lastPathComponent): \(r.stdout) \(r.stderr)")
+            XCTAssertFalse((r.stdout + r.stderr).contains("WARNING"), "\(pdf.lastPathComponent): \(r.stderr)")
+        }
+    }
+
+    func testFontsAreEmbeddedSubsetWithToUnicode() throws {
+        let pdffonts = try tool("pdffonts")
+        for pdf in allPDFs() {
+            let r = try runCommand(pdffonts, [pdf.path])
+            let rows = r.stdout.split(separator: "\n").dropFirst(2)
+            XCTAssertFalse(rows.isEmpty)
+            for row in rows {
+                let cols = row.split(separator: " ", omittingEmptySubsequences: true)
+                // name type… encoding emb sub uni object ID: the three flags sit before the last two columns.
+                let flags = cols.suffix(5).prefix(3)
+                XCTAssertEqual(Array(flags), ["yes", "yes", "yes"], "\(pdf.lastPathComponent): \(row)")
+            }
+        }
+    }
+
+    func pageSize(_ pdf: URL) throws -> (Double, Double) {
+        let r = try runCommand(try tool("pdfinfo"), [pdf.path])
+        let line = try XCTUnwrap(r.stdout.split(separator: "\n").first { $0.hasPrefix("Page size:") })
+        let nums = line.split(separator: " ").compactMap { Double($0) }
+        return (nums[0], nums[1])
+    }
+
+    func testPageSizesAreThePresets() throws {
+        let a6 = try pageSize(books.appendingPathComponent("liang-xue-yi-zuo.pdf"))
+        XCTAssertEqual(a6.0, 105 * 72 / 25.4, accuracy: 0.1)
+        XCTAssertEqual(a6.1, 148 * 72 / 25.4, accuracy: 0.1)
+        let k64 = try pageSize(books.appendingPathComponent("shifan-zhibu.pdf"))
+        XCTAssertEqual(k64.0, 92 * 72 / 25.4, accuracy: 0.1)
+        XCTAssertEqual(k64.1, 126 * 72 / 25.4, accuracy: 0.1)
+        let a4 = try pageSize(books.appendingPathComponent("liang-xue-yi-zuo.print-a4.pdf"))
+        XCTAssertEqual(a4.0, 210 * 72 / 25.4, accuracy: 0.1)
+        XCTAssertEqual(a4.1, 297 * 72 / 25.4, accuracy: 0.1)
+    }
+
+    func text(_ pdf: URL, first: Int? = nil, last: Int? = nil) throws -> String {
+        var args: [String] = []
+        if let first { args += ["-f", "\(first)"] }
+        if let last { args += ["-l", "\(last)"] }
+        return try runCommand(try tool("pdftotext"), args + [pdf.path, "-"]).stdout
+    }
+
+    func testTextComesOutInReadingOrder() throws {
+        let t = try text(books.appendingPathComponent("liang-xue-yi-zuo.pdf"))
+        let order = ["目", "学党章党规", "党章是党的根本大法", "为什么要反复学", "怎样学", "学了以后做什么",
+                     "怎样读原著原文", "先读目录，再读正文", "合格党员的四条标准", "支部党员大会怎么开", "会议记录"]
+        var from = t.startIndex
+        for s in order {
+            let r = try XCTUnwrap(t.range(of: s, range: from..<t.endIndex), "“\(s)” missing or out of order")
+            from = r.upperBound
+        }
+        XCTAssertTrue(t.contains("扫码阅读网络版"))
+        XCTAssertTrue(t.contains("党员的义务"), "table text")
+        XCTAssertFalse(t.contains("党章 是"), "no space inserted into Chinese")
+        let branches = try text(books.appendingPathComponent("shifan-zhibu.pdf"))
+        XCTAssertTrue(branches.contains("中共青石村总支部委员会"))
+        XCTAssertTrue(branches.contains("特色工作"))
+        XCTAssertFalse(branches.contains("中共青石能源有限公司"), "only five-star branches")
+    }
+
+    func testBookmarksForEveryLesson() throws {
+        let r = try runCommand(try tool("qpdf"), ["--json=2", "--json-key=outlines", books.appendingPathComponent("liang-xue-yi-zuo.pdf").path])
+        XCTAssertEqual(r.status, 0)
+        for title in ["目录", "“两学一做”学习教育", "学党章党规 做合格党员", "怎样读原著原文", "合格党员的四条标准", "三会一课", "支部党员大会怎么开"] {
+            XCTAssertTrue(r.stdout.contains("\"title\": \"\(title)\""), "no bookmark “\(title)”")
+        }
+    }
+}
+
+/// Book files with mistakes: the exact message, and output/ left as it was.
+final class BookValidationTests: XCTestCase {
+    func assertBookFails(_ yaml: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let site = try TempSite()
+        try site.write("content/books/测试.yml", "title: 测试口袋书\nsize: a6\ncontents:\n  - series: 学习园地\n")
+        XCTAssertTrue(site.build().0.succeeded, file: file, line: line)
+        let before = site.snapshot()
+        XCTAssertNotNil(before["books/ce-shi.pdf"], file: file, line: line)
+        try site.write("content/books/测试.yml", yaml)
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded, file: file, line: line)
+        XCTAssertTrue(diags.map(\.description).contains(expected), "expected \(expected)\ngot \(diags.map(\.description))", file: file, line: line)
+        XCTAssertEqual(site.snapshot(), before, file: file, line: line)
+    }
+
+    func testUnknownSeries() throws {
+        try assertBookFails("title: 测试口袋书\ncontents:\n  - series: 学习圆地\n",
+                            "content/books/测试.yml:3:13: error: 找不到专题 学习圆地（content/lessons/学习圆地/），是不是 学习园地？ (unknown series '学习圆地')")
+    }
+
+    func testUnknownLesson() throws {
+        try assertBookFails("title: 测试口袋书\ncontents:\n  - lesson: 学习园地/第三课\n",
+                            "content/books/测试.yml:3:13: error: 找不到课程 学习园地/第三课（content/lessons/学习园地/第三课.md），是不是 学习园地/第一课？ (unknown lesson '学习园地/第三课')")
+    }
+
+    func testUnknownFilterKey() throws {
+        try assertBookFails("title: 测试口袋书\ncontents:\n  - branches: { star: 5 }\n",
+                            "content/books/测试.yml:3:17: error: 未知的筛选条件 star，是不是 stars？可用：stars、domain、tags、slugs (unknown filter key 'star')")
+    }
+
+    func testUnknownContentsKeyAndSize() throws {
+        try assertBookFails("title: 测试口袋书\nsize: a7\ncontents:\n  - serie: 学习园地\n",
+                            "content/books/测试.yml:2:7: error: 未知的开本 a7，是不是 a6？可选：a6、b6、a5、64k、32k，或写 { width: 90mm, height: 130mm } (unknown size 'a7')")
+        try assertBookFails("title: 测试口袋书\ncontents:\n  - serie: 学习园地\n",
+                            "content/books/测试.yml:3:5: error: 未知的内容类型 serie，是不是 series？可用：series、lesson、branches (unknown contents key 'serie')")
+    }
+
+    func testA4BookletOfATooLargeBook() throws {
+        try assertBookFails("title: 测试口袋书\nsize: { width: 200mm, height: 280mm }\nprint: [a4-booklet]\ncontents:\n  - series: 学习园地\n",
+                            "content/books/测试.yml:1:1: error: 开本 200×280 mm 两页并排放不进 A4，无法拼版为 a4-booklet (pages too large for an A4 booklet)")
+    }
+}
+
+/// A long lesson with a long table, in an A6 book.
+final class BookFlowTests: XCTestCase {
+    func testLongTableRepeatsItsHeaderAndLongLessonFlows() throws {
+        let site = try TempSite()
+        var md = "---\ntitle: 长篇课程\ndate: 2026-04-01\n---\n"
+        for i in 1...30 {
+            md += "第\(i)段。党支部要把学习教育同日常工作结合起来，做到学用结合、知行合一，\n在学习中查找差距，在工作中解决问题，让群众看到实实在在的变化。\n\n"
+        }
+        md += "| 序号 | 项目名称 | 完成情况 |\n|--:|--|--|\n"
+        for i in 1...60 { md += "| \(i) | 第\(i)项学习任务 | 已完成 |\n" }
+        try site.write("content/lessons/学习园地/长篇.md", md)
+        try site.write("content/books/long.yml", "title: 长篇测试\nsize: a6\ncontents:\n  - lesson: 学习园地/长篇\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let pdf = site.output.appendingPathComponent("books/long.pdf").path
+        let pdftotext = try XCTUnwrap(which("pdftotext"))
+        let info = try runCommand(try XCTUnwrap(which("pdfinfo")), [pdf]).stdout
+        let pagesLine = try XCTUnwrap(info.split(separator: "\n").first { $0.hasPrefix("Pages:") }, info)
+        let pages = try XCTUnwrap(pagesLine.split(separator: " ").last.flatMap { Int($0) })
+        XCTAssertGreaterThan(pages, 10, "a long lesson flows over many pages")
+        var tablePages = 0
+        for p in 1...pages {
+            let text = try runCommand(pdftotext, ["-f", "\(p)", "-l", "\(p)", pdf, "-"]).stdout.replacingOccurrences(of: " ", with: "")
+            guard text.contains("项学习任务") else { continue }
+            tablePages += 1
+            XCTAssertTrue(text.contains("项目名称") && text.contains("完成情况"), "page \(p) has table rows without the header")
+        }
+        XCTAssertGreaterThanOrEqual(tablePages, 3, "the table runs over several pages")
+        // Every paragraph and every row is there, in order.
+        // pdftotext shows the ¼ em between Chinese and digits as a space; compare without spaces.
+        let all = try runCommand(pdftotext, [pdf, "-"]).stdout.replacingOccurrences(of: " ", with: "")
+        var from = all.startIndex
+        for s in (1...30).map({ "第\($0)段" }) + (1...60).map({ "第\($0)项学习任务" }) {
+            let r = try XCTUnwrap(all.range(of: s, range: from..<all.endIndex), "\(s) missing or out of order")
+            from = r.upperBound
+        }
+    }
+}
