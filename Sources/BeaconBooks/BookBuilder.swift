@@ -298,9 +298,10 @@ public final class BookBuilder {
     }
 
     func imageItems(src: String, alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
+        let rel = src.hasPrefix(project.root.path + "/") ? String(src.dropFirst(project.root.path.count + 1)) : src
         let image: PrintImage
         do { image = try PrintImage.load(src) } catch {
-            bag.error(SourceLocation(path: c.document), "\(error)")
+            bag.error(SourceLocation(path: rel), "\(error)（在 \(c.document) 中使用） (used in \(c.document))")
             return []
         }
         var w = c.width
@@ -309,7 +310,6 @@ public final class BookBuilder {
         if h > maxH { h = maxH; w = h * image.pixelWidth / image.pixelHeight }
         let dpi = image.dpi(atWidth: w)
         if dpi < 200 {
-            let rel = src.hasPrefix(project.root.path) ? String(src.dropFirst(project.root.path.count + 1)) : src
             bag.warning(SourceLocation(path: rel), String(format: "图片在口袋书中只有 %.0f dpi（建议至少 200 dpi），印出来会发虚 (picture is %.0f dpi at its printed size; 200 dpi or more is recommended)", dpi, dpi))
         }
         let line = g.body * style.leading

@@ -320,3 +320,32 @@ final class BookFlowTests: XCTestCase {
         }
     }
 }
+
+final class BookImageTests: XCTestCase {
+    /// A JPEG goes into the PDF as the same JPEG bytes (DCTDecode), not re-encoded; a
+    /// picture too small for print is a warning naming the file.
+    func testJPEGIsEmbeddedAsJPEG() throws {
+        let site = try TempSite()
+        let jpeg = try Data(contentsOf: Repo.fixtures.appendingPathComponent("photo.jpg"))
+        try site.write("content/media/photo.jpg", jpeg)
+        try site.write("content/lessons/学习园地/第二课.md", "---\ntitle: 第二课\ndate: 2026-03-02\n---\n第二课的正文。\n\n![活动照片](/media/photo.jpg)\n")
+        try site.write("content/books/photo.yml", "title: 图片测试\nsize: a6\ncontents:\n  - lesson: 学习园地/第二课\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let pdf = try Data(contentsOf: site.output.appendingPathComponent("books/photo.pdf"))
+        XCTAssertNotNil(pdf.range(of: Data("/DCTDecode".utf8)))
+        XCTAssertNotNil(pdf.range(of: jpeg.subdata(in: 0..<min(4096, jpeg.count))), "the original JPEG bytes are in the PDF")
+    }
+
+    func testLowResolutionPictureWarns() throws {
+        let site = try TempSite()
+        // 40 × 30 pixels, printed across an A6 type area: far below 200 dpi.
+        let png = try Data(contentsOf: Repo.fixtures.appendingPathComponent("tiny.png"))
+        try site.write("content/media/tiny.png", png)
+        try site.write("content/lessons/学习园地/第二课.md", "---\ntitle: 第二课\ndate: 2026-03-02\n---\n正文。\n\n![小图](/media/tiny.png)\n")
+        try site.write("content/books/tiny.yml", "title: 小图测试\nsize: a6\ncontents:\n  - lesson: 学习园地/第二课\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertTrue(diags.map(\.description).contains { $0.hasPrefix("content/media/tiny.png:1:1: warning: 图片在口袋书中只有 ") && $0.contains("dpi") }, "\(diags)")
+    }
+}
