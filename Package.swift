@@ -18,6 +18,7 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         .systemLibrary(name: "CPrint", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "libqrencode-dev", "librsvg2-dev", "libgdk-pixbuf-2.0-dev"])]),
 
@@ -32,13 +33,14 @@ let package = Package(
         ]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "CPrint"]),
         .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "Yams"]),
-        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks"]),
+        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "BeaconBooks", "CPrint", "CQPDF"]),
+        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconBuild",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "CLibXML2",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "CLibXML2",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -3,6 +3,7 @@ import BeaconModel
 import BeaconLoad
 import BeaconSite
 import BeaconBooks
+import BeaconBoards
 
 public struct BuildOptions: Sendable {
     public var root: URL
@@ -69,8 +70,14 @@ public enum Builder {
             stage.discard()
             return finish()
         }
+        let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, theme: theme, stage: stage, bag: bag) }
+        if bag.hasErrors {
+            stage.discard()
+            return finish()
+        }
         let site = SiteBuilder(project: project, theme: theme, stage: stage, bag: bag)
         site.bookFiles = bookFiles
+        site.boardFiles = boardFiles
         site.build()
         report.pages = site.pageCount
         if bag.hasErrors {

@@ -41,7 +41,7 @@ public struct ContentLoader {
         let media = listFiles(under: content.appendingPathComponent("media"))
         let (series, lessons) = loadLessons(slugger: slugger)
         let branches = loadBranches(slugger: slugger, media: media)
-        let boards = loadDefinitions(kind: .board, folder: "boards", keys: Self.boardKeys, slugger: slugger)
+        let boards = loadBoards(slugger: slugger, lessons: lessons, branches: branches, media: media)
         let books = loadBooks(slugger: slugger, series: series, lessons: lessons)
         return Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
                        boards: boards, books: books, media: media)

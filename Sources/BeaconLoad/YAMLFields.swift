@@ -125,6 +125,9 @@ struct YAMLFields {
         bag.error(at, message)
     }
 
+    /// Marks these fields as failed: an error was reported for something inside them.
+    mutating func markFailed() { failed = true }
+
     mutating func missing(_ key: String, _ label: String) {
         error(owner, "缺少必填字段 \(key)（\(label)） (missing required field '\(key)')")
     }

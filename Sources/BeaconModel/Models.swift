@@ -283,13 +283,13 @@ public struct Project: Sendable {
     public var series: [Series]
     public var lessons: [Lesson]
     public var branches: [Branch]
-    public var boards: [PrintDefinition]
+    public var boards: [Board]
     public var books: [Book]
     /// Files under content/media, relative to content/media.
     public var media: Set<String>
 
     public init(root: URL, site: SiteConfig, series: [Series], lessons: [Lesson], branches: [Branch],
-                boards: [PrintDefinition], books: [Book], media: Set<String>) {
+                boards: [Board], books: [Book], media: Set<String>) {
         self.root = root
         self.site = site
         self.series = series

@@ -10,6 +10,23 @@ public final class Typesetter {
     public let env = PangoEnv()
     public init() {}
 
+    /// A font's line height (ascent + descent) in ems: Pango's line-spacing factor multiplies
+    /// it, while leading is meant in ems of the type size (1.7 = 1.7 × 9.5 pt).
+    private var heightRatio: [String: Double] = [:]
+    func lineHeightRatio(_ family: String) -> Double {
+        if let r = heightRatio[family] { return r }
+        let desc = FontSpec(family: family, size: 100).description()
+        defer { pango_font_description_free(desc) }
+        var r = 1.0
+        if let metrics = pango_context_get_metrics(env.context, desc, pango_language_from_string("zh-cn")) {
+            let h = Double(pango_font_metrics_get_ascent(metrics) + pango_font_metrics_get_descent(metrics)) / pangoScale
+            pango_font_metrics_unref(metrics)
+            if h > 0 { r = h / 100 }
+        }
+        heightRatio[family] = r
+        return r
+    }
+
     /// A paragraph as laid out: its layout and its lines.
     public final class Paragraph {
         public let layout: TextLayout
@@ -37,7 +54,8 @@ public final class Typesetter {
             l.width = width < 0 ? -1 : width + 0.02
             pango_layout_set_wrap(l.ptr, PANGO_WRAP_WORD_CHAR)
             pango_layout_set_indent(l.ptr, Int32(indent * pangoScale))
-            pango_layout_set_line_spacing(l.ptr, Float(leading))
+            let family = rich.spans.first?.style.font.family ?? "Noto Serif CJK SC"
+            pango_layout_set_line_spacing(l.ptr, Float(leading / lineHeightRatio(family)))
             switch align {
             case .justify: pango_layout_set_justify(l.ptr, 1); pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)
             case .left: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)

@@ -73,6 +73,13 @@ public final class SiteBuilder: @unchecked Sendable {
     }
     public var bookFiles: [String: BookFiles] = [:]
 
+    public struct BoardFiles: Sendable {
+        public var pdf: String
+        public var png: String
+        public init(pdf: String, png: String) { self.pdf = pdf; self.png = png }
+    }
+    public var boardFiles: [String: BoardFiles] = [:]
+
     public init(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) {
         self.project = project
         self.theme = theme
@@ -121,7 +128,7 @@ public final class SiteBuilder: @unchecked Sendable {
     public func build() {
         let steps: [(String, () -> Void)] = [
             ("lessons", renderLessons), ("branches", renderBranches), ("series", renderSeries), ("tags", renderTags),
-            ("archive", renderArchive), ("boards and books", renderPrintIndexes), ("home", renderHome),
+            ("archive", renderArchive), ("boards and books", renderPrintIndexes), ("board pages", renderBoardPages), ("home", renderHome),
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }

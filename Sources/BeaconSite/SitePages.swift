@@ -126,7 +126,7 @@ extension SiteBuilder {
 
     func renderPrintIndexes() {
         write(Routes.boards, page("boards", route: Routes.boards, title: "展板", section: "boards",
-                                  extra: ["boards": project.boards.map(printItem), "count": project.boards.count]))
+                                  extra: ["boards": project.boards.map { boardItem($0) }, "count": project.boards.count]))
         write(Routes.books, page("books", route: Routes.books, title: "口袋书", section: "books",
                                  extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count]))
     }
@@ -217,6 +217,7 @@ extension SiteBuilder {
         for s in seriesOrder { urls.append((routes.series(s.folder), seriesLessons[s.folder]?.map(\.date).max())) }
         for l in latest { urls.append((routes.lesson(l), l.date)) }
         for b in project.branches { urls.append((routes.branch(b), nil)) }
+        for b in project.boards { urls.append((boardRoute(b), nil)) }
         for t in Set(project.lessons.flatMap(\.tags)).sorted() { urls.append((routes.tag(t), nil)) }
         for y in Set(project.lessons.map(\.date.year)).sorted() { urls.append((routes.year(y), nil)) }
         var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"

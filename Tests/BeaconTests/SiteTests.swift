@@ -33,7 +33,7 @@ final class SiteTests: XCTestCase {
 
     func testBoardsAndBooksAreListedAndBadOnesReported() throws {
         let site = try TempSite()
-        try site.write("content/boards/好展板.yml", "title: 三会一课制度\nsubtitle: 测试村\nsize: exhibition-landscape\ncolums: 3\n")
+        try site.write("content/boards/好展板.yml", "title: 三会一课制度\nsubtitle: 测试村\nsize: exhibition-landscape\ncolums: 3\nblocks:\n  - type: text\n    body: 每季度召开一次。\n")
         try site.write("content/books/口袋书.yml", "title: 学习口袋书\nsize: { width: 90mm, height: 130mm }\ncontents:\n  - series: 学习园地\n")
         var (report, diags) = site.build()
         XCTAssertTrue(report.succeeded, "\(diags)")

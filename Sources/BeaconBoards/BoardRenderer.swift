@@ -1,0 +1,206 @@
+import Foundation
+import CPrint
+import CQPDF
+import BeaconModel
+import BeaconText
+import BeaconMarkdown
+import BeaconSite
+import BeaconPrint
+import BeaconBooks
+
+/// A block laid out at one width and type size.
+struct BlockRender {
+    var height: Double
+    var draw: (_ cr: OpaquePointer, _ x: Double, _ y: Double, _ height: Double) -> Void
+}
+
+/// A board laid out: its page drawing and, for the website, its text.
+public struct BoardResult {
+    public var board: Board
+    public var page: PrintPage
+    /// Trim + bleed on every side.
+    public var pageSize: PaperSize
+}
+
+/// Lays out display boards: a header band, a grid of blocks in rows, a footer; backgrounds
+/// run into the bleed; text shrinks to fit its block down to the theme's minimum.
+public final class BoardRenderer {
+    let project: Project
+    let style: BookStyle
+    let bag: DiagnosticBag
+    let routes: Routes
+    let renderer: MarkdownRenderer
+    let links: ContentLinks
+    let ts = Typesetter()
+    let mm = PaperSize.pointsPerMM
+    /// Picture path → resolution in dpi at the most recent layout.
+    var resolutions: [String: Double] = [:]
+    /// Height of the board's block area, for blocks that arrange themselves to its shape.
+    var areaHeight: Double = 0
+
+    public init(project: Project, style: BookStyle, bag: DiagnosticBag) {
+        self.project = project
+        self.style = style
+        self.bag = bag
+        let slugger = Slugger(mode: project.site.slugs)
+        routes = Routes(project: project, slugger: slugger)
+        renderer = MarkdownRenderer(allowRawHTML: false, slugger: slugger)
+        let content = project.root.appendingPathComponent("content")
+        links = ContentLinks(routes: routes, files: SiteBuilder.listContent(content), project: project,
+                             mode: .print(contentFolder: content.path))
+    }
+
+    /// Type sizes for a board: the body size and the smallest it may shrink to (readable at
+    /// about a metre: 24 pt on a 1200 mm board, never under 8 pt).
+    public static func typeSizes(for size: PaperSize) -> (body: Double, minimum: Double) {
+        let w = min(size.widthMM, size.heightMM * 1.4)
+        return (max(10.5, w * 0.03), max(8, 24 * w / 1200))
+    }
+
+    func font(_ family: String, _ size: Double, bold: Bool = false) -> FontSpec { FontSpec(family: family, size: size, bold: bold) }
+    func text(_ s: String, _ size: Double, bold: Bool = false, colour: Colour? = nil, family: String? = nil) -> RichText {
+        RichText(s, style: TextStyle(font: font(family ?? style.headingFont, size, bold: bold), colour: colour ?? style.text))
+    }
+
+    public func render(_ board: Board) -> BoardResult? {
+        let trim = board.size
+        let bleed = board.bleed
+        let pageSize = PaperSize(width: trim.width + 2 * bleed, height: trim.height + 2 * bleed)
+        let (body, minimum) = Self.typeSizes(for: trim)
+        let margin = max(8 * mm, trim.width * 0.025)
+        let gutter = max(4 * mm, trim.width * 0.015)
+        let hidden = board.hiddenBottom
+        // Header band.
+        let titleSize = body * 2.2
+        let titleP = ts.layout(text(board.title, titleSize, bold: true, colour: .white), width: trim.width - 2 * margin, align: .center, leading: 1.2)
+        let subP = board.subtitle.map { ts.layout(text($0, body * 1.1, colour: style.gold), width: trim.width - 2 * margin, align: .center, leading: 1.3) }
+        let headerHeight = margin * 0.8 + titleP.height + (subP.map { $0.height + body * 0.3 } ?? 0) + margin * 0.8
+        let footerP = ts.layout(text(board.footer ?? project.site.organisation ?? project.site.title, body * 0.8, colour: .white),
+                                width: trim.width - 2 * margin, align: .center, leading: 1.3)
+        let footerHeight = footerP.height + body * 1.2
+        let top = headerHeight + gutter
+        let bottom = trim.height - hidden - footerHeight - gutter
+        let area = bottom - top
+        let contentWidth = trim.width - 2 * margin
+        areaHeight = area
+        var emblem: PrintImage?
+        if let e = board.emblem, let path = resolveFile(e, from: board.path) { emblem = try? PrintImage.load(path) }
+
+        // Blocks in rows; each row as tall as its tallest block at full size.
+        let rows = BoardGrid.rows(spans: board.blocks.map(\.span), columns: board.columns)
+        func renders(at size: Double) -> [[BlockRender]] {
+            rows.map { row in row.map { p in
+                let w = BoardGrid.frame(column: p.column, span: p.span, columns: board.columns, width: contentWidth, gutter: gutter).width
+                return block(board.blocks[p.block], board: board, width: w, size: size)
+            } }
+        }
+        let gaps = gutter * Double(max(0, rows.count - 1))
+        func total(_ r: [[BlockRender]]) -> Double { r.map { $0.map(\.height).max() ?? 0 }.reduce(0, +) + gaps }
+        var size = body
+        var laid = renders(at: body)
+        // A board with little text sets it larger, up to 2.2 times the body size, to fill the wall.
+        if total(laid) < area * 0.85, let grown = Fit.size(minimum: body, maximum: body * 2.2, fits: { total(renders(at: $0)) <= area * 0.92 }) {
+            size = grown
+            laid = renders(at: size)
+        }
+        var rowHeights = laid.map { $0.map(\.height).max() ?? 0 }
+        var total = rowHeights.reduce(0, +) + gaps
+        var laidSizes = rows.map { $0.map { _ in size } }
+        if total > area {
+            // Share the height out in proportion and shrink each block's text to its share.
+            let share = (area - gaps) / max(1, rowHeights.reduce(0, +))
+            var shrunk: [[BlockRender]] = []
+            for (ri, row) in rows.enumerated() {
+                let target = rowHeights[ri] * share
+                var out: [BlockRender] = []
+                var sizes: [Double] = []
+                for p in row {
+                    let w = BoardGrid.frame(column: p.column, span: p.span, columns: board.columns, width: contentWidth, gutter: gutter).width
+                    let b = board.blocks[p.block]
+                    if let s = Fit.size(minimum: minimum, maximum: body, fits: { block(b, board: board, width: w, size: $0).height <= target }) {
+                        out.append(block(b, board: board, width: w, size: s))
+                        sizes.append(s)
+                    } else {
+                        let need = block(b, board: board, width: w, size: minimum).height
+                        let name = b.title.map { "“\($0)”" } ?? ""
+                        bag.error(b.location, String(format: "展板“%@”的第 %d 个版块（%@%@）缩到最小字号 %.0f pt 仍放不下，超出 %.0f mm；请删减文字、加大跨栏或减少版块 (board '%@', block %d (%@) overflows by %.0f mm at the minimum size)",
+                                                     board.title, p.block + 1, b.type, name, minimum, (need - target) / mm, board.title, p.block + 1, b.type, (need - target) / mm))
+                        return nil
+                    }
+                }
+                shrunk.append(out)
+                laidSizes[ri] = sizes
+            }
+            laid = shrunk
+            rowHeights = rowHeights.map { $0 * share }
+            total = area
+        }
+        // Extra height is shared by the rows.
+        let extra = (area - total) / Double(max(1, rows.count))
+        rowHeights = rowHeights.map { $0 + extra }
+
+        // Warn about pictures too coarse for print, at the sizes finally chosen.
+        resolutions = [:]
+        for (ri, row) in rows.enumerated() {
+            for (bi, p) in row.enumerated() where ["people", "image"].contains(board.blocks[p.block].type) {
+                let w = BoardGrid.frame(column: p.column, span: p.span, columns: board.columns, width: contentWidth, gutter: gutter).width
+                _ = block(board.blocks[p.block], board: board, width: w, size: laidSizes[ri][bi])
+            }
+        }
+        for (path, dpi) in resolutions.sorted(by: { $0.key < $1.key }) where dpi < 100 {
+            bag.warning(SourceLocation(path: rel(path)), String(format: "图片在展板“%@”上只有 %.0f dpi（至少 100 dpi），印出来会发虚 (picture is %.0f dpi at its printed size)", board.title, dpi, dpi))
+        }
+
+        let page = PrintPage()
+        let accent = style.accent, gold = style.gold
+        let tint = Colour(r: 0.992, g: 0.972, b: 0.94)
+        page.ops.append { cr, _ in
+            // Background and bands run into the bleed.
+            tint.set(cr)
+            cairo_rectangle(cr, 0, 0, pageSize.width, pageSize.height)
+            cairo_fill(cr)
+            accent.set(cr)
+            cairo_rectangle(cr, 0, 0, pageSize.width, bleed + headerHeight)
+            cairo_fill(cr)
+            gold.set(cr)
+            cairo_rectangle(cr, 0, bleed + headerHeight - body * 0.25, pageSize.width, body * 0.25)
+            cairo_fill(cr)
+            accent.set(cr)
+            cairo_rectangle(cr, 0, bleed + trim.height - hidden - footerHeight, pageSize.width, footerHeight + hidden + bleed)
+            cairo_fill(cr)
+            cairo_translate(cr, bleed, bleed)
+            let ty = margin * 0.8
+            titleP.draw(cr, x: margin, y: ty)
+            subP?.draw(cr, x: margin, y: ty + titleP.height + body * 0.3)
+            if let emblem {
+                let h = headerHeight - margin
+                let w = h * emblem.pixelWidth / emblem.pixelHeight
+                emblem.draw(cr, x: margin, y: margin / 2, width: w, height: h)
+            }
+            footerP.draw(cr, x: margin, y: trim.height - hidden - footerHeight + body * 0.6)
+        }
+        var y = top
+        for (ri, row) in rows.enumerated() {
+            let h = rowHeights[ri]
+            for (bi, p) in row.enumerated() {
+                let fx = BoardGrid.frame(column: p.column, span: p.span, columns: board.columns, width: contentWidth, gutter: gutter).x
+                let r = laid[ri][bi]
+                let yy = y
+                page.ops.append { cr, _ in
+                    cairo_translate(cr, bleed, bleed)
+                    r.draw(cr, margin + fx, yy, h)
+                }
+            }
+            y += h + gutter
+        }
+        return BoardResult(board: board, page: page, pageSize: pageSize)
+    }
+
+    func resolveFile(_ src: String, from document: String) -> String? {
+        switch links.resolve(src, isImage: true, in: document) {
+        case .rewrite(let p): return p
+        case .keep: return nil
+        case .missing: return nil
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Yams
+import BeaconModel
+import BeaconText
+
+extension ContentLoader {
+    public static let blockFields: [String: [String]] = [
+        "text": ["body"], "flow": ["stages"], "people": ["people"], "branches": ["where", "slugs"],
+        "stars": ["branch"], "stats": ["items"], "schedule": ["year"], "qr": ["target", "caption"],
+        "image": ["src", "caption"],
+    ]
+
+    func loadBoards(slugger: Slugger, lessons: [Lesson], branches: [Branch], media: Set<String>) -> [Board] {
+        let dir = content.appendingPathComponent("boards")
+        var out: [Board] = []
+        let lessonRefs = Set(lessons.map(\.reference))
+        let branchSlugs = Set(branches.map(\.slug) + branches.map(\.fileName))
+        for (url, _) in children(of: dir) where ["yml", "yaml"].contains(url.pathExtension) {
+            guard let (node, path) = readYAMLFile(url),
+                  var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: "展板定义") else { continue }
+            let title = f.string("title", required: "展板标题")
+            var sizeName = "exhibition-landscape"
+            var size = Board.presets[0].size
+            var bleedMM = Board.presets[0].bleed
+            if let node = f.value("size") {
+                if let name = node.string {
+                    if let p = Board.presets.first(where: { $0.name == name.lowercased() }) {
+                        sizeName = p.name; size = p.size; bleedMM = p.bleed
+                    } else {
+                        let names = Board.presets.map(\.name)
+                        let hint = TextMeasures.suggestion(for: name, among: names).map { "，是不是 \($0)？" } ?? "；"
+                        f.error(f.location(of: node), "未知的展板尺寸 \(name)\(hint)可选：\(names.joined(separator: "、"))，或写 { width: 1200mm, height: 900mm } (unknown size '\(name)')")
+                    }
+                } else if let m = node.mapping {
+                    var s = YAMLFields(mapping: m, path: path, firstLine: 1, bag: bag)
+                    let w = s.string("width", required: "宽").flatMap(PaperSize.length)
+                    let h = s.string("height", required: "高").flatMap(PaperSize.length)
+                    s.warnUnknown(known: ["width", "height"])
+                    if let w, let h, w >= 50 * PaperSize.pointsPerMM, h >= 50 * PaperSize.pointsPerMM {
+                        size = PaperSize(width: w, height: h)
+                        sizeName = String(format: "%.0f×%.0f mm", size.widthMM, size.heightMM)
+                        bleedMM = max(size.widthMM, size.heightMM) > 600 ? 10 : 5
+                    } else {
+                        f.error(f.location(of: node), "自定义尺寸需要 width 和 height，例如 { width: 1200mm, height: 900mm } (a custom size needs width and height)")
+                    }
+                }
+            }
+            if let b = f.string("bleed") {
+                if let l = PaperSize.length(b), l <= 30 * PaperSize.pointsPerMM { bleedMM = l / PaperSize.pointsPerMM }
+                else { f.error(f.valueLocation("bleed"), "出血 \(b) 看不懂，请写成 5mm (bleed must be a length such as 5mm, at most 30mm)") }
+            }
+            let columns = f.int("columns", range: 1...12, label: "栏数") ?? 3
+            let emblem = f.string("emblem")
+            if let e = emblem { checkFile(e, at: f.valueLocation("emblem"), from: path, media: media, fields: &f, what: "标志图片") }
+            var blocks: [BoardBlock] = []
+            if let node = f.value("blocks") {
+                if let seq = node.sequence {
+                    for item in seq {
+                        if let b = boardBlock(item, columns: columns, fields: &f, lessonRefs: lessonRefs, branchSlugs: branchSlugs, media: media, boardPath: path) {
+                            blocks.append(b)
+                        }
+                    }
+                } else { f.error(f.location(of: node), "blocks 应当是列表 (blocks must be a list)") }
+            } else { f.missing("blocks", "版块") }
+            let board = Board(path: path, slug: slugger.nonEmptySlug(url.deletingPathExtension().lastPathComponent), title: title ?? "",
+                              subtitle: f.string("subtitle"), sizeName: sizeName, size: size, bleed: bleedMM * PaperSize.pointsPerMM,
+                              columns: columns, footer: f.string("footer"), emblem: emblem, blocks: blocks)
+            f.warnUnknown(known: Self.boardKeys)
+            guard title != nil, !f.failed else { continue }
+            out.append(board)
+        }
+        checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "展板 (board)")
+        return out
+    }
+
+    /// A picture an editor names: `/media/…` or relative to the board file; it must exist.
+    func checkFile(_ src: String, at loc: SourceLocation, from path: String, media: Set<String>, fields f: inout YAMLFields, what: String) {
+        if src.hasPrefix("/media/") {
+            if !media.contains(String(src.dropFirst("/media/".count))) {
+                f.error(loc, "找不到\(what) \(src)（应在 content\(src)） (\(what == "照片" ? "photo" : "image") not found: content\(src))")
+            }
+        } else if !src.contains("://") {
+            let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let full = root.appendingPathComponent(base).appendingPathComponent(src).standardizedFileURL.path
+            if !FileManager.default.fileExists(atPath: full) {
+                f.error(loc, "找不到\(what) \(src) (image not found: \(src))")
+            }
+        }
+    }
+
+    func boardBlock(_ node: Node, columns: Int, fields f: inout YAMLFields, lessonRefs: Set<String>, branchSlugs: Set<String>,
+                    media: Set<String>, boardPath: String) -> BoardBlock? {
+        guard let m = node.mapping else {
+            f.error(f.location(of: node), "每个版块写成“type: 类型”加各字段 (each block is a mapping with a type)")
+            return nil
+        }
+        var b = YAMLFields(mapping: m, path: f.path, firstLine: 1, bag: bag)
+        let loc = f.location(of: node)
+        guard let type = b.string("type", required: "版块类型") else { f.error(loc, "版块缺少 type (block without a type)"); return nil }
+        guard let allowed = Self.blockFields[type] else {
+            let names = Self.blockFields.keys.sorted()
+            let hint = TextMeasures.suggestion(for: type, among: names).map { "，是不是 \($0)？" } ?? ""
+            f.error(b.valueLocation("type"), "未知的版块类型 \(type)\(hint)可选：\(names.joined(separator: "、")) (unknown block type '\(type)')")
+            return nil
+        }
+        let title = b.string("title")
+        let span = b.int("span", range: 1...columns, label: "跨栏数") ?? 1
+        // Unknown fields of a block are errors: a misspelt field would silently drop content.
+        for (k, _) in m {
+            guard let name = k.string, !(["type", "title", "span"] + allowed).contains(name) else { continue }
+            let hint = TextMeasures.suggestion(for: name, among: ["title", "span"] + allowed).map { "，是不是 \($0)？" } ?? ""
+            f.error(b.location(of: k), "\(type) 版块没有字段 \(name)\(hint)可用：\((["title", "span"] + allowed).joined(separator: "、")) (unknown field '\(name)' in a \(type) block)")
+        }
+        var content: BoardBlockContent?
+        switch type {
+        case "text":
+            if let body = b.value("body"), let text = body.string {
+                let line = (body.mark?.line ?? 1)
+                content = .text(MarkdownSource(text: text, lineOffset: body.scalar?.style == .literal || body.scalar?.style == .folded ? line : line - 1))
+            } else { b.missing("body", "正文") }
+        case "flow":
+            var stages: [FlowStage] = []
+            if let seq = b.value("stages")?.sequence {
+                for s in seq {
+                    guard let sm = s.mapping else { continue }
+                    var sf = YAMLFields(mapping: sm, path: f.path, firstLine: 1, bag: bag)
+                    let t = sf.string("title", required: "阶段名称") ?? ""
+                    let steps = sf.strings("steps")
+                    sf.warnUnknown(known: ["title", "steps"])
+                    stages.append(FlowStage(title: t, steps: steps))
+                }
+            }
+            if stages.isEmpty { b.error(loc, "flow 版块需要 stages，每个阶段写 title 和 steps (a flow block needs stages)") } else { content = .flow(stages) }
+        case "people":
+            var people: [BoardPerson] = []
+            for p in b.value("people")?.sequence ?? Node.Sequence() {
+                guard let pm = p.mapping else { continue }
+                var pf = YAMLFields(mapping: pm, path: f.path, firstLine: 1, bag: bag)
+                let name = pf.string("name", required: "姓名") ?? ""
+                let photo = pf.string("photo")
+                if let photo { checkFile(photo, at: pf.valueLocation("photo"), from: boardPath, media: media, fields: &pf, what: "照片") }
+                people.append(BoardPerson(name: name, photo: photo, role: pf.string("role"), deed: pf.string("deed")))
+                pf.warnUnknown(known: ["name", "photo", "role", "deed"])
+                if pf.failed { b.markFailed() }
+            }
+            if people.isEmpty { b.error(loc, "people 版块需要 people 列表 (a people block needs people)") } else { content = .people(people) }
+        case "branches":
+            var filter = BranchFilter()
+            if let w = b.value("where")?.mapping {
+                for (k, v) in w {
+                    switch k.string ?? "" {
+                    case "stars": filter.stars = v.int
+                    case "domain":
+                        if let d = v.string.flatMap(Domain.init(rawValue:)) { filter.domain = d } else { b.error(b.location(of: v), unknownDomain(v.string ?? "")) }
+                    case "tags": filter.tags = v.sequence.map { $0.compactMap(\.string) } ?? v.string.map { [$0] } ?? []
+                    default:
+                        let name = k.string ?? ""
+                        let hint = TextMeasures.suggestion(for: name, among: Self.branchFilterKeys).map { "，是不是 \($0)？" } ?? ""
+                        b.error(b.location(of: k), "未知的筛选条件 \(name)\(hint)可用：stars、domain、tags (unknown filter key '\(name)')")
+                    }
+                }
+            }
+            let slugs = b.strings("slugs")
+            for s in slugs where !branchSlugs.contains(s) {
+                b.error(b.valueLocation("slugs"), "找不到支部 \(s)（content/branches/\(s).md） (unknown branch '\(s)')")
+            }
+            filter.slugs = slugs
+            content = .branches(filter)
+        case "stars":
+            if let slug = b.string("branch", required: "支部") {
+                if branchSlugs.contains(slug) { content = .stars(branch: slug) } else {
+                    let hint = TextMeasures.suggestion(for: slug, among: branchSlugs.sorted()).map { "，是不是 \($0)？" } ?? ""
+                    b.error(b.valueLocation("branch"), "找不到支部 \(slug)（content/branches/\(slug).md）\(hint) (unknown branch '\(slug)')")
+                }
+            }
+        case "stats":
+            var items: [BoardStat] = []
+            for s in b.value("items")?.sequence ?? Node.Sequence() {
+                guard let sm = s.mapping else { continue }
+                var sf = YAMLFields(mapping: sm, path: f.path, firstLine: 1, bag: bag)
+                let label = sf.string("label", required: "名称") ?? ""
+                let value = sf.string("value", required: "数值") ?? ""
+                items.append(BoardStat(label: label, value: value, unit: sf.string("unit")))
+                sf.warnUnknown(known: ["label", "value", "unit"])
+            }
+            if items.isEmpty { b.error(loc, "stats 版块需要 items (a stats block needs items)") } else { content = .stats(items) }
+        case "schedule":
+            content = .schedule(year: b.int("year", range: 2000...2100, label: "年份") ?? Calendar(identifier: .gregorian).component(.year, from: Date()))
+        case "qr":
+            if let target = b.string("target", required: "二维码目标") {
+                if target.hasPrefix("lessons/") {
+                    let ref = String(target.dropFirst("lessons/".count))
+                    if !lessonRefs.contains(ref) { b.error(b.valueLocation("target"), "找不到课程 \(ref)（content/lessons/\(ref).md） (unknown lesson '\(ref)')") }
+                } else if target.hasPrefix("branches/") {
+                    let s = String(target.dropFirst("branches/".count))
+                    if !branchSlugs.contains(s) { b.error(b.valueLocation("target"), "找不到支部 \(s) (unknown branch '\(s)')") }
+                } else if !target.hasPrefix("boards/") && !target.contains("://") {
+                    b.error(b.valueLocation("target"), "二维码目标应是 lessons/专题/文件、branches/支部、boards/展板 或完整网址 (qr target must be lessons/…, branches/…, boards/… or a URL)")
+                }
+                content = .qr(target: target, caption: b.string("caption"))
+            }
+        case "image":
+            if let src = b.string("src", required: "图片") {
+                checkFile(src, at: b.valueLocation("src"), from: boardPath, media: media, fields: &b, what: "图片")
+                content = .image(src: src, caption: b.string("caption"))
+            }
+        default: break
+        }
+        if b.failed { f.markFailed() }
+        guard let content, !b.failed else { return nil }
+        return BoardBlock(type: type, title: title, span: span, content: content, location: loc)
+    }
+}
