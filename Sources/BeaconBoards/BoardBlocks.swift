@@ -92,14 +92,16 @@ extension BoardRenderer {
         case .people(let people):
             let cols = max(1, min(people.count, Int(width / (size * 7))))
             let gap = size * 0.8
-            let cell = (width - gap * Double(cols - 1)) / Double(cols)
+            // Portraits grow and shrink with the type, at most about 9 ems wide, centred.
+            let cell = min((width - gap * Double(cols - 1)) / Double(cols), size * 9)
+            let left = (width - (cell * Double(cols) + gap * Double(cols - 1))) / 2
             let photoH = cell * 4 / 3
             var cards: [(PrintImage?, Typesetter.Paragraph)] = []
             for p in people {
                 var img: PrintImage?
                 if let photo = p.photo, let path = resolveFile(photo, from: board.path) {
                     do {
-                        let i = try PrintImage.load(path)
+                        let i = try image(path)
                         img = i
                         // Centre-cropped to 3:4: the printed width of the crop.
                         let cropW = min(i.pixelWidth, i.pixelHeight * 3 / 4)
@@ -124,7 +126,7 @@ extension BoardRenderer {
                     for c in 0..<cols {
                         let i = r * cols + c
                         guard i < cards.count else { break }
-                        let cx = x + Double(c) * (cell + gap)
+                        let cx = x + left + Double(c) * (cell + gap)
                         if let img = cards[i].0 {
                             img.drawCropped(cr, x: cx, y: yy, width: cell, height: photoH)
                         } else {
@@ -268,16 +270,18 @@ extension BoardRenderer {
             }
 
         case .image(let src, let caption):
-            guard let path = resolveFile(src, from: board.path), let img = try? PrintImage.load(path) else {
+            guard let path = resolveFile(src, from: board.path), let img = try? image(path) else {
                 return BlockRender(height: 0) { _, _, _, _ in }
             }
-            let h = width * img.pixelHeight / img.pixelWidth
-            noteResolution(path: path, dpi: img.dpi(atWidth: width), board: board)
+            // A picture takes the block's width, up to 20 ems, so that it shrinks with the text.
+            let shown = min(width, size * 20)
+            let h = shown * img.pixelHeight / img.pixelWidth
+            noteResolution(path: path, dpi: img.dpi(atWidth: shown), board: board)
             let cap = caption.map { ts.layout(text($0, size * 0.9, colour: style.muted), width: width, align: .center, leading: 1.3) }
             let total = h + (cap.map { $0.height + size * 0.3 } ?? 0)
             return BlockRender(height: total) { cr, x, y, avail in
                 let scale = min(1, (avail - (cap.map { $0.height + size * 0.3 } ?? 0)) / h)
-                let w = width * scale, hh = h * scale
+                let w = shown * scale, hh = h * scale
                 img.draw(cr, x: x + (width - w) / 2, y: y, width: w, height: hh)
                 cap?.draw(cr, x: x, y: y + hh + size * 0.3)
             }

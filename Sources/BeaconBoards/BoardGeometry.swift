@@ -43,7 +43,7 @@ public enum FlowArrangement {
     /// grid close to the area's shape, never narrower than `minCell`.
     public static func columns(count: Int, width: Double, minCell: Double, aspect: Double) -> Int {
         let fitting = max(1, min(count, Int(width / minCell)))
-        if count <= 4 && fitting == count && aspect >= 1 { return count }
+        if count <= 4 && fitting == count { return count }
         let shaped = Int((Double(count) * aspect).squareRoot().rounded())
         return max(1, min(fitting, max(1, shaped)))
     }

@@ -37,6 +37,15 @@ public final class BoardRenderer {
     var resolutions: [String: Double] = [:]
     /// Height of the board's block area, for blocks that arrange themselves to its shape.
     var areaHeight: Double = 0
+    /// Pictures decoded once per build, however often a board is laid out while fitting.
+    private var images: [String: Result<PrintImage, Error>] = [:]
+
+    func image(_ path: String) throws -> PrintImage {
+        if let cached = images[path] { return try cached.get() }
+        let r = Result { try PrintImage.load(path) }
+        images[path] = r
+        return try r.get()
+    }
 
     public init(project: Project, style: BookStyle, bag: DiagnosticBag) {
         self.project = project
@@ -84,7 +93,7 @@ public final class BoardRenderer {
         let contentWidth = trim.width - 2 * margin
         areaHeight = area
         var emblem: PrintImage?
-        if let e = board.emblem, let path = resolveFile(e, from: board.path) { emblem = try? PrintImage.load(path) }
+        if let e = board.emblem, let path = resolveFile(e, from: board.path) { emblem = try? image(path) }
 
         // Blocks in rows; each row as tall as its tallest block at full size.
         let rows = BoardGrid.rows(spans: board.blocks.map(\.span), columns: board.columns)
@@ -107,32 +116,44 @@ public final class BoardRenderer {
         var total = rowHeights.reduce(0, +) + gaps
         var laidSizes = rows.map { $0.map { _ in size } }
         if total > area {
-            // Share the height out in proportion and shrink each block's text to its share.
-            let share = (area - gaps) / max(1, rowHeights.reduce(0, +))
+            // Each row may shrink from its height at the body size to its height at the
+            // minimum size; the rows give up height in proportion to what they can spare.
+            let atMinimum = renders(at: minimum)
+            let minHeights = atMinimum.map { $0.map(\.height).max() ?? 0 }
+            let needed = minHeights.reduce(0, +) + gaps
+            if needed > area {
+                // Name the block that needs the most room at the minimum size.
+                var worst = (row: 0, index: 0, height: -1.0)
+                for (ri, row) in atMinimum.enumerated() {
+                    for (bi, r) in row.enumerated() where r.height > worst.height { worst = (ri, bi, r.height) }
+                }
+                let p = rows[worst.row][worst.index]
+                let b = board.blocks[p.block]
+                let name = b.title.map { "“\($0)”" } ?? ""
+                let over = (needed - area) / mm
+                bag.error(b.location, String(format: "展板“%@”的第 %d 个版块（%@%@）缩到最小字号 %.0f pt 仍放不下，超出 %.0f mm；请删减文字、加大跨栏或减少版块 (board '%@', block %d (%@) overflows by %.0f mm at the minimum size)",
+                                             board.title, p.block + 1, b.type, name, minimum, over, board.title, p.block + 1, b.type, over))
+                return nil
+            }
+            let spare = rowHeights.reduce(0, +) - minHeights.reduce(0, +)
+            let t = spare > 0 ? (area - needed) / spare : 0
             var shrunk: [[BlockRender]] = []
             for (ri, row) in rows.enumerated() {
-                let target = rowHeights[ri] * share
+                let target = minHeights[ri] + (rowHeights[ri] - minHeights[ri]) * t
                 var out: [BlockRender] = []
                 var sizes: [Double] = []
                 for p in row {
                     let w = BoardGrid.frame(column: p.column, span: p.span, columns: board.columns, width: contentWidth, gutter: gutter).width
                     let b = board.blocks[p.block]
-                    if let s = Fit.size(minimum: minimum, maximum: body, fits: { block(b, board: board, width: w, size: $0).height <= target }) {
-                        out.append(block(b, board: board, width: w, size: s))
-                        sizes.append(s)
-                    } else {
-                        let need = block(b, board: board, width: w, size: minimum).height
-                        let name = b.title.map { "“\($0)”" } ?? ""
-                        bag.error(b.location, String(format: "展板“%@”的第 %d 个版块（%@%@）缩到最小字号 %.0f pt 仍放不下，超出 %.0f mm；请删减文字、加大跨栏或减少版块 (board '%@', block %d (%@) overflows by %.0f mm at the minimum size)",
-                                                     board.title, p.block + 1, b.type, name, minimum, (need - target) / mm, board.title, p.block + 1, b.type, (need - target) / mm))
-                        return nil
-                    }
+                    let s = Fit.size(minimum: minimum, maximum: body, fits: { block(b, board: board, width: w, size: $0).height <= target + 0.01 }) ?? minimum
+                    out.append(block(b, board: board, width: w, size: s))
+                    sizes.append(s)
                 }
                 shrunk.append(out)
                 laidSizes[ri] = sizes
+                rowHeights[ri] = target
             }
             laid = shrunk
-            rowHeights = rowHeights.map { $0 * share }
             total = area
         }
         // Extra height is shared by the rows.

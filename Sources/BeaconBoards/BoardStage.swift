@@ -15,13 +15,13 @@ public enum BoardStage {
         let renderer = BoardRenderer(project: project, style: style, bag: bag)
         var files: [String: SiteBuilder.BoardFiles] = [:]
         for board in project.boards {
-            guard let result = renderer.render(board) else { continue }
+            guard let result = Timings.measure("board layout \(board.slug)", { renderer.render(board) }) else { continue }
             do {
                 let pdf = "boards/\(board.slug).pdf"
-                try write(result, to: stage.reserve(pdf).path)
+                try Timings.measure("board pdf \(board.slug)") { try write(result, to: stage.reserve(pdf).path) }
                 try stage.copy(from: stage.url(pdf), to: "site/" + pdf)
                 let png = "boards/\(board.slug).png"
-                try preview(result, to: stage.reserve(png).path)
+                try Timings.measure("board png \(board.slug)") { try preview(result, to: stage.reserve(png).path) }
                 try stage.copy(from: stage.url(png), to: "site/" + png)
                 files[board.slug] = SiteBuilder.BoardFiles(pdf: pdf, png: png)
             } catch {

@@ -11,7 +11,7 @@ public enum Timings {
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1_000_000
-        FileHandle.standardError.write(Data(String(format: "  %-24@ %9.1f ms\n", name, ms).utf8))
+        FileHandle.standardError.write(Data("\(name) \(String(format: "%.1f", ms)) ms\n".utf8))
         return result
     }
 }
