@@ -80,7 +80,8 @@ public final class BoardRenderer {
         let gutter = max(4 * mm, trim.width * 0.015)
         let hidden = board.hiddenBottom
         // Header band.
-        let titleSize = body * 2.2
+        // Tall banners are read from further away: a larger title.
+        let titleSize = body * (trim.height > trim.width * 1.8 ? 3.2 : 2.2)
         let titleP = ts.layout(text(board.title, titleSize, bold: true, colour: .white), width: trim.width - 2 * margin, align: .center, leading: 1.2)
         let subP = board.subtitle.map { ts.layout(text($0, body * 1.1, colour: style.gold), width: trim.width - 2 * margin, align: .center, leading: 1.3) }
         let headerHeight = margin * 0.8 + titleP.height + (subP.map { $0.height + body * 0.3 } ?? 0) + margin * 0.8
@@ -107,8 +108,8 @@ public final class BoardRenderer {
         func total(_ r: [[BlockRender]]) -> Double { r.map { $0.map(\.height).max() ?? 0 }.reduce(0, +) + gaps }
         var size = body
         var laid = renders(at: body)
-        // A board with little text sets it larger, up to 2.2 times the body size, to fill the wall.
-        if total(laid) < area * 0.85, let grown = Fit.size(minimum: body, maximum: body * 2.2, fits: { total(renders(at: $0)) <= area * 0.92 }) {
+        // A board with little text sets it larger, up to 3.5 times the body size, to fill the wall.
+        if total(laid) < area * 0.85, let grown = Fit.size(minimum: body, maximum: body * 3.5, fits: { total(renders(at: $0)) <= area * 0.92 }) {
             size = grown
             laid = renders(at: size)
         }
