@@ -65,11 +65,11 @@ public enum FlowArrangement {
 /// Shrinking text to fit: the largest size between `minimum` and `maximum` at which
 /// `fits` holds, to a tenth of a point; nil when even the minimum does not fit.
 public enum Fit {
-    public static func size(minimum: Double, maximum: Double, fits: (Double) -> Bool) -> Double? {
+    public static func size(minimum: Double, maximum: Double, precision: Double = 0.1, fits: (Double) -> Bool) -> Double? {
         if fits(maximum) { return maximum }
         guard fits(minimum) else { return nil }
         var lo = minimum, hi = maximum
-        while hi - lo > 0.1 {
+        while hi - lo > precision {
             let mid = (lo + hi) / 2
             if fits(mid) { lo = mid } else { hi = mid }
         }

@@ -109,7 +109,7 @@ public final class BoardRenderer {
         var size = body
         var laid = renders(at: body)
         // A board with little text sets it larger, up to 3.5 times the body size, to fill the wall.
-        if total(laid) < area * 0.85, let grown = Fit.size(minimum: body, maximum: body * 3.5, fits: { total(renders(at: $0)) <= area * 0.92 }) {
+        if total(laid) < area * 0.85, let grown = Fit.size(minimum: body, maximum: body * 3.5, precision: body * 0.05, fits: { total(renders(at: $0)) <= area * 0.92 }) {
             size = grown
             laid = renders(at: size)
         }
@@ -146,7 +146,7 @@ public final class BoardRenderer {
                 for p in row {
                     let w = BoardGrid.frame(column: p.column, span: p.span, columns: board.columns, width: contentWidth, gutter: gutter).width
                     let b = board.blocks[p.block]
-                    let s = Fit.size(minimum: minimum, maximum: body, fits: { block(b, board: board, width: w, size: $0).height <= target + 0.01 }) ?? minimum
+                    let s = Fit.size(minimum: minimum, maximum: body, precision: 0.25, fits: { block(b, board: board, width: w, size: $0).height <= target + 0.01 }) ?? minimum
                     out.append(block(b, board: board, width: w, size: s))
                     sizes.append(s)
                 }
