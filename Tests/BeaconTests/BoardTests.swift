@@ -173,3 +173,14 @@ final class BoardErrorTests: XCTestCase {
                              "content/boards/test.yml:5:10: error: 找不到图片 /media/none.jpg（应在 content/media/none.jpg） (image not found: content/media/none.jpg)")
     }
 }
+
+final class PartyDayTests: XCTestCase {
+    func testRules() {
+        XCTAssertEqual(PartyDay.date(year: 2026, month: 3, rule: .firstMonday).day, 2)
+        XCTAssertEqual(PartyDay.date(year: 2026, month: 6, rule: .firstMonday).day, 1)
+        XCTAssertEqual(PartyDay.date(year: 2026, month: 11, rule: .firstMonday).day, 2)
+        XCTAssertEqual(PartyDay.date(year: 2026, month: 2, rule: .firstMonday).day, 2)
+        XCTAssertEqual(PartyDay.date(year: 2026, month: 2, rule: .dayOfMonth(31)).day, 28, "a day past the month's end is its last day")
+        XCTAssertEqual(PartyDay.date(year: 2026, month: 4, rule: .dayOfMonth(15)).day, 15)
+    }
+}
