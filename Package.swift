@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "BeaconBooks", "CPrint", "CQPDF"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
-            "BeaconModel", "BeaconBuild",
+            "BeaconModel", "BeaconBuild", "BeaconLoad",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "BeaconTests", dependencies: [

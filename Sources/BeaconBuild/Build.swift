@@ -10,6 +10,8 @@ public struct BuildOptions: Sendable {
     public var output: URL
     public var force: Bool
     public var includeDrafts: Bool
+    /// Run every stage but write nothing to output/ (beacon check).
+    public var dryRun = false
 
     public init(root: URL, output: URL? = nil, force: Bool = false, includeDrafts: Bool = false) {
         self.root = root.standardizedFileURL
@@ -82,6 +84,11 @@ public enum Builder {
         report.pages = site.pageCount
         if bag.hasErrors {
             stage.discard()
+            return finish()
+        }
+        if options.dryRun {
+            stage.discard()
+            report.succeeded = !bag.hasErrors
             return finish()
         }
         do { try Timings.measure("commit") { try stage.commit(force: options.force) } } catch {

@@ -21,7 +21,7 @@ public struct ContentLoader {
     var content: URL { root.appendingPathComponent("content") }
 
     public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
-                                  "editions", "party_day", "slugs", "raw_html"]
+                                  "editions", "party_day", "slugs", "raw_html", "copy_rules"]
     public static let seriesKeys = ["title", "summary", "weight", "slug"]
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
                                     "party_day", "slug", "weight", "draft"]
@@ -139,13 +139,31 @@ public struct ContentLoader {
             }
         }
         let rawHTML = f.bool("raw_html") ?? false
+        var copyOff: Set<String> = []
+        if let node = f.value("copy_rules") {
+            if let m = node.mapping {
+                for (k, v) in m {
+                    let id = k.string ?? ""
+                    guard CopyRules.all.contains(id) else {
+                        let hint = TextMeasures.suggestion(for: id, among: CopyRules.all).map { "，是不是 \($0)？" } ?? ""
+                        bag.warning(f.location(of: k), "未知的校对规则 \(id)\(hint)可用：\(CopyRules.all.joined(separator: "、")) (unknown copy rule '\(id)')")
+                        continue
+                    }
+                    if v.bool == false || v.string == "off" { copyOff.insert(id) }
+                }
+            } else {
+                f.error(f.location(of: node), "copy_rules 写成“规则: off”的列表，例如 copy_rules: { space-between-chinese: off } (copy_rules maps rule ids to on/off)")
+            }
+        }
         let organisation = f.string("organisation")
         let description = f.string("description")
         f.warnUnknown(known: Self.siteKeys)
         guard let title, let baseURL, !f.failed else { return nil }
-        return SiteConfig(title: title, organisation: organisation, description: description, baseURL: baseURL,
-                          language: language, theme: theme, editions: editions, partyDay: partyDay,
-                          slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
+        var site = SiteConfig(title: title, organisation: organisation, description: description, baseURL: baseURL,
+                              language: language, theme: theme, editions: editions, partyDay: partyDay,
+                              slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
+        site.copyRulesOff = copyOff
+        return site
     }
 
     // MARK: - Lessons

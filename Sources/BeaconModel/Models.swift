@@ -90,6 +90,8 @@ public struct SiteConfig: Sendable {
     public var partyDay: PartyDayRule?
     public var slugs: SlugMode
     public var rawHTML: Bool
+    /// Copy rules (beacon check) turned off in site.yml.
+    public var copyRulesOff: Set<String> = []
     public var location: SourceLocation
 
     public init(title: String, organisation: String? = nil, description: String? = nil,

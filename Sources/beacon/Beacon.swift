@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import BeaconModel
 import BeaconBuild
+import BeaconLoad
 
 @main
 struct Beacon: ParsableCommand {
@@ -9,7 +10,7 @@ struct Beacon: ParsableCommand {
         commandName: "beacon",
         abstract: "把一个文件夹的党建学习资料生成网站、口袋书和展板 (builds a site, pocket books and boards from content/).",
         version: "0.1.0",
-        subcommands: [Build.self],
+        subcommands: [Build.self, Check.self],
         defaultSubcommand: Build.self)
 }
 
@@ -32,15 +33,30 @@ struct Build: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
     var quiet = false
 
+    @Option(help: "How to print problems: human, github (workflow annotations) or json.")
+    var format: OutputFormat = .human
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
     func run() throws {
         let rootURL = URL(fileURLWithPath: root, isDirectory: true)
         let outURL = output.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let bag = DiagnosticBag()
-        let report = Builder.build(BuildOptions(root: rootURL, output: outURL, force: force, includeDrafts: drafts), bag: bag)
-        for d in bag.all {
-            FileHandle.standardError.write(Data((d.description + "\n").utf8))
+        var options = BuildOptions(root: rootURL, output: outURL, force: force, includeDrafts: drafts)
+        if strict { options.dryRun = true }
+        var report = Builder.build(options, bag: bag)
+        if strict {
+            // Warnings fail the build: check everything first, write only when clean.
+            if report.succeeded && bag.warningCount == 0 {
+                options.dryRun = false
+                report = Builder.build(options, bag: DiagnosticBag())
+            } else {
+                report.succeeded = false
+            }
         }
-        if !quiet || !report.succeeded {
+        emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json)
+        if (!quiet || !report.succeeded) && format != .json {
             let status = report.succeeded ? "built" : "failed"
             let line = String(format: "beacon: %@: %d pages, %d lessons, %d branches, %d boards, %d books; %d errors, %d warnings; %.2f s",
                               status, report.pages, report.lessons, report.branches, report.boards, report.books,
@@ -48,5 +64,52 @@ struct Build: ParsableCommand {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if !report.succeeded { throw ExitCode(1) }
+    }
+}
+
+func emit(_ text: String, json: Bool) {
+    guard !text.isEmpty else { return }
+    // JSON goes to standard output for programs; the rest to standard error.
+    (json ? FileHandle.standardOutput : FileHandle.standardError).write(Data(text.utf8))
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check everything (front matter, links, pictures, books, boards, Chinese copy rules) without writing output/.")
+
+    @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
+    var root: String = "."
+
+    @Option(help: "How to print problems: human, github (workflow annotations) or json.")
+    var format: OutputFormat = .human
+
+    @Flag(help: "Treat warnings as errors.")
+    var strict = false
+
+    @Flag(help: "Rewrite the mechanical copy-rule cases in place (each file atomically) and print what changed.")
+    var fix = false
+
+    @Flag(help: "Include lessons marked draft: true.")
+    var drafts = false
+
+    func run() throws {
+        let rootURL = URL(fileURLWithPath: root, isDirectory: true)
+        let bag = DiagnosticBag()
+        var options = BuildOptions(root: rootURL, includeDrafts: drafts)
+        options.dryRun = true
+        let report = Builder.build(options, bag: bag)
+        var fixed: [String] = []
+        if let project = ContentLoader(root: rootURL, bag: DiagnosticBag(), includeDrafts: drafts).load() {
+            fixed = CopyCheck.run(project: project, bag: bag, fix: fix)
+        }
+        emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json)
+        if !fixed.isEmpty && format != .json { print(fixed.joined(separator: "\n")) }
+        let failed = bag.hasErrors || (strict && bag.warningCount > 0) || (report.errors > 0)
+        if format != .json {
+            let line = String(format: "beacon check: %d errors, %d warnings%@", bag.errorCount, bag.warningCount,
+                              fixed.isEmpty ? "" : ", \(fixed.count) fixed")
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        if failed { throw ExitCode(1) }
     }
 }

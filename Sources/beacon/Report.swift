@@ -1,0 +1,71 @@
+import Foundation
+import ArgumentParser
+import BeaconModel
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case human, github, json
+}
+
+/// Prints diagnostics as a person, GitHub Actions or a program wants them.
+struct Reporter {
+    var format: OutputFormat
+    var root: URL
+
+    func sourceLine(_ d: Diagnostic) -> String? {
+        let url = root.appendingPathComponent(d.location.path)
+        guard let data = try? Data(contentsOf: url), var text = String(data: data, encoding: .utf8) else { return nil }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.indices.contains(d.location.line - 1) else { return nil }
+        var line = String(lines[d.location.line - 1])
+        if line.hasSuffix("\r") { line.removeLast() }
+        return line
+    }
+
+    static func escapeGitHub(_ s: String, property: Bool = false) -> String {
+        var out = s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        if property { out = out.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C") }
+        return out
+    }
+
+    func render(_ diagnostics: [Diagnostic]) -> String {
+        switch format {
+        case .human:
+            var out = ""
+            for d in diagnostics {
+                out += d.description + "\n"
+                if let line = sourceLine(d) {
+                    out += "    " + line + "\n"
+                    // The caret under the column; wide characters take two cells.
+                    let before = line.unicodeScalars.prefix(d.location.column - 1)
+                    let cells = before.reduce(0) { $0 + (CJKWidth.isWide($1) ? 2 : 1) }
+                    out += "    " + String(repeating: " ", count: cells) + "^\n"
+                }
+            }
+            return out
+        case .github:
+            return diagnostics.map { d in
+                "::\(d.severity == .error ? "error" : "warning") file=\(Self.escapeGitHub(d.location.path, property: true)),line=\(d.location.line),col=\(d.location.column)::\(Self.escapeGitHub(d.message))"
+            }.joined(separator: "\n") + (diagnostics.isEmpty ? "" : "\n")
+        case .json:
+            let items = diagnostics.map { d -> [String: Any] in
+                ["path": d.location.path, "line": d.location.line, "column": d.location.column,
+                 "severity": d.severity.rawValue, "message": d.message]
+            }
+            let data = (try? JSONSerialization.data(withJSONObject: items, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+            return String(decoding: data, as: UTF8.self) + "\n"
+        }
+    }
+}
+
+enum CJKWidth {
+    static func isWide(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+}
