@@ -1,0 +1,147 @@
+import Foundation
+import ArgumentParser
+import BeaconModel
+import BeaconText
+
+/// `beacon new …`: a new file with valid front matter, a pinyin file name and today's date.
+/// Never overwrites.
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a new lesson, branch profile, board or book with valid fields; never overwrites.",
+        subcommands: [NewLesson.self, NewBranch.self, NewBoard.self, NewBook.self])
+}
+
+enum NewFile {
+    static func today() -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: c.year!, month: c.month!, day: c.day!).description
+    }
+
+    static func fileName(_ title: String) -> String {
+        Slugger(mode: .pinyin).nonEmptySlug(title)
+    }
+
+    /// YAML text for a value an editor typed: quoted when it would not read back as itself.
+    static func yaml(_ s: String) -> String {
+        let special = ":#[]{},&*!|>'\"%@`"
+        if s.isEmpty || s.contains(where: { special.contains($0) }) || s.first == " " || s.last == " " || s.first == "-" {
+            return "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return s
+    }
+
+    /// Writes `text` to `relative` under the site, refusing to replace anything.
+    static func write(_ text: String, to relative: String, root: URL) throws {
+        let url = root.appendingPathComponent(relative)
+        if FileManager.default.fileExists(atPath: url.path) {
+            let d = Diagnostic.error(SourceLocation(path: relative), "文件已经存在，Beacon 不会覆盖它；换一个标题或先改名 (file exists; Beacon will not overwrite it)")
+            FileHandle.standardError.write(Data((d.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        // O_EXCL: even a file created a moment ago is not replaced.
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+        guard fd >= 0 else {
+            FileHandle.standardError.write(Data("\(relative):1:1: error: 无法创建文件 (cannot create the file)\n".utf8))
+            throw ExitCode(1)
+        }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        print(relative)
+    }
+}
+
+struct SiteRoot: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The site folder, holding content/.")
+    var root: String = "."
+    var url: URL { URL(fileURLWithPath: root, isDirectory: true) }
+}
+
+struct NewLesson: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "A lesson in a series folder.")
+    @Argument(help: "The series folder under content/lessons/ (created when new).") var series: String
+    @Argument(help: "The lesson's title.") var title: String
+    @Option(help: "党课, 微党课, 学习资料 or 案例.") var kind: String = "学习资料"
+    @Option(help: "The author.") var author: String?
+    @OptionGroup var site: SiteRoot
+
+    func validate() throws {
+        guard LessonKind(rawValue: kind) != nil else {
+            throw ValidationError("kind 只能是 \(LessonKind.allCases.map(\.rawValue).joined(separator: "、"))")
+        }
+    }
+
+    func run() throws {
+        let folder = "content/lessons/\(series)"
+        if !FileManager.default.fileExists(atPath: site.url.appendingPathComponent(folder).path) {
+            try NewFile.write("title: \(NewFile.yaml(series))\nsummary: \n", to: "\(folder)/_series.yml", root: site.url)
+        }
+        var text = "---\ntitle: \(NewFile.yaml(title))\ndate: \(NewFile.today())\nkind: \(kind)\n"
+        if let author { text += "author: \(NewFile.yaml(author))\n" }
+        text += "tags: []\n---\n在这里写正文。一段话可以分几行写，汉字之间的换行不会变成空格。\n"
+        try NewFile.write(text, to: "\(folder)/\(NewFile.fileName(title)).md", root: site.url)
+    }
+}
+
+struct NewBranch: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "branch", abstract: "A model-branch profile.")
+    @Argument(help: "The branch's full name.") var name: String
+    @Option(help: "One of 农村, 社区, 机关, 事业单位, 国有企业, 非公企业, 社会组织, 学校.") var domain: String
+    @Option(help: "星级 1–5.") var stars: Int?
+    @OptionGroup var site: SiteRoot
+
+    func validate() throws {
+        guard Domain(rawValue: domain) != nil else {
+            throw ValidationError("domain 只能是 \(Domain.allCases.map(\.rawValue).joined(separator: "、"))")
+        }
+        if let stars, !(1...5).contains(stars) { throw ValidationError("stars 应在 1 到 5 之间") }
+    }
+
+    func run() throws {
+        var text = "---\nname: \(NewFile.yaml(name))\ndomain: \(domain)\n"
+        if let stars { text += "stars: \(stars)\n" }
+        text += "secretary: \nmembers: \npractices: []\ncommitments: []\n---\n在这里写支部的故事。\n"
+        try NewFile.write(text, to: "content/branches/\(NewFile.fileName(name)).md", root: site.url)
+    }
+}
+
+struct NewBoard: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "board", abstract: "A display board.")
+    @Argument(help: "The board's title.") var title: String
+    @Option(help: "A size preset: exhibition-landscape, exhibition-portrait, rollup, x-stand, a0–a4.") var size: String = "exhibition-landscape"
+    @OptionGroup var site: SiteRoot
+
+    func validate() throws {
+        guard Board.presets.contains(where: { $0.name == size }) else {
+            throw ValidationError("size 只能是 \(Board.presets.map(\.name).joined(separator: "、"))")
+        }
+    }
+
+    func run() throws {
+        let text = "title: \(NewFile.yaml(title))\nsize: \(size)\ncolumns: 3\nfooter: \nblocks:\n  - type: text\n    title: 第一部分\n    body: |\n      在这里写展板的文字。\n"
+        try NewFile.write(text, to: "content/boards/\(NewFile.fileName(title)).yml", root: site.url)
+    }
+}
+
+struct NewBook: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "book", abstract: "A pocket book.")
+    @Argument(help: "The book's title.") var title: String
+    @Option(help: "A series folder to put in the book.") var series: String
+    @Option(help: "a6, b6, a5, 64k or 32k.") var size: String = "a6"
+    @OptionGroup var site: SiteRoot
+
+    func validate() throws {
+        guard PaperSize.bookPresets.contains(where: { $0.name == size }) else {
+            throw ValidationError("size 只能是 \(PaperSize.bookPresets.map(\.name).joined(separator: "、"))")
+        }
+    }
+
+    func run() throws {
+        let month = String(NewFile.today().prefix(7))
+        let text = "title: \(NewFile.yaml(title))\nsize: \(size)\ndate: \(month)\ncontents:\n  - series: \(NewFile.yaml(series))\nqr: true\nprint: [a4-booklet]\n"
+        try NewFile.write(text, to: "content/books/\(NewFile.fileName(title)).yml", root: site.url)
+    }
+}
