@@ -41,12 +41,14 @@ public enum Builder {
         var report = BuildReport(succeeded: false, pages: 0, lessons: 0, branches: 0, boards: 0, books: 0,
                                  errors: 0, warnings: 0, seconds: 0)
         func finish() -> BuildReport {
+            Progress.clear()
             report.errors = bag.errorCount
             report.warnings = bag.warningCount
             report.seconds = Date().timeIntervalSince(start)
             return report
         }
         let loader = ContentLoader(root: options.root, bag: bag, includeDrafts: options.includeDrafts)
+        Progress.show("读取 content/")
         guard let project = Timings.measure("load", { loader.load() }) else { return finish() }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
@@ -67,11 +69,13 @@ public enum Builder {
             stage.discard()
             return finish()
         }
+        Progress.show("排版口袋书（\(project.books.count) 本）")
         let bookFiles = Timings.measure("books") { BookStage.run(project: project, theme: theme, stage: stage, bag: bag) }
         if bag.hasErrors {
             stage.discard()
             return finish()
         }
+        Progress.show("排版展板（\(project.boards.count) 块）")
         let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, theme: theme, stage: stage, bag: bag) }
         if bag.hasErrors {
             stage.discard()
@@ -80,7 +84,9 @@ public enum Builder {
         let site = SiteBuilder(project: project, theme: theme, stage: stage, bag: bag)
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
+        Progress.show("生成网站（\(project.lessons.count) 篇课程）")
         site.build()
+        Progress.show("写入 output/")
         report.pages = site.pageCount
         if bag.hasErrors {
             stage.discard()

@@ -45,6 +45,7 @@ struct Build: ParsableCommand {
         let bag = DiagnosticBag()
         var options = BuildOptions(root: rootURL, output: outURL, force: force, includeDrafts: drafts)
         if strict { options.dryRun = true }
+        Progress.enabled = isatty(STDERR_FILENO) != 0 && !quiet && format == .human
         var report = Builder.build(options, bag: bag)
         if strict {
             // Warnings fail the build: check everything first, write only when clean.
