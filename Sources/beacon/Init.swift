@@ -1,0 +1,181 @@
+import Foundation
+import ArgumentParser
+import BeaconModel
+
+/// `beacon init DIR`: a new site with one example of each kind, the default theme, a
+/// .gitignore for output/, and example CI workflows.
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a new site: content/ with one example of each kind, the default theme, .gitignore and CI workflows.")
+
+    @Argument(help: "The folder to create (it must not exist, or be empty).") var directory: String
+    @Option(help: "Where the default theme is; found next to Beacon when not given.") var theme: String?
+
+    /// The default theme: `themes/default` in a folder above the beacon executable (a clone
+    /// of the Beacon repository), or the one given.
+    func themeFolder() -> URL? {
+        if let theme { return URL(fileURLWithPath: theme) }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("themes/default")
+            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("theme.yml").path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    func run() throws {
+        let fm = FileManager.default
+        let root = URL(fileURLWithPath: directory, isDirectory: true)
+        if fm.fileExists(atPath: root.path), !((try? fm.contentsOfDirectory(atPath: root.path))?.isEmpty ?? true) {
+            FileHandle.standardError.write(Data("\(directory):1:1: error: 文件夹不是空的，Beacon 不会在里面新建站点 (folder is not empty; Beacon will not make a site in it)\n".utf8))
+            throw ExitCode(1)
+        }
+        guard let themeSource = themeFolder() else {
+            FileHandle.standardError.write(Data("themes/default:1:1: error: 找不到默认主题；请用 --theme 指出 Beacon 仓库里的 themes/default (default theme not found; pass --theme)\n".utf8))
+            throw ExitCode(1)
+        }
+        try fm.createDirectory(at: root, withIntermediateDirectories: true)
+        for (path, text) in Skeleton.files {
+            let url = root.appendingPathComponent(path)
+            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        try fm.createDirectory(at: root.appendingPathComponent("themes"), withIntermediateDirectories: true)
+        try fm.copyItem(at: themeSource, to: root.appendingPathComponent("themes/default"))
+        print("新站点已建在 \(directory)/ (new site made); 下一步 (next): beacon build -r \(directory)")
+    }
+}
+
+/// The files of a new site, original example text.
+enum Skeleton {
+    static let files: [(String, String)] = [
+        ("content/site.yml", """
+        title: 我们的党建学习园地
+        organisation: 中共某某委员会
+        description: 支部学习资料、示范支部和展板资源。
+        base_url: https://example.org/
+        language: zh-CN
+        theme: default
+        party_day: 15
+        slugs: pinyin
+
+        """),
+        ("content/lessons/学习园地/_series.yml", """
+        title: 学习园地
+        summary: 支部日常学习的资料。
+
+        """),
+        ("content/lessons/学习园地/欢迎使用.md", """
+        ---
+        title: 欢迎使用
+        date: 2026-01-01
+        kind: 学习资料
+        author: 支部委员会
+        tags: [入门]
+        ---
+        这是第一篇学习资料。一段话可以分几行来写，
+        汉字之间的换行在网页和口袋书里都不会变成空格。
+
+        ## 怎样写
+
+        1. 每篇资料开头写标题和日期；
+        2. 正文用 Markdown 写，可以有表格、引用和注释[^1]；
+        3. 写完运行 `beacon check`，再运行 `beacon build`。
+
+        > 学习贵在坚持。
+
+        [^1]: 注释写在文章末尾，印成口袋书时也排在本篇之后。
+
+        """),
+        ("content/branches/shi-li-zhi-bu.md", """
+        ---
+        name: 中共某某村支部委员会
+        short_name: 某某村党支部
+        domain: 农村
+        stars: 4
+        secretary: 张某某
+        members: 36
+        practices:
+          - { title: 周一夜谈, summary: 每周一晚上党员碰头议事 }
+        commitments: [亮身份, 做承诺, 践诺言]
+        ---
+        在这里写支部的故事。
+
+        """),
+        ("content/boards/shi-li-zhan-ban.yml", """
+        title: 三会一课制度
+        subtitle: 某某村党支部
+        size: a4
+        columns: 2
+        blocks:
+          - type: text
+            title: 支部党员大会
+            body: 每季度召开一次，讨论重大事项。
+          - type: text
+            title: 支部委员会
+            body: 每月召开一次，研究日常工作。
+          - type: qr
+            title: 扫码学习
+            span: 2
+            target: lessons/学习园地/欢迎使用
+            caption: 欢迎使用
+
+        """),
+        ("content/books/shi-li-kou-dai-shu.yml", """
+        title: 学习口袋书
+        publisher: 中共某某委员会 编印
+        date: 2026-01
+        size: a6
+        contents:
+          - series: 学习园地
+          - branches: { stars: 4 }
+        qr: true
+        print: [a4-booklet]
+
+        """),
+        (".gitignore", """
+        /output/
+        /.beacon-*
+
+        """),
+        (".github/workflows/beacon.yml", """
+        # Checks and builds the site on every push: copy rules and links as annotations,
+        # the website, books and boards as an artifact. BEACON_REPO is where Beacon's source is.
+        name: beacon
+        on: [push, pull_request]
+        jobs:
+          site:
+            runs-on: ubuntu-latest
+            env:
+              BEACON_REPO: ${{ vars.BEACON_REPO }}
+            steps:
+              - uses: actions/checkout@v4
+              - name: Install Beacon
+                run: |
+                  git clone --depth 1 "$BEACON_REPO" "$RUNNER_TEMP/beacon"
+                  sudo bash "$RUNNER_TEMP/beacon/scripts/setup.sh"
+                  (cd "$RUNNER_TEMP/beacon" && swift build -c release)
+              - name: Check
+                run: $RUNNER_TEMP/beacon/.build/release/beacon check --format github
+              - name: Build
+                run: $RUNNER_TEMP/beacon/.build/release/beacon build
+              - uses: actions/upload-artifact@v4
+                with: { name: output, path: output }
+
+        """),
+        (".gitlab-ci.yml", """
+        # Checks and builds the site on every push. BEACON_REPO is where Beacon's source is.
+        beacon:
+          script:
+            - git clone --depth 1 "$BEACON_REPO" /tmp/beacon
+            - bash /tmp/beacon/scripts/setup.sh
+            - (cd /tmp/beacon && swift build -c release)
+            - /tmp/beacon/.build/release/beacon check
+            - /tmp/beacon/.build/release/beacon build
+          artifacts:
+            paths: [output/]
+
+        """),
+    ]
+}
