@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         // System libraries (Debian packages installed by scripts/setup.sh)
@@ -38,6 +39,7 @@ let package = Package(
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconBuild", "BeaconLoad",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "CLibXML2",

@@ -5,12 +5,12 @@ import BeaconBuild
 import BeaconLoad
 
 @main
-struct Beacon: ParsableCommand {
+struct Beacon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beacon",
         abstract: "把一个文件夹的党建学习资料生成网站、口袋书和展板 (builds a site, pocket books and boards from content/).",
         version: "0.1.0",
-        subcommands: [Build.self, Check.self, New.self, Init.self],
+        subcommands: [Build.self, Check.self, New.self, Init.self, Serve.self],
         defaultSubcommand: Build.self)
 }
 

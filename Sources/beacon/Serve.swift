@@ -1,0 +1,178 @@
+import Foundation
+import ArgumentParser
+import FlyingFox
+import BeaconModel
+import BeaconBuild
+import BeaconLoad
+
+/// `beacon serve`: builds, serves output/site on 127.0.0.1, watches content/ and themes/,
+/// rebuilds on a change and reloads open pages; a build error shows in the terminal and
+/// over the page until the file is fixed.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build, serve output/site on 127.0.0.1 and rebuild on every change, reloading open pages.")
+
+    @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
+    var root: String = "."
+
+    @Option(help: "The port on 127.0.0.1.")
+    var port: Int = 8000
+
+    @Flag(help: "Include lessons marked draft: true.")
+    var drafts = false
+
+    func run() async throws {
+        let rootURL = URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL
+        let state = ServeState(root: rootURL, drafts: drafts)
+        state.rebuild()
+        guard let basePath = state.basePath else {
+            FileHandle.standardError.write(Data("beacon serve: 第一次构建失败，修好上面的错误后再运行 (the first build failed; fix the errors above and run again)\n".utf8))
+            throw ExitCode(1)
+        }
+        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)), timeout: 30,
+                                logger: .disabled, handler: SiteHandler(state: state))
+        FileHandle.standardError.write(Data("beacon serve: http://127.0.0.1:\(port)\(basePath)（按 Ctrl-C 停止 / Ctrl-C stops）\n".utf8))
+        let watcher = Task.detached {
+            var last = state.snapshot()
+            while !Task.isCancelled {
+                try? await Task.sleep(nanoseconds: 250_000_000)
+                let now = state.snapshot()
+                if now != last {
+                    last = now
+                    state.rebuild()
+                }
+            }
+        }
+        defer { watcher.cancel() }
+        try await server.run()
+    }
+}
+
+/// What the server knows: the site folder, the build's version and its problems.
+final class ServeState: @unchecked Sendable {
+    let root: URL
+    let drafts: Bool
+    private let lock = NSLock()
+    private(set) var version = 0
+    private(set) var problems: [String] = []
+    private(set) var basePath: String?
+
+    init(root: URL, drafts: Bool) {
+        self.root = root
+        self.drafts = drafts
+    }
+
+    var siteFolder: URL { root.appendingPathComponent("output/site") }
+
+    /// Every file of content/ and themes/ with its modification time.
+    func snapshot() -> [String: Double] {
+        var out: [String: Double] = [:]
+        for dir in ["content", "themes"] {
+            let base = root.appendingPathComponent(dir).path
+            for rel in FileTree.files(under: base) {
+                var st = stat()
+                if stat(base + "/" + rel, &st) == 0 {
+                    out[dir + "/" + rel] = Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9 + Double(st.st_size) * 1e-12
+                }
+            }
+        }
+        return out
+    }
+
+    func rebuild() {
+        let bag = DiagnosticBag()
+        let start = Date()
+        let report = Builder.build(BuildOptions(root: root, includeDrafts: drafts), bag: bag)
+        let lines = bag.all.map(\.description)
+        for l in lines { FileHandle.standardError.write(Data((l + "\n").utf8)) }
+        let site = ContentLoader(root: root, bag: DiagnosticBag()).load()?.site
+        lock.lock()
+        if let site { basePath = site.basePath }
+        problems = bag.all.filter { $0.severity == .error }.map(\.description)
+        if report.succeeded { version += 1 }
+        let v = version
+        lock.unlock()
+        let status = report.succeeded ? "rebuilt (version \(v))" : "build failed; the page shows the errors"
+        FileHandle.standardError.write(Data(String(format: "beacon serve: %@ in %.2f s\n", status, Date().timeIntervalSince(start)).utf8))
+    }
+
+    func status() -> (Int, [String], String) {
+        lock.lock(); defer { lock.unlock() }
+        return (version, problems, basePath ?? "/")
+    }
+}
+
+/// Serves files of output/site only: the base path is stripped, `.` and `..` segments
+/// (encoded or not) are refused, and a path that resolves outside the folder is refused.
+struct SiteHandler: HTTPHandler {
+    let state: ServeState
+
+    static let reloadScript = """
+    <script>(function(){var v=null;function show(e){var o=document.getElementById('beacon-errors');if(!e.length){if(o)o.remove();return;}if(!o){o=document.createElement('pre');o.id='beacon-errors';o.style.cssText='position:fixed;left:0;right:0;bottom:0;max-height:50%;overflow:auto;margin:0;padding:12px;background:#7d1212;color:#fff;font:13px/1.5 monospace;white-space:pre-wrap;z-index:99999';document.body.appendChild(o);}o.textContent='构建失败 (build failed):\\n'+e.join('\\n');}function poll(){fetch('/_beacon/status',{cache:'no-store'}).then(function(r){return r.json();}).then(function(s){if(v===null)v=s.version;else if(s.version!==v){location.reload();return;}show(s.errors);}).catch(function(){}).then(function(){setTimeout(poll,500);});}poll();})();</script>
+    """
+
+    static func contentType(_ ext: String) -> String {
+        switch ext.lowercased() {
+        case "html": return "text/html; charset=utf-8"
+        case "css": return "text/css; charset=utf-8"
+        case "js": return "text/javascript; charset=utf-8"
+        case "xml": return "application/xml; charset=utf-8"
+        case "json": return "application/json"
+        case "svg": return "image/svg+xml"
+        case "png": return "image/png"
+        case "jpg", "jpeg": return "image/jpeg"
+        case "pdf": return "application/pdf"
+        default: return "application/octet-stream"
+        }
+    }
+
+    func text(_ code: HTTPStatusCode, _ body: String) -> HTTPResponse {
+        HTTPResponse(statusCode: code, headers: [.contentType: "text/plain; charset=utf-8"], body: Data(body.utf8))
+    }
+
+    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let (version, problems, basePath) = state.status()
+        if request.path == "/_beacon/status" {
+            let body = try JSONSerialization.data(withJSONObject: ["version": version, "errors": problems], options: [.sortedKeys])
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: "application/json", HTTPHeader("Cache-Control"): "no-store"], body: body)
+        }
+        // Decode until stable, so that %252e%252e is caught as well as %2e%2e.
+        var path = request.path
+        for _ in 0..<3 { path = path.removingPercentEncoding ?? path }
+        if path.contains("\0") || path.contains("\\") { return text(.badRequest, "bad request") }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if parts.contains(where: { $0 == ".." || $0 == "." }) { return text(.forbidden, "403 forbidden") }
+        guard path.hasPrefix(basePath) || path + "/" == basePath else {
+            if path == "/" { return HTTPResponse(statusCode: .movedPermanently, headers: [.location: basePath]) }
+            return notFound()
+        }
+        var rel = String(path.dropFirst(min(path.count, basePath.count)))
+        if rel.isEmpty || rel.hasSuffix("/") { rel += "index.html" }
+        let site = state.siteFolder.resolvingSymlinksInPath().path
+        var file = URL(fileURLWithPath: site).appendingPathComponent(rel).resolvingSymlinksInPath().path
+        guard file == site || file.hasPrefix(site + "/") else { return text(.forbidden, "403 forbidden") }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isDir), isDir.boolValue {
+            // The server hands over paths without their trailing slash: a folder means its page.
+            file += "/index.html"
+        }
+        guard let data = FileManager.default.contents(atPath: file) else { return notFound() }
+        file = (file as NSString).pathExtension
+        return respond(data, ext: file)
+    }
+
+    func respond(_ data: Data, ext: String, status: HTTPStatusCode = .ok) -> HTTPResponse {
+        var body = data
+        if ext == "html", var html = String(data: data, encoding: .utf8) {
+            if let r = html.range(of: "</body>", options: .backwards) { html.insert(contentsOf: Self.reloadScript, at: r.lowerBound) } else { html += Self.reloadScript }
+            body = Data(html.utf8)
+        }
+        return HTTPResponse(statusCode: status, headers: [.contentType: Self.contentType(ext), HTTPHeader("Cache-Control"): "no-store"], body: body)
+    }
+
+    func notFound() -> HTTPResponse {
+        if let data = FileManager.default.contents(atPath: state.siteFolder.appendingPathComponent("404.html").path) {
+            return respond(data, ext: "html", status: .notFound)
+        }
+        return text(.notFound, "404 not found")
+    }
+}
