@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "BeaconBooks", "CPrint", "CQPDF"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
-            "BeaconModel", "BeaconBuild", "BeaconLoad",
+            "BeaconModel", "BeaconBuild", "BeaconLoad", "BeaconSite",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),

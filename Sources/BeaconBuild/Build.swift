@@ -37,6 +37,18 @@ public struct BuildReport: Sendable {
 /// stops before `output/` is touched.
 public enum Builder {
     public static func build(_ options: BuildOptions, bag: DiagnosticBag) -> BuildReport {
+        run(options, bag: bag).report
+    }
+
+    /// The build, also handing back the site stage (with every lesson's facts) when it
+    /// succeeded, for `beacon serve` to update single pages in place.
+    public static func run(_ options: BuildOptions, bag: DiagnosticBag) -> (report: BuildReport, site: SiteBuilder?) {
+        var builtSite: SiteBuilder?
+        let report = runStages(options, bag: bag, keep: { builtSite = $0 })
+        return (report, report.succeeded ? builtSite : nil)
+    }
+
+    static func runStages(_ options: BuildOptions, bag: DiagnosticBag, keep: (SiteBuilder) -> Void) -> BuildReport {
         let start = Date()
         var report = BuildReport(succeeded: false, pages: 0, lessons: 0, branches: 0, boards: 0, books: 0,
                                  errors: 0, warnings: 0, seconds: 0)
@@ -86,6 +98,7 @@ public enum Builder {
         site.boardFiles = boardFiles
         Progress.show("生成网站（\(project.lessons.count) 篇课程）")
         site.build()
+        keep(site)
         Progress.show("写入 output/")
         report.pages = site.pageCount
         if bag.hasErrors {

@@ -222,6 +222,13 @@ public struct ContentLoader {
         return (series, lessons)
     }
 
+    /// Reads one lesson file again (for `beacon serve`), keeping its place in the project.
+    public func reloadLesson(_ old: Lesson, site: SiteConfig) -> Lesson? {
+        guard var l = loadLesson(root.appendingPathComponent(old.path), folder: old.seriesFolder, slugger: Slugger(mode: site.slugs)) else { return nil }
+        l.id = old.id
+        return l
+    }
+
     func loadLesson(_ url: URL, folder: String, slugger: Slugger) -> Lesson? {
         guard let loaded = readFrontMatterFile(url, what: "头信息") else { return nil }
         var f = loaded.0

@@ -34,10 +34,10 @@ final class LessonContext: MustacheParent, @unchecked Sendable {
 
 /// Renders the website of a loaded project into `site/` of an output stage.
 public final class SiteBuilder: @unchecked Sendable {
-    let project: Project
+    public private(set) var project: Project
     let theme: Theme
     let stage: OutputStage
-    let bag: DiagnosticBag
+    public var bag: DiagnosticBag
     let slugger: Slugger
     let routes: Routes
     let renderer: MarkdownRenderer
@@ -127,14 +127,37 @@ public final class SiteBuilder: @unchecked Sendable {
 
     public func build() {
         let steps: [(String, () -> Void)] = [
-            ("lessons", renderLessons), ("branches", renderBranches), ("series", renderSeries), ("tags", renderTags),
-            ("archive", renderArchive), ("boards and books", renderPrintIndexes), ("board pages", renderBoardPages), ("home", renderHome),
+            ("lessons", renderLessons), ("branches", renderBranches), ("series", { self.renderSeries() }), ("tags", { self.renderTags() }),
+            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("board pages", renderBoardPages), ("home", renderHome),
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
     }
 
+    /// When set (by `beacon serve` after a full build), pages are written straight into this
+    /// site folder, each file replaced atomically, instead of into the staging folder.
+    public var directOutput: URL?
+
+    /// A file that is not a page (feed, sitemap), through the same two ways as pages.
+    func writeFile(_ name: String, _ text: String) {
+        if directOutput != nil { write(name, text); return }
+        do { try stage.write(prefix + name, text) } catch {
+            bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
+        }
+    }
+
     func write(_ route: String, _ html: String) {
+        if let dir = directOutput {
+            let url = dir.appendingPathComponent(Routes.file(route))
+            let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).beacon-tmp")
+            do {
+                try Data(html.utf8).write(to: tmp)
+                if rename(tmp.path, url.path) != 0 { throw POSIXError(.EIO) }
+            } catch {
+                bag.error(SourceLocation(path: "output/site/" + Routes.file(route)), "无法写入 (cannot write): \(error.localizedDescription)")
+            }
+            return
+        }
         let file = prefix + Routes.file(route)
         do {
             try stage.write(file, html)
@@ -266,6 +289,38 @@ public final class SiteBuilder: @unchecked Sendable {
             }
         }
         facts = results.map { $0! }
+    }
+
+    /// Re-renders one lesson whose list-relevant fields (title, date, kind, series, tags,
+    /// summary, slug, weight) are unchanged: its page, and the list pages that show it when
+    /// its summary or reading time changed. Returns the routes written.
+    @discardableResult
+    public func updateLesson(_ l: Lesson) -> [String] {
+        let r = renderer.render(l.body, path: l.path, resolver: links, bag: bag)
+        if bag.hasErrors { return [] }
+        let summary = l.summary ?? TextMeasures.summary(r.firstParagraph.isEmpty ? r.plainText : r.firstParagraph)
+        var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(r.plainText), html: r.html, itemHTML: "")
+        var item = lessonItem(l, facts: f)
+        item["site"] = siteContext
+        f.itemHTML = theme.render("lesson-item", item)
+        project.lessons[l.id] = l
+        renderLessonPage(l, facts: f, toc: r.toc)
+        var written = [routes.lesson(l)]
+        let old = facts[l.id]
+        let inFeed = latest.prefix(Self.feedSize).contains { $0.id == l.id }
+        if !inFeed { f.html = "" }
+        facts[l.id] = f
+        guard old.itemHTML != f.itemHTML || inFeed else { return written }
+        // The lists that show this lesson's summary or reading time.
+        renderSeries(only: l.seriesFolder)
+        written.append(routes.series(l.seriesFolder))
+        renderTags(only: Set(l.tags))
+        written += l.tags.map(routes.tag)
+        renderArchive(year: l.date.year)
+        written.append(routes.year(l.date.year))
+        if latest.prefix(Self.homeLessons).contains(where: { $0.id == l.id }) { renderHome(); written.append(Routes.home) }
+        if inFeed { writeFeed() }
+        return written
     }
 
     func renderLessonPage(_ l: Lesson, facts f: LessonFacts, toc: [TOCEntry]) {

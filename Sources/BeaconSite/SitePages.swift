@@ -57,10 +57,12 @@ extension SiteBuilder {
 
     // MARK: - Series
 
-    func renderSeries() {
-        write(Routes.lessons, page("lessons", route: Routes.lessons, title: "学习专题", section: "lessons",
-                                   extra: ["series": seriesOrder.map(seriesItem)]))
-        for s in seriesOrder {
+    func renderSeries(only folder: String? = nil) {
+        if folder == nil {
+            write(Routes.lessons, page("lessons", route: Routes.lessons, title: "学习专题", section: "lessons",
+                                       extra: ["series": seriesOrder.map(seriesItem)]))
+        }
+        for s in seriesOrder where folder == nil || s.folder == folder {
             let list = seriesLessons[s.folder] ?? []
             var item = seriesItem(s)
             item["lessons"] = lessonList(list)
@@ -71,16 +73,18 @@ extension SiteBuilder {
 
     // MARK: - Tags
 
-    func renderTags() {
+    func renderTags(only selected: Set<String>? = nil) {
         var byTag: [String: [Lesson]] = [:]
-        for l in latest { for t in l.tags { byTag[t, default: []].append(l) } }
+        for l in latest { for t in l.tags where selected?.contains(t) ?? true { byTag[t, default: []].append(l) } }
         let names = byTag.keys.sorted { (byTag[$1]!.count, $0) < (byTag[$0]!.count, $1) }
         let items = names.map { t -> [String: Any] in
             var d = tagItem(t)
             d["count"] = byTag[t]!.count
             return d
         }
-        write(Routes.tags, page("tags", route: Routes.tags, title: "标签", section: "tags", extra: ["tags": items]))
+        if selected == nil {
+            write(Routes.tags, page("tags", route: Routes.tags, title: "标签", section: "tags", extra: ["tags": items]))
+        }
         let all = Array(byTag)
         DispatchQueue.concurrentPerform(iterations: all.count) { i in
             let (t, list) = all[i]
@@ -93,15 +97,18 @@ extension SiteBuilder {
 
     // MARK: - Archive
 
-    func renderArchive() {
+    func renderArchive(year only: Int? = nil) {
         var byYear: [Int: [Lesson]] = [:]
         for l in latest { byYear[l.date.year, default: []].append(l) }
         let years = byYear.keys.sorted(by: >)
         let items = years.map { y -> [String: Any] in ["year": y, "count": byYear[y]!.count, "url": routes.url(routes.year(y))] }
-        write(Routes.archive, page("archive", route: Routes.archive, title: "归档", section: "archive",
-                                   extra: ["years": items, "count": latest.count]))
+        if only == nil {
+            write(Routes.archive, page("archive", route: Routes.archive, title: "归档", section: "archive",
+                                       extra: ["years": items, "count": latest.count]))
+        }
         DispatchQueue.concurrentPerform(iterations: years.count) { i in
             let y = years[i]
+            if let only, only != y { return }
             var months: [[String: Any]] = []
             var current: (Int, [Lesson])?
             for l in byYear[y]! {
@@ -206,9 +213,7 @@ extension SiteBuilder {
             x += "</entry>\n"
         }
         x += "</feed>\n"
-        do { try stage.write(prefix + Routes.feed, x) } catch {
-            bag.error(SourceLocation(path: "output/site/feed.xml"), "无法写入 (cannot write): \(error.localizedDescription)")
-        }
+        writeFile(Routes.feed, x)
     }
 
     func writeSitemap() {
@@ -227,9 +232,7 @@ extension SiteBuilder {
             x += "</url>\n"
         }
         x += "</urlset>\n"
-        do { try stage.write(prefix + Routes.sitemap, x) } catch {
-            bag.error(SourceLocation(path: "output/site/sitemap.xml"), "无法写入 (cannot write): \(error.localizedDescription)")
-        }
+        writeFile(Routes.sitemap, x)
     }
 
     // MARK: - Assets and media

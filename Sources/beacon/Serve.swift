@@ -4,6 +4,7 @@ import FlyingFox
 import BeaconModel
 import BeaconBuild
 import BeaconLoad
+import BeaconSite
 
 /// `beacon serve`: builds, serves output/site on 127.0.0.1, watches content/ and themes/,
 /// rebuilds on a change and reloads open pages; a build error shows in the terminal and
@@ -37,8 +38,8 @@ struct Serve: AsyncParsableCommand {
                 try? await Task.sleep(nanoseconds: 250_000_000)
                 let now = state.snapshot()
                 if now != last {
+                    state.changed(from: last, to: now)
                     last = now
-                    state.rebuild()
                 }
             }
         }
@@ -55,6 +56,8 @@ final class ServeState: @unchecked Sendable {
     private(set) var version = 0
     private(set) var problems: [String] = []
     private(set) var basePath: String?
+    /// The site stage of the last full build, kept to update single lessons in place.
+    private var site: SiteBuilder?
 
     init(root: URL, drafts: Bool) {
         self.root = root
@@ -78,10 +81,62 @@ final class ServeState: @unchecked Sendable {
         return out
     }
 
+    /// What changed decides the work: edits to the text of known lessons re-render those
+    /// pages (and the lists showing them when their summary changed); anything else is a
+    /// full build.
+    func changed(from old: [String: Double], to new: [String: Double]) {
+        let modified = new.keys.filter { old[$0] != nil && old[$0] != new[$0] }
+        let addedOrRemoved = Set(new.keys).symmetricDifference(old.keys)
+        guard addedOrRemoved.isEmpty, let site, !modified.isEmpty,
+              modified.allSatisfy({ p in site.project.lessons.contains { $0.path == p } }) else {
+            rebuild()
+            return
+        }
+        let start = Date()
+        let bag = DiagnosticBag()
+        let loader = ContentLoader(root: root, bag: bag, includeDrafts: drafts)
+        var updated: [Lesson] = []
+        for path in modified.sorted() {
+            guard let old = site.project.lessons.first(where: { $0.path == path }) else { continue }
+            guard let lesson = loader.reloadLesson(old, site: site.project.site) else { continue }
+            // A change to what lists show (title, date, tags …) needs the whole site.
+            if !Self.sameForLists(old, lesson) {
+                rebuild()
+                return
+            }
+            updated.append(lesson)
+        }
+        site.bag = bag
+        if !bag.hasErrors { for l in updated { site.updateLesson(l) } }
+        report(bag, succeeded: !bag.hasErrors, start: start, what: "updated \(updated.map(\.path).joined(separator: ", "))")
+    }
+
+    /// Whether two versions of a lesson show the same in lists and neighbouring pages.
+    static func sameForLists(_ a: Lesson, _ b: Lesson) -> Bool {
+        guard a.title == b.title, a.date == b.date, a.kind == b.kind, a.tags == b.tags else { return false }
+        guard a.summary == b.summary, a.slug == b.slug, a.weight == b.weight, a.draft == b.draft else { return false }
+        return a.author == b.author && a.audience == b.audience && a.partyDay == b.partyDay
+    }
+
+    func report(_ bag: DiagnosticBag, succeeded: Bool, start: Date, what: String) {
+        for d in bag.all { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+        lock.lock()
+        problems = bag.all.filter { $0.severity == .error }.map(\.description)
+        if succeeded { version += 1 }
+        let v = version
+        lock.unlock()
+        let status = succeeded ? "\(what) (version \(v))" : "build failed; the page shows the errors"
+        FileHandle.standardError.write(Data(String(format: "beacon serve: %@ in %.3f s\n", status, Date().timeIntervalSince(start)).utf8))
+    }
+
     func rebuild() {
         let bag = DiagnosticBag()
         let start = Date()
-        let report = Builder.build(BuildOptions(root: root, includeDrafts: drafts), bag: bag)
+        let (report, builtSite) = Builder.run(BuildOptions(root: root, includeDrafts: drafts), bag: bag)
+        if let builtSite {
+            builtSite.directOutput = siteFolder
+            site = builtSite
+        }
         let lines = bag.all.map(\.description)
         for l in lines { FileHandle.standardError.write(Data((l + "\n").utf8)) }
         let site = ContentLoader(root: root, bag: DiagnosticBag()).load()?.site
