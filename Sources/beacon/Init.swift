@@ -154,7 +154,7 @@ enum Skeleton {
               - name: Install Beacon
                 run: |
                   git clone --depth 1 "$BEACON_REPO" "$RUNNER_TEMP/beacon"
-                  sudo bash "$RUNNER_TEMP/beacon/scripts/setup.sh"
+                  bash "$RUNNER_TEMP/beacon/scripts/setup.sh"
                   (cd "$RUNNER_TEMP/beacon" && swift build -c release)
               - name: Check
                 run: $RUNNER_TEMP/beacon/.build/release/beacon check --format github
