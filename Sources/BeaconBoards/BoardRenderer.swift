@@ -51,12 +51,7 @@ public final class BoardRenderer {
         self.project = project
         self.style = style
         self.bag = bag
-        let slugger = Slugger(mode: project.site.slugs)
-        routes = Routes(project: project, slugger: slugger)
-        renderer = MarkdownRenderer(allowRawHTML: false, slugger: slugger)
-        let content = project.root.appendingPathComponent("content")
-        links = ContentLinks(routes: routes, files: SiteBuilder.listContent(content), project: project,
-                             mode: .print(contentFolder: content.path))
+        (routes, renderer, links) = BookBuilder.printLinks(for: project)
     }
 
     /// Type sizes for a board: the body size and the smallest it may shrink to (readable at

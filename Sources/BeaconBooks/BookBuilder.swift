@@ -33,12 +33,18 @@ public final class BookBuilder {
         self.project = project
         self.style = style
         self.bag = bag
+        (routes, renderer, links) = Self.printLinks(for: project)
+    }
+
+    /// What print needs to turn Markdown into pages: the site's routes (for QR codes and
+    /// links, as absolute URLs), a renderer, and links resolved to files on disk.
+    public static func printLinks(for project: Project) -> (Routes, MarkdownRenderer, ContentLinks) {
         let slugger = Slugger(mode: project.site.slugs)
-        routes = Routes(project: project, slugger: slugger)
-        renderer = MarkdownRenderer(allowRawHTML: false, slugger: slugger)
+        let routes = Routes(project: project, slugger: slugger)
         let content = project.root.appendingPathComponent("content")
-        links = ContentLinks(routes: routes, files: SiteBuilder.listContent(content), project: project,
-                             mode: .print(contentFolder: content.path))
+        let links = ContentLinks(routes: routes, files: SiteBuilder.listContent(content), project: project,
+                                 mode: .print(contentFolder: content.path))
+        return (routes, MarkdownRenderer(allowRawHTML: false, slugger: slugger), links)
     }
 
     // MARK: - Geometry

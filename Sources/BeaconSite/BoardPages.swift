@@ -4,20 +4,6 @@ import BeaconText
 import BeaconMarkdown
 
 extension SiteBuilder {
-    static func esc(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
     func boardRoute(_ b: Board) -> String { "boards/\(b.slug)/" }
 
     func boardItem(_ b: Board) -> [String: Any] {
@@ -36,7 +22,7 @@ extension SiteBuilder {
 
     /// The text of each block as HTML, so that a board is searchable and readable by a screen reader.
     func blockHTML(_ block: BoardBlock, board: Board) -> String {
-        let e = Self.esc
+        let e = Self.xmlEscape
         switch block.content {
         case .text(let source):
             return renderer.render(source, path: board.path, resolver: links, bag: DiagnosticBag()).html
