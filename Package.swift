@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "Yams"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconSite", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconPrint",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "CPrint"]),

@@ -122,6 +122,9 @@ public struct MarkdownRenderer: Sendable {
                 }
             case "link", "image":
                 let isImage = node.kind == "image"
+                if isImage && node.firstChild == nil {
+                    bag.warning(location(node), "图片缺少说明文字，读屏软件读不出来；请写成 ![说明](图片) (picture without alt text)")
+                }
                 let target = node.url ?? ""
                 if isDangerous(target) {
                     bag.warning(location(node), "不安全的链接 \(target.prefix(40)) 已删除 (unsafe link dropped)")

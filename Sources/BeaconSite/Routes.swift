@@ -46,6 +46,7 @@ public struct Routes: Sendable {
     public static let boards = "boards/"
     public static let books = "books/"
     public static let feed = "feed.xml"
+    public static let jsonFeed = "feed.json"
     public static let sitemap = "sitemap.xml"
     public static let notFound = "404.html"
 

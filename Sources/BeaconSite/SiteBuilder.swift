@@ -3,6 +3,7 @@ import BeaconModel
 import BeaconText
 import BeaconMarkdown
 import Mustache
+import BeaconPrint
 
 /// What the site stage learnt about one lesson while rendering it.
 struct LessonFacts: Sendable {
@@ -108,6 +109,7 @@ public final class SiteBuilder: @unchecked Sendable {
             "lang": project.site.language,
             "assets": routes.url("assets/"),
             "feed": routes.url(Routes.feed),
+            "jsonFeed": routes.url(Routes.jsonFeed),
             "home": routes.url(Routes.home),
             "year": Calendar(identifier: .gregorian).component(.year, from: Date()),
         ]
@@ -336,6 +338,8 @@ public final class SiteBuilder: @unchecked Sendable {
             item["position"] = i + 1
             item["seriesCount"] = list.count
         }
+        // A QR code to this page, for sharing from a screen to a phone.
+        if let qr = QRCode(routes.absolute(routes.lesson(l))) { item["qr"] = qr.svg(pixels: 3) }
         let html = page("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
                         extra: ["lesson": item])
         write(routes.lesson(l), html)

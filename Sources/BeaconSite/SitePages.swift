@@ -214,6 +214,31 @@ extension SiteBuilder {
         }
         x += "</feed>\n"
         writeFile(Routes.feed, x)
+        writeJSONFeed(entries: Array(entries))
+    }
+
+    /// The same entries as a JSON Feed (version 1.1), beside the Atom feed.
+    func writeJSONFeed(entries: [Lesson]) {
+        var items: [[String: Any]] = []
+        for l in entries {
+            let url = routes.absolute(routes.lesson(l))
+            var item: [String: Any] = ["id": url, "url": url, "title": l.title, "date_published": l.date.rfc3339]
+            if let f = facts.indices.contains(l.id) ? facts[l.id] : nil {
+                item["summary"] = f.summary
+                item["content_html"] = f.html
+            }
+            if !l.tags.isEmpty { item["tags"] = l.tags }
+            if let a = l.author { item["authors"] = [["name": a]] }
+            items.append(item)
+        }
+        var feed: [String: Any] = [
+            "version": "https://jsonfeed.org/version/1.1", "title": project.site.title, "language": project.site.language,
+            "home_page_url": routes.absolute(Routes.home), "feed_url": routes.absolute(Routes.jsonFeed), "items": items,
+        ]
+        if let d = project.site.description { feed["description"] = d }
+        if let data = try? JSONSerialization.data(withJSONObject: feed, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+            writeFile(Routes.jsonFeed, String(decoding: data, as: UTF8.self) + "\n")
+        }
     }
 
     func writeSitemap() {
