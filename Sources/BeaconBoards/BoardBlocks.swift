@@ -378,21 +378,3 @@ extension BoardRenderer {
     }
 }
 
-/// The 主题党日 of a month under the site's rule.
-public enum PartyDay {
-    public static func date(year: Int, month: Int, rule: PartyDayRule) -> Day {
-        switch rule {
-        case .dayOfMonth(let d):
-            return Day(year: year, month: month, day: min(d, Day.daysIn(month: month, year: year)))
-        case .firstMonday:
-            // Zeller-style weekday of the 1st (0 = Monday).
-            var y = year, m = month
-            if m < 3 { m += 12; y -= 1 }
-            let k = y % 100, j = y / 100
-            let h = (1 + 13 * (m + 1) / 5 + k + k / 4 + j / 4 + 5 * j) % 7   // 0 = Saturday
-            let weekdayFromMonday = (h + 5) % 7
-            let day = weekdayFromMonday == 0 ? 1 : 8 - weekdayFromMonday
-            return Day(year: year, month: month, day: day)
-        }
-    }
-}

@@ -116,7 +116,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let o = project.site.organisation { site["organisation"] = o }
         if let d = project.site.description { site["description"] = d }
         siteContext = site
-        for section in ["home", "lessons", "branches", "boards", "books", "archive", "tags", ""] {
+        for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", ""] {
             navBySection[section] = nav(current: section)
         }
     }
@@ -130,7 +130,7 @@ public final class SiteBuilder: @unchecked Sendable {
     public func build() {
         let steps: [(String, () -> Void)] = [
             ("lessons", renderLessons), ("branches", renderBranches), ("series", { self.renderSeries() }), ("tags", { self.renderTags() }),
-            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("board pages", renderBoardPages), ("home", renderHome),
+            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("calendar", renderCalendar), ("board pages", renderBoardPages), ("home", renderHome),
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
@@ -187,6 +187,7 @@ public final class SiteBuilder: @unchecked Sendable {
         ]
         if !project.boards.isEmpty { items.append(("boards", "展板", Routes.boards)) }
         if !project.books.isEmpty { items.append(("books", "口袋书", Routes.books)) }
+        if project.site.partyDay != nil { items.append(("calendar", "主题党日", "calendar/")) }
         items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags)]
         return items.map { key, label, route in
             var d: [String: Any] = ["label": label, "url": routes.url(route)]

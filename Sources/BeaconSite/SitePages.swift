@@ -155,6 +155,10 @@ extension SiteBuilder {
             "allBranches": routes.url(Routes.branches),
         ]
         if !project.boards.isEmpty { ctx["boardCount"] = project.boards.count; ctx["boardsURL"] = routes.url(Routes.boards) }
+        if let next = nextPartyDay(from: Self.today()) {
+            ctx["nextPartyDay"] = ["date": next.day.chinese, "datetime": next.day.description, "lessons": lessonList(next.lessons),
+                                   "url": routes.url(Self.calendarRoute(next.day.year))] as [String: Any]
+        }
         if !project.books.isEmpty { ctx["bookCount"] = project.books.count; ctx["booksURL"] = routes.url(Routes.books) }
         write(Routes.home, page("home", route: Routes.home, title: nil, section: "home", extra: ctx))
     }
@@ -250,6 +254,8 @@ extension SiteBuilder {
         for b in project.boards { urls.append((boardRoute(b), nil)) }
         for t in Set(project.lessons.flatMap(\.tags)).sorted() { urls.append((routes.tag(t), nil)) }
         for y in Set(project.lessons.map(\.date.year)).sorted() { urls.append((routes.year(y), nil)) }
+        if !calendarYears.isEmpty { urls.append(("calendar/", nil)) }
+        for y in calendarYears { urls.append((Self.calendarRoute(y), nil)) }
         var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for (route, day) in urls {
             x += "<url><loc>\(Self.xmlEscape(routes.absolute(route)))</loc>"

@@ -73,3 +73,49 @@ final class ReaderFeatureTests: XCTestCase {
         }
     }
 }
+
+/// The 主题党日 calendar: pages, an .ics that a real parser reads, the first-monday rule.
+final class CalendarTests: XCTestCase {
+    func testICSParsesWithTheExpectedEvents() throws {
+        let site = try TempSite()
+        try site.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nparty_day: first-monday\n")
+        try site.write("content/lessons/学习园地/第一课.md", "---\ntitle: 第一课\ndate: 2026-03-01\nparty_day: 2026-03-02\n---\n正文。\n")
+        try site.write("content/lessons/学习园地/第二课.md", "---\ntitle: 第二课, 分号; 逗号\ndate: 2026-03-02\nparty_day: 2027-02-01\n---\n正文。\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let ics = site.output.appendingPathComponent("site/calendar.ics").path
+        let script = """
+        import sys, icalendar
+        cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+        for e in cal.walk('VEVENT'):
+            print(e.decoded('dtstart').isoformat(), e.decoded('dtend').isoformat(), str(e.get('summary')), repr(str(e.get('description'))))
+        """
+        let r = try runCommand(try XCTUnwrap(which("python3")), ["-c", script, ics])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        let this = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let years = Set([2026, 2027, this]).count
+        XCTAssertEqual(lines.count, 12 * years)
+        let y2026 = lines.filter { $0.hasPrefix("2026-") }.map { String($0.prefix(10)) }
+        XCTAssertEqual(y2026, ["2026-01-05", "2026-02-02", "2026-03-02", "2026-04-06", "2026-05-04", "2026-06-01",
+                               "2026-07-06", "2026-08-03", "2026-09-07", "2026-10-05", "2026-11-02", "2026-12-07"])
+        let march = try XCTUnwrap(lines.first { $0.hasPrefix("2026-03-02") })
+        XCTAssertTrue(march.contains("2026-03-03 主题党日（3月）"), "an all-day event: DTEND is the next day")
+        XCTAssertTrue(march.contains("第一课 https://example.org/test/lessons/xue-xi-yuan-di/di-yi-ke/"), march)
+        let feb2027 = try XCTUnwrap(lines.first { $0.hasPrefix("2027-02-01") }, "February 2027's first Monday is the 1st")
+        XCTAssertTrue(feb2027.contains("第二课, 分号; 逗号"), "escaped text reads back as written: \(feb2027)")
+        // December's event ends on the first of January.
+        XCTAssertTrue(lines.contains { $0.hasPrefix("2026-12-07 2026-12-08") })
+        let page = try site.read("output/site/calendar/2026/index.html")
+        XCTAssertTrue(page.contains("<time datetime=\"2026-03-02\">2026年3月2日</time>"))
+        XCTAssertTrue(page.contains("href=\"/test/lessons/xue-xi-yuan-di/di-yi-ke/\">第一课</a>"))
+        XCTAssertTrue(try site.read("output/site/index.html").contains("下一个主题党日"))
+    }
+
+    func testNoCalendarWithoutAPartyDayRule() throws {
+        let site = try TempSite()
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("site/calendar.ics").path))
+        XCTAssertFalse(try site.read("output/site/index.html").contains("主题党日"))
+    }
+}
