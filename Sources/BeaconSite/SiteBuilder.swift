@@ -14,8 +14,6 @@ struct LessonFacts: Sendable {
     /// The theme's `lesson-item` partial for this lesson, rendered once and reused by every
     /// list it appears in.
     var itemHTML: String
-    /// The plain text, kept only until the search index is written.
-    var plain: String = ""
 }
 
 /// A lesson as list templates see it. Fields are computed when a template asks for them,
@@ -56,8 +54,6 @@ public final class SiteBuilder: @unchecked Sendable {
     let seriesPosition: [Int]
     /// By lesson id; filled by `renderLessons`.
     var facts: [LessonFacts] = []
-    /// By lesson id: the plain text, for the search index.
-    var searchText: [String] = []
     let siteContext: [String: Any]
     /// The navigation of each section, built once.
     private(set) var navBySection: [String: [[String: Any]]] = [:]
@@ -120,7 +116,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let o = project.site.organisation { site["organisation"] = o }
         if let d = project.site.description { site["description"] = d }
         siteContext = site
-        for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
+        for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", ""] {
             navBySection[section] = nav(current: section)
         }
     }
@@ -134,7 +130,7 @@ public final class SiteBuilder: @unchecked Sendable {
     public func build() {
         let steps: [(String, () -> Void)] = [
             ("lessons", renderLessons), ("branches", renderBranches), ("series", { self.renderSeries() }), ("tags", { self.renderTags() }),
-            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("calendar", renderCalendar), ("search", writeSearchIndex), ("board pages", renderBoardPages), ("home", renderHome),
+            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("calendar", renderCalendar), ("board pages", renderBoardPages), ("home", renderHome),
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
@@ -192,7 +188,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if !project.boards.isEmpty { items.append(("boards", "展板", Routes.boards)) }
         if !project.books.isEmpty { items.append(("books", "口袋书", Routes.books)) }
         if project.site.partyDay != nil { items.append(("calendar", "主题党日", "calendar/")) }
-        items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags), ("search", "搜索", "search/")]
+        items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags)]
         return items.map { key, label, route in
             var d: [String: Any] = ["label": label, "url": routes.url(route)]
             if key == current { d["current"] = true }
@@ -292,13 +288,10 @@ public final class SiteBuilder: @unchecked Sendable {
                 f.itemHTML = theme.render("lesson-item", item)
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
-                f.plain = r.plainText
                 buffer[i] = f
             }
         }
         facts = results.map { $0! }
-        searchText = facts.map(\.plain)
-        for i in facts.indices { facts[i].plain = "" }
     }
 
     /// Re-renders one lesson whose list-relevant fields (title, date, kind, series, tags,
