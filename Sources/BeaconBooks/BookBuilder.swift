@@ -236,7 +236,7 @@ public final class BookBuilder {
         let cols = max(1, alignments.count)
         let size = g.body * 0.9
         let pad = size * 0.4
-        var cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
+        let cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
         var head = cell
         head.font = font(style.headingFont, size, bold: true)
         // Column widths from the natural widths of the cells, shared out over the frame.

@@ -365,32 +365,4 @@ public struct ContentLoader {
         return branch
     }
 
-    // MARK: - Boards and books (listed now; laid out by the print modules)
-
-    func loadDefinitions(kind: PrintDefinition.Kind, folder: String, keys: [String], slugger: Slugger) -> [PrintDefinition] {
-        let dir = content.appendingPathComponent(folder)
-        var out: [PrintDefinition] = []
-        for (url, _) in children(of: dir) where ["yml", "yaml"].contains(url.pathExtension) {
-            guard let (node, path) = readYAMLFile(url),
-                  var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: kind == .board ? "展板定义" : "口袋书定义") else { continue }
-            let title = f.string("title", required: kind == .board ? "展板标题" : "书名")
-            let subtitle = f.string("subtitle")
-            var size: String?
-            if let node = f.value("size") {
-                if let s = node.string { size = s }
-                else if let m = node.mapping {
-                    let w = m.first { $0.key.string == "width" }?.value.string ?? "?"
-                    let h = m.first { $0.key.string == "height" }?.value.string ?? "?"
-                    size = "\(w) × \(h)"
-                }
-            }
-            f.warnUnknown(known: keys)
-            guard let title, !f.failed else { continue }
-            let name = url.deletingPathExtension().lastPathComponent
-            out.append(PrintDefinition(kind: kind, path: path, slug: slugger.nonEmptySlug(name), title: title,
-                                       subtitle: subtitle, size: size))
-        }
-        checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: kind == .board ? "展板 (board)" : "口袋书 (book)")
-        return out
-    }
 }

@@ -99,8 +99,6 @@ public final class TextLayout {
         set { pango_layout_set_width(ptr, newValue < 0 ? -1 : Int32(newValue * pangoScale)) }
     }
 
-    public var lineCount: Int { Int(pango_layout_get_line_count(ptr)) }
-
     /// Each line: its text, its top and baseline relative to the layout, and its height.
     func lines() -> [(text: String, top: Double, baseline: Double, height: Double, start: Int, length: Int)] {
         var out: [(String, Double, Double, Double, Int, Int)] = []
