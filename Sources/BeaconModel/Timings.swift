@@ -15,3 +15,26 @@ public enum Timings {
         return result
     }
 }
+
+/// Time summed over many calls, from any thread, printed with `Timings` at the end of a stage.
+public final class TimingTotal: @unchecked Sendable {
+    let name: String
+    private var nanos: UInt64 = 0
+    private let lock = NSLock()
+    public init(_ name: String) { self.name = name }
+
+    @discardableResult
+    public func add<T>(_ body: () throws -> T) rethrows -> T {
+        guard Timings.enabled else { return try body() }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        let spent = DispatchTime.now().uptimeNanoseconds - start
+        lock.lock(); nanos += spent; lock.unlock()
+        return result
+    }
+
+    public func report() {
+        guard Timings.enabled else { return }
+        FileHandle.standardError.write(Data("\(name) \(String(format: "%.1f", Double(nanos) / 1_000_000)) ms (summed over threads)\n".utf8))
+    }
+}

@@ -47,6 +47,7 @@ public struct Routes: Sendable {
     public static let books = "books/"
     public static let feed = "feed.xml"
     public static let jsonFeed = "feed.json"
+    public static let search = "search/"
     public static let sitemap = "sitemap.xml"
     public static let notFound = "404.html"
 

@@ -14,6 +14,8 @@ struct LessonFacts: Sendable {
     /// The theme's `lesson-item` partial for this lesson, rendered once and reused by every
     /// list it appears in.
     var itemHTML: String
+    /// The lesson's search tokens; kept so that `serve` can rewrite the index after an edit.
+    var search = SearchDoc()
 }
 
 /// A lesson as list templates see it. Fields are computed when a template asks for them,
@@ -116,7 +118,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let o = project.site.organisation { site["organisation"] = o }
         if let d = project.site.description { site["description"] = d }
         siteContext = site
-        for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", ""] {
+        for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }
     }
@@ -130,7 +132,7 @@ public final class SiteBuilder: @unchecked Sendable {
     public func build() {
         let steps: [(String, () -> Void)] = [
             ("lessons", renderLessons), ("branches", renderBranches), ("series", { self.renderSeries() }), ("tags", { self.renderTags() }),
-            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("calendar", renderCalendar), ("board pages", renderBoardPages), ("home", renderHome),
+            ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("calendar", renderCalendar), ("search", writeSearchIndex), ("board pages", renderBoardPages), ("home", renderHome),
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
@@ -144,6 +146,23 @@ public final class SiteBuilder: @unchecked Sendable {
     func writeFile(_ name: String, _ text: String) {
         if directOutput != nil { write(name, text); return }
         do { try stage.write(prefix + name, text) } catch {
+            bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
+        }
+    }
+
+    /// A file that is not text (the search index's JSON, built as bytes).
+    func writeData(_ name: String, _ data: Data) {
+        if let dir = directOutput {
+            let url = dir.appendingPathComponent(name)
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url, options: .atomic)
+            } catch {
+                bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
+            }
+            return
+        }
+        do { try stage.write(prefix + name, data) } catch {
             bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
         }
     }
@@ -188,7 +207,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if !project.boards.isEmpty { items.append(("boards", "展板", Routes.boards)) }
         if !project.books.isEmpty { items.append(("books", "口袋书", Routes.books)) }
         if project.site.partyDay != nil { items.append(("calendar", "主题党日", "calendar/")) }
-        items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags)]
+        items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags), ("search", "搜索", Routes.search)]
         return items.map { key, label, route in
             var d: [String: Any] = ["label": label, "url": routes.url(route)]
             if key == current { d["current"] = true }
@@ -275,6 +294,7 @@ public final class SiteBuilder: @unchecked Sendable {
         let lessons = project.lessons
         let inFeed = Set(latest.prefix(Self.feedSize).map(\.id))
         var results = [LessonFacts?](repeating: nil, count: lessons.count)
+        let tokenTime = TimingTotal("site: lessons: search tokens")
         // Each lesson: Markdown, then its page, written at once; on every core.
         results.withUnsafeMutableBufferPointer { out in
             let buffer = out
@@ -288,9 +308,11 @@ public final class SiteBuilder: @unchecked Sendable {
                 f.itemHTML = theme.render("lesson-item", item)
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
+                f.search = tokenTime.add { searchDoc(l, plain: r.plainText) }
                 buffer[i] = f
             }
         }
+        tokenTime.report()
         facts = results.map { $0! }
     }
 
@@ -312,7 +334,12 @@ public final class SiteBuilder: @unchecked Sendable {
         let old = facts[l.id]
         let inFeed = latest.prefix(Self.feedSize).contains { $0.id == l.id }
         if !inFeed { f.html = "" }
+        f.search = searchDoc(l, plain: r.plainText)
         facts[l.id] = f
+        if f.search.codes != old.search.codes || f.search.words != old.search.words {
+            writeSearchIndex()
+            written.append(Routes.search)
+        }
         guard old.itemHTML != f.itemHTML || inFeed else { return written }
         // The lists that show this lesson's summary or reading time.
         renderSeries(only: l.seriesFolder)

@@ -1,0 +1,231 @@
+import Foundation
+import BeaconModel
+import BeaconText
+
+/// One lesson's search tokens, collected while its page is rendered.
+struct SearchDoc: Sendable {
+    /// Han tokens as `code << 4 | flags`, sorted, one per token (see `SearchTokens.merge`).
+    var codes: [UInt64] = []
+    /// Latin words and title pinyin, with their field flags.
+    var words: [String: UInt64] = [:]
+    /// The title's pinyin syllables.
+    var syllables: [String] = []
+
+    init() {}
+
+    init(title: String, tags: [String], series: String?, plain: String, slugger: Slugger, convert: (String) -> String = { $0 }) {
+        let title = convert(title)
+        SearchTokens.collect(title, flag: SearchTokens.title, singles: true, into: &codes, words: &words)
+        for t in tags { SearchTokens.collect(convert(t), flag: SearchTokens.tag, singles: true, into: &codes, words: &words) }
+        if let s = series { SearchTokens.collect(convert(s), flag: SearchTokens.tag, singles: false, into: &codes, words: &words) }
+        SearchTokens.collect(convert(plain), flag: SearchTokens.body, singles: false, into: &codes, words: &words)
+        SearchTokens.merge(&codes)
+        // The title's pinyin: syllables and pairs of syllables.
+        syllables = slugger.mode == .pinyin ? slugger.slug(title).split(separator: "-").map(String.init) : []
+        for (i, s) in syllables.enumerated() {
+            words[s, default: 0] |= SearchTokens.title
+            if i > 0 { words[syllables[i - 1] + s, default: 0] |= SearchTokens.title }
+        }
+    }
+}
+
+/// Writes the offline search index under `search/` of a site (or of an edition):
+///
+/// - `meta.json`: the number of shards and of documents per chunk, series titles and the
+///   pinyin syllables that titles use;
+/// - `d<k>.json`: documents `[title, url, series, date]`, newest first, in chunks;
+/// - `t<k>.json`: postings by token, `{"党章": [v, …]}` where each `v` is
+///   `(document − previous document) × 16 + flags` (title 8, tag or series 4, body count 0–3).
+///
+/// A token's shard comes from a hash of its scalars, so a query loads only the shards of its
+/// own tokens.
+struct SearchIndexWriter {
+    static let chunk = 500
+    /// About this many postings per shard.
+    static let postingsPerShard = 12_000
+
+    let docs: [(title: String, url: String, series: Int, date: String, search: SearchDoc)]
+    let seriesTitles: [String]
+
+    /// Builds the index and hands each file to `sink`, from several threads at once.
+    func write(_ sink: @Sendable (String, Data) -> Void) {
+        let total = docs.reduce(0) { $0 + $1.search.codes.count + $1.search.words.count }
+        var shards = 1
+        while shards < 1024 && shards * Self.postingsPerShard < total { shards *= 2 }
+
+        // Han postings, `code << 22 | doc << 4 | flags`, grouped by shard on each core for its
+        // share of the documents; one sort per shard then orders them by token and document.
+        let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, docs.count))
+        var partBuckets = [[[UInt64]]](repeating: [], count: parts)
+        let allDocs = docs
+        partBuckets.withUnsafeMutableBufferPointer { out in
+            let o = out
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let range = (allDocs.count * p / parts)..<(allDocs.count * (p + 1) / parts)
+                var buckets = [[UInt64]](repeating: [], count: shards)
+                for doc in range {
+                    let docBits = UInt64(doc) << 4
+                    for c in allDocs[doc].search.codes {
+                        buckets[SearchTokens.shard(hash: SearchTokens.hash(code: c >> 4), shards: shards)].append((c >> 4) << 22 | docBits | (c & 0xF))
+                    }
+                }
+                o[p] = buckets
+            }
+        }
+        // Words (Latin words, pinyin): fewer, kept as strings.
+        var wordShards = [[(String, UInt64)]](repeating: [], count: shards)
+        var syllables = Set<String>()
+        for (doc, d) in docs.enumerated() {
+            for (w, f) in d.search.words {
+                wordShards[SearchTokens.shard(hash: SearchTokens.hash(w), shards: shards)].append((w, UInt64(doc) << 4 | min(f, 15)))
+            }
+            for s in d.search.syllables { syllables.insert(s) }
+        }
+        let seriesTitles = self.seriesTitles
+        let docs = self.docs
+        let chunks = (docs.count + Self.chunk - 1) / Self.chunk
+        let buckets = partBuckets
+        partBuckets = []
+        do {
+            DispatchQueue.concurrentPerform(iterations: shards + chunks + 1) { job in
+                if job < shards {
+                    var list = buckets[0][job]
+                    for p in 1..<buckets.count { list += buckets[p][job] }
+                    sink("t\(job).json", Self.shardJSON(&list, words: wordShards[job]))
+                } else if job < shards + chunks {
+                    let start = (job - shards) * Self.chunk
+                    var json = JSONBytes()
+                    json.raw("[")
+                    for (k, d) in docs[start..<min(docs.count, start + Self.chunk)].enumerated() {
+                        if k > 0 { json.raw(",\n") }
+                        json.raw("["); json.string(d.title); json.raw(","); json.string(d.url)
+                        json.raw(","); json.number(UInt64(max(d.series, 0))); json.raw(","); json.string(d.date); json.raw("]")
+                    }
+                    json.raw("]")
+                    sink("d\(job - shards).json", json.data)
+                } else {
+                    var meta = JSONBytes()
+                    meta.raw("{\"version\":1,\"count\":"); meta.number(UInt64(docs.count))
+                    meta.raw(",\"shards\":"); meta.number(UInt64(shards))
+                    meta.raw(",\"chunk\":"); meta.number(UInt64(Self.chunk))
+                    meta.raw(",\"series\":[")
+                    for (i, s) in seriesTitles.enumerated() { if i > 0 { meta.raw(",") }; meta.string(s) }
+                    meta.raw("],\"syllables\":[")
+                    for (i, s) in syllables.sorted().enumerated() { if i > 0 { meta.raw(",") }; meta.string(s) }
+                    meta.raw("]}")
+                    sink("meta.json", meta.data)
+                }
+            }
+        }
+    }
+
+    /// One shard: its Han postings (sorted here) and its words.
+    static func shardJSON(_ list: inout [UInt64], words: [(String, UInt64)]) -> Data {
+        list.sort()
+        var json = JSONBytes()
+        json.bytes.reserveCapacity(list.count * 4 + 64)
+        json.raw("{")
+        var first = true
+        var i = 0
+        while i < list.count {
+            let token = list[i] >> 22
+            if !first { json.raw(",") }
+            first = false
+            json.string(SearchTokens.text(ofCode: token))
+            json.raw(":[")
+            var prev: UInt64 = 0
+            var firstValue = true
+            while i < list.count && list[i] >> 22 == token {
+                let doc = (list[i] >> 4) & 0x3_FFFF
+                if !firstValue { json.raw(",") }
+                firstValue = false
+                json.number((doc - prev) << 4 | list[i] & 0xF)
+                prev = doc
+                i += 1
+            }
+            json.raw("]")
+        }
+        // Words in order, each word's documents in order (they were added in document order).
+        var byWord: [String: [UInt64]] = [:]
+        for (w, p) in words { byWord[w, default: []].append(p) }
+        for (w, postings) in byWord.sorted(by: { $0.key < $1.key }) {
+            if !first { json.raw(",") }
+            first = false
+            json.string(w)
+            json.raw(":[")
+            var prev: UInt64 = 0
+            for (k, p) in postings.enumerated() {
+                if k > 0 { json.raw(",") }
+                let doc = p >> 4
+                json.number((doc - prev) << 4 | p & 0xF)
+                prev = doc
+            }
+            json.raw("]")
+        }
+        json.raw("}")
+        return json.data
+    }
+}
+
+/// A JSON text built byte by byte.
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func number(_ n: UInt64) {
+        if n < 10 { bytes.append(0x30 + UInt8(n)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var v = n
+        withUnsafeMutableBytes(of: &digits) { d in
+            while v > 0 { d[count] = 0x30 + UInt8(v % 10); v /= 10; count += 1 }
+            for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[k]) }
+        }
+    }
+
+    mutating func string(_ s: String) {
+        bytes.append(0x22)
+        for b in s.utf8 {
+            switch b {
+            case 0x22: bytes.append(0x5C); bytes.append(0x22)
+            case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
+            case 0x0A: bytes.append(0x5C); bytes.append(0x6E)
+            case 0x0D: bytes.append(0x5C); bytes.append(0x72)
+            case 0x09: bytes.append(0x5C); bytes.append(0x74)
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: bytes.append(b)
+            }
+        }
+        bytes.append(0x22)
+    }
+
+    var data: Data { Data(bytes) }
+}
+
+extension SiteBuilder {
+    /// The search index and page of this site.
+    func writeSearchIndex() {
+        let seriesTitles = seriesOrder.map(\.title)
+        let seriesIndex = Dictionary(uniqueKeysWithValues: seriesOrder.enumerated().map { ($1.folder, $0) })
+        let docs = latest.map { l in
+            (title: l.title, url: routes.url(routes.lesson(l)), series: seriesIndex[l.seriesFolder] ?? 0,
+             date: l.date.description, search: facts[l.id].search)
+        }
+        SearchIndexWriter(docs: docs, seriesTitles: seriesTitles).write { name, data in
+            self.writeData("search/" + name, data)
+        }
+        write(Routes.search, page("search", route: Routes.search, title: "搜索", section: "search",
+                                  extra: ["index": routes.url(Routes.search)]))
+    }
+
+    func searchDoc(_ l: Lesson, plain: String) -> SearchDoc {
+        SearchDoc(title: l.title, tags: l.tags, series: seriesByFolder[l.seriesFolder]?.title, plain: plain, slugger: slugger)
+    }
+}
