@@ -21,7 +21,7 @@ public struct ContentLoader {
     var content: URL { root.appendingPathComponent("content") }
 
     public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
-                                  "editions", "party_day", "slugs", "raw_html", "copy_rules"]
+                                  "editions", "zh_hant_phrases", "party_day", "slugs", "raw_html", "copy_rules"]
     public static let seriesKeys = ["title", "summary", "weight", "slug"]
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
                                     "party_day", "slug", "weight", "draft"]
@@ -122,6 +122,20 @@ public struct ContentLoader {
         for e in editions where !["zh-Hans", "zh-Hant"].contains(e) {
             f.error(f.valueLocation("editions"), "未知版本 \(e)；可选 zh-Hans、zh-Hant (unknown edition '\(e)')")
         }
+        var hantPhrases: [String: String] = [:]
+        if let node = f.value("zh_hant_phrases") {
+            if let m = node.mapping {
+                for (k, v) in m {
+                    guard let from = k.string, !from.isEmpty, let to = v.string, !to.isEmpty else {
+                        f.error(f.location(of: v), "zh_hant_phrases 的每一项写成“简体词: 繁體詞”，例如 台账: 臺賬 (each entry maps a Simplified phrase to its Traditional text)")
+                        continue
+                    }
+                    hantPhrases[from] = to
+                }
+            } else {
+                f.error(f.location(of: node), "zh_hant_phrases 写成“简体词: 繁體詞”的列表，例如 zh_hant_phrases: { 台账: 臺賬 } (zh_hant_phrases maps Simplified phrases to Traditional text)")
+            }
+        }
         var partyDay: PartyDayRule?
         if let node = f.value("party_day") {
             if let n = node.int, (1...31).contains(n) {
@@ -163,6 +177,7 @@ public struct ContentLoader {
                               language: language, theme: theme, editions: editions, partyDay: partyDay,
                               slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
         site.copyRulesOff = copyOff
+        site.hantPhrases = hantPhrases
         return site
     }
 

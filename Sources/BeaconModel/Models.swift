@@ -92,6 +92,9 @@ public struct SiteConfig: Sendable {
     public var rawHTML: Bool
     /// Copy rules (beacon check) turned off in site.yml.
     public var copyRulesOff: Set<String> = []
+    /// Corrections to ICU's Hans-Hant conversion for the zh-Hant edition: Simplified phrase
+    /// to the Traditional text to print for it.
+    public var hantPhrases: [String: String] = [:]
     public var location: SourceLocation
 
     public init(title: String, organisation: String? = nil, description: String? = nil,

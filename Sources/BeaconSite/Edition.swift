@@ -5,8 +5,8 @@ import BeaconText
 ///
 /// A page is converted from the Simplified page Beacon has just rendered, so the edition is
 /// the same site in every other respect. In it:
-/// - text and the attributes people read (`alt`, `title`, `aria-label`, `placeholder`, and
-///   `content` of `<meta>`) go through `HantConverter`; scripts and styles are left alone;
+/// - text and the attributes people read (`alt`, `title`, `aria-label`, `placeholder`,
+///   `content` of `<meta>`, and `data-text-*` for messages a script shows) go through `HantConverter`; scripts and styles are left alone;
 /// - links to pages (paths ending in `/` or `.html`, under the site's base) point into the
 ///   edition; links to files (PDF, pictures, styles, feeds) stay shared;
 /// - `lang` becomes `zh-Hant`; elements with `hreflang` (the language switch and the
@@ -51,7 +51,8 @@ public struct HantEdition: Sendable {
     public func convertPage(_ html: String, replacements: [(String, String)] = []) -> String {
         var pieces: [Piece] = []
         var texts: [String] = []
-        let s = html
+        var s = html
+        for (from, to) in replacements where !from.isEmpty { s = s.replacingOccurrences(of: from, with: to) }
         var i = s.startIndex
         var textStart = i
         var keepNextText = false
@@ -103,7 +104,6 @@ public struct HantEdition: Sendable {
             case .text: out += converted[k]; k += 1
             }
         }
-        for (from, to) in replacements where !from.isEmpty { out = out.replacingOccurrences(of: from, with: to) }
         // The switch marks the edition the reader is in.
         out = out.replacingOccurrences(of: " hreflang=\"zh-Hans\" lang=\"zh-Hans\" aria-current=\"true\"", with: " hreflang=\"zh-Hans\" lang=\"zh-Hans\"")
             .replacingOccurrences(of: " hreflang=\"zh-Hant\" lang=\"zh-Hant\">", with: " hreflang=\"zh-Hant\" lang=\"zh-Hant\" aria-current=\"true\">")
@@ -161,7 +161,7 @@ public struct HantEdition: Sendable {
             }
             let value = String(tag[valueStart..<valueEnd])
             var replacement: Piece?
-            if Self.textAttributes.contains(attr), value.unicodeScalars.contains(where: { $0.value >= 0x2E80 }) {
+            if Self.textAttributes.contains(attr) || attr.hasPrefix("data-text-"), value.unicodeScalars.contains(where: { $0.value >= 0x2E80 }) {
                 replacement = .text(value)
                 texts.append(value)
             } else if !hasHreflang, Self.linkAttributes.contains(attr), let r = rewrite(value) {

@@ -13,12 +13,31 @@ struct SearchDoc: Sendable {
 
     init() {}
 
-    init(title: String, tags: [String], series: String?, plain: String, slugger: Slugger, convert: (String) -> String = { $0 }) {
-        let title = convert(title)
+    /// The shards that hold this document's tokens.
+    func shards(_ count: Int) -> Set<Int> {
+        var out = Set<Int>()
+        for c in codes { out.insert(SearchTokens.shard(hash: SearchTokens.hash(code: c >> 4), shards: count)) }
+        for w in words.keys { out.insert(SearchTokens.shard(hash: SearchTokens.hash(w), shards: count)) }
+        return out
+    }
+
+    /// Both documents' tokens (for the shards to rewrite after an edit).
+    func union(_ other: SearchDoc) -> SearchDoc {
+        var u = self
+        u.codes += other.codes
+        for (w, f) in other.words { u.words[w, default: 0] |= f }
+        return u
+    }
+
+    /// `convert` turns the texts into the edition's script, all in one call.
+    init(title: String, tags: [String], series: String?, plain: String, slugger: Slugger, convert: (([String]) -> [String])? = nil) {
+        var texts = [title, series ?? "", plain] + tags
+        if let convert { texts = convert(texts) }
+        let title = texts[0]
         SearchTokens.collect(title, flag: SearchTokens.title, singles: true, into: &codes, words: &words)
-        for t in tags { SearchTokens.collect(convert(t), flag: SearchTokens.tag, singles: true, into: &codes, words: &words) }
-        if let s = series { SearchTokens.collect(convert(s), flag: SearchTokens.tag, singles: false, into: &codes, words: &words) }
-        SearchTokens.collect(convert(plain), flag: SearchTokens.body, singles: false, into: &codes, words: &words)
+        for t in texts.dropFirst(3) { SearchTokens.collect(t, flag: SearchTokens.tag, singles: true, into: &codes, words: &words) }
+        SearchTokens.collect(texts[1], flag: SearchTokens.tag, singles: false, into: &codes, words: &words)
+        SearchTokens.collect(texts[2], flag: SearchTokens.body, singles: false, into: &codes, words: &words)
         SearchTokens.merge(&codes)
         // The title's pinyin: syllables and pairs of syllables.
         syllables = slugger.mode == .pinyin ? slugger.slug(title).split(separator: "-").map(String.init) : []
@@ -47,11 +66,17 @@ struct SearchIndexWriter {
     let docs: [(title: String, url: String, series: Int, date: String, search: SearchDoc)]
     let seriesTitles: [String]
 
-    /// Builds the index and hands each file to `sink`, from several threads at once.
-    func write(_ sink: @Sendable (String, Data) -> Void) {
+    /// The number of shards for these documents.
+    func shardCount() -> Int {
         let total = docs.reduce(0) { $0 + $1.search.codes.count + $1.search.words.count }
         var shards = 1
         while shards < 1024 && shards * Self.postingsPerShard < total { shards *= 2 }
+        return shards
+    }
+
+    /// Builds the index and hands each file to `sink`, from several threads at once. With
+    /// `only`, writes just those shards (after an edit, the shards of the tokens that changed).
+    func write(shards: Int, only: Set<Int>? = nil, _ sink: @Sendable (String, Data) -> Void) {
 
         // Han postings, `code << 22 | doc << 4 | flags`, grouped by shard on each core for its
         // share of the documents; one sort per shard then orders them by token and document.
@@ -66,7 +91,9 @@ struct SearchIndexWriter {
                 for doc in range {
                     let docBits = UInt64(doc) << 4
                     for c in allDocs[doc].search.codes {
-                        buckets[SearchTokens.shard(hash: SearchTokens.hash(code: c >> 4), shards: shards)].append((c >> 4) << 22 | docBits | (c & 0xF))
+                        let s = SearchTokens.shard(hash: SearchTokens.hash(code: c >> 4), shards: shards)
+                        if let only, !only.contains(s) { continue }
+                        buckets[s].append((c >> 4) << 22 | docBits | (c & 0xF))
                     }
                 }
                 o[p] = buckets
@@ -83,12 +110,13 @@ struct SearchIndexWriter {
         }
         let seriesTitles = self.seriesTitles
         let docs = self.docs
-        let chunks = (docs.count + Self.chunk - 1) / Self.chunk
+        let chunks = only == nil ? (docs.count + Self.chunk - 1) / Self.chunk : 0
         let buckets = partBuckets
         partBuckets = []
         do {
             DispatchQueue.concurrentPerform(iterations: shards + chunks + 1) { job in
                 if job < shards {
+                    if let only, !only.contains(job) { return }
                     var list = buckets[0][job]
                     for p in 1..<buckets.count { list += buckets[p][job] }
                     sink("t\(job).json", Self.shardJSON(&list, words: wordShards[job]))
@@ -103,7 +131,7 @@ struct SearchIndexWriter {
                     }
                     json.raw("]")
                     sink("d\(job - shards).json", json.data)
-                } else {
+                } else if only == nil {
                     var meta = JSONBytes()
                     meta.raw("{\"version\":1,\"count\":"); meta.number(UInt64(docs.count))
                     meta.raw(",\"shards\":"); meta.number(UInt64(shards))
@@ -210,22 +238,39 @@ struct JSONBytes {
 }
 
 extension SiteBuilder {
-    /// The search index and page of this site.
-    func writeSearchIndex() {
+    /// The search index and page of this site; with `changed` (the tokens of an edited
+    /// lesson, before and after), only the shards of those tokens.
+    func writeSearchIndex() { writeSearchIndex(changed: nil) }
+
+    func writeSearchIndex(changed: (hans: SearchDoc, hant: SearchDoc?)?) {
         let seriesTitles = seriesOrder.map(\.title)
         let seriesIndex = Dictionary(uniqueKeysWithValues: seriesOrder.enumerated().map { ($1.folder, $0) })
         let docs = latest.map { l in
             (title: l.title, url: routes.url(routes.lesson(l)), series: seriesIndex[l.seriesFolder] ?? 0,
              date: l.date.description, search: facts[l.id].search)
         }
-        SearchIndexWriter(docs: docs, seriesTitles: seriesTitles).write { name, data in
-            self.writeData("search/" + name, data)
+        let writer = SearchIndexWriter(docs: docs, seriesTitles: seriesTitles)
+        if searchShards == 0 { searchShards = writer.shardCount() }
+        writer.write(shards: searchShards, only: changed.map { $0.hans.shards(searchShards) }) { name, data in
+            self.writeData(Routes.search + name, data)
         }
+        if let hant {
+            let hantDocs = latest.map { l in
+                (title: hant.converter.convert(l.title), url: routes.url(HantEdition.folder + routes.lesson(l)),
+                 series: seriesIndex[l.seriesFolder] ?? 0, date: l.date.description, search: facts[l.id].searchHant ?? SearchDoc())
+            }
+            let hantWriter = SearchIndexWriter(docs: hantDocs, seriesTitles: hant.converter.convert(seriesTitles))
+            if searchShardsHant == 0 { searchShardsHant = hantWriter.shardCount() }
+            hantWriter.write(shards: searchShardsHant, only: changed.map { ($0.hant ?? SearchDoc()).shards(searchShardsHant) }) { name, data in
+                self.writeData(HantEdition.folder + Routes.search + name, data)
+            }
+        }
+        if changed != nil { return }
         write(Routes.search, page("search", route: Routes.search, title: "搜索", section: "search",
                                   extra: ["index": routes.url(Routes.search)]))
     }
 
-    func searchDoc(_ l: Lesson, plain: String) -> SearchDoc {
-        SearchDoc(title: l.title, tags: l.tags, series: seriesByFolder[l.seriesFolder]?.title, plain: plain, slugger: slugger)
+    func searchDoc(_ l: Lesson, plain: String, convert: (([String]) -> [String])? = nil) -> SearchDoc {
+        SearchDoc(title: l.title, tags: l.tags, series: seriesByFolder[l.seriesFolder]?.title, plain: plain, slugger: slugger, convert: convert)
     }
 }

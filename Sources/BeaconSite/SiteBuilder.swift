@@ -16,6 +16,8 @@ struct LessonFacts: Sendable {
     var itemHTML: String
     /// The lesson's search tokens; kept so that `serve` can rewrite the index after an edit.
     var search = SearchDoc()
+    /// The same, of the zh-Hant edition's text.
+    var searchHant: SearchDoc?
 }
 
 /// A lesson as list templates see it. Fields are computed when a template asks for them,
@@ -46,6 +48,11 @@ public final class SiteBuilder: @unchecked Sendable {
     let renderer: MarkdownRenderer
     let links: ContentLinks
     let prefix = "site/"
+    /// The number of search shards, fixed by the full build so that `serve` can rewrite some.
+    var searchShards = 0
+    var searchShardsHant = 0
+    /// The Traditional Chinese edition, when `editions` lists zh-Hant.
+    let hant: HantEdition?
 
     /// Lessons newest first; each series' lessons in reading order.
     let latest: [Lesson]
@@ -91,6 +98,10 @@ public final class SiteBuilder: @unchecked Sendable {
         slugger = Slugger(mode: project.site.slugs)
         routes = Routes(project: project, slugger: slugger)
         renderer = MarkdownRenderer(allowRawHTML: project.site.rawHTML, slugger: slugger)
+        hant = project.site.editions.contains(HantEdition.language)
+            ? HantEdition(converter: HantConverter(phrases: project.site.hantPhrases), basePath: routes.basePath,
+                          baseURL: routes.absolute(""), sourceLanguage: project.site.language)
+            : nil
         let contentFiles = Self.listContent(project.root.appendingPathComponent("content"))
         links = ContentLinks(routes: routes, files: contentFiles, project: project)
         latest = project.lessons.sorted { ($0.date, $1.id) > ($1.date, $0.id) }
@@ -167,7 +178,14 @@ public final class SiteBuilder: @unchecked Sendable {
         }
     }
 
-    func write(_ route: String, _ html: String) {
+    /// Writes a page, and its zh-Hant copy when the site has that edition. `replacements`
+    /// apply to the copy only (a QR code to the copy's own address).
+    func write(_ route: String, _ html: String, hantReplacements: [(String, String)] = []) {
+        writeOne(route, html)
+        if let hant { writeOne(HantEdition.folder + route, hant.convertPage(html, replacements: hantReplacements)) }
+    }
+
+    private func writeOne(_ route: String, _ html: String) {
         if let dir = directOutput {
             let url = dir.appendingPathComponent(Routes.file(route))
             let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).beacon-tmp")
@@ -194,6 +212,14 @@ public final class SiteBuilder: @unchecked Sendable {
         ctx["site"] = siteContext
         ctx["nav"] = navBySection[section] ?? nav(current: section)
         var p: [String: Any] = ["url": routes.url(route), "canonical": routes.absolute(route)]
+        if hant != nil {
+            p["hasEditions"] = true
+            p["editions"] = [
+                ["label": "简体", "lang": "zh-Hans", "url": routes.url(route), "absolute": routes.absolute(route), "current": true],
+                ["label": "繁體", "lang": HantEdition.language, "url": routes.url(HantEdition.folder + route),
+                 "absolute": routes.absolute(HantEdition.folder + route)],
+            ]
+        }
         if let title { p["title"] = title }
         p["description"] = description ?? project.site.description ?? project.site.title
         ctx["page"] = p
@@ -309,6 +335,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
                 f.search = tokenTime.add { searchDoc(l, plain: r.plainText) }
+                if let hant { f.searchHant = searchDoc(l, plain: r.plainText, convert: hant.converter.convert) }
                 buffer[i] = f
             }
         }
@@ -335,9 +362,11 @@ public final class SiteBuilder: @unchecked Sendable {
         let inFeed = latest.prefix(Self.feedSize).contains { $0.id == l.id }
         if !inFeed { f.html = "" }
         f.search = searchDoc(l, plain: r.plainText)
+        if let hant { f.searchHant = searchDoc(l, plain: r.plainText, convert: hant.converter.convert) }
         facts[l.id] = f
         if f.search.codes != old.search.codes || f.search.words != old.search.words {
-            writeSearchIndex()
+            let hant = f.searchHant.map { ($0).union(old.searchHant ?? SearchDoc()) }
+            writeSearchIndex(changed: (f.search.union(old.search), hant))
             written.append(Routes.search)
         }
         guard old.itemHTML != f.itemHTML || inFeed else { return written }
@@ -367,9 +396,16 @@ public final class SiteBuilder: @unchecked Sendable {
             item["seriesCount"] = list.count
         }
         // A QR code to this page, for sharing from a screen to a phone.
-        if let qr = QRCode(routes.absolute(routes.lesson(l))) { item["qr"] = qr.svg(pixels: 3) }
+        var replacements: [(String, String)] = []
+        if let qr = QRCode(routes.absolute(routes.lesson(l))) {
+            let svg = qr.svg(pixels: 3)
+            item["qr"] = svg
+            if hant != nil, let other = QRCode(routes.absolute(HantEdition.folder + routes.lesson(l))) {
+                replacements.append((svg, other.svg(pixels: 3)))
+            }
+        }
         let html = page("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
                         extra: ["lesson": item])
-        write(routes.lesson(l), html)
+        write(routes.lesson(l), html, hantReplacements: replacements)
     }
 }

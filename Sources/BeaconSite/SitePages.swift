@@ -256,6 +256,8 @@ extension SiteBuilder {
         for y in Set(project.lessons.map(\.date.year)).sorted() { urls.append((routes.year(y), nil)) }
         if !calendarYears.isEmpty { urls.append(("calendar/", nil)) }
         for y in calendarYears { urls.append((Self.calendarRoute(y), nil)) }
+        urls.append((Routes.search, nil))
+        if hant != nil { urls += urls.map { (HantEdition.folder + $0.0, $0.1) } }
         var x = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for (route, day) in urls {
             x += "<url><loc>\(Self.xmlEscape(routes.absolute(route)))</loc>"

@@ -111,6 +111,10 @@
   var list = document.getElementById('search-results');
   var more = document.getElementById('search-more');
   var pageSize = 20;
+  // The messages come from the page, so that a theme (and the zh-Hant edition) can word them.
+  function message(name, n) {
+    return (status.getAttribute('data-text-' + name) || '').replace('{n}', n).replace('{q}', current ? current.q : '');
+  }
   var current = null;
 
   function show(state) {
@@ -137,6 +141,7 @@
         fetch(d[1]).then(function (r) { return r.text(); }).then(function (html) {
           var doc = new DOMParser().parseFromString(html, 'text/html');
           var body = doc.querySelector('.prose');
+          if (body) body.querySelectorAll('.footnote-backref, .footnote-ref, .lesson-qr').forEach(function (e) { e.remove(); });
           // Blocks are joined with a space, but never with U+0020 between Chinese characters.
           var text = body ? body.textContent.replace(/\s+/g, ' ').trim()
             .replace(/([\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])/g, '$1\u3000') : '';
@@ -151,9 +156,9 @@
     list.innerHTML = '';
     more.hidden = true;
     if (!q) { status.textContent = ''; current = null; return Promise.resolve(); }
-    var state = { q: q, shown: 0, pieces: pieces(q) };
+    var state = { q: q, shown: 0, pieces: pieces(q), started: performance.now() };
     current = state;
-    status.textContent = '正在搜索…';
+    status.textContent = message('searching');
     return load('meta.json').then(function (meta) {
       state.meta = meta;
       var syllables = {};
@@ -180,9 +185,13 @@
     }).then(function (ids) {
       if (state !== current) return;
       state.ids = ids;
-      status.textContent = ids.length ? '找到 ' + ids.length + ' 篇与“' + q + '”有关的学习资料' : '没有找到与“' + q + '”有关的学习资料';
-      return show(state);
-    }).catch(function () { status.textContent = '搜索索引无法读取，请稍后再试'; });
+      status.textContent = message(ids.length ? 'found' : 'none', ids.length);
+      return show(state).then(function () {
+        // How long the query took to its listed results (snippets still loading): the
+        // benchmark reads this.
+        list.setAttribute('data-ms', Math.round(performance.now() - state.started));
+      });
+    }).catch(function () { status.textContent = message('failed'); });
   }
 
   var q = new URLSearchParams(location.search).get('q') || '';
