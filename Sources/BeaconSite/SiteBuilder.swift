@@ -397,10 +397,10 @@ public final class SiteBuilder: @unchecked Sendable {
         }
         // A QR code to this page, for sharing from a screen to a phone.
         var replacements: [(String, String)] = []
-        if let qr = QRCode(routes.absolute(routes.lesson(l))) {
+        if let qr = QRCode.web(routes.absolute(routes.lesson(l))) {
             let svg = qr.svg(pixels: 3)
             item["qr"] = svg
-            if hant != nil, let other = QRCode(routes.absolute(HantEdition.folder + routes.lesson(l))) {
+            if hant != nil, let other = QRCode.web(routes.absolute(HantEdition.folder + routes.lesson(l))) {
                 replacements.append((svg, other.svg(pixels: 3)))
             }
         }

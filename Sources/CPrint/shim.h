@@ -30,3 +30,8 @@ int gdk_pixbuf_get_rowstride(const GdkPixbuf *pixbuf);
 int gdk_pixbuf_get_n_channels(const GdkPixbuf *pixbuf);
 gboolean gdk_pixbuf_get_has_alpha(const GdkPixbuf *pixbuf);
 const guint8 *gdk_pixbuf_read_pixels(const GdkPixbuf *pixbuf);
+
+/* libqrencode's encoder with a given mask (exported by the library, declared in its
+   qrencode_inner.h, which Debian does not install). Web pages use it to skip the evaluation
+   of all eight masks, which is most of the encoder's time; any mask gives a valid code. */
+QRcode *QRcode_encodeMask(QRinput *input, int mask);

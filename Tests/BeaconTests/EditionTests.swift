@@ -86,8 +86,8 @@ final class EditionTests: XCTestCase {
         let hans = try read(route + "index.html"), hant = try read("zh-hant/" + route + "index.html")
         // The modules (the path); the label around them is converted with the page.
         func modules(_ svg: String) -> String { String(svg[svg.range(of: "<path d=\"")!.lowerBound...]) }
-        let hansQR = modules(try XCTUnwrap(QRCode("https://example.org/study/" + route)).svg(pixels: 3))
-        let hantQR = modules(try XCTUnwrap(QRCode("https://example.org/study/zh-hant/" + route)).svg(pixels: 3))
+        let hansQR = modules(try XCTUnwrap(QRCode.web("https://example.org/study/" + route)).svg(pixels: 3))
+        let hantQR = modules(try XCTUnwrap(QRCode.web("https://example.org/study/zh-hant/" + route)).svg(pixels: 3))
         XCTAssertTrue(hans.contains(hansQR))
         XCTAssertTrue(hant.contains(hantQR))
         XCTAssertFalse(hant.contains(hansQR))

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import BeaconModel
 import BeaconPrint
+import CPrint
 
 /// Sharing and accessibility of the default theme.
 final class ReaderFeatureTests: XCTestCase {
@@ -9,9 +10,33 @@ final class ReaderFeatureTests: XCTestCase {
         let site = try TempSite()
         XCTAssertTrue(site.build().0.succeeded)
         let html = try site.read("output/site/lessons/xue-xi-yuan-di/di-yi-ke/index.html")
-        let svg = try XCTUnwrap(QRCode("https://example.org/test/lessons/xue-xi-yuan-di/di-yi-ke/")).svg(pixels: 3)
+        let svg = try XCTUnwrap(QRCode.web("https://example.org/test/lessons/xue-xi-yuan-di/di-yi-ke/")).svg(pixels: 3)
         XCTAssertTrue(html.contains(svg), "the inline SVG encodes the page's own URL")
         XCTAssertTrue(html.contains("<figcaption>扫码在手机上阅读本篇</figcaption>"))
+    }
+
+    /// The codes decode to their text with a real reader (zbarimg), both the web pages' codes
+    /// (a fixed mask) and print's (the best mask).
+    func testQRCodesDecode() throws {
+        let zbar = try XCTUnwrap(which("zbarimg"), "zbarimg is not installed; run scripts/setup.sh")
+        let texts = ["https://example.org/study/lessons/zhu-ti-dang-ri/zhu-ti-dang-ri-tai-zhang/",
+                     "https://example.org/study/zh-hant/lessons/liang-xue-yi-zuo/xue-dang-zhang-dang-gui/", "https://example.org/study/search/?q=%E5%85%9A%E7%AB%A0"]
+        for text in texts {
+            for code in [QRCode.web(text), QRCode(text)] {
+                let qr = try XCTUnwrap(code)
+                let side = Double((qr.size + 8) * 6)
+                let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(side), Int32(side))!
+                let cr = cairo_create(surface)!
+                cairo_set_source_rgb(cr, 1, 1, 1); cairo_paint(cr)
+                qr.draw(cr, x: 0, y: 0, side: side)
+                let png = FileManager.default.temporaryDirectory.appendingPathComponent("qr-\(UUID().uuidString).png")
+                XCTAssertEqual(cairo_surface_write_to_png(surface, png.path), CAIRO_STATUS_SUCCESS)
+                cairo_destroy(cr); cairo_surface_destroy(surface)
+                defer { try? FileManager.default.removeItem(at: png) }
+                let r = try runCommand(zbar, ["--raw", "-q", png.path])
+                XCTAssertEqual(r.stdout.trimmingCharacters(in: .newlines), text)
+            }
+        }
     }
 
     func testJSONFeedBesideAtom() throws {
