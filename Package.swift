@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian packages installed by scripts/setup.sh)
@@ -26,7 +27,7 @@ let package = Package(
         // Beacon's own modules, one per concern
         .target(name: "BeaconModel"),
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
-        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "Yams"]),
+        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconSite", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconPrint",
@@ -34,7 +35,7 @@ let package = Package(
         ]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "CPrint"]),
         .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "Yams"]),
-        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "BeaconBooks", "CPrint", "CQPDF"]),
+        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "BeaconBooks", "CPrint", "CQPDF", "ZIPFoundation"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconBuild", "BeaconLoad", "BeaconSite",

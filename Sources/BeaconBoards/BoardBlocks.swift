@@ -32,8 +32,13 @@ extension BoardRenderer {
         }
     }
 
-    func paragraphs(_ items: [RichText], width: Double, gap: Double, indent: Double = 0, align: TextAlign = .justify, leading: Double = 1.5) -> BlockRender {
-        let ps = items.map { ts.layout($0, width: width, indent: indent, align: align, leading: leading) }
+    func paragraphs(_ items: [RichText], width: Double, gap: Double, indent: Double = 0, align: TextAlign = .justify, leading: Double = 1.5,
+                    hanging: [Int: Double] = [:]) -> BlockRender {
+        // A list item hangs: its marker stands out, its lines align after the marker.
+        let ps = items.enumerated().map { i, item in
+            hanging[i].map { ts.layout(item, width: width, indent: -$0, align: .left, leading: leading) }
+                ?? ts.layout(item, width: width, indent: indent, align: align, leading: leading)
+        }
         let h = ps.map(\.height).reduce(0, +) + gap * Double(max(0, ps.count - 1))
         return BlockRender(height: h) { cr, x, y, _ in
             var yy = y
@@ -46,6 +51,7 @@ extension BoardRenderer {
         case .text(let source):
             let doc = renderer.blocks(source, path: board.path, resolver: links, bag: bag)
             var items: [RichText] = []
+            var hanging: [Int: Double] = [:]
             func inline(_ i: [MDInline], _ base: TextStyle) -> RichText {
                 var r = RichText()
                 for x in i {
@@ -71,8 +77,10 @@ extension BoardRenderer {
                     items.append(inline(i, s))
                 case .list(let ordered, let start, let list):
                     for (n, item) in list.enumerated() {
-                        var r = RichText((ordered ? "\(start + n). " : "• "), style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent))
+                        let marker = RichText((ordered ? "\(start + n). " : "• "), style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent))
+                        var r = marker
                         for case .paragraph(let i) in item.blocks { r.append(inline(i, base)) }
+                        hanging[items.count] = ts.layout(marker, width: -1, align: .left).width
                         items.append(r)
                     }
                 case .quote(let inner):
@@ -84,7 +92,7 @@ extension BoardRenderer {
                     break
                 }
             }
-            return paragraphs(items, width: width, gap: size * 0.5)
+            return paragraphs(items, width: width, gap: size * 0.5, hanging: hanging)
 
         case .flow(let stages):
             return flow(stages, width: width, size: size)

@@ -127,8 +127,11 @@ public final class BoardRenderer {
                 let b = board.blocks[p.block]
                 let name = b.title.map { "“\($0)”" } ?? ""
                 let over = (needed - area) / mm
-                bag.error(b.location, String(format: "展板“%@”的第 %d 个版块（%@%@）缩到最小字号 %.0f pt 仍放不下，超出 %.0f mm；请删减文字、加大跨栏或减少版块 (board '%@', block %d (%@) overflows by %.0f mm at the minimum size)",
-                                             board.title, p.block + 1, b.type, name, minimum, over, board.title, p.block + 1, b.type, over))
+                // A template's copy names its branch: the template is fine, this branch's text is long.
+                let branchPath = board.copy.flatMap { c in project.branches.first { $0.slug == c.branch }?.path }
+                let whose = board.copy == nil ? "" : "为支部“\(board.copy!.branchName)”（\(branchPath ?? "")）生成的"
+                bag.error(b.location, String(format: "%@展板“%@”的第 %d 个版块（%@%@）缩到最小字号 %.0f pt 仍放不下，超出 %.0f mm；请删减文字、加大跨栏或减少版块 (board '%@', block %d (%@) overflows by %.0f mm at the minimum size)",
+                                             whose, board.title, p.block + 1, b.type, name, minimum, over, board.title, p.block + 1, b.type, over))
                 return nil
             }
             let spare = rowHeights.reduce(0, +) - minHeights.reduce(0, +)

@@ -1,6 +1,7 @@
 import Foundation
 import CPrint
 import CQPDF
+import ZIPFoundation
 import BeaconModel
 import BeaconSite
 import BeaconPrint
@@ -12,23 +13,65 @@ public enum BoardStage {
     public static func run(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) -> [String: SiteBuilder.BoardFiles] {
         guard !project.boards.isEmpty else { return [:] }
         let style = BookStyle.load(theme: theme.folder, displayPath: "themes/\(theme.name)/print.yml", bag: bag)
-        let renderer = BoardRenderer(project: project, style: style, bag: bag)
         var files: [String: SiteBuilder.BoardFiles] = [:]
-        for board in project.boards {
-            guard let result = Timings.measure("board layout \(board.slug)", { renderer.render(board) }) else { continue }
+        let lock = NSLock()
+        // Boards of their own, one after another; then the copies of template boards on every
+        // core, each core with its own renderer (Pango and Cairo objects are not shared).
+        let single = project.boards.filter { $0.copy == nil }
+        let copies = project.boards.filter { $0.copy != nil }
+        if !single.isEmpty {
+            let renderer = BoardRenderer(project: project, style: style, bag: bag)
+            for board in single {
+                if let f = make(board, renderer: renderer, stage: stage, bag: bag, previewSide: 1600) { files[board.slug] = f }
+            }
+        }
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, copies.count)
+        if workers > 0 {
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let renderer = BoardRenderer(project: project, style: style, bag: bag)
+                for i in stride(from: w, to: copies.count, by: workers) {
+                    guard let f = make(copies[i], renderer: renderer, stage: stage, bag: bag, previewSide: 1000) else { continue }
+                    lock.lock(); files[copies[i].slug] = f; lock.unlock()
+                }
+            }
+        }
+        // Each template's copies in one ZIP for the print shop.
+        var byTemplate: [String: [Board]] = [:]
+        for c in copies { byTemplate[c.copy!.template, default: []].append(c) }
+        for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors {
+            let zip = "boards/\(template).zip"
             do {
-                let pdf = "boards/\(board.slug).pdf"
-                try Timings.measure("board pdf \(board.slug)") { try write(result, to: stage.reserve(pdf).path) }
-                try stage.copy(from: stage.url(pdf), to: "site/" + pdf)
-                let png = "boards/\(board.slug).png"
-                try Timings.measure("board png \(board.slug)") { try preview(result, to: stage.reserve(png).path) }
-                try stage.copy(from: stage.url(png), to: "site/" + png)
-                files[board.slug] = SiteBuilder.BoardFiles(pdf: pdf, png: png)
+                let url = try stage.reserve(zip)
+                let archive = try Archive(url: url, accessMode: .create)
+                for b in boards {
+                    let pdf = stage.url("boards/\(b.slug).pdf")
+                    // PDFs are compressed already: stored as they are.
+                    try archive.addEntry(with: "\(template)/\(b.copy!.branch).pdf", fileURL: pdf, compressionMethod: .none)
+                }
+                try stage.link(from: url, to: "site/" + zip)
+                for b in boards { files[b.slug]?.zip = zip }
             } catch {
-                bag.error(SourceLocation(path: board.path), "展板无法写出 (cannot write the board): \(error)")
+                bag.error(SourceLocation(path: boards[0].copy!.templatePath), "展板打包失败 (cannot write the ZIP of the board's copies): \(error)")
             }
         }
         return files
+    }
+
+    /// One board: its PDF and PNG, and their copies on the website.
+    static func make(_ board: Board, renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag, previewSide: Int) -> SiteBuilder.BoardFiles? {
+        guard let result = Timings.measure("board layout \(board.slug)", { renderer.render(board) }) else { return nil }
+        do {
+            let pdf = "boards/\(board.slug).pdf"
+            try write(result, to: stage.reserve(pdf).path)
+            try stage.link(from: stage.url(pdf), to: "site/" + pdf)
+            let png = "boards/\(board.slug).png"
+            try preview(result, to: stage.reserve(png).path, longSide: previewSide)
+            try stage.link(from: stage.url(png), to: "site/" + png)
+            return SiteBuilder.BoardFiles(pdf: pdf, png: png)
+        } catch {
+            bag.error(SourceLocation(path: board.path), "展板无法写出 (cannot write the board): \(error)")
+            return nil
+        }
     }
 
     /// The PDF: one page of trim + bleed, then TrimBox and BleedBox set with qpdf.

@@ -12,6 +12,9 @@ public struct BuildOptions: Sendable {
     public var includeDrafts: Bool
     /// Run every stage but write nothing to output/ (beacon check).
     public var dryRun = false
+    /// `--boards-for`: only these branches' copies of template boards (a branch slug, or a
+    /// filter such as `domain=农村,stars=5`).
+    public var boardsFor: String?
 
     public init(root: URL, output: URL? = nil, force: Bool = false, includeDrafts: Bool = false) {
         self.root = root.standardizedFileURL
@@ -36,6 +39,46 @@ public struct BuildReport: Sendable {
 /// The whole build as named stages: load → theme → site → commit. A failure in any stage
 /// stops before `output/` is touched.
 public enum Builder {
+    /// The branches `--boards-for` names: a branch's slug (or file name), or `key=value`
+    /// filters joined with commas (`domain=农村,stars=5`, `tags=…`).
+    static func boardSelection(_ text: String, project: Project, bag: DiagnosticBag) -> Set<String>? {
+        let here = SourceLocation(path: "--boards-for")
+        var matching: [Branch]
+        if text.contains("=") {
+            var filter = BranchFilter()
+            for part in text.split(separator: ",") {
+                let kv = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard kv.count == 2 else { bag.error(here, "看不懂 \(part)，请写成 domain=农村 或 stars=5 (write key=value)"); return nil }
+                switch kv[0] {
+                case "domain":
+                    guard let d = Domain(rawValue: kv[1]) else {
+                        bag.error(here, "未知领域 \(kv[1])；可选：\(Domain.allCases.map(\.rawValue).joined(separator: "、")) (unknown domain)"); return nil
+                    }
+                    filter.domain = d
+                case "stars":
+                    guard let n = Int(kv[1]), (1...5).contains(n) else { bag.error(here, "stars 应当是 1 到 5 (stars must be 1 to 5)"); return nil }
+                    filter.stars = n
+                case "tags", "tag": filter.tags = [kv[1]]
+                default:
+                    bag.error(here, "未知的筛选条件 \(kv[0])；可用：domain、stars、tags (unknown filter key)"); return nil
+                }
+            }
+            matching = project.branches.filter(filter.matches)
+        } else {
+            matching = project.branches.filter { $0.slug == text || $0.fileName == text }
+            if matching.isEmpty {
+                bag.error(here, "找不到支部 \(text)；请写支部的网址名（content/branches/ 下的文件名拼音），或 domain=农村 这样的条件 (no branch '\(text)')")
+                return nil
+            }
+        }
+        let slugs = Set(matching.map(\.slug))
+        if !project.boards.contains(where: { b in b.copy.map { slugs.contains($0.branch) } ?? false }) {
+            bag.error(here, "没有为 \(text) 生成的统一版面展板 (no template board copy for '\(text)')")
+            return nil
+        }
+        return slugs
+    }
+
     public static func build(_ options: BuildOptions, bag: DiagnosticBag) -> BuildReport {
         run(options, bag: bag).report
     }
@@ -61,7 +104,11 @@ public enum Builder {
         }
         let loader = ContentLoader(root: options.root, bag: bag, includeDrafts: options.includeDrafts)
         Progress.show("读取 content/")
-        guard let project = Timings.measure("load", { loader.load() }) else { return finish() }
+        guard var project = Timings.measure("load", { loader.load() }) else { return finish() }
+        if let selection = options.boardsFor {
+            guard let keep = boardSelection(selection, project: project, bag: bag) else { return finish() }
+            project.boards = project.boards.filter { b in b.copy.map { keep.contains($0.branch) } ?? true }
+        }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
         report.boards = project.boards.count

@@ -5,8 +5,8 @@ import BeaconText
 
 extension ContentLoader {
     public static let blockFields: [String: [String]] = [
-        "text": ["body"], "flow": ["stages"], "people": ["people"], "branches": ["where", "slugs"],
-        "stars": ["branch"], "stats": ["items"], "schedule": ["year"], "qr": ["target", "caption"],
+        "text": ["body"], "flow": ["stages"], "people": ["people", "branch"], "branches": ["where", "slugs", "branch"],
+        "stars": ["branch"], "stats": ["items", "branch"], "schedule": ["year"], "qr": ["target", "caption"],
         "image": ["src", "caption"],
     ]
 
@@ -18,59 +18,77 @@ extension ContentLoader {
         for (url, _) in children(of: dir) where ["yml", "yaml"].contains(url.pathExtension) {
             guard let (node, path) = readYAMLFile(url),
                   var f = YAMLFields(node, path: path, firstLine: 1, bag: bag, what: "展板定义") else { continue }
-            let title = f.string("title", required: "展板标题")
-            var sizeName = "exhibition-landscape"
-            var size = Board.presets[0].size
-            var bleedMM = Board.presets[0].bleed
-            if let node = f.value("size") {
-                if let name = node.string {
-                    if let p = Board.presets.first(where: { $0.name == name.lowercased() }) {
-                        sizeName = p.name; size = p.size; bleedMM = p.bleed
-                    } else {
-                        let names = Board.presets.map(\.name)
-                        let hint = TextMeasures.suggestion(for: name, among: names).map { "，是不是 \($0)？" } ?? "；"
-                        f.error(f.location(of: node), "未知的展板尺寸 \(name)\(hint)可选：\(names.joined(separator: "、"))，或写 { width: 1200mm, height: 900mm } (unknown size '\(name)')")
-                    }
-                } else if let m = node.mapping {
-                    var s = YAMLFields(mapping: m, path: path, firstLine: 1, bag: bag)
-                    let w = s.string("width", required: "宽").flatMap(PaperSize.length)
-                    let h = s.string("height", required: "高").flatMap(PaperSize.length)
-                    s.warnUnknown(known: ["width", "height"])
-                    if let w, let h, w >= 50 * PaperSize.pointsPerMM, h >= 50 * PaperSize.pointsPerMM {
-                        size = PaperSize(width: w, height: h)
-                        sizeName = String(format: "%.0f×%.0f mm", size.widthMM, size.heightMM)
-                        bleedMM = max(size.widthMM, size.heightMM) > 600 ? 10 : 5
-                    } else {
-                        f.error(f.location(of: node), "自定义尺寸需要 width 和 height，例如 { width: 1200mm, height: 900mm } (a custom size needs width and height)")
-                    }
+            let slug = slugger.nonEmptySlug(url.deletingPathExtension().lastPathComponent)
+            if f.value("for_each") != nil, let node {
+                out += expandTemplate(node, fields: &f, path: path, slug: slug, branches: branches) { filled, copyBag, branch in
+                    guard var cf = YAMLFields(filled, path: path, firstLine: 1, bag: copyBag, what: "展板定义") else { return nil }
+                    return self.parseBoard(&cf, path: path, slug: slug, lessonRefs: lessonRefs, branchSlugs: branchSlugs,
+                                           branches: branches, media: media, bag: copyBag, checkKeys: false)
+                }
+                continue
+            }
+            if let board = parseBoard(&f, path: path, slug: slug, lessonRefs: lessonRefs, branchSlugs: branchSlugs,
+                                      branches: branches, media: media, bag: bag, checkKeys: true) {
+                out.append(board)
+            }
+        }
+        checkCollisions(out.filter { $0.copy == nil }.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "展板 (board)")
+        return out
+    }
+
+    /// One board from its fields (a board file, or a template's copy for one branch).
+    func parseBoard(_ f: inout YAMLFields, path: String, slug: String, lessonRefs: Set<String>, branchSlugs: Set<String>,
+                    branches: [Branch], media: Set<String>, bag: DiagnosticBag, checkKeys: Bool) -> Board? {
+        let title = f.string("title", required: "展板标题")
+        var sizeName = "exhibition-landscape"
+        var size = Board.presets[0].size
+        var bleedMM = Board.presets[0].bleed
+        if let node = f.value("size") {
+            if let name = node.string {
+                if let p = Board.presets.first(where: { $0.name == name.lowercased() }) {
+                    sizeName = p.name; size = p.size; bleedMM = p.bleed
+                } else {
+                    let names = Board.presets.map(\.name)
+                    let hint = TextMeasures.suggestion(for: name, among: names).map { "，是不是 \($0)？" } ?? "；"
+                    f.error(f.location(of: node), "未知的展板尺寸 \(name)\(hint)可选：\(names.joined(separator: "、"))，或写 { width: 1200mm, height: 900mm } (unknown size '\(name)')")
+                }
+            } else if let m = node.mapping {
+                var s = YAMLFields(mapping: m, path: path, firstLine: 1, bag: bag)
+                let w = s.string("width", required: "宽").flatMap(PaperSize.length)
+                let h = s.string("height", required: "高").flatMap(PaperSize.length)
+                s.warnUnknown(known: ["width", "height"])
+                if let w, let h, w >= 50 * PaperSize.pointsPerMM, h >= 50 * PaperSize.pointsPerMM {
+                    size = PaperSize(width: w, height: h)
+                    sizeName = String(format: "%.0f×%.0f mm", size.widthMM, size.heightMM)
+                    bleedMM = max(size.widthMM, size.heightMM) > 600 ? 10 : 5
+                } else {
+                    f.error(f.location(of: node), "自定义尺寸需要 width 和 height，例如 { width: 1200mm, height: 900mm } (a custom size needs width and height)")
                 }
             }
-            if let b = f.string("bleed") {
-                if let l = PaperSize.length(b), l <= 30 * PaperSize.pointsPerMM { bleedMM = l / PaperSize.pointsPerMM }
-                else { f.error(f.valueLocation("bleed"), "出血 \(b) 看不懂，请写成 5mm (bleed must be a length such as 5mm, at most 30mm)") }
-            }
-            let columns = f.int("columns", range: 1...12, label: "栏数") ?? 3
-            let emblem = f.string("emblem")
-            if let e = emblem { checkFile(e, at: f.valueLocation("emblem"), from: path, media: media, fields: &f, what: "标志图片") }
-            var blocks: [BoardBlock] = []
-            if let node = f.value("blocks") {
-                if let seq = node.sequence {
-                    for item in seq {
-                        if let b = boardBlock(item, columns: columns, fields: &f, lessonRefs: lessonRefs, branchSlugs: branchSlugs, media: media, boardPath: path) {
-                            blocks.append(b)
-                        }
-                    }
-                } else { f.error(f.location(of: node), "blocks 应当是列表 (blocks must be a list)") }
-            } else { f.missing("blocks", "版块") }
-            let board = Board(path: path, slug: slugger.nonEmptySlug(url.deletingPathExtension().lastPathComponent), title: title ?? "",
-                              subtitle: f.string("subtitle"), sizeName: sizeName, size: size, bleed: bleedMM * PaperSize.pointsPerMM,
-                              columns: columns, footer: f.string("footer"), emblem: emblem, blocks: blocks)
-            f.warnUnknown(known: Self.boardKeys)
-            guard title != nil, !f.failed else { continue }
-            out.append(board)
         }
-        checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "展板 (board)")
-        return out
+        if let b = f.string("bleed") {
+            if let l = PaperSize.length(b), l <= 30 * PaperSize.pointsPerMM { bleedMM = l / PaperSize.pointsPerMM }
+            else { f.error(f.valueLocation("bleed"), "出血 \(b) 看不懂，请写成 5mm (bleed must be a length such as 5mm, at most 30mm)") }
+        }
+        let columns = f.int("columns", range: 1...12, label: "栏数") ?? 3
+        let emblem = f.string("emblem")
+        if let e = emblem { checkFile(e, at: f.valueLocation("emblem"), from: path, media: media, fields: &f, what: "标志图片") }
+        var blocks: [BoardBlock] = []
+        if let node = f.value("blocks") {
+            if let seq = node.sequence {
+                for item in seq {
+                    if let b = boardBlock(item, columns: columns, fields: &f, lessonRefs: lessonRefs, branchSlugs: branchSlugs, branches: branches, media: media, boardPath: path, bag: bag) {
+                        blocks.append(b)
+                    }
+                }
+            } else { f.error(f.location(of: node), "blocks 应当是列表 (blocks must be a list)") }
+        } else { f.missing("blocks", "版块") }
+        let board = Board(path: path, slug: slug, title: title ?? "",
+                          subtitle: f.string("subtitle"), sizeName: sizeName, size: size, bleed: bleedMM * PaperSize.pointsPerMM,
+                          columns: columns, footer: f.string("footer"), emblem: emblem, blocks: blocks)
+        if checkKeys { f.warnUnknown(known: Self.boardKeys) }
+        guard title != nil, !f.failed else { return nil }
+        return board
     }
 
     /// A picture an editor names: `/media/…` or relative to the board file; it must exist.
@@ -88,8 +106,85 @@ extension ContentLoader {
         }
     }
 
+    /// A list of people (`name`, `photo`, `role`, `deed`), in a people block or a branch profile.
+    func peopleList(_ node: Node, fields b: inout YAMLFields, from path: String, media: Set<String>, bag: DiagnosticBag) -> [BoardPerson] {
+        guard let seq = node.sequence else {
+            b.error(b.location(of: node), "people 应当是列表，每人写 name、photo、role、deed (people must be a list)")
+            return []
+        }
+        var people: [BoardPerson] = []
+        for p in seq {
+            guard let pm = p.mapping else {
+                b.error(b.location(of: p), "people 的每一项写成 { name: 姓名, role: 职务, deed: 事迹, photo: 照片 } (each person is a mapping)")
+                continue
+            }
+            var pf = YAMLFields(mapping: pm, path: b.path, firstLine: b.firstLine, bag: bag)
+            let name = pf.string("name", required: "姓名") ?? ""
+            let photo = pf.string("photo")
+            if let photo { checkFile(photo, at: pf.valueLocation("photo"), from: path, media: media, fields: &pf, what: "照片") }
+            people.append(BoardPerson(name: name, photo: photo, role: pf.string("role"), deed: pf.string("deed")))
+            pf.warnUnknown(known: ["name", "photo", "role", "deed"])
+            if pf.failed { b.markFailed() }
+        }
+        return people
+    }
+
+    /// A list of figures (`label`, `value`, `unit`), in a stats block or a branch profile.
+    func statList(_ node: Node, fields b: inout YAMLFields, bag: DiagnosticBag) -> [BoardStat] {
+        guard let seq = node.sequence else {
+            b.error(b.location(of: node), "stats 应当是列表，每项写 label、value、unit (stats must be a list)")
+            return []
+        }
+        var items: [BoardStat] = []
+        for s in seq {
+            guard let sm = s.mapping else {
+                b.error(b.location(of: s), "每个数据写成 { label: 名称, value: 数值, unit: 单位 } (each figure is a mapping)")
+                continue
+            }
+            var sf = YAMLFields(mapping: sm, path: b.path, firstLine: b.firstLine, bag: bag)
+            let label = sf.string("label", required: "名称") ?? ""
+            let value = sf.string("value", required: "数值") ?? ""
+            items.append(BoardStat(label: label, value: value, unit: sf.string("unit")))
+            sf.warnUnknown(known: ["label", "value", "unit"])
+            if sf.failed { b.markFailed() }
+        }
+        return items
+    }
+
+    /// A `where:` filter of branches (`stars`, `domain`, `tags`).
+    func branchFilter(_ node: Node, fields b: inout YAMLFields) -> BranchFilter {
+        var filter = BranchFilter()
+        guard let w = node.mapping else {
+            b.error(b.location(of: node), "where 写成“条件: 值”，例如 where: { domain: 农村, stars: 5 } (where maps stars, domain or tags to values)")
+            return filter
+        }
+        for (k, v) in w {
+            switch k.string ?? "" {
+            case "stars":
+                if let n = v.int, (1...5).contains(n) { filter.stars = n } else { b.error(b.location(of: v), "stars 应当是 1 到 5 的整数 (stars must be 1 to 5)") }
+            case "domain":
+                if let d = v.string.flatMap(Domain.init(rawValue:)) { filter.domain = d } else { b.error(b.location(of: v), unknownDomain(v.string ?? "")) }
+            case "tags": filter.tags = v.sequence.map { $0.compactMap(\.string) } ?? v.string.map { [$0] } ?? []
+            default:
+                let name = k.string ?? ""
+                let hint = TextMeasures.suggestion(for: name, among: Self.branchFilterKeys).map { "，是不是 \($0)？" } ?? ""
+                b.error(b.location(of: k), "未知的筛选条件 \(name)\(hint)可用：stars、domain、tags (unknown filter key '\(name)')")
+            }
+        }
+        return filter
+    }
+
+    /// The branch a block names with `branch:`, or an error at the field.
+    func namedBranch(_ b: inout YAMLFields, branches: [Branch]) -> Branch? {
+        guard let slug = b.string("branch") else { return nil }
+        if let found = branches.first(where: { $0.slug == slug || $0.fileName == slug }) { return found }
+        let hint = TextMeasures.suggestion(for: slug, among: branches.map(\.slug).sorted()).map { "，是不是 \($0)？" } ?? ""
+        b.error(b.valueLocation("branch"), "找不到支部 \(slug)（content/branches/\(slug).md）\(hint) (unknown branch '\(slug)')")
+        return nil
+    }
+
     func boardBlock(_ node: Node, columns: Int, fields f: inout YAMLFields, lessonRefs: Set<String>, branchSlugs: Set<String>,
-                    media: Set<String>, boardPath: String) -> BoardBlock? {
+                    branches: [Branch], media: Set<String>, boardPath: String, bag: DiagnosticBag) -> BoardBlock? {
         guard let m = node.mapping else {
             f.error(f.location(of: node), "每个版块写成“type: 类型”加各字段 (each block is a mapping with a type)")
             return nil
@@ -131,36 +226,26 @@ extension ContentLoader {
                 }
             }
             if stages.isEmpty { b.error(loc, "flow 版块需要 stages，每个阶段写 title 和 steps (a flow block needs stages)") } else { content = .flow(stages) }
-        case "people":
-            var people: [BoardPerson] = []
-            for p in b.value("people")?.sequence ?? Node.Sequence() {
-                guard let pm = p.mapping else { continue }
-                var pf = YAMLFields(mapping: pm, path: f.path, firstLine: 1, bag: bag)
-                let name = pf.string("name", required: "姓名") ?? ""
-                let photo = pf.string("photo")
-                if let photo { checkFile(photo, at: pf.valueLocation("photo"), from: boardPath, media: media, fields: &pf, what: "照片") }
-                people.append(BoardPerson(name: name, photo: photo, role: pf.string("role"), deed: pf.string("deed")))
-                pf.warnUnknown(known: ["name", "photo", "role", "deed"])
-                if pf.failed { b.markFailed() }
+        case "people" where b.value("branch") != nil:
+            if let branch = namedBranch(&b, branches: branches) {
+                if branch.people.isEmpty {
+                    b.error(b.valueLocation("branch"), "支部“\(branch.name)”的资料（\(branch.path)）没有 people，people 版块无从填写 (the branch profile has no people)")
+                } else { content = .people(branch.people) }
             }
+        case "stats" where b.value("branch") != nil:
+            if let branch = namedBranch(&b, branches: branches) {
+                if branch.stats.isEmpty {
+                    b.error(b.valueLocation("branch"), "支部“\(branch.name)”的资料（\(branch.path)）没有 stats，stats 版块无从填写 (the branch profile has no stats)")
+                } else { content = .stats(branch.stats) }
+            }
+        case "people":
+            let people = b.value("people").map { peopleList($0, fields: &b, from: boardPath, media: media, bag: bag) } ?? []
             if people.isEmpty { b.error(loc, "people 版块需要 people 列表 (a people block needs people)") } else { content = .people(people) }
         case "branches":
             var filter = BranchFilter()
-            if let w = b.value("where")?.mapping {
-                for (k, v) in w {
-                    switch k.string ?? "" {
-                    case "stars": filter.stars = v.int
-                    case "domain":
-                        if let d = v.string.flatMap(Domain.init(rawValue:)) { filter.domain = d } else { b.error(b.location(of: v), unknownDomain(v.string ?? "")) }
-                    case "tags": filter.tags = v.sequence.map { $0.compactMap(\.string) } ?? v.string.map { [$0] } ?? []
-                    default:
-                        let name = k.string ?? ""
-                        let hint = TextMeasures.suggestion(for: name, among: Self.branchFilterKeys).map { "，是不是 \($0)？" } ?? ""
-                        b.error(b.location(of: k), "未知的筛选条件 \(name)\(hint)可用：stars、domain、tags (unknown filter key '\(name)')")
-                    }
-                }
-            }
-            let slugs = b.strings("slugs")
+            if let w = b.value("where") { filter = branchFilter(w, fields: &b) }
+            var slugs = b.strings("slugs")
+            if let one = namedBranch(&b, branches: branches) { slugs.append(one.slug) }
             for s in slugs where !branchSlugs.contains(s) {
                 b.error(b.valueLocation("slugs"), "找不到支部 \(s)（content/branches/\(s).md） (unknown branch '\(s)')")
             }
@@ -174,15 +259,7 @@ extension ContentLoader {
                 }
             }
         case "stats":
-            var items: [BoardStat] = []
-            for s in b.value("items")?.sequence ?? Node.Sequence() {
-                guard let sm = s.mapping else { continue }
-                var sf = YAMLFields(mapping: sm, path: f.path, firstLine: 1, bag: bag)
-                let label = sf.string("label", required: "名称") ?? ""
-                let value = sf.string("value", required: "数值") ?? ""
-                items.append(BoardStat(label: label, value: value, unit: sf.string("unit")))
-                sf.warnUnknown(known: ["label", "value", "unit"])
-            }
+            let items = b.value("items").map { statList($0, fields: &b, bag: bag) } ?? []
             if items.isEmpty { b.error(loc, "stats 版块需要 items (a stats block needs items)") } else { content = .stats(items) }
         case "schedule":
             content = .schedule(year: b.int("year", range: 2000...2100, label: "年份") ?? Calendar(identifier: .gregorian).component(.year, from: Date()))

@@ -26,8 +26,8 @@ public struct ContentLoader {
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
                                     "party_day", "slug", "weight", "draft"]
     public static let branchKeys = ["name", "short_name", "domain", "stars", "secretary", "members", "founded",
-                                    "address", "photo", "honors", "practices", "commitments", "tags", "slug"]
-    public static let boardKeys = ["title", "subtitle", "size", "bleed", "columns", "footer", "emblem", "blocks"]
+                                    "address", "photo", "honors", "practices", "commitments", "tags", "slug", "people", "stats"]
+    public static let boardKeys = ["title", "subtitle", "size", "bleed", "columns", "footer", "emblem", "blocks", "for_each", "where", "defaults"]
     public static let bookKeys = ["title", "subtitle", "publisher", "date", "size", "contents", "qr", "print"]
 
     public func load() -> Project? {
@@ -364,17 +364,21 @@ public struct ContentLoader {
             }
             if node.sequence == nil { f.error(f.location(of: node), "practices 应当是列表 (practices must be a list)") }
         }
+        let people = f.value("people").map { peopleList($0, fields: &f, from: f.path, media: media, bag: bag) } ?? []
+        let stats = f.value("stats").map { statList($0, fields: &f, bag: bag) } ?? []
         var slug = slugger.nonEmptySlug(fileName)
         if let s = f.string("slug") {
             let clean = slugger.slug(s)
             if clean.isEmpty { f.error(f.valueLocation("slug"), "slug “\(s)”拼不出网址 (slug spells nothing)") } else { slug = clean }
         }
-        let branch = Branch(path: f.path, fileName: fileName, slug: slug, name: name ?? "",
+        var branch = Branch(path: f.path, fileName: fileName, slug: slug, name: name ?? "",
                             shortName: f.string("short_name"), domain: domain ?? .农村, stars: stars,
                             secretary: f.string("secretary"), members: members, founded: founded,
                             address: f.string("address"), photo: photo, photoLocation: photoLoc,
                             honors: honors, practices: practices, commitments: f.strings("commitments"),
                             tags: f.strings("tags"), body: body)
+        branch.people = people
+        branch.stats = stats
         f.warnUnknown(known: Self.branchKeys)
         guard name != nil, domain != nil, !f.failed else { return nil }
         return branch

@@ -15,6 +15,8 @@ public struct Board: Sendable {
     public var footer: String?
     public var emblem: String?
     public var blocks: [BoardBlock]
+    /// For a copy of a template board (`for_each: branches`): which template and branch.
+    public var copy: BoardCopy?
 
     public init(path: String, slug: String, title: String, subtitle: String?, sizeName: String, size: PaperSize,
                 bleed: Double, columns: Int, footer: String?, emblem: String?, blocks: [BoardBlock]) {
@@ -37,6 +39,20 @@ public struct Board: Sendable {
 
     /// The roll-up stand hides the bottom 150 mm of its banner.
     public var hiddenBottom: Double { sizeName == "rollup" ? 150 * PaperSize.pointsPerMM : 0 }
+}
+
+/// A template board's copy for one branch; its board's slug is `<template>/<branch>`.
+public struct BoardCopy: Sendable {
+    public var template: String
+    public var templateTitle: String
+    public var templatePath: String
+    public var branch: String
+    public var branchName: String
+    public var domain: Domain
+    public init(template: String, templateTitle: String, templatePath: String, branch: String, branchName: String, domain: Domain) {
+        self.template = template; self.templateTitle = templateTitle; self.templatePath = templatePath
+        self.branch = branch; self.branchName = branchName; self.domain = domain
+    }
 }
 
 public struct BoardPerson: Sendable {

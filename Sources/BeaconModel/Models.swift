@@ -231,6 +231,10 @@ public struct Branch: Sendable {
     public var commitments: [String]
     public var tags: [String]
     public var body: MarkdownSource
+    /// 先进典型 of the branch, for boards (`people` blocks with `branch:`).
+    public var people: [BoardPerson] = []
+    /// 支部概况 figures, for boards (`stats` blocks with `branch:`).
+    public var stats: [BoardStat] = []
 
     public init(path: String, fileName: String, slug: String, name: String, shortName: String? = nil,
                 domain: Domain, stars: Int? = nil, secretary: String? = nil, members: Int? = nil,

@@ -32,6 +32,13 @@ public final class Typesetter {
         public let layout: TextLayout
         public let lines: [(text: String, top: Double, baseline: Double, height: Double, start: Int, length: Int)]
         let rich: RichText
+
+        /// The width of the widest line.
+        public var width: Double {
+            var ink = PangoRectangle(), logical = PangoRectangle()
+            pango_layout_get_extents(layout.ptr, &ink, &logical)
+            return Double(logical.width) / pangoScale
+        }
         init(layout: TextLayout, rich: RichText) {
             self.layout = layout
             self.rich = rich

@@ -3,8 +3,55 @@ import BeaconModel
 import BeaconText
 import BeaconMarkdown
 
+/// A template board and its copies, one per branch, in branch order.
+struct BoardTemplateGroup {
+    var slug: String
+    var title: String
+    var copies: [Board]
+}
+
 extension SiteBuilder {
     func boardRoute(_ b: Board) -> String { "boards/\(b.slug)/" }
+
+    /// Template boards in the order of their files.
+    var boardTemplates: [BoardTemplateGroup] {
+        var order: [String] = []
+        var groups: [String: BoardTemplateGroup] = [:]
+        for b in project.boards {
+            guard let c = b.copy else { continue }
+            if groups[c.template] == nil { order.append(c.template); groups[c.template] = BoardTemplateGroup(slug: c.template, title: c.templateTitle, copies: []) }
+            groups[c.template]!.copies.append(b)
+        }
+        return order.map { groups[$0]! }
+    }
+
+    /// Copies of template boards by branch slug.
+    var copiesByBranch: [String: [Board]] {
+        var out: [String: [Board]] = [:]
+        for b in project.boards { if let c = b.copy { out[c.branch, default: []].append(b) } }
+        return out
+    }
+
+    func templateRoute(_ slug: String) -> String { "boards/\(slug)/" }
+
+    /// A template board in the gallery: a preview of its first copy, the count, the domains.
+    func templateItem(_ t: BoardTemplateGroup) -> [String: Any] {
+        var d: [String: Any] = ["title": t.title, "url": routes.url(templateRoute(t.slug)), "count": t.copies.count]
+        if let first = t.copies.first {
+            d["preview"] = boardItem(first)["preview"]
+            d["size"] = boardItem(first)["size"]
+            if let zip = boardFiles[first.slug]?.zip { d["zip"] = routes.url(zip) }
+        }
+        d["domains"] = domainGroups(t.copies).map { ["domain": $0.domain, "count": $0.boards.count] }
+        return d
+    }
+
+    func domainGroups(_ copies: [Board]) -> [(domain: String, boards: [Board])] {
+        Domain.allCases.compactMap { d in
+            let mine = copies.filter { $0.copy?.domain == d }
+            return mine.isEmpty ? nil : (d.rawValue, mine)
+        }
+    }
 
     func boardItem(_ b: Board) -> [String: Any] {
         var d = printItem(b.definition)
@@ -15,6 +62,13 @@ extension SiteBuilder {
         if let f = boardFiles[b.slug] {
             d["pdf"] = routes.url(f.pdf)
             d["preview"] = routes.url(f.png)
+            if let z = f.zip { d["zip"] = routes.url(z) }
+        }
+        if let c = b.copy {
+            d["branchName"] = c.branchName
+            d["templateTitle"] = c.templateTitle
+            d["templateURL"] = routes.url(templateRoute(c.template))
+            if let branch = branchBySlug[c.branch] { d["branchURL"] = routes.url(routes.branch(branch)) }
         }
         d["sizeText"] = String(format: "%.0f × %.0f mm，出血 %.0f mm", b.size.widthMM, b.size.heightMM, b.bleed / PaperSize.pointsPerMM)
         return d
@@ -62,7 +116,20 @@ extension SiteBuilder {
     }
 
     func renderBoardPages() {
-        for b in project.boards {
+        // A page per template: its copies by domain, with the ZIP for the print shop.
+        for t in boardTemplates {
+            let groups = domainGroups(t.copies).enumerated().map { i, g -> [String: Any] in
+                ["domain": g.domain, "id": "d\(i + 1)", "count": g.boards.count, "boards": g.boards.map { boardItem($0) }]
+            }
+            var item = templateItem(t)
+            item["groups"] = groups
+            item["filters"] = groups.map { ["domain": $0["domain"]!, "id": $0["id"]!, "count": $0["count"]!] }
+            write(templateRoute(t.slug), page("board-template", route: templateRoute(t.slug), title: t.title,
+                                              description: "每个支部一份，共 \(t.copies.count) 份", section: "boards", extra: ["template": item]))
+        }
+        let boards = project.boards
+        DispatchQueue.concurrentPerform(iterations: boards.count) { i in
+            let b = boards[i]
             var item = boardItem(b)
             item["blocks"] = b.blocks.map { block -> [String: Any] in
                 var d: [String: Any] = ["html": blockHTML(block, board: b)]

@@ -102,6 +102,15 @@ public final class OutputStage: @unchecked Sendable {
         try fm.copyItem(at: source, to: dest)
     }
 
+    /// The same file under a second name (a hard link; a copy where linking is not possible):
+    /// a board's PDF is both in `boards/` for the print shop and in `site/boards/`.
+    public func link(from source: URL, to relative: String) throws {
+        try record(relative)
+        let dest = url(relative)
+        if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
+        if Foundation.link(source.path, dest.path) != 0 { try fm.copyItem(at: source, to: dest) }
+    }
+
     /// Throws away the staged build: everything in it was written by this build.
     public func discard() {
         try? fm.removeItem(at: staging)

@@ -59,6 +59,7 @@ public final class SiteBuilder: @unchecked Sendable {
     let seriesOrder: [Series]
     let seriesLessons: [String: [Lesson]]
     let seriesByFolder: [String: Series]
+    let branchBySlug: [String: Branch]
     /// By lesson id: its index in its series' reading order.
     let seriesPosition: [Int]
     /// By lesson id; filled by `renderLessons`.
@@ -86,6 +87,8 @@ public final class SiteBuilder: @unchecked Sendable {
     public struct BoardFiles: Sendable {
         public var pdf: String
         public var png: String
+        /// For a template's copy: the ZIP of all the template's copies.
+        public var zip: String?
         public init(pdf: String, png: String) { self.pdf = pdf; self.png = png }
     }
     public var boardFiles: [String: BoardFiles] = [:]
@@ -116,6 +119,7 @@ public final class SiteBuilder: @unchecked Sendable {
         for list in bySeries.values { for (i, l) in list.enumerated() { position[l.id] = i } }
         seriesPosition = position
         seriesByFolder = Dictionary(uniqueKeysWithValues: project.series.map { ($0.folder, $0) })
+        branchBySlug = Dictionary(project.branches.map { ($0.slug, $0) }, uniquingKeysWith: { a, _ in a })
         var site: [String: Any] = [
             "title": project.site.title,
             "base": routes.basePath,

@@ -8,6 +8,7 @@ extension SiteBuilder {
 
     func renderBranches() {
         let branches = project.branches
+        let copies = copiesByBranch
         DispatchQueue.concurrentPerform(iterations: branches.count) { i in
             let b = branches[i]
             var item = branchItem(b)
@@ -39,6 +40,15 @@ extension SiteBuilder {
             }
             item["commitments"] = b.commitments
             item["tags"] = b.tags
+            item["people"] = b.people.map { p -> [String: Any] in
+                var d: [String: Any] = ["name": p.name]
+                if let r = p.role { d["role"] = r }
+                if let x = p.deed { d["deed"] = x }
+                return d
+            }
+            item["stats"] = b.stats.map { ["label": $0.label, "value": $0.value, "unit": $0.unit ?? ""] }
+            // The boards made for this branch from template boards.
+            item["boards"] = (copies[b.slug] ?? []).map { boardItem($0) }
             let description = TextMeasures.summary(r.firstParagraph.isEmpty ? b.name : r.firstParagraph)
             write(routes.branch(b), page("branch", route: routes.branch(b), title: b.name, description: description,
                                          section: "branches", extra: ["branch": item]))
@@ -132,8 +142,10 @@ extension SiteBuilder {
     // MARK: - Boards and books
 
     func renderPrintIndexes() {
+        let single = project.boards.filter { $0.copy == nil }
         write(Routes.boards, page("boards", route: Routes.boards, title: "展板", section: "boards",
-                                  extra: ["boards": project.boards.map { boardItem($0) }, "count": project.boards.count]))
+                                  extra: ["boards": single.map { boardItem($0) }, "count": single.count,
+                                          "templates": boardTemplates.map { templateItem($0) }]))
         write(Routes.books, page("books", route: Routes.books, title: "口袋书", section: "books",
                                  extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count]))
     }

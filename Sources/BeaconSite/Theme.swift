@@ -13,7 +13,7 @@ public struct Theme: Sendable {
 
     /// Templates every theme must have, one per page kind.
     public static let required = ["home", "lessons", "series", "lesson", "tags", "tag", "archive", "archive-year",
-                                  "branches", "branch", "boards", "board", "books", "calendar", "calendar-year", "search", "404"]
+                                  "branches", "branch", "boards", "board", "board-template", "books", "calendar", "calendar-year", "search", "404"]
 
     public static func load(root: URL, name: String, bag: DiagnosticBag, location: SourceLocation) -> Theme? {
         let folder = root.appendingPathComponent("themes").appendingPathComponent(name)

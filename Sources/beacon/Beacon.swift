@@ -39,11 +39,15 @@ struct Build: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var strict = false
 
+    @Option(name: .customLong("boards-for"), help: "Only these branches' copies of template boards: a branch slug, or a filter such as domain=农村,stars=5 (a print pack).")
+    var boardsFor: String?
+
     func run() throws {
         let rootURL = URL(fileURLWithPath: root, isDirectory: true)
         let outURL = output.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let bag = DiagnosticBag()
         var options = BuildOptions(root: rootURL, output: outURL, force: force, includeDrafts: drafts)
+        options.boardsFor = boardsFor
         if strict { options.dryRun = true }
         Progress.enabled = isatty(STDERR_FILENO) != 0 && !quiet && format == .human
         var report = Builder.build(options, bag: bag)
