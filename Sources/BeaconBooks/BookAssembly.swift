@@ -25,9 +25,10 @@ extension BookBuilder {
             switch c {
             case .series(let folder):
                 let list = (bySeries[folder] ?? []).sorted { ($0.weight ?? Int.max, $0.date, $0.fileName) < ($1.weight ?? Int.max, $1.date, $1.fileName) }
-                for l in list where seen.insert(l.path).inserted { lessons.append(l) }
+                for l in list where book.edition?.includes(l.audience) ?? true && seen.insert(l.path).inserted { lessons.append(l) }
             case .lesson(let ref):
-                if let l = project.lessons.first(where: { $0.reference == ref }), seen.insert(l.path).inserted { lessons.append(l) }
+                if let l = project.lessons.first(where: { $0.reference == ref }), book.edition?.includes(l.audience) ?? true,
+                   seen.insert(l.path).inserted { lessons.append(l) }
             case .branches(let filter):
                 let match = project.branches.filter(filter.matches)
                     .sorted { ($1.stars ?? 0, $0.domain.order, $0.name) < ($0.stars ?? 0, $1.domain.order, $1.name) }

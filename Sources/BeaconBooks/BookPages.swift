@@ -32,7 +32,7 @@ extension BookBuilder {
         frontCount.value = front
 
         let doc = PrintDocument(size: book.size)
-        doc.title = book.subtitle.map { "\(book.title)（\($0)）" } ?? book.title
+        doc.title = (book.subtitle.map { "\(book.title)（\($0)）" } ?? book.title) + (book.edition.map { "·\($0.name)" } ?? "")
         doc.author = book.publisher ?? project.site.organisation ?? project.site.title
         doc.subject = book.subtitle ?? "学习口袋书"
         doc.pages.append(coverPage(book, g: g))
@@ -188,6 +188,10 @@ extension BookBuilder {
         let sub = book.subtitle.map {
             ts.layout(RichText($0, style: TextStyle(font: font(style.headingFont, titleSize * 0.55), colour: gold)), width: w * 0.8, align: .center, leading: 1.3)
         }
+        // An edition's name stands on the cover in a gold band.
+        let edition = book.edition.map {
+            ts.layout(RichText($0.name, style: TextStyle(font: font(style.headingFont, titleSize * 0.6, bold: true), colour: accent)), width: w * 0.8, align: .center, leading: 1.3)
+        }
         var bottomText: [String] = []
         if let p = book.publisher { bottomText.append(p) }
         if let d = book.chineseDate { bottomText.append(d) }
@@ -206,8 +210,17 @@ extension BookBuilder {
             cairo_fill(cr)
             let ty = h * 0.32
             title.draw(cr, x: w * 0.1, y: ty)
+            var below = ty + title.height + titleSize * 0.6
             if let sub {
-                sub.draw(cr, x: w * 0.1, y: ty + title.height + titleSize * 0.6)
+                sub.draw(cr, x: w * 0.1, y: below)
+                below += sub.height + titleSize * 0.5
+            }
+            if let edition {
+                let bandW = edition.width + titleSize * 1.2
+                gold.set(cr)
+                cairo_rectangle(cr, (w - bandW) / 2, below - titleSize * 0.15, bandW, edition.height + titleSize * 0.3)
+                cairo_fill(cr)
+                edition.draw(cr, x: w * 0.1, y: below)
             }
             bottom.draw(cr, x: w * 0.1, y: h * 0.82)
         }
@@ -235,9 +248,9 @@ extension BookBuilder {
         let w = g.page.width, h = g.page.height
         let size = min(w / 10, 22)
         let title = fittedTitle(book.title, maxSize: size, width: g.frameWidth, colour: style.accent)
-        let sub = book.subtitle.map {
-            ts.layout(RichText($0, style: TextStyle(font: font(style.headingFont, size * 0.6), colour: style.text)), width: g.frameWidth, align: .center, leading: 1.3)
-        }
+        let subText = [book.subtitle, book.edition?.name].compactMap { $0 }.joined(separator: "\u{2028}")
+        let sub = subText.isEmpty ? nil : ts.layout(RichText(subText, style: TextStyle(font: font(style.headingFont, size * 0.6), colour: style.text)),
+                                                    width: g.frameWidth, align: .center, leading: 1.5)
         let pub = ts.layout(RichText(book.publisher ?? project.site.organisation ?? "", style: TextStyle(font: font(style.headingFont, size * 0.5), colour: style.muted)),
                             width: g.frameWidth, align: .center, leading: 1.3)
         let x = g.inner
@@ -256,6 +269,7 @@ extension BookBuilder {
     func colophonPage(_ book: Book, g: Geometry) -> PrintPage {
         let page = PrintPage()
         var lines = ["书　　名：\(book.title)" + (book.subtitle.map { "（\($0)）" } ?? "")]
+        if let e = book.edition { lines.append("版　　本：\(e.name)（收入面向\(e.audience.rawValue)党员和各领域通用的篇目）") }
         if let p = book.publisher { lines.append("编印单位：\(p)") }
         if let d = book.chineseDate { lines.append("印制日期：\(d)") }
         lines.append(String(format: "开　　本：%@（%.0f×%.0f mm）", book.sizeName.uppercased(), book.size.widthMM, book.size.heightMM))

@@ -73,9 +73,42 @@ extension ContentLoader {
                             title: title ?? "", subtitle: f.string("subtitle"), publisher: f.string("publisher"),
                             date: f.string("date"), sizeName: sizeName, size: size, contents: contents,
                             qr: f.bool("qr") ?? false, print: print)
+            // Editions: one book per domain, each its own PDF (and booklet).
+            var editions: [BookEdition] = []
+            if let node = f.value("edition") {
+                let items = node.sequence.map(Array.init) ?? [node]
+                for item in items {
+                    guard let m = item.mapping else {
+                        f.error(f.location(of: item), "edition 写成 { audience: 农村, name: 农村党员版 }，多个版本写成列表 (an edition is { audience, name })")
+                        continue
+                    }
+                    var e = YAMLFields(mapping: m, path: path, firstLine: 1, bag: bag)
+                    if let d = e.string("audience", required: "面向的领域") {
+                        if let domain = Domain(rawValue: d) {
+                            if editions.contains(where: { $0.audience == domain }) {
+                                e.error(e.valueLocation("audience"), "版本 \(d) 写了两次 (edition '\(d)' is listed twice)")
+                            }
+                            editions.append(BookEdition(name: e.string("name") ?? "\(d)党员版", audience: domain))
+                        } else {
+                            e.error(e.valueLocation("audience"), unknownDomain(d))
+                        }
+                    }
+                    e.warnUnknown(known: ["audience", "name"])
+                    if e.failed { f.markFailed() }
+                }
+            }
             f.warnUnknown(known: Self.bookKeys)
             guard title != nil, !f.failed else { continue }
-            out.append(book)
+            if editions.isEmpty {
+                out.append(book)
+            } else {
+                for e in editions {
+                    var copy = book
+                    copy.slug = book.slug + "-" + slugger.nonEmptySlug(e.audience.rawValue)
+                    copy.edition = e
+                    out.append(copy)
+                }
+            }
         }
         checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "口袋书 (book)")
         return out

@@ -65,6 +65,15 @@ public enum BookContent: Sendable, Equatable {
     case branches(BranchFilter)
 }
 
+public struct BookEdition: Sendable, Equatable {
+    public var name: String
+    public var audience: Domain
+    public init(name: String, audience: Domain) { self.name = name; self.audience = audience }
+
+    /// Whether a lesson with this audience belongs in the edition.
+    public func includes(_ audience: [Domain]) -> Bool { audience.isEmpty || audience.contains(self.audience) }
+}
+
 public struct Book: Sendable {
     public var path: String
     public var slug: String
@@ -77,6 +86,9 @@ public struct Book: Sendable {
     public var contents: [BookContent]
     public var qr: Bool
     public var print: [String]
+    /// An edition for one domain (`edition: { audience: 农村 }`): only lessons whose
+    /// `audience` includes it, or that have no `audience`.
+    public var edition: BookEdition?
 
     public init(path: String, slug: String, title: String, subtitle: String? = nil, publisher: String? = nil,
                 date: String? = nil, sizeName: String, size: PaperSize, contents: [BookContent], qr: Bool = false,

@@ -298,6 +298,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if !b.sizeName.contains("×") { d["size"] = b.sizeName.uppercased() }
         if let p = b.publisher { d["publisher"] = p }
         if let date = b.chineseDate { d["date"] = date }
+        if let e = b.edition { d["edition"] = e.name }
         if let out = bookFiles[b.slug] {
             d["pdf"] = routes.url(out.pdf)
             d["pdfSize"] = out.pdfSizeText
