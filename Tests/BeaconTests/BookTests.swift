@@ -155,9 +155,11 @@ final class BookPDFTests: XCTestCase {
 
     func testEveryBookIsWritten() {
         let names = allPDFs().map(\.lastPathComponent)
-        XCTAssertEqual(names, ["liang-xue-yi-zuo.pdf", "liang-xue-yi-zuo.print-a4.pdf", "shifan-zhibu.pdf"])
+        XCTAssertEqual(names, ["ji-ceng-dang-yuan-du-ben-nong-cun.pdf", "ji-ceng-dang-yuan-du-ben-nong-cun.print-a4.pdf",
+                               "ji-ceng-dang-yuan-du-ben-she-qu.pdf", "ji-ceng-dang-yuan-du-ben-she-qu.print-a4.pdf",
+                               "liang-xue-yi-zuo.pdf", "liang-xue-yi-zuo.print-a4.pdf", "shifan-zhibu.pdf"])
         let site = Self.site!.output.appendingPathComponent("site/books")
-        for f in names + ["liang-xue-yi-zuo.png", "shifan-zhibu.png"] {
+        for f in names + ["liang-xue-yi-zuo.png", "shifan-zhibu.png", "ji-ceng-dang-yuan-du-ben-nong-cun.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: site.appendingPathComponent(f).path), f)
         }
     }
