@@ -12,7 +12,7 @@ bash "$here/scripts/setup.sh"
 (cd "$here" && swift build -c release -q)
 beacon="$here/.build/release/beacon"
 work="$(mktemp -d /tmp/beacon-template-bench.XXXXXX)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 mkdir -p "$work/content/branches" "$work/content/boards" "$work/content/lessons/学习" "$work/themes"
 ln -s "$here/themes/default" "$work/themes/default"
 cp "$here/content/boards/支部亮牌.yml" "$work/content/boards/"

@@ -192,7 +192,7 @@ extension BoardRenderer {
             }
 
         case .stars(let slug):
-            guard let b = project.branches.first(where: { $0.slug == slug || $0.fileName == slug }) else { return BlockRender(height: 0) { _, _, _, _ in } }
+            guard let b = branch(slug) else { return BlockRender(height: 0) { _, _, _, _ in } }
             let n = b.stars ?? 0
             var items: [(RichText, TextAlign)] = []
             var stars = RichText(String(repeating: "★", count: n), style: TextStyle(font: font(style.headingFont, size * 3), colour: style.gold))
@@ -263,7 +263,7 @@ extension BoardRenderer {
             let url: String
             if target.contains("://") { url = target }
             else if target.hasPrefix("lessons/"), let l = project.lessons.first(where: { "lessons/" + $0.reference == target }) { url = routes.absolute(routes.lesson(l)) }
-            else if target.hasPrefix("branches/"), let b = project.branches.first(where: { "branches/" + $0.slug == target || "branches/" + $0.fileName == target }) { url = routes.absolute(routes.branch(b)) }
+            else if target.hasPrefix("branches/"), let b = branch(String(target.dropFirst("branches/".count))) { url = routes.absolute(routes.branch(b)) }
             else { url = routes.absolute(target.hasSuffix("/") ? target : target + "/") }
             guard let code = QRCode(url) else { return BlockRender(height: 0) { _, _, _, _ in } }
             let side = min(width * 0.7, 90 * mm, size * 9)

@@ -47,7 +47,17 @@ public final class BoardRenderer {
         return try r.get()
     }
 
+    /// Branches by slug and by file name (a template's copies look their branch up often).
+    private let branchIndex: [String: Int]
+    func branch(_ slugOrFile: String) -> Branch? { branchIndex[slugOrFile].map { project.branches[$0] } }
+
     public init(project: Project, style: BookStyle, bag: DiagnosticBag) {
+        var index: [String: Int] = [:]
+        for (i, b) in project.branches.enumerated() {
+            if index[b.fileName] == nil { index[b.fileName] = i }
+            index[b.slug] = i
+        }
+        branchIndex = index
         self.project = project
         self.style = style
         self.bag = bag
@@ -128,7 +138,7 @@ public final class BoardRenderer {
                 let name = b.title.map { "“\($0)”" } ?? ""
                 let over = (needed - area) / mm
                 // A template's copy names its branch: the template is fine, this branch's text is long.
-                let branchPath = board.copy.flatMap { c in project.branches.first { $0.slug == c.branch }?.path }
+                let branchPath = board.copy.flatMap { branch($0.branch)?.path }
                 let whose = board.copy == nil ? "" : "为支部“\(board.copy!.branchName)”（\(branchPath ?? "")）生成的"
                 bag.error(b.location, String(format: "%@展板“%@”的第 %d 个版块（%@%@）缩到最小字号 %.0f pt 仍放不下，超出 %.0f mm；请删减文字、加大跨栏或减少版块 (board '%@', block %d (%@) overflows by %.0f mm at the minimum size)",
                                              whose, board.title, p.block + 1, b.type, name, minimum, over, board.title, p.block + 1, b.type, over))

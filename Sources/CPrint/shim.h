@@ -35,3 +35,41 @@ const guint8 *gdk_pixbuf_read_pixels(const GdkPixbuf *pixbuf);
    qrencode_inner.h, which Debian does not install). Web pages use it to skip the evaluation
    of all eight masks, which is most of the encoder's time; any mask gives a valid code. */
 QRcode *QRcode_encodeMask(QRinput *input, int mask);
+
+/* A PNG from a Cairo RGB24 image surface's pixels, written with libpng at a chosen zlib
+   level (Cairo's own writer always uses the default level, which made most of a board
+   preview's time). Returns 0 on success. libpng reports errors by longjmp, so the whole
+   write stays in this C function. */
+#include <png.h>
+#include <stdio.h>
+#include <setjmp.h>
+
+static inline int beacon_write_png(const char *path, const unsigned char *data, int width, int height, int stride, int level) {
+    FILE *fp = fopen(path, "wb");
+    if (!fp) return -1;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!png || !info) {
+        if (png) png_destroy_write_struct(&png, NULL);
+        fclose(fp);
+        return -1;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        fclose(fp);
+        return -1;
+    }
+    png_init_io(png, fp);
+    png_set_compression_level(png, level);
+    png_set_filter(png, 0, PNG_FILTER_SUB);
+    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    /* Cairo's RGB24 is a native-endian 32-bit xRGB word: B, G, R, x in memory here. */
+    png_set_bgr(png);
+    png_set_filler(png, 0, PNG_FILLER_AFTER);
+    for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(data + (size_t)y * stride));
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    return fclose(fp) == 0 ? 0 : -1;
+}
