@@ -112,7 +112,10 @@ extension ContentLoader {
                 f.error(f.location(of: d), "defaults 写成“字段: 默认值”，例如 defaults: { secretary: 待定 } (defaults maps fields to values)")
             }
         }
-        let title = f.string("title", required: "展板标题") ?? ""
+        // The template's own name (gallery, messages): its title when that is plain text,
+        // else its file name (支部亮牌.yml → 支部亮牌).
+        let written = f.string("title", required: "展板标题") ?? ""
+        let title = written.contains("{{") ? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent : written
         let matching = branches.filter(filter.matches).sorted { $0.slug < $1.slug }
 
         // Every text of the file, compiled once; the fields they use, checked against every branch.

@@ -55,6 +55,7 @@ final class BoardTemplateTests: XCTestCase {
         XCTAssertTrue(branchPage.contains("/study/boards/zhi-bu-gai-kuang/qingshi-cun/"))
         let gallery = try site.read("output/site/boards/index.html")
         XCTAssertTrue(gallery.contains("共 7 份"), "the template's count")
+        XCTAssertTrue(gallery.contains(">支部亮牌</a>"), "a template is named after its file when its title is a template")
         let templatePage = try site.read("output/site/boards/zhi-bu-liang-pai/index.html")
         XCTAssertTrue(templatePage.contains("农村（1 份）") && templatePage.contains("社区（1 份）"), "copies grouped by domain")
         XCTAssertTrue(templatePage.contains("href=\"#d1\""), "the domain filter")
@@ -86,7 +87,7 @@ final class BoardTemplateTests: XCTestCase {
     func testMissingFieldNamesEveryBranchThatLacksIt() throws {
         let site = try siteWithBranches()
         try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretary}}\n",
-            "content/boards/liangpai.yml:6:11: error: 展板模板“{{name}}”用到字段 secretary（支部书记），这 3 个支部没有：中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { secretary: … } (board template '{{name}}' uses 'secretary', which 3 branch(es) lack)",
+            "content/boards/liangpai.yml:6:11: error: 展板模板“liangpai”用到字段 secretary（支部书记），这 3 个支部没有：中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { secretary: … } (board template 'liangpai' uses 'secretary', which 3 branch(es) lack)",
             site: site)
         // `where` narrows the branches that must have it; `defaults` fills it in.
         try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nfor_each: branches\nwhere: { domain: 农村 }\ndefaults: { secretary: 待选举 }\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretary}}\n")
@@ -101,7 +102,7 @@ final class BoardTemplateTests: XCTestCase {
     func testBranchThisNeedsTheDataInEveryProfile() throws {
         let site = try siteWithBranches()
         try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: stats\n    branch: this\n",
-            "content/boards/liangpai.yml:6:13: error: 展板模板“{{name}}”用到字段 stats（支部概况数据），这 4 个支部没有：中共甲村支部委员会（content/branches/a-cun.md）、中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { stats: … } (board template '{{name}}' uses 'stats', which 4 branch(es) lack)",
+            "content/boards/liangpai.yml:6:13: error: 展板模板“liangpai”用到字段 stats（支部概况数据），这 4 个支部没有：中共甲村支部委员会（content/branches/a-cun.md）、中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { stats: … } (board template 'liangpai' uses 'stats', which 4 branch(es) lack)",
             site: site)
     }
 
