@@ -122,6 +122,28 @@ enum Skeleton {
             caption: 欢迎使用
 
         """),
+        ("content/boards/zhi-bu-liang-pai.yml", """
+        # 统一版面：每个支部一份，{{name}} 这样的写法换成各支部资料里的内容。
+        title: "{{name}}"
+        subtitle: 亮身份　做承诺　践诺言
+        for_each: branches
+        size: a3
+        columns: 2
+        blocks:
+          - type: stars
+            span: 2
+            branch: this
+          - type: text
+            title: 支部概况
+            body: |
+              **支部书记**：{{secretary}}
+
+              **党员人数**：{{members}} 名
+          - type: qr
+            title: 扫码看支部
+            target: branches/{{slug}}
+
+        """),
         ("content/books/shi-li-kou-dai-shu.yml", """
         title: 学习口袋书
         publisher: 中共某某委员会 编印
