@@ -10,7 +10,10 @@ import BeaconBooks
 /// The board stage of a build: each board to `boards/<slug>.pdf` at full size with bleed
 /// (TrimBox and BleedBox set) and `boards/<slug>.png` for the website.
 public enum BoardStage {
-    public static func run(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) -> [String: SiteBuilder.BoardFiles] {
+    /// With `printPack`, the boards are copies chosen by `--boards-for`: they are written with
+    /// one ZIP of them all, `boards/print-pack-<name>.zip`, instead of a ZIP per template.
+    public static func run(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag,
+                           printPack: String? = nil) -> [String: SiteBuilder.BoardFiles] {
         guard !project.boards.isEmpty else { return [:] }
         let style = BookStyle.load(theme: theme.folder, displayPath: "themes/\(theme.name)/print.yml", bag: bag)
         var files: [String: SiteBuilder.BoardFiles] = [:]
@@ -40,9 +43,9 @@ public enum BoardStage {
             }
         }
         for t in [layoutTime, pdfTime, cairoTime, pngTime] { t.report() }
-        // Each template's copies in one ZIP for the print shop.
+        // Each template's copies in one ZIP for the print shop (or a print pack's in one).
         var byTemplate: [String: [Board]] = [:]
-        for c in copies { byTemplate[c.copy!.template, default: []].append(c) }
+        for c in copies { byTemplate[printPack.map { "print-pack-" + $0 } ?? c.copy!.template, default: []].append(c) }
         for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors {
             let zip = "boards/\(template).zip"
             do {
@@ -51,10 +54,12 @@ public enum BoardStage {
                 for b in boards {
                     let pdf = stage.url("boards/\(b.slug).pdf")
                     // PDFs are compressed already: stored as they are.
-                    try archive.addEntry(with: "\(template)/\(b.copy!.branch).pdf", fileURL: pdf, compressionMethod: .none)
+                    try archive.addEntry(with: "\(b.copy!.template)/\(b.copy!.branch).pdf", fileURL: pdf, compressionMethod: .none)
                 }
-                try stage.link(from: url, to: "site/" + zip)
-                for b in boards { files[b.slug]?.zip = zip }
+                if printPack == nil {
+                    try stage.link(from: url, to: "site/" + zip)
+                    for b in boards { files[b.slug]?.zip = zip }
+                }
             } catch {
                 bag.error(SourceLocation(path: boards[0].copy!.templatePath), "展板打包失败 (cannot write the ZIP of the board's copies): \(error)")
             }

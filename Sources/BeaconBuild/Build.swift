@@ -1,6 +1,7 @@
 import Foundation
 import BeaconModel
 import BeaconLoad
+import BeaconText
 import BeaconSite
 import BeaconBooks
 import BeaconBoards
@@ -41,6 +42,13 @@ public struct BuildReport: Sendable {
 public enum Builder {
     /// The branches `--boards-for` names: a branch's slug (or file name), or `key=value`
     /// filters joined with commas (`domain=农村,stars=5`, `tags=…`).
+    /// The print pack's file name part: the slug, or the filter with `=` and `,` as `-`.
+    public static func packName(_ selection: String) -> String {
+        let slugger = Slugger()
+        let s = slugger.slug(selection.replacingOccurrences(of: "=", with: "-").replacingOccurrences(of: ",", with: "-"))
+        return s.isEmpty ? Slugger.fallback(for: selection) : s
+    }
+
     static func boardSelection(_ text: String, project: Project, bag: DiagnosticBag) -> Set<String>? {
         let here = SourceLocation(path: "--boards-for")
         var matching: [Branch]
@@ -107,7 +115,8 @@ public enum Builder {
         guard var project = Timings.measure("load", { loader.load() }) else { return finish() }
         if let selection = options.boardsFor {
             guard let keep = boardSelection(selection, project: project, bag: bag) else { return finish() }
-            project.boards = project.boards.filter { b in b.copy.map { keep.contains($0.branch) } ?? true }
+            // A print pack: only these copies; nothing else is built or touched.
+            project.boards = project.boards.filter { b in b.copy.map { keep.contains($0.branch) } ?? false }
         }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
@@ -126,6 +135,24 @@ public enum Builder {
         do { try stage.checkTarget(force: options.force) } catch {
             bag.report(error)
             stage.discard()
+            return finish()
+        }
+        if let selection = options.boardsFor {
+            Progress.show("排版展板（\(project.boards.count) 块）")
+            _ = Timings.measure("boards") {
+                BoardStage.run(project: project, theme: theme, stage: stage, bag: bag, printPack: Builder.packName(selection))
+            }
+            if bag.hasErrors || options.dryRun {
+                stage.discard()
+                report.succeeded = !bag.hasErrors
+                return finish()
+            }
+            do { try stage.commitInto(force: options.force) } catch {
+                bag.report(error)
+                stage.discard()
+                return finish()
+            }
+            report.succeeded = true
             return finish()
         }
         Progress.show("排版口袋书（\(project.books.count) 本）")

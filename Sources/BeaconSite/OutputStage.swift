@@ -195,6 +195,38 @@ public final class OutputStage: @unchecked Sendable {
         }
     }
 
+    /// Adds the staged files to the existing output instead of replacing it (a print pack:
+    /// `beacon build --boards-for`). Each file replaces its old version in one rename; every
+    /// other file stays as it is; the manifest gains the new files.
+    public func commitInto(force: Bool) throws(Diagnostic) {
+        guard fm.fileExists(atPath: output.path) else { return try commit(force: force) }
+        let name = output.lastPathComponent
+        let manifest = Self.manifest(at: output)
+        if manifest == nil && !force && !filesUnder(output).isEmpty {
+            try checkTarget(force: force)
+        }
+        let mine = files.sorted()
+        if !force, let manifest {
+            if let clash = mine.first(where: { !manifest.contains($0) && fm.fileExists(atPath: output.appendingPathComponent($0).path) }) {
+                throw .error(SourceLocation(path: "\(name)/\(clash)"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
+            }
+        }
+        do {
+            for rel in mine {
+                let dest = output.appendingPathComponent(rel)
+                try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if rename(staging.appendingPathComponent(rel).path, dest.path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            }
+            let all = (manifest ?? []).union(mine).sorted()
+            try (["# files written by Beacon; others in this folder are left alone"] + all)
+                .joined(separator: "\n").appending("\n")
+                .write(to: output.appendingPathComponent(Self.manifestName), atomically: true, encoding: .utf8)
+            discard()
+        } catch {
+            throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(error.localizedDescription)")
+        }
+    }
+
     /// Removes the files a manifest lists, then the folders they leave empty. A file the
     /// manifest does not list stays where it is.
     func removeBeaconFiles(in folder: URL, manifest: Set<String>) {

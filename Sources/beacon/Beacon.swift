@@ -63,7 +63,10 @@ struct Build: ParsableCommand {
         emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json)
         if (!quiet || !report.succeeded) && format != .json {
             let status = report.succeeded ? "built" : "failed"
-            let line = String(format: "beacon: %@: %d pages, %d lessons, %d branches, %d boards, %d books; %d errors, %d warnings; %.2f s",
+            let line = boardsFor != nil && report.succeeded
+                ? String(format: "beacon: print pack: %d boards → output/boards/print-pack-%@.zip; %d warnings; %.2f s",
+                         report.boards, Builder.packName(boardsFor!), report.warnings, report.seconds)
+                : String(format: "beacon: %@: %d pages, %d lessons, %d branches, %d boards, %d books; %d errors, %d warnings; %.2f s",
                               status, report.pages, report.lessons, report.branches, report.boards, report.books,
                               report.errors, report.warnings, report.seconds)
             FileHandle.standardError.write(Data((line + "\n").utf8))

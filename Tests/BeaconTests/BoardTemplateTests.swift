@@ -122,19 +122,41 @@ final class BoardTemplateTests: XCTestCase {
             site: site)
     }
 
+    func zipEntries(_ zip: URL) throws -> [String] {
+        let r = try runCommand(try XCTUnwrap(which("python3")), ["-c", "import sys, zipfile; print('\\n'.join(sorted(zipfile.ZipFile(sys.argv[1]).namelist())))", zip.path])
+        return r.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// A print pack: just the chosen copies (and their ZIP) are written into the existing
+    /// output; every other file stays byte for byte as it was.
     func testBoardsForWritesJustThoseCopies() throws {
         let site = try siteWithBranches()
         try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        let before = site.snapshot()
         let r = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path, "--boards-for", "b-cun"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        let copies = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("boards/liangpai").path).sorted()
-        XCTAssertEqual(copies, ["b-cun.pdf", "b-cun.png"])
+        XCTAssertTrue(r.stderr.contains("beacon: print pack: 1 boards → output/boards/print-pack-b-cun.zip"), r.stderr)
+        let after = site.snapshot()
+        let changed = Set(after.keys).union(before.keys).filter { before[$0] != after[$0] }.sorted()
+        // The PDF's bytes change (its creation date); the PNG is the same picture.
+        XCTAssertEqual(changed.filter { !$0.hasSuffix(".beacon-manifest") },
+                       ["boards/liangpai/b-cun.pdf", "boards/print-pack-b-cun.zip", "site/boards/liangpai/b-cun.pdf"])
+        XCTAssertEqual(try zipEntries(site.output.appendingPathComponent("boards/print-pack-b-cun.zip")), ["liangpai/b-cun.pdf"])
+        XCTAssertNotNil(after["boards/liangpai/a-cun.pdf"], "the other copies stay")
+
         let byDomain = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path, "--boards-for", "domain=农村"])
         XCTAssertEqual(byDomain.status, 0, byDomain.stderr)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("boards/liangpai").path).sorted(),
-                       ["a-cun.pdf", "a-cun.png", "b-cun.pdf", "b-cun.png", "test-branch.pdf", "test-branch.png"])
+        XCTAssertEqual(try zipEntries(site.output.appendingPathComponent("boards/print-pack-domain-nong-cun.zip")),
+                       ["liangpai/a-cun.pdf", "liangpai/b-cun.pdf", "liangpai/test-branch.pdf"])
+
+        let unchanged = site.snapshot()
         let bad = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path, "--boards-for", "no-such"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stderr.contains("--boards-for:1:1: error: 找不到支部 no-such"), bad.stderr)
+        XCTAssertEqual(site.snapshot(), unchanged, "a failed print pack leaves output/ as it was")
+        // A plain build afterwards: the packs are gone (Beacon's own files), every copy is there.
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertNil(site.snapshot()["boards/print-pack-b-cun.zip"])
     }
 }
