@@ -77,8 +77,8 @@ public enum BoardStage {
         var results: [BoardResult] = []
         for b in boards { if let r = layoutTime.add({ renderer.render(b) }) { results.append(r) } }
         var out: [String: SiteBuilder.BoardFiles] = [:]
-        // Copies of one template share a size; a template whose size depends on the branch
-        // is drawn one copy per document.
+        // One document per page size (copies of one template share theirs unless its size
+        // is written with fields).
         let groups = Dictionary(grouping: results) { "\($0.pageSize.width)x\($0.pageSize.height)" }
         for group in groups.values.sorted(by: { $0[0].board.slug < $1[0].board.slug }) {
             do {

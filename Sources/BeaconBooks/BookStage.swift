@@ -17,14 +17,14 @@ public enum BookStage {
             do {
                 let pdf = "books/\(book.slug).pdf"
                 try result.document.writePDF(to: stage.reserve(pdf).path)
-                try stage.copy(from: stage.url(pdf), to: "site/" + pdf)
+                try stage.link(from: stage.url(pdf), to: "site/" + pdf)
                 var printPDF: String?
                 if book.print.contains("a4-booklet") {
                     let path = "books/\(book.slug).print-a4.pdf"
                     do {
                         let plan = try Imposition.plan(pageCount: result.document.pages.count, size: book.size)
                         try Imposition.write(result.document, plan: plan, to: stage.reserve(path).path)
-                        try stage.copy(from: stage.url(path), to: "site/" + path)
+                        try stage.link(from: stage.url(path), to: "site/" + path)
                         printPDF = path
                     } catch let e as PrintError {
                         bag.error(SourceLocation(path: book.path), e.description)

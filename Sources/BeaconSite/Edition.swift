@@ -80,8 +80,7 @@ public struct HantEdition: Sendable {
             // A tag: copy it, converting the attributes people read and rewriting links.
             let tagEnd = Self.endOfTag(s, from: i)
             let tag = s[i..<tagEnd]
-            let (name, rewritten, hasHreflang) = convertTag(tag, pieces: &pieces, texts: &texts)
-            _ = rewritten
+            let (name, hasHreflang) = convertTag(tag, pieces: &pieces, texts: &texts)
             if hasHreflang && name == "a" { keepNextText = true }
             i = tagEnd
             // Script and style content stays as it is.
@@ -129,17 +128,16 @@ public struct HantEdition: Sendable {
     }
 
     /// Appends a tag's pieces; returns its lower-case name and whether it has `hreflang`.
-    private func convertTag(_ tag: Substring, pieces: inout [Piece], texts: inout [String]) -> (String, Bool, Bool) {
+    private func convertTag(_ tag: Substring, pieces: inout [Piece], texts: inout [String]) -> (String, Bool) {
         let name = String(tag.dropFirst().prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }).lowercased()
         guard !name.isEmpty, tag.contains("=") else {
             pieces.append(.literal(tag))
-            return (name, false, false)
+            return (name, false)
         }
         let hasHreflang = tag.contains(" hreflang=")
         // Walk the attributes; copy everything, replacing the values that change.
         var j = tag.startIndex
         var copyFrom = j
-        var changed = false
         while let eq = tag[j...].firstIndex(of: "=") {
             // The attribute name before `=`.
             var nameStart = eq
@@ -173,12 +171,11 @@ public struct HantEdition: Sendable {
                 pieces.append(.literal(tag[copyFrom..<valueStart]))
                 pieces.append(r)
                 copyFrom = valueEnd
-                changed = true
             }
             j = after
             if j >= tag.endIndex { break }
         }
         pieces.append(.literal(tag[copyFrom..<tag.endIndex]))
-        return (name, changed, hasHreflang)
+        return (name, hasHreflang)
     }
 }
