@@ -69,6 +69,16 @@ extension ContentLoader {
         return out
     }
 
+    /// A Mustache syntax error in words an editor can act on.
+    static func describe(_ error: any Error) -> String {
+        switch error as? MustacheTemplate.Error {
+        case .expectedSectionEnd: return "{{#…}} 开头的一段没有用 {{/…}} 结束"
+        case .sectionCloseNameIncorrect: return "{{/…}} 的名字和前面的 {{#…}} 不一致"
+        case .unfinishedName: return "{{ 没有写完，字段写成 {{字段名}}"
+        default: return "模板写法有误"
+        }
+    }
+
     static func hasField(_ b: Branch, _ key: String) -> Bool {
         switch key {
         case "name", "slug", "domain": return true
@@ -133,12 +143,16 @@ extension ContentLoader {
                     }
                 }
                 guard s.string.contains("{{"), compiled[s.string] == nil else { return }
+                let pragma = "{{% CONTENT_TYPE: TEXT}}"
                 do {
-                    let t = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + s.string)
+                    let t = try MustacheTemplate(string: pragma + s.string)
                     compiled[s.string] = t
                     for name in Self.templateNames(s.string) { uses.append((name, f.location(of: n))) }
+                } catch let e as MustacheTemplate.ParserError {
+                    let at = max(1, e.context.columnNumber - pragma.count)
+                    f.error(f.location(of: n), "\(Self.describe(e.error))（这段文字第 \(at) 个字附近） (template syntax error: \(e.error))")
                 } catch {
-                    f.error(f.location(of: n), "模板写法有误：\(error) (template syntax error)")
+                    f.error(f.location(of: n), "模板写法有误 (template syntax error): \(error)")
                 }
             case .mapping(let m):
                 let type = m.first { $0.key.string == "type" }?.value.string ?? blockType

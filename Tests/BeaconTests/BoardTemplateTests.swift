@@ -113,6 +113,13 @@ final class BoardTemplateTests: XCTestCase {
             site: site)
     }
 
+    func testTemplateSyntaxErrorInPlainWords() throws {
+        let site = try siteWithBranches()
+        try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: \"{{#practices}}{{title}}\"\n",
+            "content/boards/liangpai.yml:6:11: error: {{#…}} 开头的一段没有用 {{/…}} 结束（这段文字第 24 个字附近） (template syntax error: expectedSectionEnd)",
+            site: site)
+    }
+
     func testOverflowInOneCopyNamesThatBranch() throws {
         let site = try siteWithBranches()
         let long = String(repeating: "每周组织党员到田间地头帮助村民解决实际困难，", count: 200)
