@@ -42,14 +42,19 @@ extension SiteBuilder {
             d["size"] = boardItem(first)["size"]
             if let zip = boardFiles[first.slug]?.zip { d["zip"] = routes.url(zip) }
         }
-        d["domains"] = domainGroups(t.copies).map { ["domain": $0.domain, "count": $0.boards.count] }
+        let url = routes.url(templateRoute(t.slug))
+        d["domains"] = domainGroups(t.copies).map { g in
+            ["domain": g.domain, "count": g.boards.count, "url": url + "#" + g.id] as [String: Any]
+        }
         return d
     }
 
-    func domainGroups(_ copies: [Board]) -> [(domain: String, boards: [Board])] {
-        Domain.allCases.compactMap { d in
+    /// Copies by domain in the domains' fixed order; `id` (d1 … d8) is the domain's place in
+    /// that order, so the theme's filter rules can name every domain.
+    func domainGroups(_ copies: [Board]) -> [(domain: String, id: String, boards: [Board])] {
+        Domain.allCases.enumerated().compactMap { i, d in
             let mine = copies.filter { $0.copy?.domain == d }
-            return mine.isEmpty ? nil : (d.rawValue, mine)
+            return mine.isEmpty ? nil : (d.rawValue, "d\(i + 1)", mine)
         }
     }
 
@@ -118,8 +123,8 @@ extension SiteBuilder {
     func renderBoardPages() {
         // A page per template: its copies by domain, with the ZIP for the print shop.
         for t in boardTemplates {
-            let groups = domainGroups(t.copies).enumerated().map { i, g -> [String: Any] in
-                ["domain": g.domain, "id": "d\(i + 1)", "count": g.boards.count, "boards": g.boards.map { boardItem($0) }]
+            let groups = domainGroups(t.copies).map { g -> [String: Any] in
+                ["domain": g.domain, "id": g.id, "count": g.boards.count, "boards": g.boards.map { boardItem($0) }]
             }
             var item = templateItem(t)
             item["groups"] = groups

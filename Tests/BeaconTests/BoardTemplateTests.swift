@@ -59,6 +59,9 @@ final class BoardTemplateTests: XCTestCase {
         let templatePage = try site.read("output/site/boards/zhi-bu-liang-pai/index.html")
         XCTAssertTrue(templatePage.contains("农村（1 份）") && templatePage.contains("社区（1 份）"), "copies grouped by domain")
         XCTAssertTrue(templatePage.contains("href=\"#d1\""), "the domain filter")
+        XCTAssertTrue(templatePage.contains("<span id=\"d2\" class=\"filter-target\"></span>") && templatePage.contains("class=\"domain-group g-d2\""),
+                      "社区 (the second domain) can be chosen")
+        XCTAssertTrue(gallery.contains("/study/boards/zhi-bu-liang-pai/#d2"), "the gallery's domain chips open the filtered page")
         XCTAssertTrue(templatePage.contains("/study/boards/zhi-bu-liang-pai.zip"))
     }
 
