@@ -263,6 +263,7 @@ extension SiteBuilder {
         for s in seriesOrder { urls.append((routes.series(s.folder), seriesLessons[s.folder]?.map(\.date).max())) }
         for l in latest { urls.append((routes.lesson(l), l.date)) }
         for b in project.branches { urls.append((routes.branch(b), nil)) }
+        for t in boardTemplates { urls.append((templateRoute(t.slug), nil)) }
         for b in project.boards { urls.append((boardRoute(b), nil)) }
         for t in Set(project.lessons.flatMap(\.tags)).sorted() { urls.append((routes.tag(t), nil)) }
         for y in Set(project.lessons.map(\.date.year)).sorted() { urls.append((routes.year(y), nil)) }
