@@ -4,7 +4,7 @@ import BeaconText
 
 /// One lesson's search tokens, collected while its page is rendered.
 struct SearchDoc: Sendable {
-    /// Han tokens as `code << 4 | flags`, sorted, one per token (see `SearchTokens.merge`).
+    /// Han tokens as `code << 4 | flags`, one per token, in no order (see `SearchTokens.merge`).
     var codes: [UInt64] = []
     /// Latin words and title pinyin, with their field flags.
     var words: [String: UInt64] = [:]
