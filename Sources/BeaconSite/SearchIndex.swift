@@ -242,7 +242,8 @@ extension SiteBuilder {
     /// lesson, before and after), only the shards of those tokens.
     func writeSearchIndex() { writeSearchIndex(changed: nil) }
 
-    func writeSearchIndex(changed: (hans: SearchDoc, hant: SearchDoc?)?) {
+    func writeSearchIndex(changed: (hans: SearchDoc, hant: SearchDoc?)?, facts: [LessonFacts]? = nil) {
+        let facts = facts ?? self.facts
         let seriesTitles = seriesOrder.map(\.title)
         let seriesIndex = Dictionary(uniqueKeysWithValues: seriesOrder.enumerated().map { ($1.folder, $0) })
         let docs = latest.map { l in

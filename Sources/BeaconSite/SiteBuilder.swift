@@ -51,6 +51,11 @@ public final class SiteBuilder: @unchecked Sendable {
     /// The number of search shards, fixed by the full build so that `serve` can rewrite some.
     var searchShards = 0
     var searchShardsHant = 0
+    /// Where `serve` rewrites the search index after an edit, one rewrite after another.
+    let searchQueue = DispatchQueue(label: "beacon.search-index")
+
+    /// Waits until the search index has caught up with every edit so far.
+    public func waitForSearchIndex() { searchQueue.sync {} }
     /// The Traditional Chinese edition, when `editions` lists zh-Hant.
     let hant: HantEdition?
 
@@ -370,9 +375,13 @@ public final class SiteBuilder: @unchecked Sendable {
         if let hant { f.searchHant = searchDoc(l, plain: r.plainText, convert: hant.converter.convert) }
         facts[l.id] = f
         if f.search.codes != old.search.codes || f.search.words != old.search.words {
+            // A lesson's words reach nearly every shard, so the index is rewritten after the
+            // page, on its own queue, from a snapshot of the lessons' tokens: the edited page is
+            // served at once and the search finds the new words a moment later.
             let hant = f.searchHant.map { ($0).union(old.searchHant ?? SearchDoc()) }
-            writeSearchIndex(changed: (f.search.union(old.search), hant))
-            written.append(Routes.search)
+            let changed = (f.search.union(old.search), hant)
+            let snapshot = facts
+            searchQueue.async { self.writeSearchIndex(changed: changed, facts: snapshot) }
         }
         guard old.itemHTML != f.itemHTML || inFeed else { return written }
         // The lists that show this lesson's summary or reading time.

@@ -132,6 +132,8 @@ final class ServeState: @unchecked Sendable {
     func rebuild() {
         let bag = DiagnosticBag()
         let start = Date()
+        // A search index rewrite still running must not land after the new build.
+        site?.waitForSearchIndex()
         let (report, builtSite) = Builder.run(BuildOptions(root: root, includeDrafts: drafts), bag: bag)
         if let builtSite {
             builtSite.directOutput = siteFolder

@@ -51,10 +51,10 @@ final class ServeCommandTests: XCTestCase {
         try site.write("content/lessons/学习园地/第一课.md", "---\ntitle: 第一课\ndate: 2026-03-01\n---\n改过的正文。\n")
         try waitFor("the rebuild") { (try status(base)["version"] as? Int) == 2 }
         XCTAssertTrue(try curl([page]).stdout.contains("改过的正文。"))
-        // The search index follows the edit: the new words are found, the old ones are gone.
-        let shard = try curl([base + "/test/search/t0.json"]).stdout
-        XCTAssertTrue(shard.contains("\"改过\":["), "new text indexed")
-        XCTAssertFalse(shard.contains("\"这是\":["), "the old text is no longer indexed")
+        // The search index follows the edit, just after the page: the new words are found,
+        // the old ones are gone.
+        try waitFor("the search index") { try curl([base + "/test/search/t0.json"]).stdout.contains("\"改过\":[") }
+        XCTAssertFalse(try curl([base + "/test/search/t0.json"]).stdout.contains("\"这是\":["), "the old text is no longer indexed")
 
         // A broken file: the error is reported to the page, the last good site still served.
         try site.write("content/lessons/学习园地/第一课.md", "---\ntitle: 第一课\ndate: 2026-02-30\n---\n坏了。\n")
