@@ -32,6 +32,9 @@ public final class Typesetter {
         public let layout: TextLayout
         public let lines: [(text: String, top: Double, baseline: Double, height: Double, start: Int, length: Int)]
         let rich: RichText
+        /// How far right of its frame the layout is drawn: a centred paragraph set narrower
+        /// than its frame (to avoid a lone last character) stays centred in the frame.
+        public internal(set) var shift: Double = 0
 
         /// The width of the widest line.
         public var width: Double {
@@ -54,7 +57,7 @@ public final class Typesetter {
                        leading: Double = 1.7) -> Paragraph {
         var rich = rich
         rich.normaliseSpaces()
-        func make(_ attrs: OpaquePointer, tighten: Double) -> Paragraph {
+        func make(_ attrs: OpaquePointer, tighten: Double, width: Double = width) -> Paragraph {
             let l = env.newLayout()
             // A hair of tolerance: a line of exactly n full-width characters must fit a frame of
             // n ems, whatever the rounding of the font's advances.
@@ -95,6 +98,22 @@ public final class Typesetter {
                 if q.lines.count < p.lines.count || (q.lines.last?.text.count ?? 0) > 1 { p = q; break }
             }
         }
+        // A centred caption or title: the lines are balanced instead, by setting it up to
+        // three ems narrower, so that the last line holds more than one character.
+        if align == .center, width > 0, p.lines.count > 1, let last = p.lines.last,
+           last.text.trimmingCharacters(in: .whitespaces).count == 1 {
+            let size = rich.spans.first?.style.font.size ?? 10
+            for step in 1...3 {
+                let narrower = width - size * Double(step)
+                guard narrower > size * 2 else { break }
+                let q = make(rich.attributes(haltAt: starts), tighten: 0, width: narrower)
+                if q.lines.count == p.lines.count, (q.lines.last?.text.trimmingCharacters(in: .whitespaces).count ?? 0) > 1 {
+                    q.shift = (width - narrower) / 2
+                    p = q
+                    break
+                }
+            }
+        }
         return p
     }
 
@@ -107,7 +126,7 @@ public final class Typesetter {
         for (i, line) in p.lines.enumerated() {
             let offset = line.baseline - line.top
             let layout = p.layout
-            let lineX = layout.lineX(i)
+            let lineX = p.shift + layout.lineX(i)
             var item = FlowItem(height: line.height) { cr, fx, fy, mode in
                 if let background {
                     background.set(cr)
@@ -156,7 +175,7 @@ extension Typesetter.Paragraph {
     /// Draws the whole paragraph with its top-left corner at (x, y).
     public func draw(_ cr: OpaquePointer, x: Double, y: Double) {
         for (i, line) in lines.enumerated() {
-            layout.drawLine(i, cr: cr, x: x + layout.lineX(i), y: y + line.baseline)
+            layout.drawLine(i, cr: cr, x: x + shift + layout.lineX(i), y: y + line.baseline)
         }
     }
 

@@ -94,6 +94,25 @@ final class LineRuleTests: XCTestCase {
         assertRules(all)
     }
 
+    /// A centred caption never ends with one character alone: it is set narrower, so its
+    /// lines balance, and stays centred in its frame.
+    func testCentredTextHasNoLoneLastCharacter() {
+        let ts = Typesetter()
+        let style = TextStyle(font: FontSpec(family: "Noto Sans CJK SC", size: 10))
+        for text in ["十年如一日照料独居老人", "每月到社区宣讲惠民政策", "带头化解邻里纠纷二十余起"] {
+            for chars in 5...12 {
+                let width = Double(chars) * 10
+                let p = ts.layout(RichText(text, style: style), width: width, align: .center, leading: 1.3)
+                XCTAssertEqual(p.lines.map(\.text).joined(), text)
+                if p.lines.count > 1 {
+                    XCTAssertGreaterThan(p.lines.last!.text.count, 1, "\(text) at \(chars) characters: \(p.lines.map(\.text))")
+                }
+                // Centred in the frame: the widest line's middle is the frame's middle.
+                XCTAssertEqual(p.shift + (p.layout.width < 0 ? 0 : (p.layout.width - 0.02) / 2), width / 2, accuracy: 0.01)
+            }
+        }
+    }
+
     func testEllipsisAndDashStayWhole() {
         let ts = Typesetter()
         let style = TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 10))
