@@ -25,7 +25,7 @@ public enum BoardStage {
         if !single.isEmpty {
             let renderer = BoardRenderer(project: project, style: style, bag: bag)
             for board in single {
-                if let f = make(board, renderer: renderer, stage: stage, bag: bag, previewSide: 1600) { files[board.slug] = f }
+                files.merge(makeBatch([board], renderer: renderer, stage: stage, bag: bag, previewSide: 1600)) { _, new in new }
             }
         }
         // Copies go in batches: a batch is one Cairo document, split into one PDF per copy
@@ -67,11 +67,17 @@ public enum BoardStage {
         return files
     }
 
+    static let layoutTime = TimingTotal("boards: layout")
+    static let pdfTime = TimingTotal("boards: pdf")
+    static let pngTime = TimingTotal("boards: png")
+    static let cairoTime = TimingTotal("boards: pdf: cairo")
+
     /// Copies of template boards laid out into one document at a time.
     static let batchSize = 8
 
-    /// A batch of copies: each laid out, all drawn into one PDF, that PDF split into one file
-    /// per copy (TrimBox and BleedBox set, its own title), and a PNG per copy.
+    /// Boards laid out and written: all drawn into one PDF, that PDF split into one file per
+    /// board (TrimBox and BleedBox set, its own title), and a PNG per board. A board of its
+    /// own is a batch of one.
     static func makeBatch(_ boards: [Board], renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag,
                           previewSide: Int) -> [String: SiteBuilder.BoardFiles] {
         var results: [BoardResult] = []
@@ -142,55 +148,6 @@ public enum BoardStage {
         let full = String(format: "[0 0 %.3f %.3f]", pageSize.width, pageSize.height)
         qpdf_oh_replace_key(q, page, "/TrimBox", qpdf_oh_parse(q, trim))
         qpdf_oh_replace_key(q, page, "/BleedBox", qpdf_oh_parse(q, full))
-    }
-
-    /// One board: its PDF and PNG, and their copies on the website.
-    static let layoutTime = TimingTotal("boards: layout")
-    static let pdfTime = TimingTotal("boards: pdf")
-    static let pngTime = TimingTotal("boards: png")
-    static let cairoTime = TimingTotal("boards: pdf: cairo")
-
-    static func make(_ board: Board, renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag, previewSide: Int) -> SiteBuilder.BoardFiles? {
-        guard let result = layoutTime.add({ renderer.render(board) }) else { return nil }
-        do {
-            let pdf = "boards/\(board.slug).pdf"
-            try pdfTime.add { try write(result, to: stage.reserve(pdf).path) }
-            try stage.link(from: stage.url(pdf), to: "site/" + pdf)
-            let png = "boards/\(board.slug).png"
-            try pngTime.add { try preview(result, to: stage.reserve(png).path, longSide: previewSide) }
-            try stage.link(from: stage.url(png), to: "site/" + png)
-            return SiteBuilder.BoardFiles(pdf: pdf, png: png)
-        } catch {
-            bag.error(SourceLocation(path: board.path), "展板无法写出 (cannot write the board): \(error)")
-            return nil
-        }
-    }
-
-    /// The PDF: one page of trim + bleed, then TrimBox and BleedBox set with qpdf.
-    public static func write(_ r: BoardResult, to path: String) throws {
-        let doc = PrintDocument(size: r.pageSize)
-        doc.title = r.board.title
-        doc.subject = r.board.subtitle ?? "展板"
-        doc.pages = [r.page]
-        let raw = path + ".cairo"
-        try cairoTime.add { try doc.writePDF(to: raw) }
-        defer { try? FileManager.default.removeItem(atPath: raw) }
-        try setBoxes(input: raw, output: path, pageSize: r.pageSize, bleed: r.board.bleed)
-    }
-
-    /// Sets TrimBox (the finished size) and BleedBox (the whole page) on every page.
-    static func setBoxes(input: String, output: String, pageSize: PaperSize, bleed: Double) throws {
-        var q = qpdf_init()
-        defer { qpdf_cleanup(&q) }
-        qpdf_silence_errors(q)
-        qpdf_set_suppress_warnings(q, 1)
-        guard qpdf_read(q, input, nil) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(output) }
-        for i in 0..<Int(qpdf_get_num_pages(q)) {
-            setBoxes(q, page: qpdf_get_page_n(q, i), pageSize: pageSize, bleed: bleed)
-        }
-        guard qpdf_init_write(q, output) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(output) }
-        qpdf_set_decode_level(q, qpdf_dl_none)
-        guard qpdf_write(q) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(output) }
     }
 
     /// The website preview: the trimmed board, 1600 pixels on its long side.

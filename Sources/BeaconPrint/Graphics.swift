@@ -150,16 +150,6 @@ public struct QRCode {
     /// that scores best: as valid, and several times faster to make (for a QR code on every
     /// web page; print uses the best mask).
     public init?(_ text: String, level: QRecLevel = QR_ECLEVEL_M, mask: Int32? = nil) {
-        self.init(text, level: level, maskOrBest: mask)
-    }
-
-    /// The mask web pages use.
-    public static let webMask: Int32 = 2
-
-    /// A code for a web page (the web mask).
-    public static func web(_ text: String) -> QRCode? { QRCode(text, mask: webMask) }
-
-    private init?(_ text: String, level: QRecLevel, maskOrBest mask: Int32?) {
         let made: UnsafeMutablePointer<QRcode>?
         if let mask {
             guard let input = QRinput_new2(0, level) else { return nil }
@@ -176,7 +166,27 @@ public struct QRCode {
         modules = (0..<(size * size)).map { code.pointee.data[$0] & 1 == 1 }
     }
 
+    /// The mask web pages use.
+    public static let webMask: Int32 = 2
+
+    /// A code for a web page (the web mask).
+    public static func web(_ text: String) -> QRCode? { QRCode(text, mask: webMask) }
+
     public func isDark(_ x: Int, _ y: Int) -> Bool { modules[y * size + x] }
+
+    /// Each horizontal run of dark modules: row, first column, length.
+    func darkRuns(_ body: (_ row: Int, _ col: Int, _ run: Int) -> Void) {
+        for row in 0..<size {
+            var col = 0
+            while col < size {
+                guard isDark(col, row) else { col += 1; continue }
+                var run = 1
+                while col + run < size && isDark(col + run, row) { run += 1 }
+                body(row, col, run)
+                col += run
+            }
+        }
+    }
 
     /// Draws the code (with its 4-module quiet zone included in `side`) at (x, y).
     public func draw(_ cr: OpaquePointer, x: Double, y: Double, side: Double, colour: Colour = .black) {
@@ -186,15 +196,8 @@ public struct QRCode {
         cairo_rectangle(cr, x, y, side, side)
         cairo_fill(cr)
         colour.set(cr)
-        for row in 0..<size {
-            var col = 0
-            while col < size {
-                guard isDark(col, row) else { col += 1; continue }
-                var run = 1
-                while col + run < size && isDark(col + run, row) { run += 1 }
-                cairo_rectangle(cr, x + Double(col + 4) * unit, y + Double(row + 4) * unit, Double(run) * unit, unit)
-                col += run
-            }
+        darkRuns { row, col, run in
+            cairo_rectangle(cr, x + Double(col + 4) * unit, y + Double(row + 4) * unit, Double(run) * unit, unit)
         }
         cairo_fill(cr)
         cairo_restore(cr)
@@ -204,16 +207,7 @@ public struct QRCode {
     public func svg(pixels: Int = 4) -> String {
         let full = size + 8
         var path = ""
-        for row in 0..<size {
-            var col = 0
-            while col < size {
-                guard isDark(col, row) else { col += 1; continue }
-                var run = 1
-                while col + run < size && isDark(col + run, row) { run += 1 }
-                path += "M\(col + 4) \(row + 4)h\(run)v1h-\(run)z"
-                col += run
-            }
-        }
+        darkRuns { row, col, run in path += "M\(col + 4) \(row + 4)h\(run)v1h-\(run)z" }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixels)\" height=\"\(full * pixels)\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"本页二维码 (QR code of this page)\"><rect width=\"\(full)\" height=\"\(full)\" fill=\"#fff\"/><path d=\"\(path)\" fill=\"#000\"/></svg>"
     }
 }

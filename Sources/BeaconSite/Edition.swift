@@ -103,9 +103,6 @@ public struct HantEdition: Sendable {
             case .text: out += converted[k]; k += 1
             }
         }
-        // The switch marks the edition the reader is in.
-        out = out.replacingOccurrences(of: " hreflang=\"zh-Hans\" lang=\"zh-Hans\" aria-current=\"true\"", with: " hreflang=\"zh-Hans\" lang=\"zh-Hans\"")
-            .replacingOccurrences(of: " hreflang=\"zh-Hant\" lang=\"zh-Hant\">", with: " hreflang=\"zh-Hant\" lang=\"zh-Hant\" aria-current=\"true\">")
         return out
     }
 
@@ -135,6 +132,16 @@ public struct HantEdition: Sendable {
             return (name, false)
         }
         let hasHreflang = tag.contains(" hreflang=")
+        // A link of the language switch keeps its address; it is marked current when it
+        // leads to this edition.
+        if hasHreflang && name == "a" {
+            var t = String(tag).replacingOccurrences(of: " aria-current=\"true\"", with: "")
+            if t.contains("hreflang=\"\(Self.language)\""), let end = t.lastIndex(of: ">") {
+                t.insert(contentsOf: " aria-current=\"true\"", at: t[t.startIndex..<end].last == "/" ? t.index(before: end) : end)
+            }
+            pieces.append(.literal(Substring(t)))
+            return (name, true)
+        }
         // Walk the attributes; copy everything, replacing the values that change.
         var j = tag.startIndex
         var copyFrom = j
