@@ -22,28 +22,33 @@ let package = Package(
                        providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CQPDF", pkgConfig: "libqpdf", providers: [.apt(["libqpdf-dev"])]),
         .systemLibrary(name: "CPrint", pkgConfig: "pangocairo",
-                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "libqrencode-dev", "librsvg2-dev", "libgdk-pixbuf-2.0-dev"])]),
+                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "librsvg2-dev", "libgdk-pixbuf-2.0-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
 
-        // Beacon's own modules, one per concern
+        // Beacon's own modules, one per concern. The flow: Load parses every Markdown text once
+        // (Markdown) into the typed tree of Model; Output resolves its links once and holds what
+        // the three outputs share; Site, Books and Boards render from the tree and never import
+        // one another; Build runs the stages. docs/architecture.md draws the graph.
         .target(name: "BeaconModel"),
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
-        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
+        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode"]),
+        .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF", "Yams"]),
         .target(name: "BeaconSite", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconPrint",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "CPrint"]),
-        .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "Yams"]),
-        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconSite", "BeaconPrint", "BeaconBooks", "CPrint", "CQPDF", "ZIPFoundation"]),
-        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
+        .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "CPrint"]),
+        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "CPrint", "CQPDF", "ZIPFoundation"]),
+        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
-            "BeaconModel", "BeaconBuild", "BeaconLoad", "BeaconSite",
+            "BeaconModel", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "CLibXML2",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "CLibXML2",
         ]),
     ],
     swiftLanguageModes: [.v5]

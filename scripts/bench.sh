@@ -3,10 +3,12 @@
 #
 #   scripts/bench.sh [LESSONS] [ROUNDS]      default 10000 lessons, 5 rounds
 #
-# Each round builds the same corpus with both tools, alternating which goes first, each into
-# an emptied output folder (as a CI build would). Prints wall time and peak memory per run,
-# the medians, and the ratios Beacon / Hugo. Absolute times on a shared machine drift; the
-# ratio of medians measured in one run is the figure to quote.
+# Each round builds the same corpus with both tools twice, alternating which tool goes first:
+# a clean build into an emptied output folder (as a fresh CI checkout would), then a rebuild
+# into the output the clean build left (as an editor or a cached CI job would). Prints wall
+# time, user and system CPU time and peak memory per run, the medians, and the ratios
+# Beacon / Hugo. Absolute times on a shared machine drift; the ratio of medians measured in
+# one run is the figure to quote.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 shared="$here/../shared/bench"
@@ -27,26 +29,33 @@ beacon="$here/.build/release/beacon"
 
 work="$(mktemp -d /tmp/beacon-bench.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
-python3 "$shared/gen_corpus.py" "$work/site" "$n"
+python3 "$shared/gen_corpus.py" "$work/site" "$n" >/dev/null
 mkdir -p "$work/site/themes"
 ln -s "$here/themes/default" "$work/site/themes/default"
 cp -r "$shared/hugo-site" "$work/hugo-site"
 ln -s "$work/site/content" "$work/hugo-site/content"
 
-run() { # name command...
-  local name="$1"; shift
+run() { # tool mode command...
+  local tool="$1" mode="$2"; shift 2
   sync
-  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt"; exit 1; }
-  read -r secs kb < "$work/time.txt"
-  echo "$name $secs $kb" | tee -a "$work/results.txt"
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || { cat "$work/err.txt"; exit 1; }
+  read -r secs user sys kb < "$work/time.txt"
+  printf '%-6s %-7s %6s s  user %6s s  sys %6s s  %7s KB\n' "$tool" "$mode" "$secs" "$user" "$sys" "$kb"
+  echo "$tool $mode $secs $user $sys $kb" >> "$work/results.txt"
 }
-beacon_run() { rm -rf "$work/site/output"; run beacon "$beacon" build -q -r "$work/site"; }
-hugo_run()   { rm -rf "$work/hugo-out";    run hugo hugo --quiet -s "$work/hugo-site" -d "$work/hugo-out"; }
+beacon_build() { run beacon "$1" "$beacon" build -q -r "$work/site"; }
+hugo_build()   { run hugo "$1" hugo --quiet -s "$work/hugo-site" -d "$work/hugo-out"; }
+clean_beacon() { rm -rf "$work/site/output"; beacon_build clean; }
+clean_hugo()   { rm -rf "$work/hugo-out"; hugo_build clean; }
 
-echo "# $n lessons, $rounds rounds: tool seconds peak-KB"
-beacon_run >/dev/null; hugo_run >/dev/null; : > "$work/results.txt"   # warm the file cache
+echo "# $n lessons, $rounds rounds"
+clean_beacon >/dev/null; clean_hugo >/dev/null; : > "$work/results.txt"   # warm the file cache
 for i in $(seq "$rounds"); do
-  if [ $((i % 2)) -eq 1 ]; then beacon_run; hugo_run; else hugo_run; beacon_run; fi
+  if [ $((i % 2)) -eq 1 ]; then
+    clean_beacon; clean_hugo; beacon_build rebuild; hugo_build rebuild
+  else
+    clean_hugo; clean_beacon; hugo_build rebuild; beacon_build rebuild
+  fi
 done
 
 pages=$(find "$work/site/output/site" -name '*.html' | wc -l)
@@ -54,10 +63,14 @@ hugo_pages=$(find "$work/hugo-out" -name '*.html' | wc -l)
 python3 - "$work/results.txt" "$pages" "$hugo_pages" <<'PY'
 import sys, statistics
 rows = [l.split() for l in open(sys.argv[1])]
-def med(tool, col): return statistics.median(float(r[col]) for r in rows if r[0] == tool)
-bw, hw = med("beacon", 1), med("hugo", 1)
-bm, hm = med("beacon", 2) / 1024, med("hugo", 2) / 1024
+def med(tool, mode, col): return statistics.median(float(r[col]) for r in rows if r[0] == tool and r[1] == mode)
 print(f"pages written: beacon {sys.argv[2]}, hugo {sys.argv[3]}")
-print(f"median wall:   beacon {bw:.2f} s, hugo {hw:.2f} s, ratio {bw / hw:.2f}")
-print(f"median memory: beacon {bm:.0f} MB, hugo {hm:.0f} MB, ratio {bm / hm:.2f}")
+for mode in ("clean", "rebuild"):
+    bw, hw = med("beacon", mode, 2), med("hugo", mode, 2)
+    bu, hu = med("beacon", mode, 3), med("hugo", mode, 3)
+    bs, hs = med("beacon", mode, 4), med("hugo", mode, 4)
+    bm, hm = med("beacon", mode, 5) / 1024, med("hugo", mode, 5) / 1024
+    print(f"{mode:8} median wall {bw:6.2f} s vs {hw:6.2f} s, ratio {bw / hw:.2f} | "
+          f"user {bu:6.2f} s vs {hu:6.2f} s, ratio {bu / hu:.2f} | sys {bs:5.2f} vs {hs:5.2f} | "
+          f"peak {bm:.0f} MiB vs {hm:.0f} MiB")
 PY

@@ -2,8 +2,8 @@ import Foundation
 import CPrint
 import BeaconModel
 import BeaconText
-import BeaconMarkdown
 import BeaconPrint
+import BeaconOutput
 
 extension BoardRenderer {
     /// A block: a white card with its title over a gold rule, and its content below.
@@ -48,51 +48,8 @@ extension BoardRenderer {
 
     func blockContent(_ b: BoardBlock, board: Board, width: Double, size: Double) -> BlockRender {
         switch b.content {
-        case .text(let source):
-            let doc = renderer.blocks(source, path: board.path, resolver: links, bag: bag)
-            var items: [RichText] = []
-            var hanging: [Int: Double] = [:]
-            func inline(_ i: [MDInline], _ base: TextStyle) -> RichText {
-                var r = RichText()
-                for x in i {
-                    switch x {
-                    case .strong(let c):
-                        var s = base; s.font.bold = true
-                        r.append(inline(c, s))
-                    case .emphasis(let c):
-                        var s = base; s.font.family = style.quoteFont
-                        r.append(inline(c, s))
-                    default:
-                        r.append(x.plainText, style: base)
-                    }
-                }
-                return r
-            }
-            let base = TextStyle(font: font(style.headingFont, size), colour: style.text)
-            for block in doc.blocks {
-                switch block {
-                case .paragraph(let i): items.append(inline(i, base))
-                case .heading(_, let i):
-                    var s = base; s.font.bold = true; s.colour = style.accent
-                    items.append(inline(i, s))
-                case .list(let ordered, let start, let list):
-                    for (n, item) in list.enumerated() {
-                        let marker = RichText((ordered ? "\(start + n). " : "• "), style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent))
-                        var r = marker
-                        for case .paragraph(let i) in item.blocks { r.append(inline(i, base)) }
-                        hanging[items.count] = ts.layout(marker, width: -1, align: .left).width
-                        items.append(r)
-                    }
-                case .quote(let inner):
-                    for case .paragraph(let i) in inner {
-                        var s = base; s.font.family = style.quoteFont
-                        items.append(inline(i, s))
-                    }
-                default:
-                    break
-                }
-            }
-            return paragraphs(items, width: width, gap: size * 0.5, hanging: hanging)
+        case .text(_, let doc, let qr):
+            return textContent(doc, qrLinks: qr, board: board, width: width, size: size)
 
         case .flow(let stages):
             return flow(stages, width: width, size: size)
@@ -386,3 +343,87 @@ extension BoardRenderer {
     }
 }
 
+
+extension BoardRenderer {
+    /// A text block from its parsed Markdown, set as the web page shows it: bold, Kai
+    /// emphasis, code, links in the accent colour (clickable in the PDF; with `links: qr`, a
+    /// QR code of each linked address below the text), lists with hanging markers, quotes.
+    func textContent(_ doc: MDDocument, qrLinks: Bool, board: Board, width: Double, size: Double) -> BlockRender {
+        let md = MarkdownText(quoteFamily: style.quoteFont, codeFamily: style.codeFont, accent: style.accent, url: links.printURL)
+        var items: [RichText] = []
+        var hanging: [Int: Double] = [:]
+        let base = TextStyle(font: font(style.headingFont, size), colour: style.text)
+        func add(_ blocks: [MDBlock], _ s: TextStyle, depth: Int) {
+            for block in blocks {
+                switch block {
+                case .paragraph(let i): items.append(md.rich(i, base: s, links: doc.links))
+                case .heading(_, let i):
+                    var h = s; h.font.bold = true; h.colour = style.accent
+                    items.append(md.rich(i, base: h, links: doc.links))
+                case .list(let ordered, let start, _, let list):
+                    for (n, item) in list.enumerated() {
+                        let label = item.task.map { $0 ? "☑ " : "☐ " } ?? (ordered ? "\(start + n). " : "• ")
+                        let indent = String(repeating: "\u{3000}", count: depth)
+                        let marker = RichText(indent + label, style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent))
+                        var r = marker
+                        var rest: [MDBlock] = []
+                        for (k, b) in item.blocks.enumerated() {
+                            if k == 0, case .paragraph(let i) = b { r.append(md.rich(i, base: s, links: doc.links)) } else { rest.append(b) }
+                        }
+                        hanging[items.count] = ts.layout(marker, width: -1, align: .left).width
+                        items.append(r)
+                        add(rest, s, depth: depth + 1)
+                    }
+                case .quote(let inner):
+                    var q = s; q.font.family = style.quoteFont
+                    add(inner, q, depth: depth)
+                case .code(let text, _):
+                    var c = s; c.font = font(style.codeFont, size * 0.9)
+                    items.append(RichText(text, style: c))
+                case .table(_, let header, let rows):
+                    var h = s; h.font.bold = true
+                    for (r, row) in ([header] + rows).enumerated() {
+                        var line = RichText()
+                        for (i, cell) in row.enumerated() {
+                            if i > 0 { line.append("\u{3000}", style: s) }
+                            line.append(md.rich(cell, base: r == 0 ? h : s, links: doc.links))
+                        }
+                        items.append(line)
+                    }
+                case .figure(_, let alt, let title):
+                    var c = s; c.colour = style.muted
+                    items.append(RichText(MDDocument.caption(alt: alt, title: title), style: c))
+                case .html, .rule:
+                    break
+                }
+            }
+        }
+        add(doc.blocks, base, depth: 0)
+        let text = paragraphs(items, width: width, gap: size * 0.5, hanging: hanging)
+        guard qrLinks else { return text }
+        // One QR code per linked address, in a row below the text.
+        var seen = Set<String>()
+        var codes: [(QRCode, Typesetter.Paragraph)] = []
+        for link in doc.links where !link.isImage {
+            guard let url = links.printURL(link), seen.insert(url).inserted, let code = QRCode(url) else { continue }
+            let caption = ts.layout(RichText(url, style: TextStyle(font: font(style.codeFont, size * 0.6), colour: style.muted)),
+                                    width: size * 7, align: .center, leading: 1.2)
+            codes.append((code, caption))
+        }
+        guard !codes.isEmpty else { return text }
+        let side = size * 6, gap = size
+        let perRow = max(1, Int((width + gap) / (side + gap)))
+        let rows = (codes.count + perRow - 1) / perRow
+        let rowH = side + size * 0.3 + (codes.map(\.1.height).max() ?? 0)
+        let h = text.height + gap + Double(rows) * rowH + gap * Double(rows - 1)
+        return BlockRender(height: h) { cr, x, y, bh in
+            text.draw(cr, x, y, text.height)
+            for (i, c) in codes.enumerated() {
+                let cx = x + Double(i % perRow) * (side + gap)
+                let cy = y + text.height + gap + Double(i / perRow) * (rowH + gap)
+                c.0.draw(cr, x: cx, y: cy, side: side)
+                c.1.draw(cr, x: cx + (side - size * 7) / 2, y: cy + side + size * 0.3)
+            }
+        }
+    }
+}

@@ -3,10 +3,8 @@ import CPrint
 import CQPDF
 import BeaconModel
 import BeaconText
-import BeaconMarkdown
-import BeaconSite
+import BeaconOutput
 import BeaconPrint
-import BeaconBooks
 
 /// A block laid out at one width and type size.
 struct BlockRender {
@@ -29,7 +27,6 @@ public final class BoardRenderer {
     let style: BookStyle
     let bag: DiagnosticBag
     let routes: Routes
-    let renderer: MarkdownRenderer
     let links: ContentLinks
     let ts = Typesetter()
     let mm = PaperSize.pointsPerMM
@@ -51,7 +48,7 @@ public final class BoardRenderer {
     private let branchIndex: [String: Int]
     func branch(_ slugOrFile: String) -> Branch? { branchIndex[slugOrFile].map { project.branches[$0] } }
 
-    public init(project: Project, style: BookStyle, bag: DiagnosticBag) {
+    public init(project: Project, style: BookStyle, links: ContentLinks, bag: DiagnosticBag) {
         var index: [String: Int] = [:]
         for (i, b) in project.branches.enumerated() {
             if index[b.fileName] == nil { index[b.fileName] = i }
@@ -61,7 +58,8 @@ public final class BoardRenderer {
         self.project = project
         self.style = style
         self.bag = bag
-        (routes, renderer, links) = BookBuilder.printLinks(for: project)
+        self.links = links
+        routes = links.routes
     }
 
     /// Type sizes for a board: the body size and the smallest it may shrink to (readable at
@@ -227,10 +225,6 @@ public final class BoardRenderer {
     }
 
     func resolveFile(_ src: String, from document: String) -> String? {
-        switch links.resolve(src, isImage: true, in: document) {
-        case .rewrite(let p): return p
-        case .keep: return nil
-        case .missing: return nil
-        }
+        links.file(named: src, in: document)
     }
 }

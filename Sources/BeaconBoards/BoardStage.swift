@@ -3,27 +3,25 @@ import CPrint
 import CQPDF
 import ZIPFoundation
 import BeaconModel
-import BeaconSite
+import BeaconOutput
 import BeaconPrint
-import BeaconBooks
 
 /// The board stage of a build: each board to `boards/<slug>.pdf` at full size with bleed
 /// (TrimBox and BleedBox set) and `boards/<slug>.png` for the website.
 public enum BoardStage {
     /// With `printPack`, the boards are copies chosen by `--boards-for`: they are written with
     /// one ZIP of them all, `boards/print-pack-<name>.zip`, instead of a ZIP per template.
-    public static func run(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag,
-                           printPack: String? = nil) -> [String: SiteBuilder.BoardFiles] {
+    public static func run(project: Project, style: BookStyle, links: ContentLinks, stage: OutputStage, bag: DiagnosticBag,
+                           printPack: String? = nil) -> [String: BoardFiles] {
         guard !project.boards.isEmpty else { return [:] }
-        let style = BookStyle.load(theme: theme.folder, displayPath: "themes/\(theme.name)/print.yml", bag: bag)
-        var files: [String: SiteBuilder.BoardFiles] = [:]
+        var files: [String: BoardFiles] = [:]
         let lock = NSLock()
         // Boards of their own, one after another; then the copies of template boards on every
         // core, each core with its own renderer (Pango and Cairo objects are not shared).
         let single = project.boards.filter { $0.copy == nil }
         let copies = project.boards.filter { $0.copy != nil }
         if !single.isEmpty {
-            let renderer = BoardRenderer(project: project, style: style, bag: bag)
+            let renderer = BoardRenderer(project: project, style: style, links: links, bag: bag)
             for board in single {
                 files.merge(makeBatch([board], renderer: renderer, stage: stage, bag: bag, previewSide: 1600)) { _, new in new }
             }
@@ -35,7 +33,7 @@ public enum BoardStage {
         let workers = min(ProcessInfo.processInfo.activeProcessorCount, batches.count)
         if workers > 0 {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let renderer = BoardRenderer(project: project, style: style, bag: bag)
+                let renderer = BoardRenderer(project: project, style: style, links: links, bag: bag)
                 for i in stride(from: w, to: batches.count, by: workers) {
                     let made = makeBatch(batches[i], renderer: renderer, stage: stage, bag: bag, previewSide: 1000)
                     lock.lock(); for (slug, f) in made { files[slug] = f }; lock.unlock()
@@ -79,10 +77,10 @@ public enum BoardStage {
     /// board (TrimBox and BleedBox set, its own title), and a PNG per board. A board of its
     /// own is a batch of one.
     static func makeBatch(_ boards: [Board], renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag,
-                          previewSide: Int) -> [String: SiteBuilder.BoardFiles] {
+                          previewSide: Int) -> [String: BoardFiles] {
         var results: [BoardResult] = []
         for b in boards { if let r = layoutTime.add({ renderer.render(b) }) { results.append(r) } }
-        var out: [String: SiteBuilder.BoardFiles] = [:]
+        var out: [String: BoardFiles] = [:]
         // One document per page size (copies of one template share theirs unless its size
         // is written with fields).
         let groups = Dictionary(grouping: results) { "\($0.pageSize.width)x\($0.pageSize.height)" }
@@ -95,7 +93,7 @@ public enum BoardStage {
                     try stage.link(from: stage.url(pdf), to: "site/" + pdf)
                     try pngTime.add { try preview(r, to: stage.reserve(png).path, longSide: previewSide) }
                     try stage.link(from: stage.url(png), to: "site/" + png)
-                    out[r.board.slug] = SiteBuilder.BoardFiles(pdf: pdf, png: png)
+                    out[r.board.slug] = BoardFiles(pdf: pdf, png: png)
                 }
             } catch {
                 bag.error(SourceLocation(path: group[0].board.path), "展板无法写出 (cannot write the board): \(error)")

@@ -2,8 +2,7 @@ import Foundation
 import CPrint
 import BeaconModel
 import BeaconText
-import BeaconMarkdown
-import BeaconSite
+import BeaconOutput
 import BeaconPrint
 
 extension BookBuilder {
@@ -39,7 +38,7 @@ extension BookBuilder {
     }
 
     func lessonSection(_ l: Lesson, book: Book, g: Geometry) -> Section {
-        let doc = renderer.blocks(l.body, path: l.path, resolver: links, bag: bag)
+        let doc = l.document
         let line = g.body * style.leading
         var items: [FlowItem] = []
         let seriesTitle = project.series.first { $0.folder == l.seriesFolder }?.title
@@ -65,7 +64,7 @@ extension BookBuilder {
         }
         rule.keepWithNext = true
         items.append(rule)
-        items += self.items(for: doc.blocks, BlockContext(width: g.frameWidth, document: l.path), g: g)
+        items += self.items(for: doc.blocks, BlockContext(width: g.frameWidth, document: l.path, links: doc.links), g: g)
         // Footnotes at the end of their lesson.
         if !doc.footnotes.isEmpty {
             let small = g.body * 0.82
@@ -85,7 +84,7 @@ extension BookBuilder {
                 var inlines: [MDInline] = [.text("[\(i + 1)] ")]
                 for b in note { if case .paragraph(let p) = b { inlines += p } }
                 let base = TextStyle(font: font(style.bodyFont, small), colour: style.text)
-                let p = ts.layout(rich(inlines, base: base, g: g), width: g.frameWidth, align: .justify, leading: 1.5)
+                let p = ts.layout(rich(inlines, base: base, g: g, links: doc.links), width: g.frameWidth, align: .justify, leading: 1.5)
                 fitems += ts.lineItems(p, spaceBefore: line * 0.1)
             }
             items += fitems
@@ -154,17 +153,17 @@ extension BookBuilder {
         }
         if !b.practices.isEmpty {
             heading("特色工作")
-            let blocks: [MDBlock] = [.list(ordered: false, start: 1, items: b.practices.map { p in
+            let blocks: [MDBlock] = [.list(ordered: false, start: 1, tight: true, items: b.practices.map { p in
                 var inl: [MDInline] = [.strong([.text(p.title)])]
                 if let s = p.summary { inl.append(.text("：" + s)) }
                 return MDListItem(task: nil, blocks: [.paragraph(inl)])
             })]
             items += self.items(for: blocks, BlockContext(width: g.frameWidth, document: b.path), g: g)
         }
-        let doc = renderer.blocks(b.body, path: b.path, resolver: links, bag: bag)
+        let doc = b.document
         if !doc.blocks.isEmpty {
             heading("支部故事")
-            items += self.items(for: doc.blocks, BlockContext(width: g.frameWidth, document: b.path), g: g)
+            items += self.items(for: doc.blocks, BlockContext(width: g.frameWidth, document: b.path, links: doc.links), g: g)
         }
         if !b.honors.isEmpty {
             heading("荣誉")

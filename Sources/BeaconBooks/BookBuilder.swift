@@ -2,8 +2,7 @@ import Foundation
 import CPrint
 import BeaconModel
 import BeaconText
-import BeaconMarkdown
-import BeaconSite
+import BeaconOutput
 import BeaconPrint
 
 /// What building one book produced.
@@ -25,26 +24,17 @@ public final class BookBuilder {
     let style: BookStyle
     let bag: DiagnosticBag
     let routes: Routes
-    let renderer: MarkdownRenderer
     let links: ContentLinks
     let ts = Typesetter()
 
-    public init(project: Project, style: BookStyle, bag: DiagnosticBag) {
+    /// `links`: the build's resolved links; print turns them into absolute URLs of the
+    /// published site, and pictures into files on disk.
+    public init(project: Project, style: BookStyle, links: ContentLinks, bag: DiagnosticBag) {
         self.project = project
         self.style = style
         self.bag = bag
-        (routes, renderer, links) = Self.printLinks(for: project)
-    }
-
-    /// What print needs to turn Markdown into pages: the site's routes (for QR codes and
-    /// links, as absolute URLs), a renderer, and links resolved to files on disk.
-    public static func printLinks(for project: Project) -> (Routes, MarkdownRenderer, ContentLinks) {
-        let slugger = Slugger(mode: project.site.slugs)
-        let routes = Routes(project: project, slugger: slugger)
-        let content = project.root.appendingPathComponent("content")
-        let links = ContentLinks(routes: routes, files: SiteBuilder.listContent(content), project: project,
-                                 mode: .print(contentFolder: content.path))
-        return (routes, MarkdownRenderer(allowRawHTML: false, slugger: slugger), links)
+        self.links = links
+        routes = links.routes
     }
 
     // MARK: - Geometry
@@ -83,49 +73,10 @@ public final class BookBuilder {
     func font(_ family: String, _ size: Double, bold: Bool = false) -> FontSpec { FontSpec(family: family, size: size, bold: bold) }
     func bodyStyle(_ g: Geometry) -> TextStyle { TextStyle(font: font(style.bodyFont, g.body), colour: style.text) }
 
-    /// Inline Markdown → styled text.
-    func rich(_ inlines: [MDInline], base: TextStyle, g: Geometry) -> RichText {
-        var out = RichText()
-        func walk(_ items: [MDInline], _ s: TextStyle) {
-            for item in items {
-                switch item {
-                case .text(let t): out.append(t, style: s)
-                case .code(let t):
-                    var c = s
-                    c.font = font(style.codeFont, s.font.size * 0.9)
-                    out.append(t, style: c)
-                case .emphasis(let c):
-                    var e = s
-                    e.font.family = style.quoteFont     // Chinese emphasis: 楷体
-                    walk(c, e)
-                case .strong(let c):
-                    var b = s
-                    b.font.bold = true
-                    walk(c, b)
-                case .strikethrough(let c):
-                    var st = s
-                    st.strikethrough = true
-                    walk(c, st)
-                case .link(let url, let c):
-                    var l = s
-                    l.colour = style.accent
-                    l.underline = true
-                    l.link = url
-                    walk(c, l)
-                case .footnoteReference(let n):
-                    var f = s
-                    f.superscript = true
-                    f.colour = style.accent
-                    out.append("[\(n)]", style: f)
-                case .lineBreak:
-                    out.append("\u{2028}", style: s)
-                case .image(_, let alt):
-                    out.append(alt, style: s)
-                }
-            }
-        }
-        walk(inlines, base)
-        return out
+    /// Inline Markdown → styled text, as boards set it too.
+    func rich(_ inlines: [MDInline], base: TextStyle, g: Geometry, links docLinks: [MDLink]) -> RichText {
+        MarkdownText(quoteFamily: style.quoteFont, codeFamily: style.codeFont, accent: style.accent, url: links.printURL)
+            .rich(inlines, base: base, links: docLinks)
     }
 
     // MARK: - Blocks
@@ -136,6 +87,7 @@ public final class BookBuilder {
         var quote = false
         var firstIndent = true
         var document: String         // for messages about pictures
+        var links: [MDLink] = []     // the document's resolved links
     }
 
     func items(for blocks: [MDBlock], _ c: BlockContext, g: Geometry) -> [FlowItem] {
@@ -148,12 +100,12 @@ public final class BookBuilder {
                 let size = level <= 2 ? g.body * 1.25 : g.body * 1.08
                 var s = TextStyle(font: font(style.headingFont, size, bold: true), colour: level <= 2 ? style.accent : style.text)
                 s.colour = level <= 2 ? style.accent : style.text
-                let p = ts.layout(rich(inlines, base: s, g: g), width: c.width, align: .left, leading: 1.5)
+                let p = ts.layout(rich(inlines, base: s, g: g, links: c.links), width: c.width, align: .left, leading: 1.5)
                 out += ts.lineItems(p, x: c.x, spaceBefore: line * 0.8, keepWithNext: true)
             case .paragraph(let inlines):
                 var base = bodyStyle(g)
                 if c.quote { base.font.family = style.quoteFont }
-                let p = ts.layout(rich(inlines, base: base, g: g), width: c.width, indent: c.firstIndent ? g.body * 2 : 0,
+                let p = ts.layout(rich(inlines, base: base, g: g, links: c.links), width: c.width, indent: c.firstIndent ? g.body * 2 : 0,
                                   leading: style.leading)
                 out += ts.lineItems(p, x: c.x, spaceBefore: gap)
             case .quote(let inner):
@@ -177,7 +129,7 @@ public final class BookBuilder {
                     return it
                 }
                 out.append(.space(line * 0.4))
-            case .list(let ordered, let start, let listItems):
+            case .list(let ordered, let start, _, let listItems):
                 let indent = g.body * 2
                 for (i, li) in listItems.enumerated() {
                     let marker: String
@@ -206,14 +158,16 @@ public final class BookBuilder {
             case .table(let alignments, let header, let rows):
                 out += tableItems(alignments: alignments, header: header, rows: rows, c, g: g, spaceBefore: line * 0.5)
                 out.append(.space(line * 0.5))
-            case .code(let text):
+            case .code(let text, _):
                 var s = bodyStyle(g)
                 s.font = font(style.codeFont, g.body * 0.85)
                 let p = ts.layout(RichText(text, style: s), width: c.width - g.body, align: .left, leading: 1.4)
                 let tint = Colour(r: 0.96, g: 0.94, b: 0.91)
                 out += ts.lineItems(p, x: c.x + g.body / 2, spaceBefore: gap, background: tint)
-            case .image(let src, let alt):
-                out += imageItems(src: src, alt: alt, c, g: g)
+            case .figure(let index, let alt, let title):
+                out += imageItems(c.links[index], caption: MDDocument.caption(alt: alt, title: title), c, g: g)
+            case .html:
+                break
             case .rule:
                 var it = FlowItem(height: line) { cr, x, y, _ in
                     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
@@ -243,7 +197,7 @@ public final class BookBuilder {
         var natural = [Double](repeating: size * 2, count: cols)
         for (r, row) in ([header] + rows).enumerated() {
             for i in 0..<min(cols, row.count) {
-                let p = ts.label(rich(row[i], base: r == 0 ? head : cell, g: g))
+                let p = ts.label(rich(row[i], base: r == 0 ? head : cell, g: g, links: c.links))
                 natural[i] = max(natural[i], min(p.naturalWidth, c.width) + 2 * pad)
             }
         }
@@ -263,7 +217,7 @@ public final class BookBuilder {
                 let align: TextAlign = alignments.indices.contains(i) ? (alignments[i] == .center ? .center : alignments[i] == .right ? .right : .left) : .left
                 // A cell measured at its natural width must not wrap when set at it: the
                 // tolerance stays inside the cell's padding.
-                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g), width: widths[i] - 2 * pad + pad * 0.8,
+                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g, links: c.links), width: widths[i] - 2 * pad + pad * 0.8,
                                          align: align, leading: 1.35))
             }
             let h = (layouts.map(\.height).max() ?? size) + 2 * pad
@@ -303,7 +257,8 @@ public final class BookBuilder {
         return items
     }
 
-    func imageItems(src: String, alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
+    func imageItems(_ link: MDLink, caption alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
+        guard let src = links.file(link) else { return [] }
         let rel = src.hasPrefix(project.root.path + "/") ? String(src.dropFirst(project.root.path.count + 1)) : src
         let image: PrintImage
         do { image = try PrintImage.load(src) } catch {

@@ -2,8 +2,7 @@ import Foundation
 import CPrint
 import BeaconModel
 import BeaconText
-import BeaconMarkdown
-import BeaconSite
+import BeaconOutput
 import BeaconPrint
 
 extension BookBuilder {

@@ -1,16 +1,15 @@
 import Foundation
 import BeaconModel
-import BeaconSite
+import BeaconOutput
 import BeaconPrint
 
 /// The pocket-book stage of a build: every book to `books/<slug>.pdf`, its A4 booklet when
 /// asked, a cover picture and download copies for the website.
 public enum BookStage {
-    public static func run(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) -> [String: SiteBuilder.BookFiles] {
+    public static func run(project: Project, style: BookStyle, links: ContentLinks, stage: OutputStage, bag: DiagnosticBag) -> [String: BookFiles] {
         guard !project.books.isEmpty else { return [:] }
-        let style = BookStyle.load(theme: theme.folder, displayPath: "themes/\(theme.name)/print.yml", bag: bag)
-        var files: [String: SiteBuilder.BookFiles] = [:]
-        let builder = BookBuilder(project: project, style: style, bag: bag)
+        var files: [String: BookFiles] = [:]
+        let builder = BookBuilder(project: project, style: style, links: links, bag: bag)
         for book in project.books {
             let result = builder.build(book)
             if bag.hasErrors { continue }
@@ -33,7 +32,7 @@ public enum BookStage {
                 let cover = "books/\(book.slug).png"
                 try result.document.writePNG(page: 0, pixelWidth: 360, to: stage.reserve("site/" + cover).path)
                 let bytes = (try? FileManager.default.attributesOfItem(atPath: stage.url(pdf).path)[.size] as? Int) ?? 0
-                files[book.slug] = SiteBuilder.BookFiles(pdf: pdf, printPDF: printPDF, cover: cover,
+                files[book.slug] = BookFiles(pdf: pdf, printPDF: printPDF, cover: cover,
                                                          pages: result.document.pages.count, bytes: bytes)
             } catch {
                 bag.error(SourceLocation(path: book.path), "口袋书无法写出 (cannot write the book): \(error)")

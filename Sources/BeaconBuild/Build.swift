@@ -2,6 +2,8 @@ import Foundation
 import BeaconModel
 import BeaconLoad
 import BeaconText
+import BeaconOutput
+import BeaconPrint
 import BeaconSite
 import BeaconBooks
 import BeaconBoards
@@ -118,6 +120,8 @@ public enum Builder {
             // A print pack: only these copies; nothing else is built or touched.
             project.boards = project.boards.filter { b in b.copy.map { keep.contains($0.branch) } ?? false }
         }
+        // Every link of every parsed text, resolved once for all outputs.
+        let links = Timings.measure("links") { ContentLinks.resolved(&project, bag: bag) }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
         report.boards = project.boards.count
@@ -125,6 +129,7 @@ public enum Builder {
         guard let theme = Theme.load(root: options.root, name: project.site.theme, bag: bag,
                                      location: project.site.location) else { return finish() }
         if bag.hasErrors { return finish() }
+        let printStyle = BookStyle.load(theme: theme.folder, displayPath: "themes/\(theme.name)/print.yml", bag: bag)
 
         let stage: OutputStage
         do { stage = try OutputStage(output: options.output) } catch {
@@ -140,7 +145,7 @@ public enum Builder {
         if let selection = options.boardsFor {
             Progress.show("排版展板（\(project.boards.count) 块）")
             _ = Timings.measure("boards") {
-                BoardStage.run(project: project, theme: theme, stage: stage, bag: bag, printPack: Builder.packName(selection))
+                BoardStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag, printPack: Builder.packName(selection))
             }
             if bag.hasErrors || options.dryRun {
                 stage.discard()
@@ -156,18 +161,18 @@ public enum Builder {
             return finish()
         }
         Progress.show("排版口袋书（\(project.books.count) 本）")
-        let bookFiles = Timings.measure("books") { BookStage.run(project: project, theme: theme, stage: stage, bag: bag) }
+        let bookFiles = Timings.measure("books") { BookStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
         if bag.hasErrors {
             stage.discard()
             return finish()
         }
         Progress.show("排版展板（\(project.boards.count) 块）")
-        let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, theme: theme, stage: stage, bag: bag) }
+        let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
         if bag.hasErrors {
             stage.discard()
             return finish()
         }
-        let site = SiteBuilder(project: project, theme: theme, stage: stage, bag: bag)
+        let site = SiteBuilder(project: project, theme: theme, links: links, stage: stage, bag: bag)
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
         Progress.show("生成网站（\(project.lessons.count) 篇课程）")

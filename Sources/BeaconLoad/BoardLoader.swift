@@ -2,10 +2,11 @@ import Foundation
 import Yams
 import BeaconModel
 import BeaconText
+import BeaconMarkdown
 
 extension ContentLoader {
     public static let blockFields: [String: [String]] = [
-        "text": ["body"], "flow": ["stages"], "people": ["people", "branch"], "branches": ["where", "slugs", "branch"],
+        "text": ["body", "links"], "flow": ["stages"], "people": ["people", "branch"], "branches": ["where", "slugs", "branch"],
         "stars": ["branch"], "stats": ["items", "branch"], "schedule": ["year"], "qr": ["target", "caption"],
         "image": ["src", "caption"],
     ]
@@ -211,7 +212,16 @@ extension ContentLoader {
         case "text":
             if let body = b.value("body"), let text = body.string {
                 let line = (body.mark?.line ?? 1)
-                content = .text(MarkdownSource(text: text, lineOffset: body.scalar?.style == .literal || body.scalar?.style == .folded ? line : line - 1))
+                let source = MarkdownSource(text: text, lineOffset: body.scalar?.style == .literal || body.scalar?.style == .folded ? line : line - 1)
+                var qr = false
+                if let mode = b.string("links") {
+                    switch mode {
+                    case "text": qr = false
+                    case "qr", "二维码": qr = true
+                    default: b.error(b.valueLocation("links"), "links 只能是 text（链接显示为文字）或 qr（另印二维码） (links must be text or qr)")
+                    }
+                }
+                content = .text(source, markdown.parse(source, path: f.path, bag: bag), qrLinks: qr)
             } else { b.missing("body", "正文") }
         case "flow":
             var stages: [FlowStage] = []

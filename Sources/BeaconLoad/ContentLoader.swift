@@ -2,6 +2,7 @@ import Foundation
 import Yams
 import BeaconModel
 import BeaconText
+import BeaconMarkdown
 
 /// `content/` → `Project`: reads every file, validates it, and reports every problem
 /// through the diagnostic bag. Returns nil only when nothing useful can be built
@@ -11,6 +12,8 @@ public struct ContentLoader {
     public let root: URL
     public let bag: DiagnosticBag
     public var includeDrafts: Bool
+    /// Parses every Markdown text once, as it is read (raw HTML kept only if site.yml allows it).
+    var markdown = MarkdownParser(allowRawHTML: false)
 
     public init(root: URL, bag: DiagnosticBag, includeDrafts: Bool = false) {
         self.root = root.standardizedFileURL
@@ -37,6 +40,12 @@ public struct ContentLoader {
             return nil
         }
         guard let site = loadSite() else { return nil }
+        var loader = self
+        loader.markdown = MarkdownParser(allowRawHTML: site.rawHTML)
+        return loader.loadContent(site: site)
+    }
+
+    func loadContent(site: SiteConfig) -> Project? {
         let slugger = Slugger(mode: site.slugs)
         let media = listFiles(under: content.appendingPathComponent("media"))
         let (series, lessons) = loadLessons(slugger: slugger)
@@ -239,7 +248,9 @@ public struct ContentLoader {
 
     /// Reads one lesson file again (for `beacon serve`), keeping its place in the project.
     public func reloadLesson(_ old: Lesson, site: SiteConfig) -> Lesson? {
-        guard var l = loadLesson(root.appendingPathComponent(old.path), folder: old.seriesFolder, slugger: Slugger(mode: site.slugs)) else { return nil }
+        var loader = self
+        loader.markdown = MarkdownParser(allowRawHTML: site.rawHTML)
+        guard var l = loader.loadLesson(root.appendingPathComponent(old.path), folder: old.seriesFolder, slugger: Slugger(mode: site.slugs)) else { return nil }
         l.id = old.id
         return l
     }
@@ -276,9 +287,11 @@ public struct ContentLoader {
         let draft = f.bool("draft") ?? false
         f.warnUnknown(known: Self.lessonKeys)
         guard let title, let date, !f.failed else { return nil }
-        return Lesson(path: path, seriesFolder: folder, fileName: fileName, slug: slug, title: title, date: date,
-                      kind: kind, author: author, summary: summary, tags: tags, audience: audience,
-                      partyDay: partyDay, weight: weight, draft: draft, body: body)
+        var lesson = Lesson(path: path, seriesFolder: folder, fileName: fileName, slug: slug, title: title, date: date,
+                            kind: kind, author: author, summary: summary, tags: tags, audience: audience,
+                            partyDay: partyDay, weight: weight, draft: draft, body: body)
+        if !draft || includeDrafts { lesson.document = markdown.parse(body, path: path, bag: bag) }
+        return lesson
     }
 
     func domains(_ f: inout YAMLFields, key: String) -> [Domain] {
@@ -379,6 +392,7 @@ public struct ContentLoader {
                             tags: f.strings("tags"), body: body)
         branch.people = people
         branch.stats = stats
+        branch.document = markdown.parse(body, path: f.path, bag: bag)
         f.warnUnknown(known: Self.branchKeys)
         guard name != nil, domain != nil, !f.failed else { return nil }
         return branch

@@ -4,8 +4,8 @@ import CCMarkGFM
 /// One parsed cmark-gfm document. Owns the parser and the tree; frees both on deinit.
 final class CMarkDocument {
     private let parser: OpaquePointer
+    var parserPointer: OpaquePointer { parser }
     let root: OpaquePointer
-    let options: Int32
 
     static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
     private static let registered: Bool = {
@@ -13,19 +13,18 @@ final class CMarkDocument {
         return true
     }()
 
-    init(markdown: String, allowRawHTML: Bool) {
+    init(markdown: String) {
         _ = Self.registered
-        var opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
-        if allowRawHTML { opts |= CMARK_OPT_UNSAFE }
-        options = opts
+        let opts = CMARK_OPT_SOURCEPOS | CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         let p = cmark_parser_new(opts)!
         for name in Self.extensionNames {
             if let ext = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(p, ext)
             }
         }
-        markdown.utf8CString.withUnsafeBufferPointer { buf in
-            cmark_parser_feed(p, buf.baseAddress, buf.count - 1)
+        var text = markdown
+        text.withUTF8 { buf in
+            buf.withMemoryRebound(to: CChar.self) { cmark_parser_feed(p, $0.baseAddress, $0.count) }
         }
         parser = p
         root = cmark_parser_finish(p)
@@ -34,27 +33,6 @@ final class CMarkDocument {
     deinit {
         cmark_node_free(root)
         cmark_parser_free(parser)
-    }
-
-    /// HTML of the (possibly modified) tree.
-    func renderHTML() -> String {
-        let exts = cmark_parser_get_syntax_extensions(parser)
-        guard let c = cmark_render_html(root, options & ~CMARK_OPT_SOURCEPOS, exts) else { return "" }
-        defer { free(c) }
-        return String(cString: c)
-    }
-
-    /// Every node in document order (enter events only).
-    func nodes() -> [OpaquePointer] {
-        var out: [OpaquePointer] = []
-        guard let iter = cmark_iter_new(root) else { return out }
-        defer { cmark_iter_free(iter) }
-        while true {
-            let ev = cmark_iter_next(iter)
-            if ev == CMARK_EVENT_DONE { break }
-            if ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) { out.append(n) }
-        }
-        return out
     }
 }
 
@@ -77,4 +55,16 @@ extension OpaquePointer {
     var previous: OpaquePointer? { cmark_node_previous(self) }
     var startLine: Int { Int(cmark_node_get_start_line(self)) }
     var startColumn: Int { Int(cmark_node_get_start_column(self)) }
+}
+
+/// cmark-gfm's own HTML of a text (same extensions, no Beacon rules): the reference the tests
+/// hold Beacon's tree writer against for text without CJK, where both must agree.
+public enum CMarkReference {
+    public static func html(_ markdown: String) -> String {
+        let doc = CMarkDocument(markdown: markdown)
+        let exts = cmark_parser_get_syntax_extensions(doc.parserPointer)
+        guard let c = cmark_render_html(doc.root, CMARK_OPT_DEFAULT, exts) else { return "" }
+        defer { free(c) }
+        return String(cString: c)
+    }
 }

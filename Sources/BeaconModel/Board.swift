@@ -79,7 +79,9 @@ public struct FlowStage: Sendable {
 }
 
 public enum BoardBlockContent: Sendable {
-    case text(MarkdownSource)
+    /// Markdown, as written and as parsed.
+    /// `qrLinks`: the block prints a QR code of each linked address below its text.
+    case text(MarkdownSource, MDDocument, qrLinks: Bool)
     case flow([FlowStage])
     case people([BoardPerson])
     case branches(BranchFilter)

@@ -174,6 +174,8 @@ public struct Lesson: Sendable {
     public var weight: Int?
     public var draft: Bool
     public var body: MarkdownSource
+    /// The body parsed (once per build, by the loader); its links resolved by the build.
+    public var document: MDDocument = .empty
 
     public init(path: String, seriesFolder: String, fileName: String, slug: String, title: String,
                 date: Day, kind: LessonKind = .学习资料, author: String? = nil, summary: String? = nil,
@@ -231,6 +233,8 @@ public struct Branch: Sendable {
     public var commitments: [String]
     public var tags: [String]
     public var body: MarkdownSource
+    /// The body parsed (once per build, by the loader); its links resolved by the build.
+    public var document: MDDocument = .empty
     /// 先进典型 of the branch, for boards (`people` blocks with `branch:`).
     public var people: [BoardPerson] = []
     /// 支部概况 figures, for boards (`stats` blocks with `branch:`).

@@ -1,4 +1,5 @@
 import Foundation
+import BeaconOutput
 import BeaconModel
 import BeaconText
 import BeaconMarkdown
@@ -83,8 +84,8 @@ extension SiteBuilder {
     func blockHTML(_ block: BoardBlock, board: Board) -> String {
         let e = Self.xmlEscape
         switch block.content {
-        case .text(let source):
-            return renderer.render(source, path: board.path, resolver: links, bag: DiagnosticBag()).html
+        case .text(_, let doc, _):
+            return html.render(doc).html
         case .flow(let stages):
             var n = 0
             return "<ol class=\"flow\">" + stages.map { s in

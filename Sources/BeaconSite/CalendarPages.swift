@@ -1,6 +1,6 @@
 import Foundation
 import BeaconModel
-import BeaconPrint
+import BeaconOutput
 
 extension SiteBuilder {
     /// The years the 主题党日 calendar covers: every year a lesson is planned for, and this one.

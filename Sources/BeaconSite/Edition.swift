@@ -1,4 +1,5 @@
 import Foundation
+import BeaconOutput
 import BeaconText
 
 /// The Traditional Chinese edition: every page of the site, converted, under `zh-hant/`.

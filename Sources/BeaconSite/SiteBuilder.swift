@@ -3,7 +3,7 @@ import BeaconModel
 import BeaconText
 import BeaconMarkdown
 import Mustache
-import BeaconPrint
+import BeaconOutput
 
 /// What the site stage learnt about one lesson while rendering it.
 struct LessonFacts: Sendable {
@@ -45,8 +45,11 @@ public final class SiteBuilder: @unchecked Sendable {
     public var bag: DiagnosticBag
     let slugger: Slugger
     let routes: Routes
-    let renderer: MarkdownRenderer
+    /// Markdown trees to HTML, with this site's URLs and picture sizes.
+    let html: HTMLRenderer
     let links: ContentLinks
+    /// Pixel sizes of content pictures, read once each.
+    let imageSizes = ImageSizeCache()
     let prefix = "site/"
     /// The number of search shards, fixed by the full build so that `serve` can rewrite some.
     var searchShards = 0
@@ -76,42 +79,27 @@ public final class SiteBuilder: @unchecked Sendable {
     private let countLock = NSLock()
 
     /// The files the book stage wrote, by book slug; routes are relative to the site.
-    public struct BookFiles: Sendable {
-        public var pdf: String
-        public var printPDF: String?
-        public var cover: String?
-        public var pages: Int
-        public var bytes: Int
-        public init(pdf: String, printPDF: String?, cover: String?, pages: Int, bytes: Int) {
-            self.pdf = pdf; self.printPDF = printPDF; self.cover = cover; self.pages = pages; self.bytes = bytes
-        }
-        var pdfSizeText: String { bytes >= 1_000_000 ? String(format: "%.1f MB", Double(bytes) / 1e6) : "\(max(1, bytes / 1000)) KB" }
-    }
     public var bookFiles: [String: BookFiles] = [:]
 
-    public struct BoardFiles: Sendable {
-        public var pdf: String
-        public var png: String
-        /// For a template's copy: the ZIP of all the template's copies.
-        public var zip: String?
-        public init(pdf: String, png: String) { self.pdf = pdf; self.png = png }
-    }
     public var boardFiles: [String: BoardFiles] = [:]
 
-    public init(project: Project, theme: Theme, stage: OutputStage, bag: DiagnosticBag) {
+    public init(project: Project, theme: Theme, links: ContentLinks, stage: OutputStage, bag: DiagnosticBag) {
         self.project = project
         self.theme = theme
         self.stage = stage
         self.bag = bag
         slugger = Slugger(mode: project.site.slugs)
-        routes = Routes(project: project, slugger: slugger)
-        renderer = MarkdownRenderer(allowRawHTML: project.site.rawHTML, slugger: slugger)
+        routes = links.routes
+        self.links = links
+        let sizes = imageSizes
+        html = HTMLRenderer(slugger: slugger, url: links.siteURL, imageSize: { link in
+            guard let file = links.file(link) else { return nil }
+            return sizes.size(of: file)
+        })
         hant = project.site.editions.contains(HantEdition.language)
             ? HantEdition(converter: HantConverter(phrases: project.site.hantPhrases), basePath: routes.basePath,
                           baseURL: routes.absolute(""), sourceLanguage: project.site.language)
             : nil
-        let contentFiles = Self.listContent(project.root.appendingPathComponent("content"))
-        links = ContentLinks(routes: routes, files: contentFiles, project: project)
         latest = project.lessons.sorted { ($0.date, $1.id) > ($1.date, $0.id) }
         seriesOrder = project.series.sorted { ($0.weight ?? Int.max, $0.folder) < ($1.weight ?? Int.max, $1.folder) }
         var bySeries: [String: [Lesson]] = [:]
@@ -141,10 +129,6 @@ public final class SiteBuilder: @unchecked Sendable {
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }
-    }
-
-    public static func listContent(_ dir: URL) -> Set<String> {
-        Set(FileTree.files(under: dir.standardizedFileURL.path))
     }
 
     // MARK: - Pipeline
@@ -336,16 +320,17 @@ public final class SiteBuilder: @unchecked Sendable {
             let buffer = out
             DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
                 let l = lessons[i]
-                let r = renderer.render(l.body, path: l.path, resolver: links, bag: bag)
-                let summary = l.summary ?? TextMeasures.summary(r.firstParagraph.isEmpty ? r.plainText : r.firstParagraph)
-                var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(r.plainText), html: r.html, itemHTML: "")
+                let doc = l.document
+                let r = html.render(doc)
+                let summary = l.summary ?? TextMeasures.summary(doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
+                var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
                 f.itemHTML = theme.render("lesson-item", item)
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
-                f.search = tokenTime.add { searchDoc(l, plain: r.plainText) }
-                if let hant { f.searchHant = searchDoc(l, plain: r.plainText, convert: hant.converter.convert) }
+                f.search = tokenTime.add { searchDoc(l, plain: doc.plainText) }
+                if let hant { f.searchHant = searchDoc(l, plain: doc.plainText, convert: hant.converter.convert) }
                 buffer[i] = f
             }
         }
@@ -357,11 +342,14 @@ public final class SiteBuilder: @unchecked Sendable {
     /// summary, slug, weight) are unchanged: its page, and the list pages that show it when
     /// its summary or reading time changed. Returns the routes written.
     @discardableResult
-    public func updateLesson(_ l: Lesson) -> [String] {
-        let r = renderer.render(l.body, path: l.path, resolver: links, bag: bag)
+    public func updateLesson(_ edited: Lesson) -> [String] {
+        var l = edited
+        links.resolve(&l.document, in: l.path, bag: bag)
         if bag.hasErrors { return [] }
-        let summary = l.summary ?? TextMeasures.summary(r.firstParagraph.isEmpty ? r.plainText : r.firstParagraph)
-        var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(r.plainText), html: r.html, itemHTML: "")
+        let doc = l.document
+        let r = html.render(doc)
+        let summary = l.summary ?? TextMeasures.summary(doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
+        var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
         var item = lessonItem(l, facts: f)
         item["site"] = siteContext
         f.itemHTML = theme.render("lesson-item", item)
@@ -371,8 +359,8 @@ public final class SiteBuilder: @unchecked Sendable {
         let old = facts[l.id]
         let inFeed = latest.prefix(Self.feedSize).contains { $0.id == l.id }
         if !inFeed { f.html = "" }
-        f.search = searchDoc(l, plain: r.plainText)
-        if let hant { f.searchHant = searchDoc(l, plain: r.plainText, convert: hant.converter.convert) }
+        f.search = searchDoc(l, plain: doc.plainText)
+        if let hant { f.searchHant = searchDoc(l, plain: doc.plainText, convert: hant.converter.convert) }
         facts[l.id] = f
         if f.search.codes != old.search.codes || f.search.words != old.search.words {
             // A lesson's words reach nearly every shard, so the index is rewritten after the
@@ -400,7 +388,12 @@ public final class SiteBuilder: @unchecked Sendable {
         var item = lessonItem(l, facts: f)
         item["content"] = f.html
         if let a = l.author { item["author"] = a }
-        item["toc"] = toc.map { ["id": $0.id, "title": $0.title, "sub": $0.level == 3] as [String: Any] }
+        func entry(_ e: TOCEntry) -> [String: Any] {
+            var d: [String: Any] = ["id": e.id, "title": e.title, "children": e.children.map(entry)]
+            if let n = e.number { d["number"] = n }
+            return d
+        }
+        item["toc"] = toc.map(entry)
         let list = seriesLessons[l.seriesFolder] ?? []
         do {
             let i = seriesPosition[l.id]
@@ -421,5 +414,20 @@ public final class SiteBuilder: @unchecked Sendable {
         let html = page("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
                         extra: ["lesson": item])
         write(routes.lesson(l), html, hantReplacements: replacements)
+    }
+}
+
+/// Picture sizes by file path, read once however many pages show the picture.
+final class ImageSizeCache: @unchecked Sendable {
+    private var sizes: [String: (width: Int, height: Int)?] = [:]
+    private let lock = NSLock()
+
+    func size(of path: String) -> (width: Int, height: Int)? {
+        lock.lock()
+        if let known = sizes[path] { lock.unlock(); return known }
+        lock.unlock()
+        let read = ImageSize.read(path)
+        lock.lock(); sizes[path] = read; lock.unlock()
+        return read
     }
 }

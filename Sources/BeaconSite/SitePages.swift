@@ -1,4 +1,5 @@
 import Foundation
+import BeaconOutput
 import BeaconModel
 import BeaconText
 import BeaconMarkdown
@@ -12,17 +13,13 @@ extension SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: branches.count) { i in
             let b = branches[i]
             var item = branchItem(b)
-            let r = renderer.render(b.body, path: b.path, resolver: links, bag: bag)
-            item["content"] = r.html
+            item["content"] = html.render(b.document).html
             if let s = b.shortName, s != b.name { item["shortName"] = s }
             if let f = b.founded { item["founded"] = f }
             if let a = b.address { item["address"] = a }
             if let photo = b.photo {
-                switch links.resolve(photo, isImage: true, in: b.path) {
-                case .rewrite(let url): item["photo"] = url
-                case .keep: item["photo"] = photo
-                case .missing(let message): bag.error(b.photoLocation ?? SourceLocation(path: b.path), message)
-                }
+                let link = links.resolve(photo, isImage: true, in: b.path, at: b.photoLocation ?? SourceLocation(path: b.path), bag: bag)
+                if let url = links.siteURL(link) { item["photo"] = url }
             }
             do {
                 item["honors"] = b.honors.map { h -> [String: Any] in
@@ -49,7 +46,7 @@ extension SiteBuilder {
             item["stats"] = b.stats.map { ["label": $0.label, "value": $0.value, "unit": $0.unit ?? ""] }
             // The boards made for this branch from template boards.
             item["boards"] = (copies[b.slug] ?? []).map { boardItem($0) }
-            let description = TextMeasures.summary(r.firstParagraph.isEmpty ? b.name : r.firstParagraph)
+            let description = TextMeasures.summary(b.document.firstParagraph.isEmpty ? b.name : b.document.firstParagraph)
             write(routes.branch(b), page("branch", route: routes.branch(b), title: b.name, description: description,
                                          section: "branches", extra: ["branch": item]))
         }
@@ -297,9 +294,22 @@ extension SiteBuilder {
         let content = project.root.appendingPathComponent("content")
         let media = content.appendingPathComponent("media")
         if fm.fileExists(atPath: media.path) { copyTree(media, to: prefix + "media/") }
-        for rel in links.referencedFiles.sorted() {
+        let linked = ContentLinks.referencedFiles(project.lessons.map(\.document) + project.branches.map(\.document) + boardDocuments)
+        for rel in linked.sorted() {
             do { try stage.copy(from: content.appendingPathComponent(rel), to: prefix + "files/" + rel) } catch {
                 bag.error(SourceLocation(path: "content/" + rel), "无法复制 (cannot copy): \(error.localizedDescription)")
+            }
+        }
+    }
+}
+
+extension SiteBuilder {
+    /// The parsed text blocks of every board.
+    var boardDocuments: [MDDocument] {
+        project.boards.flatMap { board in
+            board.blocks.compactMap { block -> MDDocument? in
+                if case .text(_, let doc, _) = block.content { return doc }
+                return nil
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import BeaconOutput
 import Mustache
 import Yams
 import BeaconModel

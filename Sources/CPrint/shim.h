@@ -1,11 +1,10 @@
-/* Print libraries for Beacon: Pango + Cairo (pkg-config pangocairo), libqrencode, and the
+/* Print libraries for Beacon: Pango + Cairo (pkg-config pangocairo) and the
    few librsvg / gdk-pixbuf calls Beacon uses to draw SVG and decode JPEG. Those two are
    declared here from their stable public API so that their own headers (which pull in
    gdk-pixbuf's include path) are not needed. */
 #include <pango/pangocairo.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
-#include <qrencode.h>
 
 typedef struct _RsvgHandle RsvgHandle;
 typedef struct {
@@ -31,10 +30,6 @@ int gdk_pixbuf_get_n_channels(const GdkPixbuf *pixbuf);
 gboolean gdk_pixbuf_get_has_alpha(const GdkPixbuf *pixbuf);
 const guint8 *gdk_pixbuf_read_pixels(const GdkPixbuf *pixbuf);
 
-/* libqrencode's encoder with a given mask (exported by the library, declared in its
-   qrencode_inner.h, which Debian does not install). Web pages use it to skip the evaluation
-   of all eight masks, which is most of the encoder's time; any mask gives a valid code. */
-QRcode *QRcode_encodeMask(QRinput *input, int mask);
 
 /* A PNG from a Cairo RGB24 image surface's pixels, written with libpng at a chosen zlib
    level (Cairo's own writer always uses the default level, which made most of a board

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import BeaconModel
+import BeaconOutput
 import BeaconLoad
 import BeaconPrint
 import BeaconBooks
@@ -137,8 +138,9 @@ final class LineRuleTests: XCTestCase {
     /// Every line of both example books.
     func testExampleBooksFollowTheRules() throws {
         let bag = DiagnosticBag()
-        let project = try XCTUnwrap(ContentLoader(root: Repo.root, bag: bag).load())
-        let builder = BookBuilder(project: project, style: BookStyle(), bag: bag)
+        var project = try XCTUnwrap(ContentLoader(root: Repo.root, bag: bag).load())
+        let links = ContentLinks.resolved(&project, bag: bag)
+        let builder = BookBuilder(project: project, style: BookStyle(), links: links, bag: bag)
         for book in project.books {
             let result = builder.build(book)
             XCTAssertGreaterThan(result.lines.count, 100)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import BeaconModel
+import BeaconOutput
 import BeaconBuild
 import BeaconMarkdown
 import BeaconText

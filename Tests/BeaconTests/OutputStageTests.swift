@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import BeaconModel
+import BeaconOutput
 import BeaconBuild
 
 /// Safe output: build into a staging folder, swap at the end, never delete a file Beacon did

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Mustache
 import BeaconModel
+import BeaconOutput
 @testable import BeaconSite
 
 final class SiteTests: XCTestCase {

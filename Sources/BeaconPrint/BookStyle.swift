@@ -1,7 +1,7 @@
 import Foundation
 import Yams
 import BeaconModel
-import BeaconPrint
+
 
 /// A theme's print style for books (`themes/<name>/print.yml`, key `book`).
 public struct BookStyle: Sendable {

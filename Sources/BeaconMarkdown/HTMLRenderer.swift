@@ -1,0 +1,280 @@
+import Foundation
+import BeaconModel
+import BeaconText
+
+/// An entry of a lesson's table of contents: an h2, with its h3s below it.
+public struct TOCEntry: Sendable, Equatable {
+    public var level: Int
+    public var id: String
+    public var title: String
+    /// The number the contents add ("1", "2.3"), or nil where the headings of its group carry
+    /// their own numbering (一、 （一） 1. 第一章) and are listed as written.
+    public var number: String?
+    public var children: [TOCEntry]
+
+    public init(level: Int, id: String, title: String, number: String? = nil, children: [TOCEntry] = []) {
+        self.level = level
+        self.id = id
+        self.title = title
+        self.number = number
+        self.children = children
+    }
+
+    /// The entries in page order, nested ones after their parent.
+    public static func flatten(_ entries: [TOCEntry]) -> [TOCEntry] {
+        entries.flatMap { [$0] + flatten($0.children) }
+    }
+}
+
+public struct RenderedHTML: Sendable {
+    public var html: String
+    public var toc: [TOCEntry]
+}
+
+/// `MDDocument` → HTML in one walk: heading ids and the table of contents, links as the
+/// output resolves them, pictures as figures with their size, footnotes with Chinese labels.
+/// Raw HTML (only present when the site allows it) goes through `RawHTMLSanitizer`.
+public struct HTMLRenderer {
+    /// The URL of a resolved link or picture; nil shows the link's text without a link.
+    public var url: (MDLink) -> String?
+    /// A picture's size in pixels, when it can be read.
+    public var imageSize: (MDLink) -> (width: Int, height: Int)?
+    public var slugger: Slugger
+    /// Pictures in these first top-level blocks are on the first screen: loaded at once.
+    public var eagerBlocks = 2
+
+    public static let reservedIDs: Set<String> = ["top", "main", "toc", "content", "footnotes", "site-header", "site-footer", "search"]
+
+    public init(slugger: Slugger, url: @escaping (MDLink) -> String?, imageSize: @escaping (MDLink) -> (width: Int, height: Int)? = { _ in nil }) {
+        self.slugger = slugger
+        self.url = url
+        self.imageSize = imageSize
+    }
+
+    public func render(_ doc: MDDocument) -> RenderedHTML {
+        var w = Writer(renderer: self, doc: doc)
+        w.out.reserveCapacity(doc.plainText.utf8.count * 2 + 256)
+        for (i, b) in doc.blocks.enumerated() {
+            w.eager = i < eagerBlocks
+            w.block(b, tight: false)
+        }
+        w.eager = false
+        w.footnotes()
+        var html = w.out
+        if doc.hasRawHTML { html = RawHTMLSanitizer.sanitize(html) }
+        return RenderedHTML(html: html, toc: Self.contents(w.headings))
+    }
+
+    /// Nests h3 under the h2 before it and numbers each group of siblings that has no
+    /// numbering of its own.
+    static func contents(_ headings: [(level: Int, id: String, title: String)]) -> [TOCEntry] {
+        var top: [TOCEntry] = []
+        for h in headings where h.level == 2 || h.level == 3 {
+            let e = TOCEntry(level: h.level, id: h.id, title: h.title)
+            if h.level == 3, !top.isEmpty, top[top.count - 1].level == 2 {
+                top[top.count - 1].children.append(e)
+            } else {
+                top.append(e)
+            }
+        }
+        func number(_ group: inout [TOCEntry], prefix: String?) {
+            let numbered = !group.contains { HeadingNumber.hasOwn($0.title) }
+            for i in group.indices {
+                if numbered { group[i].number = (prefix.map { $0 + "." } ?? "") + "\(i + 1)" }
+                number(&group[i].children, prefix: group[i].number)
+            }
+        }
+        number(&top, prefix: nil)
+        return top
+    }
+
+    struct Writer {
+        let renderer: HTMLRenderer
+        let doc: MDDocument
+        var out = ""
+        var eager = false
+        var used = HTMLRenderer.reservedIDs
+        var headings: [(level: Int, id: String, title: String)] = []
+        var referenceCount: [Int: Int] = [:]
+
+        init(renderer: HTMLRenderer, doc: MDDocument) {
+            self.renderer = renderer
+            self.doc = doc
+            for n in 1...max(1, doc.footnotes.count) { used.insert("fn-\(n)"); used.insert("fnref-\(n)") }
+        }
+
+        mutating func text(_ s: String) { HTMLEscape.append(s, to: &out) }
+
+        mutating func headingID(_ title: String) -> String {
+            let base = renderer.slugger.slug(title)
+            var id = base.isEmpty ? "section" : base
+            if id.first?.isNumber == true { id = "s-" + id }
+            let stem = id
+            var n = 2
+            while used.contains(id) { id = "\(stem)-\(n)"; n += 1 }
+            used.insert(id)
+            return id
+        }
+
+        mutating func block(_ b: MDBlock, tight: Bool) {
+            switch b {
+            case .heading(let level, let inl):
+                let title = inl.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+                let id = headingID(title)
+                headings.append((level, id, title))
+                out += "<h\(level) id=\"\(id)\">"
+                inlines(inl)
+                out += "</h\(level)>\n"
+            case .paragraph(let inl):
+                if tight { inlines(inl); return }
+                out += "<p>"
+                inlines(inl)
+                out += "</p>\n"
+            case .list(let ordered, let start, let isTight, let items):
+                if ordered { out += start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n" } else { out += "<ul>\n" }
+                for item in items {
+                    out += item.task == nil ? "<li>" : "<li class=\"task\">"
+                    if let done = item.task { out += done ? "<input type=\"checkbox\" checked disabled> " : "<input type=\"checkbox\" disabled> " }
+                    for (i, inner) in item.blocks.enumerated() {
+                        if isTight, case .paragraph = inner {
+                            if i > 0 { out += "\n" }
+                            block(inner, tight: true)
+                        } else {
+                            if i == 0 && !isTight { out += "\n" } else if i == 0 { out += "\n" }
+                            block(inner, tight: false)
+                        }
+                    }
+                    out += "</li>\n"
+                }
+                out += ordered ? "</ol>\n" : "</ul>\n"
+            case .quote(let inner):
+                out += "<blockquote>\n"
+                for x in inner { block(x, tight: false) }
+                out += "</blockquote>\n"
+            case .table(let alignments, let header, let rows):
+                out += "<div class=\"table-wrap\"><table>\n<thead>\n<tr>\n"
+                func cell(_ tag: String, _ i: Int, _ content: [MDInline]) {
+                    let align = i < alignments.count ? alignments[i] : .none
+                    switch align {
+                    case .none: out += "<\(tag)>"
+                    case .left: out += "<\(tag) class=\"align-left\">"
+                    case .center: out += "<\(tag) class=\"align-center\">"
+                    case .right: out += "<\(tag) class=\"align-right\">"
+                    }
+                    inlines(content)
+                    out += "</\(tag)>\n"
+                }
+                for (i, c) in header.enumerated() { cell("th", i, c) }
+                out += "</tr>\n</thead>\n"
+                if !rows.isEmpty {
+                    out += "<tbody>\n"
+                    for r in rows {
+                        out += "<tr>\n"
+                        for (i, c) in r.enumerated() { cell("td", i, c) }
+                        out += "</tr>\n"
+                    }
+                    out += "</tbody>\n"
+                }
+                out += "</table></div>\n"
+            case .code(let code, let language):
+                out += language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-"
+                if !language.isEmpty { text(language); out += "\">" }
+                text(code)
+                if !code.isEmpty { out += "\n" }
+                out += "</code></pre>\n"
+            case .figure(let index, let alt, let title):
+                let link = doc.links[index]
+                guard let src = renderer.url(link) else { return }
+                let caption = MDDocument.caption(alt: alt, title: title)
+                out += "<figure>"
+                image(src: src, link: link, alt: alt, title: "")
+                if !caption.isEmpty {
+                    out += caption == alt ? "<figcaption aria-hidden=\"true\">" : "<figcaption>"
+                    text(caption)
+                    out += "</figcaption>"
+                }
+                out += "</figure>\n"
+            case .html(let raw):
+                out += raw
+            case .rule:
+                out += "<hr>\n"
+            }
+        }
+
+        mutating func image(src: String, link: MDLink, alt: String, title: String) {
+            out += "<img src=\""
+            text(src)
+            out += "\" alt=\""
+            text(alt)
+            out += "\""
+            if !title.isEmpty { out += " title=\""; text(title); out += "\"" }
+            if let size = renderer.imageSize(link) { out += " width=\"\(size.width)\" height=\"\(size.height)\"" }
+            out += eager ? " decoding=\"async\">" : " loading=\"lazy\" decoding=\"async\">"
+        }
+
+        mutating func inlines(_ list: [MDInline]) {
+            for i in list { inline(i) }
+        }
+
+        mutating func inline(_ i: MDInline) {
+            switch i {
+            case .text(let t): text(t)
+            case .code(let t):
+                out += "<code>"
+                text(t)
+                out += "</code>"
+            case .emphasis(let c):
+                out += "<em>"; inlines(c); out += "</em>"
+            case .strong(let c):
+                out += "<strong>"; inlines(c); out += "</strong>"
+            case .strikethrough(let c):
+                out += "<del>"; inlines(c); out += "</del>"
+            case .link(let index, let title, let c):
+                guard let href = renderer.url(doc.links[index]) else { inlines(c); return }
+                out += "<a href=\""
+                text(href)
+                out += "\""
+                if !title.isEmpty { out += " title=\""; text(title); out += "\"" }
+                out += ">"
+                inlines(c)
+                out += "</a>"
+            case .image(let index, let alt, let title):
+                let link = doc.links[index]
+                guard let src = renderer.url(link) else { text(alt); return }
+                image(src: src, link: link, alt: alt, title: title)
+            case .footnoteReference(let n):
+                let k = referenceCount[n, default: 0] + 1
+                referenceCount[n] = k
+                let id = k == 1 ? "fnref-\(n)" : "fnref-\(n)-\(k)"
+                out += "<sup class=\"footnote-ref\"><a href=\"#fn-\(n)\" id=\"\(id)\" aria-label=\"注释 \(n)\">\(n)</a></sup>"
+            case .lineBreak:
+                out += "<br>\n"
+            case .softBreak:
+                out += "\n"
+            case .html(let raw):
+                out += raw
+            }
+        }
+
+        mutating func footnotes() {
+            guard !doc.footnotes.isEmpty else { return }
+            out += "<section class=\"footnotes\" aria-label=\"注释\">\n<h2 class=\"footnotes-title\">注释</h2>\n<ol>\n"
+            for (i, note) in doc.footnotes.enumerated() {
+                let n = i + 1
+                out += "<li id=\"fn-\(n)\">\n"
+                let back = "<a href=\"#fnref-\(n)\" class=\"footnote-backref\" aria-label=\"返回正文\">↩</a>"
+                if case .paragraph(let inl)? = note.last {
+                    for b in note.dropLast() { block(b, tight: false) }
+                    out += "<p>"
+                    inlines(inl)
+                    out += " " + back + "</p>\n"
+                } else {
+                    for b in note { block(b, tight: false) }
+                    out += "<p>" + back + "</p>\n"
+                }
+                out += "</li>\n"
+            }
+            out += "</ol>\n</section>\n"
+        }
+    }
+}

@@ -1,0 +1,325 @@
+import Foundation
+import CCMarkGFM
+import BeaconModel
+import BeaconText
+
+/// Markdown → `MDDocument`, once per text and build. cmark-gfm parses (GFM tables,
+/// strikethrough, autolinks, task lists, footnotes); Beacon's rules are applied while the
+/// tree is copied into Swift: emphasis next to Chinese punctuation as the CommonMark
+/// CJK-friendly amendments define it (`CJKEmphasis`), soft breaks inside Chinese runs joined,
+/// raw HTML kept only when the site allows it, unsafe URLs dropped (`URLSafety`), every link
+/// and image recorded with its line and column for resolution.
+public struct MarkdownParser: Sendable {
+    public var allowRawHTML: Bool
+
+    public init(allowRawHTML: Bool) {
+        self.allowRawHTML = allowRawHTML
+    }
+
+    /// Parses counted, for the test that checks each Markdown text is parsed once per build.
+    public static let parseCount = ParseCounter()
+
+    public final class ParseCounter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var counts: [String: Int] = [:]
+        public var enabled = false
+        func add(_ path: String) {
+            guard enabled else { return }
+            lock.lock(); counts[path, default: 0] += 1; lock.unlock()
+        }
+        public func reset() { lock.lock(); counts = [:]; lock.unlock() }
+        public var byPath: [String: Int] { lock.lock(); defer { lock.unlock() }; return counts }
+    }
+
+    public func parse(_ source: MarkdownSource, path: String, bag: DiagnosticBag) -> MDDocument {
+        Self.parseCount.add(path)
+        let prepared = CJKEmphasis.prepare(source.text)
+        let doc = CMarkDocument(markdown: prepared.text)
+        var walker = TreeWalker(allowRawHTML: allowRawHTML, path: path, source: source, prepared: prepared, bag: bag)
+        return walker.document(doc.root)
+    }
+}
+
+/// Copies a cmark tree into `MDDocument`.
+struct TreeWalker {
+    let allowRawHTML: Bool
+    let path: String
+    let source: MarkdownSource
+    let prepared: CJKEmphasis.Prepared
+    let bag: DiagnosticBag
+    var links: [MDLink] = []
+    var plain = ""
+    var hasRawHTML = false
+    private var preparedLines: [Substring]?
+    private var sourceLines: [Substring]?
+
+    init(allowRawHTML: Bool, path: String, source: MarkdownSource, prepared: CJKEmphasis.Prepared, bag: DiagnosticBag) {
+        self.allowRawHTML = allowRawHTML
+        self.path = path
+        self.source = source
+        self.prepared = prepared
+        self.bag = bag
+    }
+
+    mutating func document(_ root: OpaquePointer) -> MDDocument {
+        var blocks: [MDBlock] = []
+        var footnotes: [[MDBlock]] = []
+        var firstParagraph: String?
+        var child = root.firstChild
+        while let c = child {
+            if cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION {
+                footnotes.append(self.blocks(under: c))
+            } else if let b = block(c) {
+                if firstParagraph == nil, case .paragraph(let i) = b { firstParagraph = i.plainText }
+                blocks.append(b)
+            }
+            child = c.next
+        }
+        return MDDocument(blocks: blocks, footnotes: footnotes, links: links, plainText: plain,
+                          firstParagraph: (firstParagraph ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                          hasRawHTML: hasRawHTML)
+    }
+
+    // MARK: - Positions
+
+    /// Where a node was written in the file: cmark's line and byte column in the prepared
+    /// text, mapped back to the editor's file (front matter lines, inserted marks, scalars).
+    mutating func location(_ node: OpaquePointer) -> SourceLocation {
+        var n: OpaquePointer? = node
+        while let cur = n, cur.startLine == 0 { n = cur.parent }
+        guard let cur = n else { return SourceLocation(path: path, line: source.lineOffset + 1) }
+        let line = cur.startLine
+        var byteColumn = max(1, cur.startColumn) - 1
+        if preparedLines == nil {
+            preparedLines = prepared.text.split(separator: "\n", omittingEmptySubsequences: false)
+            sourceLines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        }
+        byteColumn -= prepared.insertedBytes(line: line, before: byteColumn)
+        var column = byteColumn + 1
+        if let lines = sourceLines, lines.indices.contains(line - 1) {
+            let bytes = Array(lines[line - 1].utf8)
+            let upto = min(bytes.count, byteColumn)
+            column = String(decoding: bytes[0..<upto], as: UTF8.self).unicodeScalars.count + 1
+        }
+        return SourceLocation(path: path, line: line + source.lineOffset, column: column)
+    }
+
+    func clean(_ s: String) -> String { prepared.strip(s) }
+
+    // MARK: - Blocks
+
+    mutating func blocks(under node: OpaquePointer) -> [MDBlock] {
+        var out: [MDBlock] = []
+        var child = node.firstChild
+        while let c = child {
+            if let b = block(c) { out.append(b) }
+            child = c.next
+        }
+        return out
+    }
+
+    mutating func block(_ node: OpaquePointer) -> MDBlock? {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_HEADING:
+            newLine()
+            return .heading(level: Int(cmark_node_get_heading_level(node)), inlines(under: node))
+        case CMARK_NODE_PARAGRAPH:
+            newLine()
+            let content = inlines(under: node)
+            if content.count == 1, case .image(let i, let alt, let title) = content[0] { return .figure(i, alt: alt, title: title) }
+            return content.isEmpty ? nil : .paragraph(content)
+        case CMARK_NODE_BLOCK_QUOTE:
+            newLine()
+            return .quote(blocks(under: node))
+        case CMARK_NODE_LIST:
+            var items: [MDListItem] = []
+            var child = node.firstChild
+            while let c = child {
+                newLine()
+                let task: Bool? = c.kind == "tasklist" ? cmark_gfm_extensions_get_tasklist_item_checked(c) : nil
+                items.append(MDListItem(task: task, blocks: blocks(under: c)))
+                child = c.next
+            }
+            let ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST
+            return .list(ordered: ordered, start: Int(cmark_node_get_list_start(node)),
+                         tight: cmark_node_get_list_tight(node) != 0, items: items)
+        case CMARK_NODE_CODE_BLOCK:
+            var text = clean(node.literal ?? "")
+            if text.hasSuffix("\n") { text.removeLast() }
+            newLine()
+            plain += text
+            let info = clean(cmark_node_get_fence_info(node).map { String(cString: $0) } ?? "")
+            let language = info.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) ?? ""
+            return .code(text, language: language)
+        case CMARK_NODE_THEMATIC_BREAK:
+            return .rule
+        case CMARK_NODE_HTML_BLOCK:
+            let raw = clean(node.literal ?? "")
+            guard allowRawHTML else { omitted(raw, node); return nil }
+            hasRawHTML = true
+            return .html(raw)
+        default:
+            if node.kind == "table" { return table(node) }
+            return nil
+        }
+    }
+
+    mutating func newLine() {
+        if !plain.isEmpty && plain.last != "\n" { plain += "\n" }
+    }
+
+    mutating func omitted(_ raw: String, _ node: OpaquePointer) {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = trimmed.count > 40 ? String(trimmed.prefix(40)) + "…" : trimmed
+        bag.warning(location(node), "Markdown 中的 HTML 已省略（可在 site.yml 设 raw_html: true） (raw HTML omitted: \(shown))")
+    }
+
+    mutating func table(_ node: OpaquePointer) -> MDBlock {
+        let columns = Int(cmark_gfm_extensions_get_table_columns(node))
+        var alignments = [MDAlignment](repeating: .none, count: columns)
+        if let raw = cmark_gfm_extensions_get_table_alignments(node) {
+            for i in 0..<columns {
+                switch raw[i] {
+                case UInt8(ascii: "l"): alignments[i] = .left
+                case UInt8(ascii: "c"): alignments[i] = .center
+                case UInt8(ascii: "r"): alignments[i] = .right
+                default: alignments[i] = .none
+                }
+            }
+        }
+        var header: [[MDInline]] = []
+        var rows: [[[MDInline]]] = []
+        var row = node.firstChild
+        while let r = row {
+            newLine()
+            var cells: [[MDInline]] = []
+            var cell = r.firstChild
+            while let c = cell {
+                if !cells.isEmpty { plain += "\t" }
+                cells.append(inlines(under: c))
+                cell = c.next
+            }
+            while cells.count < columns { cells.append([]) }
+            if r.kind == "table_header" { header = cells } else { rows.append(cells) }
+            row = r.next
+        }
+        return .table(alignments: alignments, header: header, rows: rows)
+    }
+
+    // MARK: - Inlines
+
+    mutating func inlines(under node: OpaquePointer) -> [MDInline] {
+        var out: [MDInline] = []
+        func appendText(_ t: String) {
+            if case .text(let prev)? = out.last { out[out.count - 1] = .text(prev + t) } else { out.append(.text(t)) }
+        }
+        var child = node.firstChild
+        while let c = child {
+            switch cmark_node_get_type(c) {
+            case CMARK_NODE_TEXT:
+                let t = clean(c.literal ?? "")
+                plain += t
+                appendText(t)
+            case CMARK_NODE_SOFTBREAK:
+                if let a = Self.lastScalar(before: c, prepared), let b = Self.firstScalar(after: c, prepared), CJK.joinsWithoutSpace(a, b) {
+                    // Joined: a line break inside a Chinese run is no space at all.
+                } else {
+                    plain += " "
+                    out.append(.softBreak)
+                }
+            case CMARK_NODE_LINEBREAK:
+                plain += "\n"
+                out.append(.lineBreak)
+            case CMARK_NODE_CODE:
+                let t = clean(c.literal ?? "")
+                plain += t
+                out.append(.code(t))
+            case CMARK_NODE_EMPH:
+                out.append(.emphasis(inlines(under: c)))
+            case CMARK_NODE_STRONG:
+                out.append(.strong(inlines(under: c)))
+            case CMARK_NODE_LINK:
+                let url = clean(c.url ?? "")
+                let title = clean(cmark_node_get_title(c).map { String(cString: $0) } ?? "")
+                let content = inlines(under: c)
+                if URLSafety.isUnsafe(url) {
+                    bag.warning(location(c), "不安全的链接 \(url.prefix(40)) 已删除 (unsafe link dropped)")
+                    out.append(contentsOf: content)
+                } else if url.isEmpty {
+                    out.append(contentsOf: content)
+                } else {
+                    links.append(MDLink(raw: url, isImage: false, location: location(c)))
+                    out.append(.link(links.count - 1, title: title, content))
+                }
+            case CMARK_NODE_IMAGE:
+                let url = clean(c.url ?? "")
+                let title = clean(cmark_node_get_title(c).map { String(cString: $0) } ?? "")
+                let mark = plain.endIndex
+                let alt = inlines(under: c).plainText
+                plain.removeSubrange(mark...)
+                plain += alt
+                if c.firstChild == nil {
+                    bag.warning(location(c), "图片缺少说明文字，读屏软件读不出来；请写成 ![说明](图片) (picture without alt text)")
+                }
+                var link = MDLink(raw: url, isImage: true, location: location(c))
+                if URLSafety.isUnsafe(url) {
+                    bag.warning(link.location, "不安全的链接 \(url.prefix(40)) 已删除 (unsafe link dropped)")
+                    link.target = .dropped
+                }
+                links.append(link)
+                out.append(.image(links.count - 1, alt: alt, title: title))
+            case CMARK_NODE_FOOTNOTE_REFERENCE:
+                let n = Int(c.literal ?? "") ?? 0
+                plain += "[\(n)]"
+                out.append(.footnoteReference(n))
+            case CMARK_NODE_HTML_INLINE:
+                let raw = clean(c.literal ?? "")
+                if allowRawHTML {
+                    hasRawHTML = true
+                    out.append(.html(raw))
+                } else {
+                    omitted(raw, c)
+                }
+            default:
+                if c.kind == "strikethrough" { out.append(.strikethrough(inlines(under: c))) }
+                else { out.append(contentsOf: inlines(under: c)) }
+            }
+            child = c.next
+        }
+        return out
+    }
+
+    static func lastScalar(before node: OpaquePointer, _ p: CJKEmphasis.Prepared) -> Unicode.Scalar? {
+        guard let n = node.previous else { return nil }
+        return lastScalar(in: n, p)
+    }
+
+    static func firstScalar(after node: OpaquePointer, _ p: CJKEmphasis.Prepared) -> Unicode.Scalar? {
+        guard let n = node.next else { return nil }
+        return firstScalar(in: n, p)
+    }
+
+    private static func lastScalar(in node: OpaquePointer, _ p: CJKEmphasis.Prepared) -> Unicode.Scalar? {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+            return p.strip(node.literal ?? "").unicodeScalars.last
+        case CMARK_NODE_HTML_INLINE, CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            return nil
+        default:
+            guard let c = node.lastChild else { return nil }
+            return lastScalar(in: c, p)
+        }
+    }
+
+    private static func firstScalar(in node: OpaquePointer, _ p: CJKEmphasis.Prepared) -> Unicode.Scalar? {
+        switch cmark_node_get_type(node) {
+        case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+            return p.strip(node.literal ?? "").unicodeScalars.first
+        case CMARK_NODE_HTML_INLINE, CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            return nil
+        default:
+            guard let c = node.firstChild else { return nil }
+            return firstScalar(in: c, p)
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// One Markdown text as a typed tree: parsed once per build (BeaconMarkdown's
+/// `MarkdownParser`), its link targets resolved once (BeaconOutput's `ContentLinks`), then
+/// rendered by every output from the same tree: HTML pages, search tokens and summaries,
+/// pocket books and boards.
+public struct MDDocument: Sendable, Equatable {
+    public var blocks: [MDBlock]
+    /// Footnote definitions, numbered in the order they are first referenced (1-based).
+    public var footnotes: [[MDBlock]]
+    /// Every link and image target, in document order; `MDInline.link` and `.image` and
+    /// `MDBlock.figure` refer to them by index.
+    public var links: [MDLink]
+    /// The text without markup (reading time, search, summaries).
+    public var plainText: String
+    /// The text of the first top-level paragraph without markup (summaries).
+    public var firstParagraph: String
+    /// Whether the tree holds raw HTML (kept only when the site allows it).
+    public var hasRawHTML: Bool
+
+    public init(blocks: [MDBlock] = [], footnotes: [[MDBlock]] = [], links: [MDLink] = [], plainText: String = "",
+                firstParagraph: String = "", hasRawHTML: Bool = false) {
+        self.blocks = blocks
+        self.footnotes = footnotes
+        self.links = links
+        self.plainText = plainText
+        self.firstParagraph = firstParagraph
+        self.hasRawHTML = hasRawHTML
+    }
+
+    public static let empty = MDDocument()
+}
+
+/// A link or image target as written, where it was written, and what it resolved to.
+public struct MDLink: Sendable, Equatable {
+    public var raw: String
+    public var isImage: Bool
+    public var location: SourceLocation
+    public var target: LinkTarget
+
+    public init(raw: String, isImage: Bool, location: SourceLocation, target: LinkTarget = .unresolved) {
+        self.raw = raw
+        self.isImage = isImage
+        self.location = location
+        self.target = target
+    }
+}
+
+/// What a link target is, independent of any output: each output turns it into its own URL
+/// or file (a site path, an absolute URL in a PDF, a file on disk for a printed picture).
+public enum LinkTarget: Sendable, Equatable {
+    /// Not looked at yet (a document that no stage resolved, e.g. in a unit test): used as written.
+    case unresolved
+    /// Left as written: an external URL, a protocol-relative URL, an in-page anchor.
+    case external(String)
+    /// A page of the site (a lesson or a branch): its route and any `#fragment`/`?query`.
+    case page(route: String, suffix: String)
+    /// A file under content/ (content-relative path) and any suffix.
+    case file(path: String, suffix: String)
+    /// An unsafe URL (script, file:), dropped with a warning: the link shows as text.
+    case dropped
+    /// Reported as an error where it was written.
+    case missing
+}
+
+public indirect enum MDInline: Sendable, Equatable {
+    case text(String)
+    case code(String)
+    case emphasis([MDInline])
+    case strong([MDInline])
+    case strikethrough([MDInline])
+    /// A link: index into `MDDocument.links`, its title, its content.
+    case link(Int, title: String, [MDInline])
+    /// A picture inside text: index into `MDDocument.links`, its alt text and title.
+    case image(Int, alt: String, title: String)
+    /// A footnote mark, numbered from 1.
+    case footnoteReference(Int)
+    case lineBreak
+    /// A soft line break that stays (between Latin words); breaks inside Chinese runs are
+    /// joined when the document is parsed.
+    case softBreak
+    /// Raw HTML, present only when the site allows it.
+    case html(String)
+
+    /// The text without markup.
+    public var plainText: String {
+        switch self {
+        case .text(let t), .code(let t): return t
+        case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, _, let c): return c.plainText
+        case .footnoteReference(let n): return "[\(n)]"
+        case .lineBreak: return "\n"
+        case .softBreak: return " "
+        case .image(_, let alt, _): return alt
+        case .html: return ""
+        }
+    }
+}
+
+extension Array where Element == MDInline {
+    public var plainText: String {
+        var s = ""
+        for i in self { s += i.plainText }
+        return s
+    }
+}
+
+public enum MDAlignment: Sendable, Equatable { case none, left, center, right }
+
+public struct MDListItem: Sendable, Equatable {
+    /// nil for a plain item, true/false for a checked/unchecked task.
+    public var task: Bool?
+    public var blocks: [MDBlock]
+
+    public init(task: Bool?, blocks: [MDBlock]) {
+        self.task = task
+        self.blocks = blocks
+    }
+}
+
+public indirect enum MDBlock: Sendable, Equatable {
+    case heading(level: Int, [MDInline])
+    case paragraph([MDInline])
+    /// `tight`: items hold their text without paragraph spacing (CommonMark's tight list).
+    case list(ordered: Bool, start: Int, tight: Bool, items: [MDListItem])
+    case quote([MDBlock])
+    case table(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]])
+    /// A code block and its info string's first word (the language), if any.
+    case code(String, language: String)
+    /// A paragraph that holds nothing but one picture: a figure with a caption (its title,
+    /// else its alt text).
+    case figure(Int, alt: String, title: String)
+    /// Raw HTML, present only when the site allows it.
+    case html(String)
+    case rule
+
+    public var plainText: String {
+        switch self {
+        case .heading(_, let i), .paragraph(let i): return i.plainText
+        case .list(_, _, _, let items): return items.map { $0.blocks.map(\.plainText).joined(separator: "\n") }.joined(separator: "\n")
+        case .quote(let b): return b.map(\.plainText).joined(separator: "\n")
+        case .table(_, let header, let rows):
+            return ([header] + rows).map { $0.map(\.plainText).joined(separator: "\t") }.joined(separator: "\n")
+        case .code(let t, _): return t
+        case .figure(_, let alt, let title): return title.isEmpty ? alt : title
+        case .html, .rule: return ""
+        }
+    }
+}
+
+extension MDDocument {
+    /// The picture caption both outputs show: the title when there is one, else the alt text.
+    public static func caption(alt: String, title: String) -> String { title.isEmpty ? alt : title }
+}

@@ -1,0 +1,41 @@
+import Foundation
+
+/// Headings that carry their own numbering, as Chinese documents write it: 一、 （一） (一)
+/// 1. 1、 1） (1) 第一章 第二节 第三部分 第4条 …: a table of contents lists them as written.
+public enum HeadingNumber {
+    static let chineseDigits: Set<Character> = Set("〇零一二三四五六七八九十百千两")
+
+    public static func hasOwn(_ title: String) -> Bool {
+        let t = title.drop(while: { $0 == " " || $0 == "\u{3000}" })
+        guard let first = t.first else { return false }
+        // 第…章/节/部分/条/讲/篇/课/单元
+        if first == "第" {
+            let rest = t.dropFirst()
+            let num = rest.prefix(while: { chineseDigits.contains($0) || $0.isASCII && $0.isNumber })
+            guard !num.isEmpty else { return false }
+            let after = rest.dropFirst(num.count)
+            return ["章", "节", "部分", "条", "讲", "篇", "课", "单元", "期", "次"].contains { after.hasPrefix($0) }
+        }
+        // （一） (一) （1） (1)
+        if first == "（" || first == "(" {
+            let rest = t.dropFirst()
+            let num = rest.prefix(while: { chineseDigits.contains($0) || $0.isASCII && $0.isNumber })
+            guard !num.isEmpty else { return false }
+            let close = rest.dropFirst(num.count).first
+            return close == "）" || close == ")"
+        }
+        // 一、 十二、
+        if chineseDigits.contains(first) {
+            let num = t.prefix(while: { chineseDigits.contains($0) })
+            return t.dropFirst(num.count).first == "、"
+        }
+        // 1. 1、 1） 1) 1.2 ①
+        if first.isASCII && first.isNumber {
+            let num = t.prefix(while: { $0.isASCII && $0.isNumber })
+            guard let next = t.dropFirst(num.count).first else { return false }
+            return [".", "、", "）", ")", "．"].contains(next)
+        }
+        if let s = first.unicodeScalars.first, (0x2460...0x2473).contains(s.value) || (0x2776...0x2793).contains(s.value) { return true }
+        return false
+    }
+}
