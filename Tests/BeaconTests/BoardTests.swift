@@ -166,7 +166,7 @@ final class BoardErrorTests: XCTestCase {
 
     func testUnknownField() throws {
         try assertBoardFails("title: 测试展板\nsize: a4\nblocks:\n  - type: text\n    bdy: 正文\n",
-                             "content/boards/test.yml:5:5: error: text 版块没有字段 bdy，是不是 body？可用：title、span、body (unknown field 'bdy' in a text block)")
+                             "content/boards/test.yml:5:5: error: text 版块没有字段 bdy，是不是 body？可用：title、span、body、links (unknown field 'bdy' in a text block)")
     }
 
     func testMissingBranchAndImage() throws {

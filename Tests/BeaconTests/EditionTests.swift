@@ -112,6 +112,7 @@ final class EditionTests: XCTestCase {
         XCTAssertTrue(browser.lastDOM.contains("與“黨章”有關"), "the message is in Traditional characters")
         let four = try browser.searchResults("zh-hant/search/", "主題黨日")
         XCTAssertEqual(four.first, "/study/zh-hant/lessons/zhu-ti-dang-ri/zhu-ti-dang-ri-zen-yang-zu-zhi/", "\(four)")
-        XCTAssertEqual(try browser.searchResults("zh-hant/search/", "Excel"), ["/study/zh-hant/lessons/zhu-ti-dang-ri/zhu-ti-dang-ri-tai-zhang/"])
+        XCTAssertEqual(try browser.searchResults("zh-hant/search/", "Excel"), ["/study/zh-hant/lessons/zhu-ti-dang-ri/zhu-ti-dang-ri-tai-zhang/",
+                                                                               "/study/zh-hant/lessons/san-hui-yi-ke/zu-zhi-sheng-huo-hui/"])
     }
 }
