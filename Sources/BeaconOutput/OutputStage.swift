@@ -1,25 +1,36 @@
 import Foundation
 import BeaconModel
 
-/// Builds into a temporary folder beside `output/` and swaps it in only when the whole build
-/// succeeded, so a failed build leaves the previous `output/` byte for byte as it was.
+/// Builds into a temporary folder beside `output/` and moves the new files in only when the
+/// whole build succeeded, so a failed build leaves the previous `output/` byte for byte as it was.
 ///
-/// Beacon records every file it writes in `output/.beacon-manifest`. On the next build, a file
-/// in `output/` that is not in the manifest was put there by someone else: it is carried over
-/// into the new output untouched and never deleted. A folder that is not empty and has no
+/// A rebuild writes only what changed: a file whose bytes equal those Beacon wrote there
+/// last time is not written again (its date stays, so a sync to the server sends only what
+/// changed). At commit the staged files replace their old versions one rename each, and the
+/// files of the last build that this build did not make are removed.
+///
+/// Beacon records every file it writes in `output/.beacon-manifest`. A file in `output/`
+/// that is not in the manifest was put there by someone else: it is left where it is and
+/// never deleted or overwritten (unless forced). A folder that is not empty and has no
 /// manifest was not made by Beacon, and Beacon refuses to write into it unless forced.
 public final class OutputStage: @unchecked Sendable {
     public static let manifestName = ".beacon-manifest"
     public let output: URL
     public let staging: URL
+    /// Every file this build made, staged or kept as it was.
     private var written: Set<String> = []
+    /// The files written into the staging folder.
+    private var staged: Set<String> = []
     private let lock = NSLock()
     private let fm = FileManager.default
+    /// The files of the previous build (its manifest), when `output/` is Beacon's.
+    private let previous: Set<String>
 
     public init(output: URL) throws(Diagnostic) {
         self.output = output.standardizedFileURL
         let parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".beacon-build-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        previous = Self.manifest(at: self.output) ?? []
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
@@ -28,21 +39,28 @@ public final class OutputStage: @unchecked Sendable {
         }
     }
 
-    /// Relative paths written so far.
+    /// Relative paths made so far.
     public var files: Set<String> {
         lock.lock(); defer { lock.unlock() }
         return written
     }
 
-    public func url(_ relative: String) -> URL { staging.appendingPathComponent(relative) }
+    /// Where a file of this build is now: in the staging folder, or (kept) in `output/`.
+    public func url(_ relative: String) -> URL {
+        lock.lock()
+        let isStaged = staged.contains(relative) || !written.contains(relative)
+        lock.unlock()
+        return (isStaged ? staging : output).appendingPathComponent(relative)
+    }
 
     private var createdDirs: Set<String> = []
 
-    private func record(_ relative: String) throws {
+    private func record(_ relative: String, staged isStaged: Bool) throws {
         lock.lock()
         written.insert(relative)
+        if isStaged { staged.insert(relative) } else { staged.remove(relative) }
         lock.unlock()
-        if let slash = relative.lastIndex(of: "/") {
+        if isStaged, let slash = relative.lastIndex(of: "/") {
             try ensureDirectory(String(relative[..<slash]))
         }
     }
@@ -62,21 +80,54 @@ public final class OutputStage: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// Whether `relative` is a file of the last build whose bytes are `bytes`.
+    private func unchanged(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard previous.contains(relative) else { return false }
+        return Self.fileEquals(output.path + "/" + relative, bytes)
+    }
+
+    /// Compares a regular file's bytes with `bytes`, reading it once (size first).
+    static func fileEquals(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Foundation.read(fd, buffer + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return false }
+            offset += n
+        }
+        return memcmp(buffer, bytes.baseAddress!, bytes.count) == 0
+    }
+
     /// Records `relative` as written by Beacon and returns where a library should write it.
     public func reserve(_ relative: String) throws -> URL {
-        try record(relative)
-        return url(relative)
+        try record(relative, staged: true)
+        return staging.appendingPathComponent(relative)
     }
 
     public func write(_ relative: String, _ text: String) throws {
-        try record(relative)
         var text = text
-        try text.withUTF8 { try Self.writeFile(url(relative).path, UnsafeRawBufferPointer($0)) }
+        try text.withUTF8 { try write(relative, UnsafeRawBufferPointer($0)) }
     }
 
     public func write(_ relative: String, _ data: Data) throws {
-        try record(relative)
-        try data.withUnsafeBytes { try Self.writeFile(url(relative).path, $0) }
+        try data.withUnsafeBytes { try write(relative, $0) }
+    }
+
+    func write(_ relative: String, _ bytes: UnsafeRawBufferPointer) throws {
+        if unchanged(relative, bytes) {
+            try record(relative, staged: false)
+            return
+        }
+        try record(relative, staged: true)
+        try Self.writeFile(staging.path + "/" + relative, bytes)
     }
 
     /// Plain POSIX write: the staging folder is thrown away on failure, so no fsync per file.
@@ -96,8 +147,13 @@ public final class OutputStage: @unchecked Sendable {
     }
 
     public func copy(from source: URL, to relative: String) throws {
-        try record(relative)
-        let dest = url(relative)
+        if previous.contains(relative), let data = try? Data(contentsOf: source, options: .mappedIfSafe),
+           data.withUnsafeBytes({ Self.fileEquals(output.path + "/" + relative, $0) }) {
+            try record(relative, staged: false)
+            return
+        }
+        try record(relative, staged: true)
+        let dest = staging.appendingPathComponent(relative)
         if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
         try fm.copyItem(at: source, to: dest)
     }
@@ -105,8 +161,8 @@ public final class OutputStage: @unchecked Sendable {
     /// The same file under a second name (a hard link; a copy where linking is not possible):
     /// a board's PDF is both in `boards/` for the print shop and in `site/boards/`.
     public func link(from source: URL, to relative: String) throws {
-        try record(relative)
-        let dest = url(relative)
+        try record(relative, staged: true)
+        let dest = staging.appendingPathComponent(relative)
         if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
         if Foundation.link(source.path, dest.path) != 0 { try fm.copyItem(at: source, to: dest) }
     }
@@ -150,46 +206,60 @@ public final class OutputStage: @unchecked Sendable {
         }
     }
 
-    /// Swaps the staged build in. Files in the old output that Beacon did not write are moved
-    /// into the new output; the old output's Beacon files are then removed.
+    static func manifestText(_ files: Set<String>) -> String {
+        (["# files written by Beacon; others in this folder are left alone"] + files.sorted()).joined(separator: "\n") + "\n"
+    }
+
+    /// Writes `output/.beacon-manifest` in one rename.
+    private func writeManifest(_ files: Set<String>) throws {
+        let tmp = output.appendingPathComponent(".beacon-manifest.tmp")
+        try Self.manifestText(files).write(to: tmp, atomically: false, encoding: .utf8)
+        if rename(tmp.path, output.appendingPathComponent(Self.manifestName).path) != 0 {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+    }
+
+    /// Moves the staged files into `output/` (each replacing its old version in one rename)
+    /// and removes the last build's files that this build did not make. With no `output/`
+    /// yet, the staging folder becomes it.
     public func commit(force: Bool) throws(Diagnostic) {
         let name = output.lastPathComponent
         let exists = fm.fileExists(atPath: output.path)
-        let existing = exists ? filesUnder(output) : []
-        try checkTarget(force: force, existing: existing)
+        let mine = files
+        lock.lock(); let moving = staged; lock.unlock()
+        try checkTarget(force: force, existing: exists && Self.manifest(at: output) == nil ? filesUnder(output) : nil)
+        if exists && !force {
+            // A new file where someone else's file lies: refuse before anything moves.
+            let clashes = moving.filter { !previous.contains($0) && fm.fileExists(atPath: output.appendingPathComponent($0).path) }.sorted()
+            if let clash = clashes.first {
+                throw .error(SourceLocation(path: "\(name)/\(clash)"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
+            }
+        }
         do {
-            let fileList = files.sorted()
-            try (["# files written by Beacon; others in this folder are left alone"] + fileList)
-                .joined(separator: "\n").appending("\n")
-                .write(to: staging.appendingPathComponent(Self.manifestName), atomically: false, encoding: .utf8)
             guard exists else {
+                try Self.manifestText(mine).write(to: staging.appendingPathComponent(Self.manifestName), atomically: false, encoding: .utf8)
                 try fm.moveItem(at: staging, to: output)
                 return
             }
-            let manifest = Self.manifest(at: output) ?? []
-            let foreign = existing.filter { $0 != Self.manifestName && !manifest.contains($0) }
-            var leftBehind = false
-            for rel in foreign {
-                let dest = staging.appendingPathComponent(rel)
-                if fm.fileExists(atPath: dest.path) {
-                    // Only with --force: the new build's file wins; the old one stays in the old folder.
-                    leftBehind = true
-                    continue
+            // Should the moves stop half way, the manifest already names every file that may
+            // be Beacon's, so the next build neither refuses them nor leaves them behind.
+            try writeManifest(previous.union(mine))
+            var made: Set<String> = []
+            for rel in moving.sorted() {
+                if let slash = rel.lastIndex(of: "/") {
+                    let dir = String(rel[..<slash])
+                    if !made.contains(dir) {
+                        try fm.createDirectory(at: output.appendingPathComponent(dir), withIntermediateDirectories: true)
+                        made.insert(dir)
+                    }
                 }
-                try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try fm.moveItem(at: output.appendingPathComponent(rel), to: dest)
+                if rename(staging.path + "/" + rel, output.path + "/" + rel) != 0 {
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
             }
-            let old = output.deletingLastPathComponent().appendingPathComponent(".beacon-old-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-            try fm.moveItem(at: output, to: old)
-            try fm.moveItem(at: staging, to: output)
-            if leftBehind {
-                removeBeaconFiles(in: old, manifest: manifest)
-            } else {
-                // Everything not Beacon's has been moved out: the rest is Beacon's own.
-                try? fm.removeItem(at: old)
-            }
-        } catch let d as Diagnostic {
-            throw d
+            removeBeaconFiles(in: output, manifest: previous.subtracting(mine))
+            try writeManifest(mine)
+            discard()
         } catch {
             throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(error.localizedDescription)")
         }
@@ -205,40 +275,44 @@ public final class OutputStage: @unchecked Sendable {
         if manifest == nil && !force && !filesUnder(output).isEmpty {
             try checkTarget(force: force)
         }
-        let mine = files.sorted()
+        let mine = files
+        lock.lock(); let moving = staged.sorted(); lock.unlock()
         if !force, let manifest {
-            if let clash = mine.first(where: { !manifest.contains($0) && fm.fileExists(atPath: output.appendingPathComponent($0).path) }) {
+            if let clash = moving.first(where: { !manifest.contains($0) && fm.fileExists(atPath: output.appendingPathComponent($0).path) }) {
                 throw .error(SourceLocation(path: "\(name)/\(clash)"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
             }
         }
         do {
-            for rel in mine {
+            for rel in moving {
                 let dest = output.appendingPathComponent(rel)
                 try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
                 if rename(staging.appendingPathComponent(rel).path, dest.path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             }
-            let all = (manifest ?? []).union(mine).sorted()
-            try (["# files written by Beacon; others in this folder are left alone"] + all)
-                .joined(separator: "\n").appending("\n")
-                .write(to: output.appendingPathComponent(Self.manifestName), atomically: true, encoding: .utf8)
+            try writeManifest((manifest ?? []).union(mine))
             discard()
         } catch {
             throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(error.localizedDescription)")
         }
     }
 
-    /// Removes the files a manifest lists, then the folders they leave empty. A file the
-    /// manifest does not list stays where it is.
+    /// Removes the files of the last build that this build did not make, then the folders
+    /// they leave empty (never `output/` itself, never a folder that holds anything else).
     func removeBeaconFiles(in folder: URL, manifest: Set<String>) {
-        for rel in manifest.union([Self.manifestName]) {
-            try? fm.removeItem(at: folder.appendingPathComponent(rel))
+        var parents: Set<String> = []
+        for rel in manifest where rel != Self.manifestName {
+            let path = folder.path + "/" + rel
+            var st = stat()
+            guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
+            unlink(path)
+            var dir = rel
+            while let slash = dir.lastIndex(of: "/") {
+                dir = String(dir[..<slash])
+                parents.insert(dir)
+            }
         }
-        // Remove empty folders, deepest first.
-        let dirs = (fm.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey])?.allObjects as? [URL] ?? [])
-            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true }
-            .sorted { $0.path.count > $1.path.count }
-        for d in dirs + [folder] {
-            if (try? fm.contentsOfDirectory(atPath: d.path).isEmpty) == true { try? fm.removeItem(at: d) }
+        // Deepest first; rmdir leaves a folder that is not empty alone.
+        for dir in parents.sorted(by: { $0.count > $1.count }) {
+            rmdir(folder.path + "/" + dir)
         }
     }
 }

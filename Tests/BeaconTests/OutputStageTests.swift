@@ -63,6 +63,34 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(site.snapshot(), before)
     }
 
+    /// A rebuild leaves every unchanged file as it was (same inode, same date) and replaces
+    /// only the pages whose bytes changed.
+    func testRebuildRewritesOnlyWhatChanged() throws {
+        let site = try TempSite()
+        XCTAssertTrue(site.build().0.succeeded)
+        func identity(_ rel: String) throws -> (UInt64, Date) {
+            let a = try FileManager.default.attributesOfItem(atPath: site.output.appendingPathComponent(rel).path)
+            return ((a[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0, a[.modificationDate] as? Date ?? .distantPast)
+        }
+        let first = "site/lessons/xue-xi-yuan-di/di-yi-ke/index.html", second = "site/lessons/xue-xi-yuan-di/di-er-ke/index.html"
+        let before = (try identity(first), try identity(second), try identity("site/assets/style.css"))
+        let manifest = try site.read("output/.beacon-manifest")
+        Thread.sleep(forTimeInterval: 0.05)
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertEqual(try identity(first).0, before.0.0)
+        XCTAssertEqual(try identity(first).1, before.0.1)
+        XCTAssertEqual(try identity("site/assets/style.css").0, before.2.0)
+        XCTAssertEqual(try site.read("output/.beacon-manifest"), manifest)
+        // Edit the second lesson's body: its page is new, the first lesson's page is not.
+        let path = "content/lessons/学习园地/第二课.md"
+        try site.write(path, try site.read(path) + "\n补充一段新的内容。\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertNotEqual(try identity(second).0, before.1.0)
+        XCTAssertTrue(try site.read("output/" + second).contains("补充一段新的内容。"))
+        XCTAssertEqual(try identity(first).0, before.0.0)
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
     func testOutputThatIsAFileIsRefused() throws {
         let site = try TempSite()
         try site.write("output", "不是文件夹")
