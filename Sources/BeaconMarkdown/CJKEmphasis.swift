@@ -174,68 +174,83 @@ public enum CJKEmphasis {
     static let otherCandidates: [Unicode.Scalar] = (0xF8F0...0xF8FF).compactMap(Unicode.Scalar.init)
 
     public static func prepare(_ text: String) -> Prepared {
-        // Fast path: no run of * or ~ next to a character above U+10FF.
-        var candidate = false
-        do {
-            var prevHigh = false
-            var prevDelim = false
-            for b in text.utf8 {
-                let delim = b == UInt8(ascii: "*") || b == UInt8(ascii: "~")
-                if (delim && prevHigh) || (prevDelim && b >= 0xE1) { candidate = true; break }
-                // The last byte of a 3- or 4-byte sequence is a continuation byte; remember
-                // whether the current character started high.
-                if b >= 0xC0 { prevHigh = b >= 0xE1 } else if b < 0x80 { prevHigh = false }
-                prevDelim = delim
-            }
-        }
-        guard candidate else { return Prepared(text: text) }
+        var bytes = text
+        return bytes.withUTF8 { prepare(bytes: $0, original: text) }
+    }
 
-        let scalars = Array(text.unicodeScalars)
-        // Insertions: index in `scalars` before which a mark goes.
+    /// The scalar that starts at byte `i` (which must be a lead byte), and its length.
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Unicode.Scalar?, Int) {
+        let c = b[i]
+        var len = 1, v = UInt32(c)
+        if c >= 0xF0 { len = 4; v = UInt32(c & 0x07) } else if c >= 0xE0 { len = 3; v = UInt32(c & 0x0F) } else if c >= 0xC0 { len = 2; v = UInt32(c & 0x1F) }
+        guard i + len <= b.count else { return (nil, 1) }
+        for k in 1..<len { v = v << 6 | UInt32(b[i + k] & 0x3F) }
+        return (Unicode.Scalar(v), len)
+    }
+
+    /// The start of the scalar that ends just before byte `i`.
+    static func start(before i: Int, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        var j = i - 1
+        while j > 0 && (b[j] & 0xC0) == 0x80 { j -= 1 }
+        return j
+    }
+
+    static func prepare(bytes b: UnsafeBufferPointer<UInt8>, original: String) -> Prepared {
+        // Byte offsets where a mark goes, with the mark's kind. Only runs of * and ~ next to a
+        // character outside ASCII can need one; everything else is skipped byte by byte.
         var inserts: [(at: Int, mark: Neighbour)] = []
         var i = 0
-        while i < scalars.count {
-            let s = scalars[i]
-            if s == "\\", i + 1 < scalars.count, scalars[i + 1].isASCII, isPunctuation(scalars[i + 1]) {
-                i += 2
-                continue
-            }
-            guard s == "*" || s == "~" else { i += 1; continue }
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c == UInt8(ascii: "\\"), i + 1 < n, b[i + 1] < 0x80, isPunctuation(Unicode.Scalar(b[i + 1])) { i += 2; continue }
+            guard c == UInt8(ascii: "*") || c == UInt8(ascii: "~") else { i += 1; continue }
             var j = i
-            while j < scalars.count && scalars[j] == s { j += 1 }
-            let p = classifyBefore(scalars, i - 1)
-            let n = classify(j < scalars.count ? scalars[j] : nil)
-            if let m = marks(p, n) {
-                if let before = m.before { inserts.append((i, before)) }
-                if let after = m.after { inserts.append((j, after)) }
+            while j < n && b[j] == c { j += 1 }
+            let highBefore = i > 0 && b[i - 1] >= 0x80
+            let highAfter = j < n && b[j] >= 0xC0
+            if highBefore || highAfter {
+                var p: Neighbour
+                if i == 0 { p = .whitespace } else {
+                    let s = start(before: i, b)
+                    let (scalar, _) = decode(b, s)
+                    if let scalar, (0xFE00...0xFE0E).contains(scalar.value), s > 0 {
+                        p = classify(decode(b, start(before: s, b)).0)
+                    } else if let scalar, (0xE0100...0xE01EF).contains(scalar.value) {
+                        p = .cjk
+                    } else {
+                        p = classify(scalar)
+                    }
+                }
+                let next = j < n ? classify(decode(b, j).0) : .whitespace
+                if let m = marks(p, next) {
+                    if let before = m.before { inserts.append((i, before)) }
+                    if let after = m.after { inserts.append((j, after)) }
+                }
             }
             i = j
         }
-        guard !inserts.isEmpty else { return Prepared(text: text) }
-        let present = Set(scalars.filter { $0.value >= 0x2E00 })
+        guard !inserts.isEmpty else { return Prepared(text: original) }
+        let present = Set(original.unicodeScalars.filter { $0.value >= 0x2E00 && ($0.value < 0x4E00 || $0.value >= 0xA000) })
         guard let pMark = punctuationCandidates.first(where: { !present.contains($0) }),
-              let oMark = otherCandidates.first(where: { !present.contains($0) }) else { return Prepared(text: text) }
-        var out = String.UnicodeScalarView()
-        out.reserveCapacity(scalars.count + inserts.count)
+              let oMark = otherCandidates.first(where: { !present.contains($0) }) else { return Prepared(text: original) }
+        var out: [UInt8] = []
+        out.reserveCapacity(n + inserts.count * 3)
         var marksByLine: [Int: [Int]] = [:]
         var line = 1
-        var lineBytes = 0
+        var lineStart = 0
         var k = 0
-        for (idx, s) in scalars.enumerated() {
+        for idx in 0...n {
             while k < inserts.count && inserts[k].at == idx {
                 let mark = inserts[k].mark == .punctuation ? pMark : oMark
-                out.append(mark)
-                marksByLine[line, default: []].append(lineBytes)
-                lineBytes += 3
+                marksByLine[line, default: []].append(out.count - lineStart)
+                out += Array(String(mark).utf8)
                 k += 1
             }
-            out.append(s)
-            if s == "\n" { line += 1; lineBytes = 0 } else { lineBytes += String(s).utf8.count }
+            guard idx < n else { break }
+            out.append(b[idx])
+            if b[idx] == 0x0A { line += 1; lineStart = out.count }
         }
-        while k < inserts.count {
-            out.append(inserts[k].mark == .punctuation ? pMark : oMark)
-            k += 1
-        }
-        return Prepared(text: String(out), punctuationMark: pMark, otherMark: oMark, marksByLine: marksByLine)
+        return Prepared(text: String(decoding: out, as: UTF8.self), punctuationMark: pMark, otherMark: oMark, marksByLine: marksByLine)
     }
 }

@@ -49,11 +49,38 @@ public struct QRCode: Sendable {
         }
     }
 
-    /// SVG markup of the code (for web pages).
+    /// SVG markup of the code (for web pages): one path of horizontal runs.
     public func svg(pixels: Int = 4) -> String {
         let full = size + 8
-        var path = ""
-        darkRuns { row, col, run in path += "M\(col + 4) \(row + 4)h\(run)v1h-\(run)z" }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixels)\" height=\"\(full * pixels)\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"本页二维码 (QR code of this page)\"><rect width=\"\(full)\" height=\"\(full)\" fill=\"#fff\"/><path d=\"\(path)\" fill=\"#000\"/></svg>"
+        var out: [UInt8] = []
+        out.reserveCapacity(size * size * 4 + 400)
+        out += Array("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(full) \(full)\" width=\"\(full * pixels)\" height=\"\(full * pixels)\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"本页二维码 (QR code of this page)\"><rect width=\"\(full)\" height=\"\(full)\" fill=\"#fff\"/><path d=\"".utf8)
+        // Numbers below 1000 as ASCII digits, without formatting.
+        @inline(__always) func number(_ n: Int, _ out: inout [UInt8]) {
+            if n >= 100 { out.append(UInt8(48 + n / 100)) }
+            if n >= 10 { out.append(UInt8(48 + (n / 10) % 10)) }
+            out.append(UInt8(48 + n % 10))
+        }
+        modules.withUnsafeBufferPointer { m in
+            for row in 0..<size {
+                var col = 0
+                let base = row * size
+                while col < size {
+                    guard m[base + col] else { col += 1; continue }
+                    var run = 1
+                    while col + run < size && m[base + col + run] { run += 1 }
+                    out.append(77)  // M
+                    number(col + 4, &out); out.append(32); number(row + 4, &out)
+                    out.append(104)  // h
+                    number(run, &out)
+                    out.append(contentsOf: [118, 49, 104, 45])  // v1h-
+                    number(run, &out)
+                    out.append(122)  // z
+                    col += run
+                }
+            }
+        }
+        out += Array("\" fill=\"#000\"/></svg>".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -89,6 +89,16 @@ public final class SiteBuilder: @unchecked Sendable {
         self.stage = stage
         self.bag = bag
         slugger = Slugger(mode: project.site.slugs)
+        if slugger.mode == .pinyin {
+            // Titles, tags and headings spelt in one ICU call (heading ids, search pinyin).
+            var text = ""
+            for l in project.lessons {
+                text += l.title
+                text += l.tags.joined()
+                for case .heading(_, let h) in l.document.blocks { text += h.plainText }
+            }
+            slugger.prefetch(text)
+        }
         routes = links.routes
         self.links = links
         let sizes = imageSizes

@@ -4,12 +4,16 @@ import BeaconModel
 /// Turns titles and file names into URL slugs: `两学一做` → `liang-xue-yi-zuo`.
 ///
 /// Pinyin comes from ICU's `Han-Latin; Latin-ASCII` transform, applied one Han character
-/// at a time and cached, so that a site of ten thousand lessons pays for each distinct
-/// character once. Safe to use from several threads.
+/// at a time and cached for the whole process, so that a site of ten thousand lessons pays
+/// for each distinct character once; each slugger also remembers the slugs it made (headings
+/// repeat from lesson to lesson). Safe to use from several threads.
 public final class Slugger: @unchecked Sendable {
     public let mode: SlugMode
-    private var cache: [Unicode.Scalar: String] = [:]
-    private let lock = NSLock()
+    /// Pinyin by Han character, shared by every slugger.
+    private nonisolated(unsafe) static var cache: [Unicode.Scalar: String] = [:]
+    private static let lock = NSLock()
+    private var slugs: [String: String] = [:]
+    private let slugLock = NSLock()
     private static let transform = StringTransform("Han-Latin; Latin-ASCII")
 
     public init(mode: SlugMode = .pinyin) {
@@ -18,12 +22,12 @@ public final class Slugger: @unchecked Sendable {
 
     /// The pinyin (ASCII, lower case, no tones) of one Han character, or nil if ICU has none.
     public func pinyin(of scalar: Unicode.Scalar) -> String? {
-        lock.lock()
-        if let hit = cache[scalar] { lock.unlock(); return hit.isEmpty ? nil : hit }
-        lock.unlock()
+        Self.lock.lock()
+        if let hit = Self.cache[scalar] { Self.lock.unlock(); return hit.isEmpty ? nil : hit }
+        Self.lock.unlock()
         learn([scalar])
-        lock.lock(); defer { lock.unlock() }
-        let hit = cache[scalar] ?? ""
+        Self.lock.lock(); defer { Self.lock.unlock() }
+        let hit = Self.cache[scalar] ?? ""
         return hit.isEmpty ? nil : hit
     }
 
@@ -46,20 +50,20 @@ public final class Slugger: @unchecked Sendable {
         if parts.count != scalars.count {
             parts = scalars.map { Substring(String(Character($0)).applyingTransform(Slugger.transform, reverse: false) ?? "") }
         }
-        lock.lock()
-        for (s, p) in zip(scalars, parts) { cache[s] = Self.ascii(p) }
-        lock.unlock()
+        Self.lock.lock()
+        for (s, p) in zip(scalars, parts) { Self.cache[s] = Self.ascii(p) }
+        Self.lock.unlock()
     }
 
     /// Spells every Han character of `text` not seen before, in one ICU call.
     public func prefetch(_ text: String) { prefetch(Array(text.unicodeScalars)) }
 
     func prefetch(_ scalars: [Unicode.Scalar]) {
-        lock.lock()
+        Self.lock.lock()
         var unknown: [Unicode.Scalar] = []
         var seen = Set<Unicode.Scalar>()
-        for s in scalars where CJK.isHan(s) && cache[s] == nil && seen.insert(s).inserted { unknown.append(s) }
-        lock.unlock()
+        for s in scalars where CJK.isHan(s) && Self.cache[s] == nil && seen.insert(s).inserted { unknown.append(s) }
+        Self.lock.unlock()
         learn(unknown)
     }
 
@@ -86,6 +90,17 @@ public final class Slugger: @unchecked Sendable {
     /// The slug of a text. May be empty when the text has nothing to spell (`？？`);
     /// callers then use `fallback(for:)`.
     public func slug(_ text: String) -> String {
+        slugLock.lock()
+        if let known = slugs[text] { slugLock.unlock(); return known }
+        slugLock.unlock()
+        let made = spell(text)
+        slugLock.lock()
+        if slugs.count < 100_000 { slugs[text] = made }
+        slugLock.unlock()
+        return made
+    }
+
+    func spell(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingDash = false
         func emit(_ word: some Sequence<Unicode.Scalar>) {
