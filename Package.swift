@@ -39,8 +39,8 @@ let package = Package(
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "CPrint"]),
-        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "CPrint", "CQPDF", "ZIPFoundation"]),
+        .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint"]),
+        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "ZIPFoundation"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput",

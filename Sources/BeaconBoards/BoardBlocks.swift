@@ -1,5 +1,4 @@
 import Foundation
-import CPrint
 import BeaconModel
 import BeaconText
 import BeaconPrint
@@ -16,17 +15,17 @@ extension BoardRenderer {
         let height = pad + titleH + content.height + pad
         let gold = style.gold, accent = style.accent
         return BlockRender(height: height) { cr, x, y, h in
-            cairo_set_source_rgb(cr, 1, 1, 1)
-            cairo_rectangle(cr, x, y, width, h)
-            cairo_fill(cr)
+            Canvas(cr).setRGB(1, 1, 1)
+            Canvas(cr).rectangle(x, y, width, h)
+            Canvas(cr).fill()
             accent.set(cr)
-            cairo_rectangle(cr, x, y, width, size * 0.18)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(x, y, width, size * 0.18)
+            Canvas(cr).fill()
             if let titleP {
                 titleP.draw(cr, x: x + pad, y: y + pad)
                 gold.set(cr)
-                cairo_rectangle(cr, x + pad, y + pad + titleP.height + size * 0.2, min(inner, size * 4), size * 0.12)
-                cairo_fill(cr)
+                Canvas(cr).rectangle(x + pad, y + pad + titleP.height + size * 0.2, min(inner, size * 4), size * 0.12)
+                Canvas(cr).fill()
             }
             content.draw(cr, x + pad, y + pad + titleH, h - 2 * pad - titleH)
         }
@@ -95,9 +94,9 @@ extension BoardRenderer {
                         if let img = cards[i].0 {
                             img.drawCropped(cr, x: cx, y: yy, width: cell, height: photoH)
                         } else {
-                            cairo_set_source_rgb(cr, 0.9, 0.88, 0.84)
-                            cairo_rectangle(cr, cx, yy, cell, photoH)
-                            cairo_fill(cr)
+                            Canvas(cr).setRGB(0.9, 0.88, 0.84)
+                            Canvas(cr).rectangle(cx, yy, cell, photoH)
+                            Canvas(cr).fill()
                         }
                         cards[i].1.draw(cr, x: cx, y: yy + photoH + size * 0.5)
                     }
@@ -137,11 +136,11 @@ extension BoardRenderer {
                         guard i < cards.count else { break }
                         let cx = x + Double(c) * (cell + gap)
                         tint.set(cr)
-                        cairo_rectangle(cr, cx, yy, cell, rowH[r])
-                        cairo_fill(cr)
+                        Canvas(cr).rectangle(cx, yy, cell, rowH[r])
+                        Canvas(cr).fill()
                         gold.set(cr)
-                        cairo_rectangle(cr, cx, yy, size * 0.15, rowH[r])
-                        cairo_fill(cr)
+                        Canvas(cr).rectangle(cx, yy, size * 0.15, rowH[r])
+                        Canvas(cr).fill()
                         cards[i].draw(cr, x: cx + size * 0.5, y: yy + size * 0.5)
                     }
                     yy += rowH[r] + gap
@@ -208,8 +207,8 @@ extension BoardRenderer {
                         guard i < 12 else { break }
                         let cx = x + Double(c) * (cell + gap)
                         tint.set(cr)
-                        cairo_rectangle(cr, cx, yy, cell, rowH[r])
-                        cairo_fill(cr)
+                        Canvas(cr).rectangle(cx, yy, cell, rowH[r])
+                        Canvas(cr).fill()
                         ps[i].draw(cr, x: cx + size * 0.3, y: yy + size * 0.3)
                     }
                     yy += rowH[r] + gap
@@ -301,11 +300,11 @@ extension BoardRenderer {
                 let bx = cellX(c), by = rowY[r]
                 let headH = b.0.height + size * 0.8
                 accent.set(cr)
-                cairo_rectangle(cr, bx, by, cellW, headH)
-                cairo_fill(cr)
-                cairo_set_source_rgb(cr, 0.99, 0.97, 0.93)
-                cairo_rectangle(cr, bx, by + headH, cellW, rowH[r] - headH)
-                cairo_fill(cr)
+                Canvas(cr).rectangle(bx, by, cellW, headH)
+                Canvas(cr).fill()
+                Canvas(cr).setRGB(0.99, 0.97, 0.93)
+                Canvas(cr).rectangle(bx, by + headH, cellW, rowH[r] - headH)
+                Canvas(cr).fill()
                 b.0.draw(cr, x: bx + size * 0.4, y: by + size * 0.4)
                 b.1.draw(cr, x: bx + size * 0.4, y: by + headH + size * 0.4)
                 // Arrow to the next stage.
@@ -317,26 +316,26 @@ extension BoardRenderer {
                     let ax = forward ? bx + cellW : bx
                     let ay = by + headH / 2
                     let dir = forward ? 1.0 : -1.0
-                    cairo_move_to(cr, ax + dir * arrow * 0.15, ay - size * 0.12)
-                    cairo_line_to(cr, ax + dir * arrow * 0.55, ay - size * 0.12)
-                    cairo_line_to(cr, ax + dir * arrow * 0.55, ay - size * 0.4)
-                    cairo_line_to(cr, ax + dir * arrow * 0.85, ay)
-                    cairo_line_to(cr, ax + dir * arrow * 0.55, ay + size * 0.4)
-                    cairo_line_to(cr, ax + dir * arrow * 0.55, ay + size * 0.12)
-                    cairo_line_to(cr, ax + dir * arrow * 0.15, ay + size * 0.12)
-                    cairo_close_path(cr)
-                    cairo_fill(cr)
+                    Canvas(cr).moveTo(ax + dir * arrow * 0.15, ay - size * 0.12)
+                    Canvas(cr).lineTo(ax + dir * arrow * 0.55, ay - size * 0.12)
+                    Canvas(cr).lineTo(ax + dir * arrow * 0.55, ay - size * 0.4)
+                    Canvas(cr).lineTo(ax + dir * arrow * 0.85, ay)
+                    Canvas(cr).lineTo(ax + dir * arrow * 0.55, ay + size * 0.4)
+                    Canvas(cr).lineTo(ax + dir * arrow * 0.55, ay + size * 0.12)
+                    Canvas(cr).lineTo(ax + dir * arrow * 0.15, ay + size * 0.12)
+                    Canvas(cr).closePath()
+                    Canvas(cr).fill()
                 } else {
                     let ax = bx + cellW / 2, ay = by + rowH[r]
-                    cairo_move_to(cr, ax - size * 0.12, ay + arrow * 0.15)
-                    cairo_line_to(cr, ax - size * 0.12, ay + arrow * 0.55)
-                    cairo_line_to(cr, ax - size * 0.4, ay + arrow * 0.55)
-                    cairo_line_to(cr, ax, ay + arrow * 0.85)
-                    cairo_line_to(cr, ax + size * 0.4, ay + arrow * 0.55)
-                    cairo_line_to(cr, ax + size * 0.12, ay + arrow * 0.55)
-                    cairo_line_to(cr, ax + size * 0.12, ay + arrow * 0.15)
-                    cairo_close_path(cr)
-                    cairo_fill(cr)
+                    Canvas(cr).moveTo(ax - size * 0.12, ay + arrow * 0.15)
+                    Canvas(cr).lineTo(ax - size * 0.12, ay + arrow * 0.55)
+                    Canvas(cr).lineTo(ax - size * 0.4, ay + arrow * 0.55)
+                    Canvas(cr).lineTo(ax, ay + arrow * 0.85)
+                    Canvas(cr).lineTo(ax + size * 0.4, ay + arrow * 0.55)
+                    Canvas(cr).lineTo(ax + size * 0.12, ay + arrow * 0.55)
+                    Canvas(cr).lineTo(ax + size * 0.12, ay + arrow * 0.15)
+                    Canvas(cr).closePath()
+                    Canvas(cr).fill()
                 }
             }
         }

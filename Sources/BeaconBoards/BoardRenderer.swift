@@ -1,6 +1,4 @@
 import Foundation
-import CPrint
-import CQPDF
 import BeaconModel
 import BeaconText
 import BeaconOutput
@@ -185,18 +183,18 @@ public final class BoardRenderer {
         page.ops.append { cr, _ in
             // Background and bands run into the bleed.
             tint.set(cr)
-            cairo_rectangle(cr, 0, 0, pageSize.width, pageSize.height)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(0, 0, pageSize.width, pageSize.height)
+            Canvas(cr).fill()
             accent.set(cr)
-            cairo_rectangle(cr, 0, 0, pageSize.width, bleed + headerHeight)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(0, 0, pageSize.width, bleed + headerHeight)
+            Canvas(cr).fill()
             gold.set(cr)
-            cairo_rectangle(cr, 0, bleed + headerHeight - body * 0.25, pageSize.width, body * 0.25)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(0, bleed + headerHeight - body * 0.25, pageSize.width, body * 0.25)
+            Canvas(cr).fill()
             accent.set(cr)
-            cairo_rectangle(cr, 0, bleed + trim.height - hidden - footerHeight, pageSize.width, footerHeight + hidden + bleed)
-            cairo_fill(cr)
-            cairo_translate(cr, bleed, bleed)
+            Canvas(cr).rectangle(0, bleed + trim.height - hidden - footerHeight, pageSize.width, footerHeight + hidden + bleed)
+            Canvas(cr).fill()
+            Canvas(cr).translate(bleed, bleed)
             let ty = margin * 0.8
             titleP.draw(cr, x: margin, y: ty)
             subP?.draw(cr, x: margin, y: ty + titleP.height + body * 0.3)
@@ -215,7 +213,7 @@ public final class BoardRenderer {
                 let r = laid[ri][bi]
                 let yy = y
                 page.ops.append { cr, _ in
-                    cairo_translate(cr, bleed, bleed)
+                    Canvas(cr).translate(bleed, bleed)
                     r.draw(cr, margin + fx, yy, h)
                 }
             }

@@ -1,6 +1,4 @@
 import Foundation
-import CPrint
-import CQPDF
 import ZIPFoundation
 import BeaconModel
 import BeaconOutput
@@ -102,70 +100,18 @@ public enum BoardStage {
         return out
     }
 
-    /// Several boards of one size drawn into one Cairo PDF, then each page written to its
-    /// own file with qpdf, with the board's title and its TrimBox and BleedBox.
-    static func writeSplit(_ results: [BoardResult], to paths: [String]) throws {
-        let first = results[0]
-        let doc = PrintDocument(size: first.pageSize)
-        doc.title = first.board.copy?.templateTitle ?? first.board.title
-        doc.subject = "展板"
-        doc.pages = results.map(\.page)
-        let raw = paths[0] + ".batch.cairo"
-        try cairoTime.add { try doc.writePDF(to: raw) }
-        defer { try? FileManager.default.removeItem(atPath: raw) }
-        var src = qpdf_init()
-        defer { qpdf_cleanup(&src) }
-        qpdf_silence_errors(src)
-        qpdf_set_suppress_warnings(src, 1)
-        guard qpdf_read(src, raw, nil) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[0]) }
-        for (i, r) in results.enumerated() {
-            var q = qpdf_init()
-            defer { qpdf_cleanup(&q) }
-            qpdf_silence_errors(q)
-            qpdf_set_suppress_warnings(q, 1)
-            guard qpdf_empty_pdf(q) & Int32(QPDF_ERRORS) == 0,
-                  qpdf_add_page(q, src, qpdf_get_page_n(src, i), 0) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
-            let page = qpdf_get_page_n(q, 0)
-            // The page belonged to the batch's structure tree, which is not copied.
-            qpdf_oh_remove_key(q, page, "/StructParents")
-            setBoxes(q, page: page, pageSize: r.pageSize, bleed: r.board.bleed)
-            let info = qpdf_oh_new_dictionary(q)
-            qpdf_oh_replace_key(q, info, "/Title", qpdf_oh_new_unicode_string(q, r.board.title))
-            qpdf_oh_replace_key(q, info, "/Subject", qpdf_oh_new_unicode_string(q, r.board.subtitle ?? "展板"))
-            qpdf_oh_replace_key(q, info, "/Creator", qpdf_oh_new_unicode_string(q, "Beacon"))
-            qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, info))
-            guard qpdf_init_write(q, paths[i]) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
-            // Streams are copied as they are: no decoding and compressing again.
-            qpdf_set_decode_level(q, qpdf_dl_none)
-            guard qpdf_write(q) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
-        }
+    static func pageFile(_ r: BoardResult) -> PageFile {
+        PageFile(page: r.page, size: r.pageSize, bleed: r.board.bleed, title: r.board.title, subject: r.board.subtitle ?? "展板")
     }
 
-    static func setBoxes(_ q: qpdf_data?, page: qpdf_oh, pageSize: PaperSize, bleed: Double) {
-        let trim = String(format: "[%.3f %.3f %.3f %.3f]", bleed, bleed, pageSize.width - bleed, pageSize.height - bleed)
-        let full = String(format: "[0 0 %.3f %.3f]", pageSize.width, pageSize.height)
-        qpdf_oh_replace_key(q, page, "/TrimBox", qpdf_oh_parse(q, trim))
-        qpdf_oh_replace_key(q, page, "/BleedBox", qpdf_oh_parse(q, full))
+    static func writeSplit(_ results: [BoardResult], to paths: [String]) throws {
+        let first = results[0]
+        try PageFiles.writeSplit(results.map(pageFile), documentTitle: first.board.copy?.templateTitle ?? first.board.title,
+                                 to: paths, cairoTime: cairoTime)
     }
 
     /// The website preview: the trimmed board, 1600 pixels on its long side.
     public static func preview(_ r: BoardResult, to path: String, longSide: Int = 1600) throws {
-        let trimW = r.pageSize.width - 2 * r.board.bleed, trimH = r.pageSize.height - 2 * r.board.bleed
-        let scale = Double(longSide) / max(trimW, trimH)
-        let w = Int((trimW * scale).rounded()), h = Int((trimH * scale).rounded())
-        guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(w), Int32(h)) else { throw PrintError.cannotWrite(path) }
-        defer { cairo_surface_destroy(surface) }
-        let cr = cairo_create(surface)!
-        cairo_scale(cr, scale, scale)
-        cairo_translate(cr, -r.board.bleed, -r.board.bleed)
-        r.page.draw(cr, mode: DrawMode(links: false))
-        cairo_destroy(cr)
-        cairo_surface_flush(surface)
-        // zlib level 3: nearly the size of the default level on flat board graphics, at a
-        // fraction of the time.
-        guard let data = cairo_image_surface_get_data(surface),
-              beacon_write_png(path, data, Int32(w), Int32(h), cairo_image_surface_get_stride(surface), 3) == 0 else {
-            throw PrintError.cannotWrite(path)
-        }
+        try PageFiles.preview(pageFile(r), to: path, longSide: longSide)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import CPrint
 import BeaconModel
 import BeaconText
 import BeaconOutput
@@ -59,8 +58,8 @@ extension BookBuilder {
         let accent = style.gold
         var rule = FlowItem(height: line * 0.6) { cr, x, y, _ in
             accent.set(cr)
-            cairo_rectangle(cr, x, y + line * 0.2, g.frameWidth * 0.25, 1.5)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(x, y + line * 0.2, g.frameWidth * 0.25, 1.5)
+            Canvas(cr).fill()
         }
         rule.keepWithNext = true
         items.append(rule)
@@ -72,10 +71,10 @@ extension BookBuilder {
             let muted = style.muted
             var sep = FlowItem(height: line * 0.5) { cr, x, y, _ in
                 muted.set(cr)
-                cairo_set_line_width(cr, 0.5)
-                cairo_move_to(cr, x, y + line * 0.25)
-                cairo_line_to(cr, x + g.frameWidth * 0.3, y + line * 0.25)
-                cairo_stroke(cr)
+                Canvas(cr).setLineWidth(0.5)
+                Canvas(cr).moveTo(x, y + line * 0.25)
+                Canvas(cr).lineTo(x + g.frameWidth * 0.3, y + line * 0.25)
+                Canvas(cr).stroke()
             }
             sep.spaceBefore = line * 0.6
             sep.keepWithNext = true
@@ -108,8 +107,7 @@ extension BookBuilder {
             cap.draw(cr, x: x + side + g.body * 0.6, y: y + side * 0.3)
             urlP.draw(cr, x: x + side + g.body * 0.6, y: y + side * 0.3 + cap.height + 2)
             if mode.links {
-                cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='\(url)' rect=[\(x) \(y) \(side) \(side)]")
-                cairo_tag_end(cr, CAIRO_TAG_LINK)
+                Canvas(cr).link(uri: url, x: x, y: y, width: side, height: side)
             }
         }
         item.spaceBefore = g.body * style.leading

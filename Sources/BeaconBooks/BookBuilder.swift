@@ -1,5 +1,4 @@
 import Foundation
-import CPrint
 import BeaconModel
 import BeaconText
 import BeaconOutput
@@ -122,8 +121,8 @@ public final class BookBuilder {
                     let draw = item.draw
                     it.draw = { cr, x, y, mode in
                         bar.set(cr)
-                        cairo_rectangle(cr, x + barX, y, 1.2, item.height)
-                        cairo_fill(cr)
+                        Canvas(cr).rectangle(x + barX, y, 1.2, item.height)
+                        Canvas(cr).fill()
                         draw(cr, x, y, mode)
                     }
                     return it
@@ -170,11 +169,11 @@ public final class BookBuilder {
                 break
             case .rule:
                 var it = FlowItem(height: line) { cr, x, y, _ in
-                    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6)
-                    cairo_set_line_width(cr, 0.5)
-                    cairo_move_to(cr, x + c.x + c.width * 0.35, y + line / 2)
-                    cairo_line_to(cr, x + c.x + c.width * 0.65, y + line / 2)
-                    cairo_stroke(cr)
+                    Canvas(cr).setRGB(0.6, 0.6, 0.6)
+                    Canvas(cr).setLineWidth(0.5)
+                    Canvas(cr).moveTo(x + c.x + c.width * 0.35, y + line / 2)
+                    Canvas(cr).lineTo(x + c.x + c.width * 0.65, y + line / 2)
+                    Canvas(cr).stroke()
                 }
                 it.spaceBefore = gap
                 out.append(it)
@@ -231,13 +230,13 @@ public final class BookBuilder {
                 }
                 accent.set(cr)
                 if isHeader {
-                    cairo_set_line_width(cr, heavy)
-                    cairo_move_to(cr, x + c.x, y + heavy / 2); cairo_line_to(cr, x + c.x + tableWidth, y + heavy / 2); cairo_stroke(cr)
-                    cairo_set_line_width(cr, thin)
-                    cairo_move_to(cr, x + c.x, y + h); cairo_line_to(cr, x + c.x + tableWidth, y + h); cairo_stroke(cr)
+                    Canvas(cr).setLineWidth(heavy)
+                    Canvas(cr).moveTo(x + c.x, y + heavy / 2); Canvas(cr).lineTo(x + c.x + tableWidth, y + heavy / 2); Canvas(cr).stroke()
+                    Canvas(cr).setLineWidth(thin)
+                    Canvas(cr).moveTo(x + c.x, y + h); Canvas(cr).lineTo(x + c.x + tableWidth, y + h); Canvas(cr).stroke()
                 } else if isLast {
-                    cairo_set_line_width(cr, heavy)
-                    cairo_move_to(cr, x + c.x, y + h - heavy / 2); cairo_line_to(cr, x + c.x + tableWidth, y + h - heavy / 2); cairo_stroke(cr)
+                    Canvas(cr).setLineWidth(heavy)
+                    Canvas(cr).moveTo(x + c.x, y + h - heavy / 2); Canvas(cr).lineTo(x + c.x + tableWidth, y + h - heavy / 2); Canvas(cr).stroke()
                 }
             }
             item.record = LineRecord(text: layouts.map { $0.lines.map(\.text).joined() }.joined(separator: "\t"), page: 0,

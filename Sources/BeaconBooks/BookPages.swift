@@ -1,5 +1,4 @@
 import Foundation
-import CPrint
 import BeaconModel
 import BeaconText
 import BeaconOutput
@@ -116,10 +115,10 @@ extension BookBuilder {
                 let y = g.top - small * 2.6
                 headP.draw(cr, x: x, y: y)
                 muted.set(cr)
-                cairo_set_line_width(cr, 0.4)
-                cairo_move_to(cr, x, g.top - small * 0.9)
-                cairo_line_to(cr, x + g.frameWidth, g.top - small * 0.9)
-                cairo_stroke(cr)
+                Canvas(cr).setLineWidth(0.4)
+                Canvas(cr).moveTo(x, g.top - small * 0.9)
+                Canvas(cr).lineTo(x + g.frameWidth, g.top - small * 0.9)
+                Canvas(cr).stroke()
             }
             numP.draw(cr, x: x, y: g.page.height - g.bottom + (g.bottom - small) * 0.45)
         }
@@ -145,12 +144,7 @@ extension BookBuilder {
             let titleP = ts.layout(RichText(s.title, style: es), width: g.frameWidth - indent - numberW - g.body * 1.5, align: .left, leading: 1.5)
             let h = titleP.height
             let lastLine = titleP.lines.last!
-            let lastW: Double = {
-                guard let pl = pango_layout_get_line_readonly(titleP.layout.ptr, Int32(titleP.lines.count - 1)) else { return 0 }
-                var ink = PangoRectangle(), logical = PangoRectangle()
-                pango_layout_line_get_extents(pl, &ink, &logical)
-                return Double(logical.width) / Double(PANGO_SCALE)
-            }()
+            let lastW = titleP.lastLineWidth
             let muted = style.muted
             var item = FlowItem(height: h) { cr, x, y, mode in
                 titleP.draw(cr, x: x + indent, y: y)
@@ -161,13 +155,12 @@ extension BookBuilder {
                 var dx = x + indent + lastW + g.body * 0.5
                 let end = x + g.frameWidth - numberW - g.body * 0.3
                 while dx < end {
-                    cairo_arc(cr, dx, baseline - g.body * 0.2, 0.35, 0, 2 * .pi)
-                    cairo_fill(cr)
+                    Canvas(cr).arc(dx, baseline - g.body * 0.2, 0.35, 0, 2 * .pi)
+                    Canvas(cr).fill()
                     dx += g.body * 0.4
                 }
                 if mode.links {
-                    cairo_tag_begin(cr, CAIRO_TAG_LINK, "page=\(frontCount.value + number) rect=[\(x) \(y) \(g.frameWidth) \(h)]")
-                    cairo_tag_end(cr, CAIRO_TAG_LINK)
+                    Canvas(cr).link(page: frontCount.value + number, x: x, y: y, width: g.frameWidth, height: h)
                 }
             }
             item.record = LineRecord(text: titleP.lines.map(\.text).joined(), page: 0, paragraphLines: 1, indexInParagraph: 0)
@@ -198,15 +191,15 @@ extension BookBuilder {
                                width: w * 0.8, align: .center, leading: 1.5)
         page.ops.append { cr, _ in
             accent.set(cr)
-            cairo_rectangle(cr, 0, 0, w, h)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(0, 0, w, h)
+            Canvas(cr).fill()
             gold.set(cr)
-            cairo_rectangle(cr, 0, h * 0.2, w, 3)
-            cairo_fill(cr)
-            cairo_rectangle(cr, 0, h * 0.2 + 6, w, 1)
-            cairo_fill(cr)
-            cairo_rectangle(cr, 0, h * 0.78, w, 1)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(0, h * 0.2, w, 3)
+            Canvas(cr).fill()
+            Canvas(cr).rectangle(0, h * 0.2 + 6, w, 1)
+            Canvas(cr).fill()
+            Canvas(cr).rectangle(0, h * 0.78, w, 1)
+            Canvas(cr).fill()
             let ty = h * 0.32
             title.draw(cr, x: w * 0.1, y: ty)
             var below = ty + title.height + titleSize * 0.6
@@ -217,8 +210,8 @@ extension BookBuilder {
             if let edition {
                 let bandW = edition.width + titleSize * 1.2
                 gold.set(cr)
-                cairo_rectangle(cr, (w - bandW) / 2, below - titleSize * 0.15, bandW, edition.height + titleSize * 0.3)
-                cairo_fill(cr)
+                Canvas(cr).rectangle((w - bandW) / 2, below - titleSize * 0.15, bandW, edition.height + titleSize * 0.3)
+                Canvas(cr).fill()
                 edition.draw(cr, x: w * 0.1, y: below)
             }
             bottom.draw(cr, x: w * 0.1, y: h * 0.82)
@@ -257,8 +250,8 @@ extension BookBuilder {
         page.ops.append { cr, _ in
             title.draw(cr, x: x, y: h * 0.28)
             gold.set(cr)
-            cairo_rectangle(cr, w / 2 - 20, h * 0.28 + title.height + size * 0.4, 40, 1.5)
-            cairo_fill(cr)
+            Canvas(cr).rectangle(w / 2 - 20, h * 0.28 + title.height + size * 0.4, 40, 1.5)
+            Canvas(cr).fill()
             sub?.draw(cr, x: x, y: h * 0.28 + title.height + size)
             pub.draw(cr, x: x, y: h * 0.8)
         }
@@ -281,10 +274,10 @@ extension BookBuilder {
         page.ops.append { cr, _ in
             let y = g.page.height - g.bottom - p.height
             muted.set(cr)
-            cairo_set_line_width(cr, 0.5)
-            cairo_move_to(cr, x, y - 6)
-            cairo_line_to(cr, x + g.frameWidth, y - 6)
-            cairo_stroke(cr)
+            Canvas(cr).setLineWidth(0.5)
+            Canvas(cr).moveTo(x, y - 6)
+            Canvas(cr).lineTo(x + g.frameWidth, y - 6)
+            Canvas(cr).stroke()
             p.draw(cr, x: x, y: y)
         }
         return page

@@ -158,3 +158,42 @@ extension QRCode {
         cairo_restore(cr)
     }
 }
+
+/// Drawing on a page, for the books and boards that lay pages out: the few Cairo operations
+/// they use, so that only this module talks to Cairo. `cr` is the handle a page's drawing
+/// closures receive.
+public struct Canvas {
+    public let cr: OpaquePointer
+    public init(_ cr: OpaquePointer) { self.cr = cr }
+
+    public func setColour(_ c: Colour) { c.set(cr) }
+    public func setRGB(_ r: Double, _ g: Double, _ b: Double) { cairo_set_source_rgb(cr, r, g, b) }
+    public func rectangle(_ x: Double, _ y: Double, _ w: Double, _ h: Double) { cairo_rectangle(cr, x, y, w, h) }
+    public func fill() { cairo_fill(cr) }
+    public func stroke() { cairo_stroke(cr) }
+    public func setLineWidth(_ w: Double) { cairo_set_line_width(cr, w) }
+    public func moveTo(_ x: Double, _ y: Double) { cairo_move_to(cr, x, y) }
+    public func lineTo(_ x: Double, _ y: Double) { cairo_line_to(cr, x, y) }
+    public func closePath() { cairo_close_path(cr) }
+    public func arc(_ x: Double, _ y: Double, _ r: Double, _ from: Double, _ to: Double) { cairo_arc(cr, x, y, r, from, to) }
+    public func translate(_ x: Double, _ y: Double) { cairo_translate(cr, x, y) }
+
+    /// A filled rectangle in one colour.
+    public func fill(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ colour: Colour) {
+        colour.set(cr)
+        cairo_rectangle(cr, x, y, w, h)
+        cairo_fill(cr)
+    }
+
+    /// A clickable area of a PDF: a web address or a page of the same document (1-based).
+    public func link(uri: String, x: Double, y: Double, width: Double, height: Double) {
+        let escaped = uri.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='\(escaped)' rect=[\(x) \(y) \(width) \(height)]")
+        cairo_tag_end(cr, CAIRO_TAG_LINK)
+    }
+
+    public func link(page: Int, x: Double, y: Double, width: Double, height: Double) {
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, "page=\(page) rect=[\(x) \(y) \(width) \(height)]")
+        cairo_tag_end(cr, CAIRO_TAG_LINK)
+    }
+}

@@ -36,6 +36,14 @@ public final class Typesetter {
         /// than its frame (to avoid a lone last character) stays centred in the frame.
         public internal(set) var shift: Double = 0
 
+        /// The width of the last line (where dot leaders start in a contents entry).
+        public var lastLineWidth: Double {
+            guard !lines.isEmpty, let pl = pango_layout_get_line_readonly(layout.ptr, Int32(lines.count - 1)) else { return 0 }
+            var ink = PangoRectangle(), logical = PangoRectangle()
+            pango_layout_line_get_extents(pl, &ink, &logical)
+            return Double(logical.width) / pangoScale
+        }
+
         /// The width of the widest line.
         public var width: Double {
             var ink = PangoRectangle(), logical = PangoRectangle()
