@@ -398,12 +398,19 @@ extension BoardRenderer {
             }
         }
         add(doc.blocks, base, depth: 0)
+        // Footnotes below the text, smaller, as the marks in it promise.
+        for (i, note) in doc.footnotes.enumerated() {
+            var s = base; s.font.size = size * 0.8; s.colour = style.muted
+            var r = RichText("[\(i + 1)] ", style: s)
+            for case .paragraph(let inl) in note { r.append(md.rich(inl, base: s, links: doc.links)) }
+            items.append(r)
+        }
         let text = paragraphs(items, width: width, gap: size * 0.5, hanging: hanging)
         guard qrLinks else { return text }
         // One QR code per linked address, in a row below the text.
         var seen = Set<String>()
         var codes: [(QRCode, Typesetter.Paragraph)] = []
-        for link in doc.links where !link.isImage {
+        for link in doc.links where !link.isImage && !link.raw.hasPrefix("#") {
             guard let url = links.printURL(link), seen.insert(url).inserted, let code = QRCode(url) else { continue }
             let caption = ts.layout(RichText(url, style: TextStyle(font: font(style.codeFont, size * 0.6), colour: style.muted)),
                                     width: size * 7, align: .center, leading: 1.2)

@@ -257,7 +257,12 @@ public final class BookBuilder {
     }
 
     func imageItems(_ link: MDLink, caption alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
-        guard let src = links.file(link) else { return [] }
+        guard let src = links.file(link) else {
+            if case .external = link.target {
+                bag.error(link.location, "口袋书只能印 content/ 里的图片，网络图片 \(link.raw.prefix(60)) 印不出来；请把图片下载到 content/media/ (a printed book needs the picture as a file under content/)")
+            }
+            return []
+        }
         let rel = src.hasPrefix(project.root.path + "/") ? String(src.dropFirst(project.root.path.count + 1)) : src
         let image: PrintImage
         do { image = try PrintImage.load(src) } catch {

@@ -172,10 +172,14 @@ public enum Builder {
             stage.discard()
             return finish()
         }
+        // The site stage takes the project over (and lets each lesson's tree go once its page
+        // is written), so the build holds no second copy of the trees.
+        let lessonCount = project.lessons.count
         let site = SiteBuilder(project: project, theme: theme, links: links, stage: stage, bag: bag)
+        project.lessons = []
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
-        Progress.show("生成网站（\(project.lessons.count) 篇课程）")
+        Progress.show("生成网站（\(lessonCount) 篇课程）")
         site.build()
         keep(site)
         Progress.show("写入 output/")

@@ -114,9 +114,9 @@ public enum CJKEmphasis {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
              0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xD7B0...0xD7FF, 0xF900...0xFAFF,
              0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFF61...0xFFDC, 0xFFE0...0xFFE6,
-             0x1B000...0x1B2FF, 0x1F200...0x1F2FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+             0x16FE0...0x16FE4, 0x17000...0x18CFF, 0x1B000...0x1B2FF, 0x1F200...0x1F2FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
             return true
-        case 0x3130...0x318F, 0x3200...0x32FF:
+        case 0x3130...0x318F, 0x3200...0x32FF, 0xFFE8...0xFFEE:
             return true
         default:
             return false
@@ -129,16 +129,6 @@ public enum CJKEmphasis {
         let punct = isPunctuation(s)
         if isCJK(s) { return punct ? .cjkPunctuation : .cjk }
         return punct ? .punctuation : .other
-    }
-
-    /// The class of the character before a run: a variation selector counts as the
-    /// character it follows (a CJK sequence), an ideographic variation selector as CJK.
-    static func classifyBefore(_ scalars: [Unicode.Scalar], _ i: Int) -> Neighbour {
-        guard i >= 0 else { return .whitespace }
-        let s = scalars[i]
-        if (0xE0100...0xE01EF).contains(s.value) { return .cjk }
-        if (0xFE00...0xFE0E).contains(s.value), i > 0 { return classify(scalars[i - 1]) }
-        return classify(s)
     }
 
     // MARK: - Preparing a text

@@ -7,7 +7,10 @@ final class CMarkDocument {
     var parserPointer: OpaquePointer { parser }
     let root: OpaquePointer
 
-    static let extensionNames = ["table", "strikethrough", "autolink", "tasklist", "tagfilter"]
+    /// GFM's tag filter is part of cmark's HTML writer, which Beacon does not use: raw HTML is
+    /// cleaned by `RawHTMLSanitizer` instead.
+    static let extensionNames = ["table", "strikethrough", "autolink", "tasklist"]
+    private static let inlineLock = NSLock()
     private static let registered: Bool = {
         cmark_gfm_core_extensions_ensure_registered()
         return true
@@ -27,7 +30,14 @@ final class CMarkDocument {
             buf.withMemoryRebound(to: CChar.self) { cmark_parser_feed(p, $0.baseAddress, $0.count) }
         }
         parser = p
+        // cmark-gfm's inline pass switches its extensions' characters (~ for strikethrough,
+        // : and w for autolinks) on and off in one table shared by every parser, so two
+        // inline passes at once can each miss the other's: lessons parsed on several cores
+        // lost their strikethrough now and then. Block parsing above runs in parallel; the
+        // inline pass, a small part of a parse, runs one at a time.
+        Self.inlineLock.lock()
         root = cmark_parser_finish(p)
+        Self.inlineLock.unlock()
     }
 
     deinit {

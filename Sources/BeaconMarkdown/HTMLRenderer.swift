@@ -42,6 +42,9 @@ public struct HTMLRenderer {
     public var slugger: Slugger
     /// Pictures in these first top-level blocks are on the first screen: loaded at once.
     public var eagerBlocks = 2
+    /// Put before every id the text makes (headings, footnotes), for pages that show several
+    /// texts (a board's blocks) so that their ids do not meet.
+    public var idPrefix = ""
 
     public static let reservedIDs: Set<String> = ["top", "main", "toc", "content", "footnotes", "site-header", "site-footer", "search"]
 
@@ -79,8 +82,14 @@ public struct HTMLRenderer {
         }
         func number(_ group: inout [TOCEntry], prefix: String?) {
             let numbered = !group.contains { HeadingNumber.hasOwn($0.title) }
+            // An ### before the first ## stands on its own, unnumbered.
+            let level = group.map(\.level).min() ?? 2
+            var n = 0
             for i in group.indices {
-                if numbered { group[i].number = (prefix.map { $0 + "." } ?? "") + "\(i + 1)" }
+                if numbered && group[i].level == level {
+                    n += 1
+                    group[i].number = (prefix.map { $0 + "." } ?? "") + "\(n)"
+                }
                 number(&group[i].children, prefix: group[i].number)
             }
         }
@@ -96,11 +105,13 @@ public struct HTMLRenderer {
         var used = HTMLRenderer.reservedIDs
         var headings: [(level: Int, id: String, title: String)] = []
         var referenceCount: [Int: Int] = [:]
+        /// `idPrefix`.
+        var p = ""
 
         init(renderer: HTMLRenderer, doc: MDDocument) {
             self.renderer = renderer
             self.doc = doc
-            for n in 1...max(1, doc.footnotes.count) { used.insert("fn-\(n)"); used.insert("fnref-\(n)") }
+            p = renderer.idPrefix
         }
 
         mutating func text(_ s: String) { HTMLEscape.append(s, to: &out) }
@@ -109,17 +120,21 @@ public struct HTMLRenderer {
             let base = renderer.slugger.slug(title)
             var id = base.isEmpty ? "section" : base
             if id.first?.isNumber == true { id = "s-" + id }
+            // Footnote ids (fn-1, fnref-1, fnref-1-2 …) belong to the notes.
+            if id.hasPrefix("fn") { id = "h-" + id }
             let stem = id
             var n = 2
             while used.contains(id) { id = "\(stem)-\(n)"; n += 1 }
             used.insert(id)
-            return id
+            return p + id
         }
 
         mutating func block(_ b: MDBlock, tight: Bool) {
             switch b {
             case .heading(let level, let inl):
-                let title = inl.plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+                // The heading as the contents lists it: without its footnote marks.
+                let title = inl.filter { if case .footnoteReference = $0 { return false }; return true }
+                    .plainText.trimmingCharacters(in: .whitespacesAndNewlines)
                 let id = headingID(title)
                 headings.append((level, id, title))
                 out += "<h\(level) id=\"\(id)\">"
@@ -140,7 +155,7 @@ public struct HTMLRenderer {
                             if i > 0 { out += "\n" }
                             block(inner, tight: true)
                         } else {
-                            if i == 0 && !isTight { out += "\n" } else if i == 0 { out += "\n" }
+                            if i == 0 { out += "\n" }
                             block(inner, tight: false)
                         }
                     }
@@ -184,7 +199,10 @@ public struct HTMLRenderer {
                 out += "</code></pre>\n"
             case .figure(let index, let alt, let title):
                 let link = doc.links[index]
-                guard let src = renderer.url(link) else { return }
+                guard let src = renderer.url(link) else {
+                    if !alt.isEmpty { out += "<p>"; text(alt); out += "</p>\n" }
+                    return
+                }
                 let caption = MDDocument.caption(alt: alt, title: title)
                 out += "<figure>"
                 image(src: src, link: link, alt: alt, title: "")
@@ -245,8 +263,8 @@ public struct HTMLRenderer {
             case .footnoteReference(let n):
                 let k = referenceCount[n, default: 0] + 1
                 referenceCount[n] = k
-                let id = k == 1 ? "fnref-\(n)" : "fnref-\(n)-\(k)"
-                out += "<sup class=\"footnote-ref\"><a href=\"#fn-\(n)\" id=\"\(id)\" aria-label=\"注释 \(n)\">\(n)</a></sup>"
+                let id = k == 1 ? "\(p)fnref-\(n)" : "\(p)fnref-\(n)-\(k)"
+                out += "<sup class=\"footnote-ref\"><a href=\"#\(p)fn-\(n)\" id=\"\(id)\" aria-label=\"注释 \(n)\">\(n)</a></sup>"
             case .lineBreak:
                 out += "<br>\n"
             case .softBreak:
@@ -261,8 +279,8 @@ public struct HTMLRenderer {
             out += "<section class=\"footnotes\" aria-label=\"注释\">\n<h2 class=\"footnotes-title\">注释</h2>\n<ol>\n"
             for (i, note) in doc.footnotes.enumerated() {
                 let n = i + 1
-                out += "<li id=\"fn-\(n)\">\n"
-                let back = "<a href=\"#fnref-\(n)\" class=\"footnote-backref\" aria-label=\"返回正文\">↩</a>"
+                out += "<li id=\"\(p)fn-\(n)\">\n"
+                let back = "<a href=\"#\(p)fnref-\(n)\" class=\"footnote-backref\" aria-label=\"返回正文\">↩</a>"
                 if case .paragraph(let inl)? = note.last {
                     for b in note.dropLast() { block(b, tight: false) }
                     out += "<p>"

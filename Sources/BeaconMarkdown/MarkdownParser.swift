@@ -50,7 +50,6 @@ struct TreeWalker {
     var links: [MDLink] = []
     var plain = ""
     var hasRawHTML = false
-    private var preparedLines: [Substring]?
     private var sourceLines: [Substring]?
 
     init(allowRawHTML: Bool, path: String, source: MarkdownSource, prepared: CJKEmphasis.Prepared, bag: DiagnosticBag) {
@@ -90,8 +89,7 @@ struct TreeWalker {
         guard let cur = n else { return SourceLocation(path: path, line: source.lineOffset + 1) }
         let line = cur.startLine
         var byteColumn = max(1, cur.startColumn) - 1
-        if preparedLines == nil {
-            preparedLines = prepared.text.split(separator: "\n", omittingEmptySubsequences: false)
+        if sourceLines == nil {
             sourceLines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
         }
         byteColumn -= prepared.insertedBytes(line: line, before: byteColumn)

@@ -100,7 +100,11 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 /// libxml2 and cleaned: no script, style, frame or plug-in element, no event handler
 /// attribute, no URL that `URLSafety` refuses in any URL attribute.
 public enum RawHTMLSanitizer {
-    static let removedElements: Set<String> = ["script", "style", "iframe", "frame", "frameset", "object", "embed", "base", "meta", "link", "form"]
+    /// Script, frames and plug-ins, page-level elements, and the elements whose content a
+    /// browser reads as raw text where libxml2 reads markup (GFM's tag filter list and
+    /// `noscript`): markup hidden in them would reach the page.
+    static let removedElements: Set<String> = ["script", "style", "iframe", "frame", "frameset", "object", "embed", "base", "meta", "link", "form",
+                                               "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "noscript", "template"]
     static let urlAttributes: Set<String> = ["href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background", "cite"]
 
     public static func sanitize(_ fragment: String) -> String {

@@ -132,19 +132,6 @@ public indirect enum MDBlock: Sendable, Equatable {
     /// Raw HTML, present only when the site allows it.
     case html(String)
     case rule
-
-    public var plainText: String {
-        switch self {
-        case .heading(_, let i), .paragraph(let i): return i.plainText
-        case .list(_, _, _, let items): return items.map { $0.blocks.map(\.plainText).joined(separator: "\n") }.joined(separator: "\n")
-        case .quote(let b): return b.map(\.plainText).joined(separator: "\n")
-        case .table(_, let header, let rows):
-            return ([header] + rows).map { $0.map(\.plainText).joined(separator: "\t") }.joined(separator: "\n")
-        case .code(let t, _): return t
-        case .figure(_, let alt, let title): return title.isEmpty ? alt : title
-        case .html, .rule: return ""
-        }
-    }
 }
 
 extension MDDocument {

@@ -26,13 +26,6 @@ public struct ContentLinks: Sendable {
         self.pages = pages
     }
 
-    static func hasScheme(_ s: String) -> Bool {
-        guard let colon = s.firstIndex(of: ":") else { return false }
-        let scheme = s[..<colon]
-        guard let first = scheme.first, first.isASCII, first.isLetter else { return false }
-        return scheme.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }
-    }
-
     /// Normalises `a/b/../c` to `a/c`; nil when it climbs out of content/.
     static func normalise(_ parts: [Substring]) -> String? {
         var out: [Substring] = []
@@ -91,7 +84,7 @@ public struct ContentLinks: Sendable {
 
     func resolve(_ raw: String, isImage: Bool, in document: String) -> (LinkTarget, String?) {
         let t = raw.trimmingCharacters(in: .whitespaces)
-        if t.isEmpty || t.hasPrefix("#") || t.hasPrefix("//") || Self.hasScheme(t) { return (.external(raw), nil) }
+        if t.isEmpty || t.hasPrefix("#") || t.hasPrefix("//") || URLSafety.scheme(of: t) != nil { return (.external(raw), nil) }
         var pathPart = t
         var suffix = ""
         if let i = pathPart.firstIndex(where: { $0 == "#" || $0 == "?" }) {
@@ -151,7 +144,7 @@ public struct ContentLinks: Sendable {
     public func file(_ link: MDLink) -> String? {
         switch link.target {
         case .file(let path, _): return contentFolder + "/" + path
-        case .unresolved where !link.raw.contains(":"): return link.raw
+        case .unresolved where URLSafety.scheme(of: link.raw) == nil: return link.raw
         default: return nil
         }
     }

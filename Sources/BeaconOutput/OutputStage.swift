@@ -82,7 +82,7 @@ public final class OutputStage: @unchecked Sendable {
 
     /// Whether `relative` is a file of the last build whose bytes are `bytes`.
     private func unchanged(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard previous.contains(relative) else { return false }
+        guard previous.contains(relative), pathStaysInside(relative) else { return false }
         return Self.fileEquals(output.path + "/" + relative, bytes)
     }
 
@@ -147,7 +147,7 @@ public final class OutputStage: @unchecked Sendable {
     }
 
     public func copy(from source: URL, to relative: String) throws {
-        if previous.contains(relative), let data = try? Data(contentsOf: source, options: .mappedIfSafe),
+        if previous.contains(relative), pathStaysInside(relative), let data = try? Data(contentsOf: source, options: .mappedIfSafe),
            data.withUnsafeBytes({ Self.fileEquals(output.path + "/" + relative, $0) }) {
             try record(relative, staged: false)
             return
@@ -174,7 +174,38 @@ public final class OutputStage: @unchecked Sendable {
 
     static func manifest(at folder: URL) -> Set<String>? {
         guard let text = try? String(contentsOf: folder.appendingPathComponent(manifestName), encoding: .utf8) else { return nil }
-        return Set(text.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") })
+        // Any line ending: a manifest that went through git with autocrlf is still read.
+        return Set(text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("#") && isPlainRelative($0) })
+    }
+
+    /// A path Beacon could have written: relative, without `.`/`..` or empty parts. A
+    /// manifest line that is anything else (edited by hand, or by someone hostile) names no
+    /// file of Beacon's and is ignored.
+    static func isPlainRelative(_ rel: String) -> Bool {
+        guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.contains("\0") else { return false }
+        return rel.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+    }
+
+    private var checkedDirs: Set<String> = []
+    private let dirLock = NSLock()
+
+    /// Whether every folder on the way to `rel` inside `output/` is a real folder (or does not
+    /// exist yet): a symbolic link there would take a read, a write or a removal outside
+    /// `output/`. `removable` names files of the last build that will be gone before anything
+    /// is written (a file of Beacon's where a folder now goes).
+    func pathStaysInside(_ rel: String, removable: Set<String> = []) -> Bool {
+        guard Self.isPlainRelative(rel) else { return false }
+        var dir = ""
+        for part in rel.split(separator: "/").dropLast() {
+            dir += dir.isEmpty ? String(part) : "/" + part
+            dirLock.lock(); let known = checkedDirs.contains(dir); dirLock.unlock()
+            if known { continue }
+            var st = stat()
+            if lstat(output.path + "/" + dir, &st) != 0 { return true }          // not there yet: Beacon makes it
+            if (st.st_mode & S_IFMT) != S_IFDIR { return removable.contains(dir) && (st.st_mode & S_IFMT) == S_IFREG }
+            dirLock.lock(); checkedDirs.insert(dir); dirLock.unlock()
+        }
+        return true
     }
 
     /// Every file under `folder`, hidden ones included, relative to it.
@@ -182,27 +213,41 @@ public final class OutputStage: @unchecked Sendable {
         FileTree.files(under: folder.standardizedFileURL.path, skipHidden: false)
     }
 
-    /// Checks that the new build may replace `output/`. Before the build (`existing` nil) this
-    /// is cheap: is it a folder, and is it Beacon's or empty. At commit time, with the files
-    /// of the old output listed, it also refuses to overwrite a file Beacon did not write.
-    public func checkTarget(force: Bool, existing: [String]? = nil) throws(Diagnostic) {
+    /// Checks that the new build may write into `output/`: it is a folder, and Beacon's or
+    /// empty (or the build is forced).
+    public func checkTarget(force: Bool) throws(Diagnostic) {
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: output.path, isDirectory: &isDir) else { return }
         let name = output.lastPathComponent
         guard isDir.boolValue else {
             throw .error(SourceLocation(path: name), "\(name) 是一个文件而不是文件夹，Beacon 不会覆盖它 (\(name) is a file, not a folder; Beacon will not replace it)")
         }
-        guard let manifest = Self.manifest(at: output) else {
-            if force { return }
-            let files = existing ?? filesUnder(output)
-            if files.isEmpty { return }
-            throw .error(SourceLocation(path: name), "\(name)/ 不是 Beacon 生成的，里面已有 \(files.count) 个文件；请换一个输出文件夹，或确认后加 --force (\(name)/ is not empty and was not made by Beacon; choose another folder or pass --force)")
-        }
-        guard let existing, !force else { return }
-        let mine = files
-        let clashes = existing.filter { $0 != Self.manifestName && !manifest.contains($0) && mine.contains($0) }.sorted()
-        if !clashes.isEmpty {
-            throw .error(SourceLocation(path: "\(name)/\(clashes[0])"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
+        guard Self.manifest(at: output) == nil, !force else { return }
+        let files = filesUnder(output)
+        if files.isEmpty { return }
+        throw .error(SourceLocation(path: name), "\(name)/ 不是 Beacon 生成的，里面已有 \(files.count) 个文件；请换一个输出文件夹，或确认后加 --force (\(name)/ is not empty and was not made by Beacon; choose another folder or pass --force)")
+    }
+
+    /// The one check before anything in `output/` changes: each file to move in has a way
+    /// there that stays inside `output/`, and takes the place of nothing but a file of the
+    /// last build (`owned`) or, forced, someone else's file. `removable`: the last build's
+    /// files that go first.
+    func checkMoves(_ moving: [String], owned: Set<String>, removable: Set<String>, force: Bool) throws(Diagnostic) {
+        let name = output.lastPathComponent
+        for rel in moving {
+            guard pathStaysInside(rel, removable: removable) else {
+                throw .error(SourceLocation(path: "\(name)/\(rel)"), "输出文件夹里这条路径经过符号链接或别人的文件，Beacon 不会经由它写入 (a folder on this path in the output is a symbolic link or someone else's file; Beacon will not write through it)")
+            }
+            var st = stat()
+            guard lstat(output.path + "/" + rel, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                // A folder where a file goes: only one that the last build's leftovers fill.
+                let inside = filesUnder(output.appendingPathComponent(rel)).map { rel + "/" + $0 }
+                if inside.allSatisfy(removable.contains) { continue }
+                throw .error(SourceLocation(path: "\(name)/\(rel)"), "输出文件夹里有一个同名的文件夹挡住了新文件，请先把它移走 (a folder in the output is where a new file goes; move it away)")
+            }
+            if owned.contains(rel) || force { continue }
+            throw .error(SourceLocation(path: "\(name)/\(rel)"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
         }
     }
 
@@ -210,31 +255,44 @@ public final class OutputStage: @unchecked Sendable {
         (["# files written by Beacon; others in this folder are left alone"] + files.sorted()).joined(separator: "\n") + "\n"
     }
 
-    /// Writes `output/.beacon-manifest` in one rename.
+    /// Writes `output/.beacon-manifest` in one rename, from a file made in the staging folder
+    /// (never through whatever may lie at a fixed name in `output/`).
     private func writeManifest(_ files: Set<String>) throws {
-        let tmp = output.appendingPathComponent(".beacon-manifest.tmp")
+        let tmp = staging.appendingPathComponent(".beacon-manifest.\(UInt32.random(in: 0...UInt32.max))")
         try Self.manifestText(files).write(to: tmp, atomically: false, encoding: .utf8)
         if rename(tmp.path, output.appendingPathComponent(Self.manifestName).path) != 0 {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
     }
 
-    /// Moves the staged files into `output/` (each replacing its old version in one rename)
-    /// and removes the last build's files that this build did not make. With no `output/`
+    /// Moves staged files into `output/`, each replacing its old version in one rename.
+    private func moveIn(_ moving: [String]) throws {
+        var made: Set<String> = []
+        for rel in moving {
+            if let slash = rel.lastIndex(of: "/") {
+                let dir = String(rel[..<slash])
+                if !made.contains(dir) {
+                    try fm.createDirectory(at: output.appendingPathComponent(dir), withIntermediateDirectories: true)
+                    made.insert(dir)
+                }
+            }
+            if rename(staging.path + "/" + rel, output.path + "/" + rel) != 0 {
+                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            }
+        }
+    }
+
+    /// Moves the staged files into `output/` and removes the last build's files that this
+    /// build did not make. Everything is checked before the first change. With no `output/`
     /// yet, the staging folder becomes it.
     public func commit(force: Bool) throws(Diagnostic) {
         let name = output.lastPathComponent
         let exists = fm.fileExists(atPath: output.path)
         let mine = files
-        lock.lock(); let moving = staged; lock.unlock()
-        try checkTarget(force: force, existing: exists && Self.manifest(at: output) == nil ? filesUnder(output) : nil)
-        if exists && !force {
-            // A new file where someone else's file lies: refuse before anything moves.
-            let clashes = moving.filter { !previous.contains($0) && fm.fileExists(atPath: output.appendingPathComponent($0).path) }.sorted()
-            if let clash = clashes.first {
-                throw .error(SourceLocation(path: "\(name)/\(clash)"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
-            }
-        }
+        lock.lock(); let moving = staged.sorted(); lock.unlock()
+        try checkTarget(force: force)
+        let stale = previous.subtracting(mine)
+        if exists { try checkMoves(moving, owned: previous, removable: stale, force: force) }
         do {
             guard exists else {
                 try Self.manifestText(mine).write(to: staging.appendingPathComponent(Self.manifestName), atomically: false, encoding: .utf8)
@@ -244,20 +302,8 @@ public final class OutputStage: @unchecked Sendable {
             // Should the moves stop half way, the manifest already names every file that may
             // be Beacon's, so the next build neither refuses them nor leaves them behind.
             try writeManifest(previous.union(mine))
-            var made: Set<String> = []
-            for rel in moving.sorted() {
-                if let slash = rel.lastIndex(of: "/") {
-                    let dir = String(rel[..<slash])
-                    if !made.contains(dir) {
-                        try fm.createDirectory(at: output.appendingPathComponent(dir), withIntermediateDirectories: true)
-                        made.insert(dir)
-                    }
-                }
-                if rename(staging.path + "/" + rel, output.path + "/" + rel) != 0 {
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-            }
-            removeBeaconFiles(in: output, manifest: previous.subtracting(mine))
+            removeBeaconFiles(in: output, manifest: stale)
+            try moveIn(moving)
             try writeManifest(mine)
             discard()
         } catch {
@@ -271,24 +317,13 @@ public final class OutputStage: @unchecked Sendable {
     public func commitInto(force: Bool) throws(Diagnostic) {
         guard fm.fileExists(atPath: output.path) else { return try commit(force: force) }
         let name = output.lastPathComponent
-        let manifest = Self.manifest(at: output)
-        if manifest == nil && !force && !filesUnder(output).isEmpty {
-            try checkTarget(force: force)
-        }
+        try checkTarget(force: force)
         let mine = files
         lock.lock(); let moving = staged.sorted(); lock.unlock()
-        if !force, let manifest {
-            if let clash = moving.first(where: { !manifest.contains($0) && fm.fileExists(atPath: output.appendingPathComponent($0).path) }) {
-                throw .error(SourceLocation(path: "\(name)/\(clash)"), "这个文件不是 Beacon 写的，但新的构建要写同名文件；请先把它移走，或加 --force 覆盖 (file was not written by Beacon and the build would overwrite it; move it away or pass --force)")
-            }
-        }
+        try checkMoves(moving, owned: previous, removable: [], force: force)
         do {
-            for rel in moving {
-                let dest = output.appendingPathComponent(rel)
-                try fm.createDirectory(at: dest.deletingLastPathComponent(), withIntermediateDirectories: true)
-                if rename(staging.appendingPathComponent(rel).path, dest.path) != 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            }
-            try writeManifest((manifest ?? []).union(mine))
+            try moveIn(moving)
+            try writeManifest(previous.union(mine))
             discard()
         } catch {
             throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(error.localizedDescription)")
@@ -299,7 +334,7 @@ public final class OutputStage: @unchecked Sendable {
     /// they leave empty (never `output/` itself, never a folder that holds anything else).
     func removeBeaconFiles(in folder: URL, manifest: Set<String>) {
         var parents: Set<String> = []
-        for rel in manifest where rel != Self.manifestName {
+        for rel in manifest where rel != Self.manifestName && pathStaysInside(rel) {
             let path = folder.path + "/" + rel
             var st = stat()
             guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { continue }
@@ -314,5 +349,7 @@ public final class OutputStage: @unchecked Sendable {
         for dir in parents.sorted(by: { $0.count > $1.count }) {
             rmdir(folder.path + "/" + dir)
         }
+        // Folders found in the way may have gone: check again when next asked.
+        dirLock.lock(); checkedDirs = []; dirLock.unlock()
     }
 }

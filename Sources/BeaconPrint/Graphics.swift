@@ -187,8 +187,10 @@ public struct Canvas {
 
     /// A clickable area of a PDF: a web address or a page of the same document (1-based).
     public func link(uri: String, x: Double, y: Double, width: Double, height: Double) {
-        let escaped = uri.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
-        cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='\(escaped)' rect=[\(x) \(y) \(width) \(height)]")
+        // Cairo's attribute strings end at a quote and treat a backslash as an escape: both are
+        // written percent-encoded, which is the same address.
+        let encoded = uri.replacingOccurrences(of: "\\", with: "%5C").replacingOccurrences(of: "'", with: "%27")
+        cairo_tag_begin(cr, CAIRO_TAG_LINK, "uri='\(encoded)' rect=[\(x) \(y) \(width) \(height)]")
         cairo_tag_end(cr, CAIRO_TAG_LINK)
     }
 

@@ -151,10 +151,11 @@ public final class Typesetter {
                     let rx = fx + x + lineX + Double(min(x0, x1)) / pangoScale
                     let rw = abs(Double(x1 - x0)) / pangoScale
                     guard rw > 0, let target = span.style.link else { continue }
-                    let attrs = target.hasPrefix("page=") ? "\(target) rect=[\(rx) \(fy) \(rw) \(line.height)]"
-                        : "uri='\(target.replacingOccurrences(of: "'", with: "%27"))' rect=[\(rx) \(fy) \(rw) \(line.height)]"
-                    cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs)
-                    cairo_tag_end(cr, CAIRO_TAG_LINK)
+                    if target.hasPrefix("page="), let page = Int(target.dropFirst(5)) {
+                        Canvas(cr).link(page: page, x: rx, y: fy, width: rw, height: line.height)
+                    } else {
+                        Canvas(cr).link(uri: target, x: rx, y: fy, width: rw, height: line.height)
+                    }
                 }
             }
             item.record = LineRecord(text: line.text, page: 0, paragraphLines: n, indexInParagraph: i)

@@ -81,11 +81,14 @@ extension SiteBuilder {
     }
 
     /// The text of each block as HTML, so that a board is searchable and readable by a screen reader.
-    func blockHTML(_ block: BoardBlock, board: Board) -> String {
+    func blockHTML(_ block: BoardBlock, board: Board, index: Int) -> String {
         let e = Self.xmlEscape
         switch block.content {
         case .text(_, let doc, _):
-            return html.render(doc).html
+            // Several text blocks on one page: each block's ids carry its number.
+            var renderer = html
+            renderer.idPrefix = "block\(index + 1)-"
+            return renderer.render(doc).html
         case .flow(let stages):
             var n = 0
             return "<ol class=\"flow\">" + stages.map { s in
@@ -137,8 +140,8 @@ extension SiteBuilder {
         DispatchQueue.concurrentPerform(iterations: boards.count) { i in
             let b = boards[i]
             var item = boardItem(b)
-            item["blocks"] = b.blocks.map { block -> [String: Any] in
-                var d: [String: Any] = ["html": blockHTML(block, board: b)]
+            item["blocks"] = b.blocks.enumerated().map { n, block -> [String: Any] in
+                var d: [String: Any] = ["html": blockHTML(block, board: b, index: n)]
                 if let t = block.title { d["title"] = t }
                 return d
             }

@@ -72,6 +72,12 @@ public final class SiteBuilder: @unchecked Sendable {
     let seriesPosition: [Int]
     /// By lesson id; filled by `renderLessons`.
     var facts: [LessonFacts] = []
+    /// The lessons' parsed bodies, by lesson id, each let go once its page is written: the
+    /// site is the last stage to read them (a build of 10,000 lessons would otherwise hold
+    /// every tree to the end).
+    private var lessonDocuments: [MDDocument] = []
+    /// Content files outside content/media that any text links to or shows (copied to files/).
+    private(set) var linkedFiles: Set<String> = []
     let siteContext: [String: Any]
     /// The navigation of each section, built once.
     private(set) var navBySection: [String: [[String: Any]]] = [:]
@@ -84,6 +90,19 @@ public final class SiteBuilder: @unchecked Sendable {
     public var boardFiles: [String: BoardFiles] = [:]
 
     public init(project: Project, theme: Theme, links: ContentLinks, stage: OutputStage, bag: DiagnosticBag) {
+        var project = project
+        lessonDocuments = project.lessons.map(\.document)
+        let boardDocs = project.boards.flatMap { board in
+            board.blocks.compactMap { block -> MDDocument? in
+                if case .text(_, let doc, _) = block.content { return doc }
+                return nil
+            }
+        }
+        linkedFiles = ContentLinks.referencedFiles(lessonDocuments + project.branches.map(\.document) + boardDocs)
+        for i in project.lessons.indices {
+            project.lessons[i].document = .empty
+            project.lessons[i].body = MarkdownSource(text: "", lineOffset: 0)    // parsed already
+        }
         self.project = project
         self.theme = theme
         self.stage = stage
@@ -92,10 +111,10 @@ public final class SiteBuilder: @unchecked Sendable {
         if slugger.mode == .pinyin {
             // Titles, tags and headings spelt in one ICU call (heading ids, search pinyin).
             var text = ""
-            for l in project.lessons {
+            for (l, doc) in zip(project.lessons, lessonDocuments) {
                 text += l.title
                 text += l.tags.joined()
-                for case .heading(_, let h) in l.document.blocks { text += h.plainText }
+                for case .heading(_, let h) in doc.blocks { text += h.plainText }
             }
             slugger.prefetch(text)
         }
@@ -327,10 +346,12 @@ public final class SiteBuilder: @unchecked Sendable {
         let tokenTime = TimingTotal("site: lessons: search tokens")
         // Each lesson: Markdown, then its page, written at once; on every core.
         results.withUnsafeMutableBufferPointer { out in
-            let buffer = out
+          lessonDocuments.withUnsafeMutableBufferPointer { docs in
+            let buffer = out, documents = docs
             DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
                 let l = lessons[i]
-                let doc = l.document
+                let doc = documents[i]
+                documents[i] = .empty
                 let r = html.render(doc)
                 let summary = l.summary ?? TextMeasures.summary(doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
                 var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
@@ -343,6 +364,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 if let hant { f.searchHant = searchDoc(l, plain: doc.plainText, convert: hant.converter.convert) }
                 buffer[i] = f
             }
+          }
         }
         tokenTime.report()
         facts = results.map { $0! }
@@ -399,9 +421,8 @@ public final class SiteBuilder: @unchecked Sendable {
         item["content"] = f.html
         if let a = l.author { item["author"] = a }
         func entry(_ e: TOCEntry) -> [String: Any] {
-            var d: [String: Any] = ["id": e.id, "title": e.title, "children": e.children.map(entry)]
-            if let n = e.number { d["number"] = n }
-            return d
+            // Always set: a missing key would make Mustache show the parent entry's number.
+            ["id": e.id, "title": e.title, "children": e.children.map(entry), "number": e.number ?? false]
         }
         item["toc"] = toc.map(entry)
         let list = seriesLessons[l.seriesFolder] ?? []

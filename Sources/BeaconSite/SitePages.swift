@@ -294,8 +294,7 @@ extension SiteBuilder {
         let content = project.root.appendingPathComponent("content")
         let media = content.appendingPathComponent("media")
         if fm.fileExists(atPath: media.path) { copyTree(media, to: prefix + "media/") }
-        let linked = ContentLinks.referencedFiles(project.lessons.map(\.document) + project.branches.map(\.document) + boardDocuments)
-        for rel in linked.sorted() {
+        for rel in linkedFiles.sorted() {
             do { try stage.copy(from: content.appendingPathComponent(rel), to: prefix + "files/" + rel) } catch {
                 bag.error(SourceLocation(path: "content/" + rel), "无法复制 (cannot copy): \(error.localizedDescription)")
             }
@@ -303,14 +302,3 @@ extension SiteBuilder {
     }
 }
 
-extension SiteBuilder {
-    /// The parsed text blocks of every board.
-    var boardDocuments: [MDDocument] {
-        project.boards.flatMap { board in
-            board.blocks.compactMap { block -> MDDocument? in
-                if case .text(_, let doc, _) = block.content { return doc }
-                return nil
-            }
-        }
-    }
-}

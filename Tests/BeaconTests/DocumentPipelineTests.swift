@@ -90,6 +90,19 @@ final class DocumentPipelineTests: XCTestCase {
         }
     }
 
+    /// The contents on the page: nested, numbered only where the headings are not, and a
+    /// nested entry never shows its parent's number.
+    func testContentsOnTheLessonPage() throws {
+        let site = try TempSite()
+        try site.write("content/lessons/学习园地/目录.md", "---\ntitle: 目录\ndate: 2026-03-02\n---\n## 背景\n\n### （一）历史\n\n### （二）现状\n\n## 做法\n\n### 学习\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        let html = try site.read("output/site/lessons/xue-xi-yuan-di/mu-lu/index.html")
+        let toc = String(html[try XCTUnwrap(html.range(of: "<nav class=\"toc\""))!.lowerBound...].prefix(1200))
+        XCTAssertTrue(toc.contains("<span class=\"toc-n\">1</span>背景"), toc)
+        XCTAssertTrue(toc.contains(">（一）历史</a>") && !toc.contains("</span>（一）历史"), toc)
+        XCTAssertTrue(toc.contains("<span class=\"toc-n\">2.1</span>学习"), toc)
+    }
+
     /// The text a reader sees in a page's lesson body, one line per block.
     func visibleText(_ html: String) throws -> [String] {
         let doc = try XCTUnwrap(HTMLDocument(html: html))

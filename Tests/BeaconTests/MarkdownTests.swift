@@ -163,6 +163,23 @@ final class MarkdownTests: XCTestCase {
         XCTAssertGreaterThan(compared, 3000)
     }
 
+    /// Parsing on every core keeps cmark-gfm's extension characters (strikethrough, autolinks).
+    func testParallelParsesKeepExtensions() {
+        let text = String(repeating: "正文一段，没有标记。\n\n", count: 40) + "~~作废~~ 见 https://example.org 和 www.example.org\n"
+        let n = 400
+        var ok = [Bool](repeating: false, count: n)
+        ok.withUnsafeMutableBufferPointer { out in
+            let buffer = out
+            DispatchQueue.concurrentPerform(iterations: n) { i in
+                let doc = MarkdownParser(allowRawHTML: false).parse(MarkdownSource(text: text, lineOffset: 0), path: "p\(i).md", bag: DiagnosticBag())
+                guard case .paragraph(let inl)? = doc.blocks.last else { return }
+                let struck = inl.contains { if case .strikethrough = $0 { return true }; return false }
+                buffer[i] = struck && doc.links.count == 2
+            }
+        }
+        XCTAssertEqual(ok.filter { !$0 }.count, 0)
+    }
+
     func testChineseSoftBreaksJoinWithoutSpace() {
         let r = renderMarkdown("党章是党的根本大法，是全党\n必须遵循的总规矩。学党章，\n不是背条文。\n\n**加粗**\n的文字和 English\nwords 照常。")
         XCTAssertTrue(r.html.contains("<p>党章是党的根本大法，是全党必须遵循的总规矩。学党章，不是背条文。</p>"), r.html)
@@ -199,6 +216,11 @@ final class MarkdownTests: XCTestCase {
         // A group mixing both is listed as written.
         let mixed = renderMarkdown("## 一、背景\n\n## 具体做法\n").toc
         XCTAssertEqual(mixed.map(\.number), [nil, nil])
+        // An ### before the first ## stands alone; the ## are still 1, 2.
+        let orphan = renderMarkdown("### 引言\n\n## 甲\n\n## 乙\n").toc
+        XCTAssertEqual(orphan.map { $0.number ?? "-" }, ["-", "1", "2"])
+        // Footnote marks are not part of a heading's contents entry.
+        XCTAssertEqual(renderMarkdown("## 标题[^1]\n\n[^1]: 注。\n").toc.map(\.title), ["标题"])
         for title in ["一、", "十二、任务", "（三）要求", "(4) 步骤", "1. 开头", "2、其次", "3）再次", "第二章 组织", "第十条 纪律", "①首先"] {
             XCTAssertTrue(HeadingNumber.hasOwn(title), title)
         }
@@ -212,6 +234,8 @@ final class MarkdownTests: XCTestCase {
         XCTAssertTrue(r.html.contains("<figure><img src=\"/site/media/wide.png\" alt=\"活动现场\" width=\"1200\" height=\"600\" decoding=\"async\"><figcaption>2026年3月主题党日现场</figcaption></figure>"), r.html)
         // Below the first screen: lazy; the alt text as caption is hidden from screen readers (read once).
         XCTAssertTrue(r.html.contains("<figure><img src=\"/site/media/flow.png\" alt=\"流程图\" loading=\"lazy\" decoding=\"async\"><figcaption aria-hidden=\"true\">流程图</figcaption></figure>"), r.html)
+        // A picture whose address was dropped as unsafe still says what it showed.
+        XCTAssertTrue(renderMarkdown("![党徽](javascript:x)").html.contains("<p>党徽</p>"))
         XCTAssertTrue(r.html.contains("<p>行内图<img src=\"/site/media/wide.png\" alt=\"小图标\" width=\"1200\" height=\"600\" loading=\"lazy\" decoding=\"async\">。</p>"), r.html)
     }
 
@@ -256,6 +280,12 @@ final class MarkdownTests: XCTestCase {
         XCTAssertFalse(raw.html.contains("<script"))
         XCTAssertFalse(raw.html.contains("<iframe"))
         XCTAssertFalse(raw.html.lowercased().contains("javascript"), raw.html)
+        // Markup hidden in elements browsers read as raw text never reaches the page.
+        for hidden in ["<textarea><!--</textarea><img src=x onerror=alert(1)>--></textarea>", "<title><img src=x onerror=alert(1)></title>",
+                       "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>", "<xmp><img src=x onerror=alert(1)></xmp>"] {
+            let h = renderMarkdown("正文\n\n" + hidden + "\n", rawHTML: true).html
+            XCTAssertFalse(h.contains("onerror"), h)
+        }
     }
 
     func testLinksResolvedWithPositions() {

@@ -91,6 +91,34 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(site.leftovers(), [])
     }
 
+    /// A manifest edited to name files outside output/, or a folder of output/ replaced by a
+    /// symbolic link, never makes Beacon remove or write a file outside output/.
+    func testTamperedManifestAndLinkedFoldersStayInside() throws {
+        let site = try TempSite()
+        XCTAssertTrue(site.build().0.succeeded)
+        try site.write("outside.txt", "别人的文件")
+        try site.write("elsewhere/keep.txt", "也是别人的")
+        let manifest = site.output.appendingPathComponent(".beacon-manifest")
+        try (try String(contentsOf: manifest, encoding: .utf8) + "../outside.txt\n/etc/hostname\nsite/../../outside.txt\nlinked/keep.txt\n")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: site.output.appendingPathComponent("linked").path,
+                                                   withDestinationPath: site.root.appendingPathComponent("elsewhere").path)
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertEqual(try site.read("outside.txt"), "别人的文件")
+        XCTAssertEqual(try site.read("elsewhere/keep.txt"), "也是别人的")
+        XCTAssertFalse(try site.read("output/.beacon-manifest").contains(".."))
+        // A folder Beacon writes into, replaced by a link to elsewhere: refused, nothing written there.
+        let media = site.output.appendingPathComponent("site/media")
+        try FileManager.default.removeItem(at: media)
+        try FileManager.default.createSymbolicLink(atPath: media.path, withDestinationPath: site.root.appendingPathComponent("elsewhere").path)
+        try site.write("content/lessons/学习园地/第一课.md", "---\ntitle: 第一课\ndate: 2026-03-01\n---\n改过的正文\n")
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertTrue(diags.contains { $0.description.contains("symbolic link") }, "\(diags)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("elsewhere").path), ["keep.txt"])
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
     func testOutputThatIsAFileIsRefused() throws {
         let site = try TempSite()
         try site.write("output", "不是文件夹")
