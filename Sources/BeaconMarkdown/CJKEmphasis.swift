@@ -160,8 +160,9 @@ public enum CJKEmphasis {
 
     /// Rare punctuation (Po) and private-use characters; the first one the text does not
     /// contain is the mark.
-    static let punctuationCandidates: [Unicode.Scalar] = ["\u{2E2E}", "\u{2E18}", "\u{2E16}", "\u{2E0B}", "\u{A60F}"]
-    static let otherCandidates: [Unicode.Scalar] = (0xF8F0...0xF8FF).compactMap(Unicode.Scalar.init)
+    static let punctuationCandidates: [Unicode.Scalar] = ([0x2E2E, 0x2E18, 0x2E16, 0x2E0B, 0xA60F] + Array(0x2E00...0x2E2D))
+        .compactMap(Unicode.Scalar.init).filter(isPunctuation)
+    static let otherCandidates: [Unicode.Scalar] = (0xE000...0xF8FF).reversed().compactMap(Unicode.Scalar.init)
 
     public static func prepare(_ text: String) -> Prepared {
         var bytes = text
@@ -221,7 +222,7 @@ public enum CJKEmphasis {
             i = j
         }
         guard !inserts.isEmpty else { return Prepared(text: original) }
-        let present = Set(original.unicodeScalars.filter { $0.value >= 0x2E00 && ($0.value < 0x4E00 || $0.value >= 0xA000) })
+        let present = Set(original.unicodeScalars.filter { ($0.value >= 0x2E00 && $0.value < 0x2E80) || ($0.value >= 0xA600 && $0.value < 0xA700) || ($0.value >= 0xE000 && $0.value <= 0xF8FF) })
         guard let pMark = punctuationCandidates.first(where: { !present.contains($0) }),
               let oMark = otherCandidates.first(where: { !present.contains($0) }) else { return Prepared(text: original) }
         var out: [UInt8] = []

@@ -72,7 +72,7 @@ public struct HTMLRenderer {
     /// numbering of its own.
     static func contents(_ headings: [(level: Int, id: String, title: String)]) -> [TOCEntry] {
         var top: [TOCEntry] = []
-        for h in headings where h.level == 2 || h.level == 3 {
+        for h in headings where (h.level == 2 || h.level == 3) && !h.title.isEmpty {
             let e = TOCEntry(level: h.level, id: h.id, title: h.title)
             if h.level == 3, !top.isEmpty, top[top.count - 1].level == 2 {
                 top[top.count - 1].children.append(e)

@@ -50,6 +50,12 @@ struct TreeWalker {
     var links: [MDLink] = []
     var plain = ""
     var hasRawHTML = false
+    /// How deep the walk is in quotes, lists and nested inline markup; past `maxDepth` the
+    /// text is reported once and its inner structure not kept (every output walks the tree
+    /// recursively, so a hostile nesting of thousands of levels must stop here).
+    var depth = 0
+    var reportedDepth = false
+    static let maxDepth = 40
     private var sourceLines: [Substring]?
 
     init(allowRawHTML: Bool, path: String, source: MarkdownSource, prepared: CJKEmphasis.Prepared, bag: DiagnosticBag) {
@@ -106,7 +112,42 @@ struct TreeWalker {
 
     // MARK: - Blocks
 
+    /// Past `maxDepth`: one error, then the rest of this subtree as plain text.
+    mutating func tooDeep(_ node: OpaquePointer) -> Bool {
+        guard depth >= Self.maxDepth else { return false }
+        if !reportedDepth {
+            reportedDepth = true
+            bag.error(location(node), "嵌套太深（超过 \(Self.maxDepth) 层引用、列表或强调），请减少嵌套 (Markdown nested more than \(Self.maxDepth) levels deep)")
+        }
+        return true
+    }
+
+    /// The text under `node`, without recursion.
+    func flatText(_ node: OpaquePointer) -> String {
+        var out = ""
+        guard let iter = cmark_iter_new(node) else { return out }
+        defer { cmark_iter_free(iter) }
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { break }
+            guard ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
+            switch cmark_node_get_type(n) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_CODE_BLOCK: out += clean(n.literal ?? "")
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK, CMARK_NODE_PARAGRAPH: out += " "
+            default: break
+            }
+        }
+        return out
+    }
+
     mutating func blocks(under node: OpaquePointer) -> [MDBlock] {
+        if tooDeep(node) {
+            let text = flatText(node)
+            plain += text
+            return text.isEmpty ? [] : [.paragraph([.text(text)])]
+        }
+        depth += 1
+        defer { depth -= 1 }
         var out: [MDBlock] = []
         var child = node.firstChild
         while let c = child {
@@ -154,6 +195,11 @@ struct TreeWalker {
         case CMARK_NODE_HTML_BLOCK:
             let raw = clean(node.literal ?? "")
             guard allowRawHTML else { omitted(raw, node); return nil }
+            if let tag = RawHTMLSanitizer.unclosedRawText(raw) {
+                unclosed(tag, node)
+                plain += raw
+                return .paragraph([.text(raw)])
+            }
             hasRawHTML = true
             return .html(raw)
         default:
@@ -170,6 +216,11 @@ struct TreeWalker {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         let shown = trimmed.count > 40 ? String(trimmed.prefix(40)) + "…" : trimmed
         bag.warning(location(node), "Markdown 中的 HTML 已省略（可在 site.yml 设 raw_html: true） (raw HTML omitted: \(shown))")
+    }
+
+    /// A raw-text element left open would swallow the rest of the page: shown as text instead.
+    mutating func unclosed(_ tag: String, _ node: OpaquePointer) {
+        bag.warning(location(node), "HTML 的 <\(tag)> 没有闭合，后面的内容会被它吞掉，已按文字显示；请补上 </\(tag)> (unclosed <\(tag)> shown as text)")
     }
 
     mutating func table(_ node: OpaquePointer) -> MDBlock {
@@ -207,6 +258,13 @@ struct TreeWalker {
     // MARK: - Inlines
 
     mutating func inlines(under node: OpaquePointer) -> [MDInline] {
+        if tooDeep(node) {
+            let text = flatText(node)
+            plain += text
+            return [.text(text)]
+        }
+        depth += 1
+        defer { depth -= 1 }
         var out: [MDInline] = []
         func appendText(_ t: String) {
             if case .text(let prev)? = out.last { out[out.count - 1] = .text(prev + t) } else { out.append(.text(t)) }
@@ -272,7 +330,11 @@ struct TreeWalker {
                 out.append(.footnoteReference(n))
             case CMARK_NODE_HTML_INLINE:
                 let raw = clean(c.literal ?? "")
-                if allowRawHTML {
+                if allowRawHTML, let tag = RawHTMLSanitizer.unclosedRawText(raw + Self.laterHTML(after: c)) {
+                    unclosed(tag, c)
+                    plain += raw
+                    appendText(raw)
+                } else if allowRawHTML {
                     hasRawHTML = true
                     out.append(.html(raw))
                 } else {
@@ -283,6 +345,17 @@ struct TreeWalker {
                 else { out.append(contentsOf: inlines(under: c)) }
             }
             child = c.next
+        }
+        return out
+    }
+
+    /// The raw HTML of the inline nodes after `node` in its paragraph (where its end tag is).
+    static func laterHTML(after node: OpaquePointer) -> String {
+        var out = ""
+        var n = node.next
+        while let c = n {
+            if cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE { out += c.literal ?? "" }
+            n = c.next
         }
         return out
     }

@@ -104,7 +104,29 @@ public enum RawHTMLSanitizer {
     /// browser reads as raw text where libxml2 reads markup (GFM's tag filter list and
     /// `noscript`): markup hidden in them would reach the page.
     static let removedElements: Set<String> = ["script", "style", "iframe", "frame", "frameset", "object", "embed", "base", "meta", "link", "form",
-                                               "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "noscript", "template"]
+                                               "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "noscript", "template",
+                                               // SVG animation can set an href to a script URL when clicked.
+                                               "animate", "set", "animatemotion", "animatetransform", "discard", "handler", "listener"]
+    /// Elements that hold nothing: content libxml2 hangs under one (it does not know all of
+    /// them as empty) is what followed it, and is kept in place.
+    static let voidElements: Set<String> = ["embed", "param", "source", "track", "wbr", "base", "meta", "link", "area", "col", "img", "br", "hr", "input", "keygen"]
+    /// The raw-text elements: left open, a browser reads everything after as their text.
+    public static let rawTextElements = ["script", "style", "iframe", "textarea", "title", "xmp", "plaintext", "noscript", "noembed", "noframes"]
+
+    /// The first raw-text element `html` opens without closing, if any.
+    public static func unclosedRawText(_ html: String) -> String? {
+        let lower = html.lowercased()
+        for tag in rawTextElements where lower.contains("<" + tag) {
+            if tag == "plaintext" || !lower.contains("</" + tag) { return tag }
+        }
+        return nil
+    }
+
+    /// A style attribute that could load or run anything.
+    static func unsafeStyle(_ value: String) -> Bool {
+        let v = value.lowercased().filter { !$0.isWhitespace && $0 != "\\" }
+        return ["javascript:", "vbscript:", "expression(", "-moz-binding", "behavior:", "url(", "@import"].contains { v.contains($0) }
+    }
     static let urlAttributes: Set<String> = ["href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background", "cite"]
 
     public static func sanitize(_ fragment: String) -> String {
@@ -115,6 +137,13 @@ public enum RawHTMLSanitizer {
             return HTMLEscape.escape(fragment)
         }
         var removals: [xmlNodePtr] = []
+        // Content hung under an empty element moves out after it.
+        for el in doc.elements(under: container) where el != container && voidElements.contains(el.name.lowercased()) {
+            while let last = el.pointee.last {
+                xmlUnlinkNode(last)
+                xmlAddNextSibling(el, last)
+            }
+        }
         for el in doc.elements(under: container) where el != container {
             if removedElements.contains(el.name.lowercased()) {
                 var ancestor = el.pointee.parent
@@ -131,7 +160,8 @@ public enum RawHTMLSanitizer {
             }
             for name in names {
                 let lower = name.lowercased()
-                if lower.hasPrefix("on") || (urlAttributes.contains(lower) && URLSafety.isUnsafe(el.attribute(name) ?? "")) {
+                if lower.hasPrefix("on") || (urlAttributes.contains(lower) && URLSafety.isUnsafe(el.attribute(name) ?? ""))
+                    || (lower == "style" && unsafeStyle(el.attribute(name) ?? "")) {
                     el.removeAttribute(name)
                 }
             }

@@ -38,17 +38,20 @@ public enum ImageSize {
             default: return nil
             }
         }
-        // JPEG: walk the segments to the first start-of-frame.
+        // JPEG: walk the segments to the first start-of-frame; a phone's photo stored sideways
+        // with an EXIF orientation of 5–8 is shown turned, its width and height swapped.
         if b.count >= 4, b[0] == 0xFF, b[1] == 0xD8 {
             var i = 2
+            var turned = false
             while i + 9 < b.count {
                 guard b[i] == 0xFF else { return nil }
                 let marker = b[i + 1]
                 if marker == 0xFF { i += 1; continue }
                 if marker == 0xD8 || marker == 0x01 || (0xD0...0xD7).contains(marker) { i += 2; continue }
                 let length = be16(i + 2)
+                if marker == 0xE1, let o = exifOrientation(b, start: i + 4, length: length - 2) { turned = (5...8).contains(o) }
                 if (0xC0...0xCF).contains(marker) && marker != 0xC4 && marker != 0xC8 && marker != 0xCC {
-                    return valid(be16(i + 7), be16(i + 5))
+                    return turned ? valid(be16(i + 5), be16(i + 7)) : valid(be16(i + 7), be16(i + 5))
                 }
                 guard length >= 2 else { return nil }
                 i += 2 + length
@@ -78,6 +81,29 @@ public enum ImageSize {
                     return valid(Int(n[2].rounded()), Int(n[3].rounded()))
                 }
             }
+        }
+        return nil
+    }
+
+    /// The orientation tag (1–8) of an APP1 Exif segment's first image directory.
+    static func exifOrientation(_ b: [UInt8], start: Int, length: Int) -> Int? {
+        let end = min(b.count, start + length)
+        guard start + 14 <= end, b[start] == 0x45, b[start + 1] == 0x78, b[start + 2] == 0x69, b[start + 3] == 0x66 else { return nil }
+        let tiff = start + 6
+        let little = b[tiff] == 0x49
+        func u16(_ k: Int) -> Int? {
+            guard k >= tiff, k + 1 < end else { return nil }
+            return little ? Int(b[k]) | Int(b[k + 1]) << 8 : Int(b[k]) << 8 | Int(b[k + 1])
+        }
+        func u32(_ k: Int) -> Int? {
+            guard let lo = u16(little ? k : k + 2), let hi = u16(little ? k + 2 : k) else { return nil }
+            return hi << 16 | lo
+        }
+        guard let ifd = u32(tiff + 4), ifd < length, let count = u16(tiff + ifd) else { return nil }
+        for e in 0..<min(count, 256) {
+            let entry = tiff + ifd + 2 + e * 12
+            guard let tag = u16(entry) else { return nil }
+            if tag == 0x0112 { return u16(entry + 8) }
         }
         return nil
     }

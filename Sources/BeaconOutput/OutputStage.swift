@@ -21,6 +21,9 @@ public final class OutputStage: @unchecked Sendable {
     private var written: Set<String> = []
     /// The files written into the staging folder.
     private var staged: Set<String> = []
+    /// Staged files a library wrote (PDFs, pictures) or linked, not compared yet with the
+    /// last build's: compared at commit, and left out where they are the same.
+    private var unsettled: Set<String> = []
     private let lock = NSLock()
     private let fm = FileManager.default
     /// The files of the previous build (its manifest), when `output/` is Beacon's.
@@ -109,6 +112,7 @@ public final class OutputStage: @unchecked Sendable {
     /// Records `relative` as written by Beacon and returns where a library should write it.
     public func reserve(_ relative: String) throws -> URL {
         try record(relative, staged: true)
+        lock.lock(); unsettled.insert(relative); lock.unlock()
         return staging.appendingPathComponent(relative)
     }
 
@@ -162,6 +166,7 @@ public final class OutputStage: @unchecked Sendable {
     /// a board's PDF is both in `boards/` for the print shop and in `site/boards/`.
     public func link(from source: URL, to relative: String) throws {
         try record(relative, staged: true)
+        lock.lock(); unsettled.insert(relative); lock.unlock()
         let dest = staging.appendingPathComponent(relative)
         if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
         if Foundation.link(source.path, dest.path) != 0 { try fm.copyItem(at: source, to: dest) }
@@ -256,10 +261,13 @@ public final class OutputStage: @unchecked Sendable {
     }
 
     /// Writes `output/.beacon-manifest` in one rename, from a file made in the staging folder
-    /// (never through whatever may lie at a fixed name in `output/`).
+    /// (never through whatever may lie at a fixed name in `output/`); not at all when it says
+    /// the same already.
     private func writeManifest(_ files: Set<String>) throws {
+        let text = Self.manifestText(files)
+        if Data(text.utf8).withUnsafeBytes({ Self.fileEquals(output.path + "/" + Self.manifestName, $0) }) { return }
         let tmp = staging.appendingPathComponent(".beacon-manifest.\(UInt32.random(in: 0...UInt32.max))")
-        try Self.manifestText(files).write(to: tmp, atomically: false, encoding: .utf8)
+        try text.write(to: tmp, atomically: false, encoding: .utf8)
         if rename(tmp.path, output.appendingPathComponent(Self.manifestName).path) != 0 {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
@@ -285,9 +293,23 @@ public final class OutputStage: @unchecked Sendable {
     /// Moves the staged files into `output/` and removes the last build's files that this
     /// build did not make. Everything is checked before the first change. With no `output/`
     /// yet, the staging folder becomes it.
+    /// Leaves out the staged files a library wrote that are byte for byte what the last build
+    /// wrote (a board preview of an unchanged board): the old file stays, with its date.
+    private func settle() {
+        lock.lock(); let candidates = unsettled.intersection(previous); lock.unlock()
+        for rel in candidates.sorted() where pathStaysInside(rel) {
+            let path = staging.path + "/" + rel
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe),
+                  data.withUnsafeBytes({ Self.fileEquals(output.path + "/" + rel, $0) }) else { continue }
+            unlink(path)
+            lock.lock(); staged.remove(rel); unsettled.remove(rel); lock.unlock()
+        }
+    }
+
     public func commit(force: Bool) throws(Diagnostic) {
         let name = output.lastPathComponent
         let exists = fm.fileExists(atPath: output.path)
+        if exists { settle() }
         let mine = files
         lock.lock(); let moving = staged.sorted(); lock.unlock()
         try checkTarget(force: force)

@@ -12,7 +12,14 @@ struct Reporter {
     var root: URL
 
     func sourceLine(_ d: Diagnostic) -> String? {
+        // Only the editor's own files are quoted (never output/, never through a symbolic link
+        // out of the project, never a special file or a huge one).
+        guard d.location.path.hasPrefix("content/") || d.location.path.hasPrefix("themes/") else { return nil }
         let url = root.appendingPathComponent(d.location.path)
+        var st = stat()
+        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16_000_000 else { return nil }
+        let base = root.resolvingSymlinksInPath().path + "/"
+        guard url.resolvingSymlinksInPath().path.hasPrefix(base) else { return nil }
         guard let data = try? Data(contentsOf: url), var text = String(data: data, encoding: .utf8) else { return nil }
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)

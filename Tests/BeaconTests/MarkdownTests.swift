@@ -180,6 +180,27 @@ final class MarkdownTests: XCTestCase {
         XCTAssertEqual(ok.filter { !$0 }.count, 0)
     }
 
+    /// Thousands of nested quotes, list items or emphasis: one error at the line, no crash.
+    func testDeepNestingIsAnErrorNotACrash() {
+        for md in [String(repeating: ">", count: 5000) + " 文字", String(repeating: "* ", count: 3000) + "项",
+                   String(repeating: "*a ", count: 2000) + "b" + String(repeating: " a*", count: 2000),
+                   String(repeating: "[", count: 3000) + "链接" + String(repeating: "](https://x.cn)", count: 3000)] {
+            let r = renderMarkdown(md)
+            XCTAssertLessThanOrEqual(r.diagnostics.filter { $0.description.contains("嵌套太深") }.count, 1)
+            XCTAssertFalse(r.html.isEmpty)
+        }
+        let quotes = renderMarkdown(String(repeating: ">", count: 200) + " 最里面的话")
+        XCTAssertEqual(quotes.diagnostics.map(\.description), ["content/lessons/s/a.md:5:41: error: 嵌套太深（超过 40 层引用、列表或强调），请减少嵌套 (Markdown nested more than 40 levels deep)"])
+        XCTAssertTrue(quotes.html.contains("最里面的话"), "the text is still there")
+    }
+
+    /// The invisible marks are chosen among characters the text does not use.
+    func testEmphasisWorksWhatEverPrivateCharactersTheTextHolds() {
+        let pua = String(String.UnicodeScalarView((0xF8F0...0xF8FF).compactMap(Unicode.Scalar.init))) + "\u{2E2E}\u{2E18}"
+        let r = renderMarkdown("**强调。**后文" + pua)
+        XCTAssertEqual(r.html, "<p><strong>强调。</strong>后文" + pua + "</p>\n")
+    }
+
     func testChineseSoftBreaksJoinWithoutSpace() {
         let r = renderMarkdown("党章是党的根本大法，是全党\n必须遵循的总规矩。学党章，\n不是背条文。\n\n**加粗**\n的文字和 English\nwords 照常。")
         XCTAssertTrue(r.html.contains("<p>党章是党的根本大法，是全党必须遵循的总规矩。学党章，不是背条文。</p>"), r.html)
@@ -280,6 +301,18 @@ final class MarkdownTests: XCTestCase {
         XCTAssertFalse(raw.html.contains("<script"))
         XCTAssertFalse(raw.html.contains("<iframe"))
         XCTAssertFalse(raw.html.lowercased().contains("javascript"), raw.html)
+        // SVG animation setting an href, script in a style: removed.
+        let svg = renderMarkdown("<svg><a><animate attributeName=\"href\" values=\"javascript:alert(1)\"/><set attributeName=\"href\" to=\"javascript:x\"/><text>点</text></a></svg>\n\n<p style=\"background:url(javascript:x)\">段</p>", rawHTML: true).html
+        XCTAssertFalse(svg.lowercased().contains("javascript"), svg)
+        XCTAssertTrue(svg.contains("点") && svg.contains("段"), svg)
+        // An element libxml2 does not know is empty keeps what follows it on the page.
+        let embed = renderMarkdown("## 一、视频\n\n<embed src=\"https://x.cn/v.swf\">\n\n## 二、学习要点\n\n**每季度至少召开一次。**讨论。", rawHTML: true)
+        XCTAssertTrue(embed.html.contains("二、学习要点") && embed.html.contains("<strong>每季度至少召开一次。</strong>讨论"), embed.html)
+        // A raw-text element left open would swallow the rest: shown as text, with a warning.
+        let open = renderMarkdown("开头\n\n<iframe src=x>\n\n后面的正文。", rawHTML: true)
+        XCTAssertTrue(open.html.contains("后面的正文。"), open.html)
+        XCTAssertTrue(open.html.contains("&lt;iframe src=x&gt;"), open.html)
+        XCTAssertEqual(open.diagnostics.map(\.description), ["content/lessons/s/a.md:7:1: warning: HTML 的 <iframe> 没有闭合，后面的内容会被它吞掉，已按文字显示；请补上 </iframe> (unclosed <iframe> shown as text)"])
         // Markup hidden in elements browsers read as raw text never reaches the page.
         for hidden in ["<textarea><!--</textarea><img src=x onerror=alert(1)>--></textarea>", "<title><img src=x onerror=alert(1)></title>",
                        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>", "<xmp><img src=x onerror=alert(1)></xmp>"] {

@@ -119,6 +119,23 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(site.leftovers(), [])
     }
 
+    /// Files a library writes (a board's preview) and the manifest keep their date when the
+    /// rebuild made the same bytes.
+    func testUnchangedPicturesAndManifestKeepTheirDate() throws {
+        let site = try TempSite()
+        try site.write("content/boards/gong-gao.yml", "title: 公告\nsize: a4\ncolumns: 1\nblocks:\n  - type: text\n    body: 每月十五日开展主题党日。\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        func inode(_ rel: String) throws -> UInt64 {
+            let a = try FileManager.default.attributesOfItem(atPath: site.output.appendingPathComponent(rel).path)
+            return (a[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0
+        }
+        let png = try inode("boards/gong-gao.png"), manifest = try inode(".beacon-manifest")
+        XCTAssertTrue(site.build().0.succeeded)
+        XCTAssertEqual(try inode("boards/gong-gao.png"), png)
+        XCTAssertEqual(try inode("site/boards/gong-gao.png"), png, "still one file under both names")
+        XCTAssertEqual(try inode(".beacon-manifest"), manifest)
+    }
+
     func testOutputThatIsAFileIsRefused() throws {
         let site = try TempSite()
         try site.write("output", "不是文件夹")

@@ -95,6 +95,35 @@ final class SiteTests: XCTestCase {
         let page = try site.read("output/site/lessons/学习园地/第一课/index.html")
         XCTAssertTrue(page.contains("href=\"/test/lessons/%E5%AD%A6%E4%B9%A0%E5%9B%AD%E5%9C%B0/%E7%AC%AC%E4%BA%8C%E8%AF%BE/\""), "link to 第二课, percent-encoded")
     }
+
+    /// Picture sizes from file headers; a phone photo stored sideways (EXIF orientation 6)
+    /// is as wide as it is shown.
+    func testImageSizesAndPhoneOrientation() throws {
+        func jpeg(orientation: UInt8?) -> Data {
+            var b: [UInt8] = [0xFF, 0xD8]
+            if let o = orientation {
+                // APP1: "Exif\0\0", big-endian TIFF header, one IFD entry: 0x0112 SHORT 1 = o.
+                let tiff: [UInt8] = [0x4D, 0x4D, 0x00, 0x2A, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, o, 0, 0, 0, 0, 0, 0]
+                let body: [UInt8] = Array("Exif".utf8) + [0, 0] + tiff
+                b += [0xFF, 0xE1, UInt8((body.count + 2) >> 8), UInt8((body.count + 2) & 0xFF)] + body
+            }
+            // SOF0: height 2000, width 3200.
+            b += [0xFF, 0xC0, 0, 17, 8, 0x07, 0xD0, 0x0C, 0x80, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xFF, 0xD9]
+            return Data(b)
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-img-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (name, orientation, want) in [("plain.jpg", nil, (3200, 2000)), ("upright.jpg", 1, (3200, 2000)), ("turned.jpg", 6, (2000, 3200))] as [(String, UInt8?, (Int, Int))] {
+            let url = dir.appendingPathComponent(name)
+            try jpeg(orientation: orientation).write(to: url)
+            let size = try XCTUnwrap(ImageSize.read(url.path), name)
+            XCTAssertEqual(size.width, want.0, name)
+            XCTAssertEqual(size.height, want.1, name)
+        }
+        XCTAssertNil(ImageSize.read(dir.path), "a folder is not a picture")
+    }
+
 }
 
 import BeaconBuild
