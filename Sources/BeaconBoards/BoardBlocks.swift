@@ -407,13 +407,40 @@ extension BoardRenderer {
         }
         let text = paragraphs(items, width: width, gap: size * 0.5, hanging: hanging)
         guard qrLinks else { return text }
-        // One QR code per linked address, in a row below the text.
+        // One QR code per linked address, in a row below the text, captioned with the link's
+        // words (what the reader saw in the text), or its address when it has none.
+        var words: [Int: String] = [:]
+        func collect(_ inl: [MDInline]) {
+            for i in inl {
+                switch i {
+                case .link(let n, _, let c): if words[n] == nil { words[n] = c.plainText }; collect(c)
+                case .emphasis(let c), .strong(let c), .strikethrough(let c): collect(c)
+                default: break
+                }
+            }
+        }
+        func collect(_ blocks: [MDBlock]) {
+            for b in blocks {
+                switch b {
+                case .paragraph(let i), .heading(_, let i): collect(i)
+                case .list(_, _, _, let items): for item in items { collect(item.blocks) }
+                case .quote(let inner): collect(inner)
+                case .table(_, let header, let rows): for row in [header] + rows { for cell in row { collect(cell) } }
+                default: break
+                }
+            }
+        }
+        collect(doc.blocks)
         var seen = Set<String>()
         var codes: [(QRCode, Typesetter.Paragraph)] = []
-        for link in doc.links where !link.isImage && !link.raw.hasPrefix("#") {
+        for (n, link) in doc.links.enumerated() where !link.isImage && !link.raw.hasPrefix("#") {
             guard let url = links.printURL(link), seen.insert(url).inserted, let code = QRCode(url) else { continue }
-            let caption = ts.layout(RichText(url, style: TextStyle(font: font(style.codeFont, size * 0.6), colour: style.muted)),
-                                    width: size * 7, align: .center, leading: 1.2)
+            let label = words[n].map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            let caption = label.isEmpty
+                ? ts.layout(RichText(url, style: TextStyle(font: font(style.codeFont, size * 0.6), colour: style.muted)),
+                            width: size * 7, align: .center, leading: 1.2)
+                : ts.layout(RichText(label, style: TextStyle(font: font(style.headingFont, size * 0.8), colour: style.accent)),
+                            width: size * 7, align: .center, leading: 1.3)
             codes.append((code, caption))
         }
         guard !codes.isEmpty else { return text }
