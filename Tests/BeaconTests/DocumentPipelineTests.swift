@@ -44,6 +44,32 @@ final class DocumentPipelineTests: XCTestCase {
         XCTAssertFalse(board.contains("*"))
     }
 
+    /// A board text block with `links: qr` prints a QR code of each linked page; the codes
+    /// read back (zbarimg) as the pages' addresses, and the link shows as its words.
+    func testBoardLinksAsQRCodes() throws {
+        let zbar = try XCTUnwrap(which("zbarimg"), "zbarimg is not installed; run scripts/setup.sh")
+        let site = try TempSite()
+        try site.write("content/boards/lian-jie.yml", """
+        title: 学习链接
+        size: a4
+        columns: 1
+        blocks:
+          - type: text
+            links: qr
+            body: |
+              **先读第一课。**再读[第二课](../lessons/学习园地/第二课.md)，并浏览[网站](https://example.org/more/)。
+
+        """)
+        let (report, diagnostics) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diagnostics)")
+        let found = try runCommand(zbar, ["--raw", "-q", site.output.appendingPathComponent("boards/lian-jie.png").path]).stdout
+        XCTAssertEqual(Set(found.split(separator: "\n").map(String.init)),
+                       ["https://example.org/test/lessons/xue-xi-yuan-di/di-er-ke/", "https://example.org/more/"])
+        let text = try pdfText(site.output.appendingPathComponent("boards/lian-jie.pdf"))
+        XCTAssertTrue(text.contains("先读第一课。再读第二课，并浏览网站。"), text)
+        XCTAssertFalse(text.contains("*"))
+    }
+
     /// Building the example (site, books, boards) parses every lesson and branch once, and
     /// every text block of a board once per board made from it.
     func testEachMarkdownTextIsParsedOnce() throws {
