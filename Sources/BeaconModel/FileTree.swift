@@ -6,6 +6,8 @@ public enum FileTree {
     public struct Entry: Sendable {
         public var name: String
         public var isDirectory: Bool
+        /// A symbolic link (to whatever `isDirectory` says it ends at).
+        public var isLink = false
     }
 
     /// The entries of one folder, sorted by name, without `.` and `..`.
@@ -19,23 +21,26 @@ public enum FileTree {
             }
             if name == "." || name == ".." { continue }
             var isDir = Int32(entry.pointee.d_type) == Int32(DT_DIR)
-            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || Int32(entry.pointee.d_type) == Int32(DT_LNK) {
+            var isLink = Int32(entry.pointee.d_type) == Int32(DT_LNK)
+            if Int32(entry.pointee.d_type) == Int32(DT_UNKNOWN) || isLink {
                 var st = stat()
+                if lstat(path + "/" + name, &st) == 0 { isLink = (st.st_mode & S_IFMT) == S_IFLNK }
                 if stat(path + "/" + name, &st) == 0 { isDir = (st.st_mode & S_IFMT) == S_IFDIR }
             }
-            out.append(Entry(name: name, isDirectory: isDir))
+            out.append(Entry(name: name, isDirectory: isDir, isLink: isLink))
         }
         return out.sorted { $0.name < $1.name }
     }
 
     /// Every file under `root` (following no hidden folders when `skipHidden`), as paths
-    /// relative to `root`.
+    /// relative to `root`. A symbolic link to a folder is listed as an entry, never walked
+    /// into (it may lead out of `root`, or round in a loop); whoever copies it refuses it.
     public static func files(under root: String, skipHidden: Bool = true) -> [String] {
         var out: [String] = []
         func walk(_ path: String, _ prefix: String) {
             for e in entries(of: path) {
                 if skipHidden && e.name.hasPrefix(".") { continue }
-                if e.isDirectory { walk(path + "/" + e.name, prefix + e.name + "/") } else { out.append(prefix + e.name) }
+                if e.isDirectory && !e.isLink { walk(path + "/" + e.name, prefix + e.name + "/") } else { out.append(prefix + e.name) }
             }
         }
         walk(root, "")

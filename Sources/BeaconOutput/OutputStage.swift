@@ -150,16 +150,33 @@ public final class OutputStage: @unchecked Sendable {
         }
     }
 
-    public func copy(from source: URL, to relative: String) throws {
-        if previous.contains(relative), pathStaysInside(relative), let data = try? Data(contentsOf: source, options: .mappedIfSafe),
-           data.withUnsafeBytes({ Self.fileEquals(output.path + "/" + relative, $0) }) {
-            try record(relative, staged: false)
-            return
+    /// Why a file was not copied into the output.
+    public enum CopyRefusal: Error, CustomStringConvertible {
+        case notRegular, linkOutside
+        public var description: String {
+            switch self {
+            case .notRegular: return "不是普通文件（指向文件夹的链接、管道、设备或套接字），不会发布 (not a regular file; not published)"
+            case .linkOutside: return "符号链接指到了所在文件夹之外，不会发布 (symbolic link points outside its folder; not published)"
+            }
         }
-        try record(relative, staged: true)
-        let dest = staging.appendingPathComponent(relative)
-        if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
-        try fm.copyItem(at: source, to: dest)
+    }
+
+    /// Copies a file the editor supplied (a picture, a theme's stylesheet) into the output:
+    /// its bytes, never a symbolic link, and only from inside `root` (a link is followed only
+    /// when it ends inside `root`); a pipe, device or socket is refused without being opened.
+    public func copy(from source: URL, to relative: String, within root: URL) throws {
+        var st = stat()
+        guard lstat(source.path, &st) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ENOENT) }
+        var path = source.path
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+            let real = source.resolvingSymlinksInPath().path
+            let base = root.resolvingSymlinksInPath().path + "/"
+            guard real.hasPrefix(base), stat(real, &st) == 0 else { throw CopyRefusal.linkOutside }
+            path = real
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw CopyRefusal.notRegular }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        try data.withUnsafeBytes { bytes in try write(relative, bytes) }
     }
 
     /// The same file under a second name (a hard link; a copy where linking is not possible):

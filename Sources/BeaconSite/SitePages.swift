@@ -282,10 +282,17 @@ extension SiteBuilder {
 
     func copyAssets() {
         let fm = FileManager.default
+        /// A path as the editor reads it: relative to the project.
+        func relativePath(_ url: URL) -> String {
+            let full = url.standardizedFileURL.path, root = project.root.standardizedFileURL.path + "/"
+            return full.hasPrefix(root) ? String(full.dropFirst(root.count)) : full
+        }
         func copyTree(_ from: URL, to prefixPath: String, only: Set<String>? = nil) {
             for rel in FileTree.files(under: from.standardizedFileURL.path) {
                 if let only, !only.contains(rel) { continue }
-                do { try stage.copy(from: from.appendingPathComponent(rel), to: prefixPath + rel) } catch {
+                do { try stage.copy(from: from.appendingPathComponent(rel), to: prefixPath + rel, within: from) } catch let refusal as OutputStage.CopyRefusal {
+                    bag.error(SourceLocation(path: relativePath(from.appendingPathComponent(rel))), refusal.description)
+                } catch {
                     bag.error(SourceLocation(path: "output/\(prefixPath)\(rel)"), "无法复制 (cannot copy): \(error.localizedDescription)")
                 }
             }
@@ -295,7 +302,9 @@ extension SiteBuilder {
         let media = content.appendingPathComponent("media")
         if fm.fileExists(atPath: media.path) { copyTree(media, to: prefix + "media/") }
         for rel in linkedFiles.sorted() {
-            do { try stage.copy(from: content.appendingPathComponent(rel), to: prefix + "files/" + rel) } catch {
+            do { try stage.copy(from: content.appendingPathComponent(rel), to: prefix + "files/" + rel, within: content) } catch let refusal as OutputStage.CopyRefusal {
+                bag.error(SourceLocation(path: "content/" + rel), refusal.description)
+            } catch {
                 bag.error(SourceLocation(path: "content/" + rel), "无法复制 (cannot copy): \(error.localizedDescription)")
             }
         }

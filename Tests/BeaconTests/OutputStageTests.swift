@@ -136,6 +136,35 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(try inode(".beacon-manifest"), manifest)
     }
 
+    /// Files copied as they are (content/media, the theme's static files) are copied as bytes:
+    /// a link inside its folder is followed, a link out of it, a link to a folder, a pipe
+    /// are refused with a message naming them, without hanging and without publishing anything.
+    func testMediaLinksAndPipesAreRefused() throws {
+        let site = try TempSite()
+        let fm = FileManager.default
+        let media = site.root.appendingPathComponent("content/media")
+        try site.write("secret.txt", "构建机器上的文件")
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("inside.svg").path, withDestinationPath: "pic.svg")
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("outside.txt").path,
+                                  withDestinationPath: site.root.appendingPathComponent("secret.txt").path)
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("root").path, withDestinationPath: "/")
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("loop").path, withDestinationPath: ".")
+        XCTAssertEqual(mkfifo(media.appendingPathComponent("pipe.png").path, 0o644), 0)
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        let messages = diags.map(\.description)
+        XCTAssertTrue(messages.contains("content/media/outside.txt:1:1: error: 符号链接指到了所在文件夹之外，不会发布 (symbolic link points outside its folder; not published)"), "\(messages)")
+        XCTAssertTrue(messages.contains("content/media/pipe.png:1:1: error: 不是普通文件（指向文件夹的链接、管道、设备或套接字），不会发布 (not a regular file; not published)"), "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("content/media/root:1:1: error:") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("content/media/loop:1:1: error:") }, "\(messages)")
+        XCTAssertFalse(fm.fileExists(atPath: site.output.path), "a failed build publishes nothing")
+        // Without the bad entries the link inside media/ is published as a copy, not a link.
+        for name in ["outside.txt", "root", "loop", "pipe.png"] { try fm.removeItem(at: media.appendingPathComponent(name)) }
+        XCTAssertTrue(site.build().0.succeeded)
+        let copied = site.output.appendingPathComponent("site/media/inside.svg").path
+        XCTAssertEqual(try fm.attributesOfItem(atPath: copied)[.type] as? FileAttributeType, .typeRegular)
+    }
+
     func testOutputThatIsAFileIsRefused() throws {
         let site = try TempSite()
         try site.write("output", "不是文件夹")
