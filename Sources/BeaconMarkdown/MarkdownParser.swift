@@ -330,7 +330,7 @@ struct TreeWalker {
                 out.append(.footnoteReference(n))
             case CMARK_NODE_HTML_INLINE:
                 let raw = clean(c.literal ?? "")
-                if allowRawHTML, let tag = RawHTMLSanitizer.unclosedRawText(raw + Self.laterHTML(after: c)) {
+                if allowRawHTML, let tag = RawHTMLSanitizer.unclosedRawText(raw), !Self.closedLater(tag, after: c) {
                     unclosed(tag, c)
                     plain += raw
                     appendText(raw)
@@ -349,15 +349,17 @@ struct TreeWalker {
         return out
     }
 
-    /// The raw HTML of the inline nodes after `node` in its paragraph (where its end tag is).
-    static func laterHTML(after node: OpaquePointer) -> String {
-        var out = ""
+    /// Whether an inline HTML node after `node` in its paragraph closes `tag` (looked for
+    /// among the next thousand nodes at most, so that a hostile paragraph stays linear).
+    static func closedLater(_ tag: String, after node: OpaquePointer) -> Bool {
         var n = node.next
-        while let c = n {
-            if cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE { out += c.literal ?? "" }
+        var looked = 0
+        while let c = n, looked < 1000 {
+            if cmark_node_get_type(c) == CMARK_NODE_HTML_INLINE, (c.literal ?? "").lowercased().contains("</" + tag) { return true }
             n = c.next
+            looked += 1
         }
-        return out
+        return false
     }
 
     static func lastScalar(before node: OpaquePointer, _ p: CJKEmphasis.Prepared) -> Unicode.Scalar? {
