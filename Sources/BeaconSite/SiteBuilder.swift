@@ -203,7 +203,7 @@ public final class SiteBuilder: @unchecked Sendable {
     /// Writes a page, and its zh-Hant copy when the site has that edition. `replacements`
     /// apply to the copy only (a QR code to the copy's own address).
     func write(_ route: String, _ html: String, hantReplacements: [(String, String)] = []) {
-        writeOne(route, html)
+        Self.writeTime.add { writeOne(route, html) }
         if let hant { writeOne(HantEdition.folder + route, hant.convertPage(html, replacements: hantReplacements)) }
     }
 
@@ -228,6 +228,9 @@ public final class SiteBuilder: @unchecked Sendable {
         }
     }
 
+    static let templateTime = TimingTotal("site: templates")
+    static let writeTime = TimingTotal("site: writing pages")
+
     func page(_ template: String, route: String, title: String?, description: String? = nil,
               section: String, extra: [String: Any]) -> String {
         var ctx = extra
@@ -245,7 +248,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let title { p["title"] = title }
         p["description"] = description ?? project.site.description ?? project.site.title
         ctx["page"] = p
-        return theme.render(template, ctx)
+        return Self.templateTime.add { theme.render(template, ctx) }
     }
 
     func nav(current: String) -> [[String: Any]] {
@@ -344,6 +347,7 @@ public final class SiteBuilder: @unchecked Sendable {
         let inFeed = Set(latest.prefix(Self.feedSize).map(\.id))
         var results = [LessonFacts?](repeating: nil, count: lessons.count)
         let tokenTime = TimingTotal("site: lessons: search tokens")
+        let htmlTime = TimingTotal("site: lessons: Markdown to HTML")
         // Each lesson: Markdown, then its page, written at once; on every core.
         results.withUnsafeMutableBufferPointer { out in
           lessonDocuments.withUnsafeMutableBufferPointer { docs in
@@ -352,12 +356,12 @@ public final class SiteBuilder: @unchecked Sendable {
                 let l = lessons[i]
                 let doc = documents[i]
                 documents[i] = .empty
-                let r = html.render(doc)
+                let r = htmlTime.add { html.render(doc) }
                 let summary = l.summary ?? TextMeasures.summary(doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
                 var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
-                f.itemHTML = theme.render("lesson-item", item)
+                f.itemHTML = Self.templateTime.add { theme.render("lesson-item", item) }
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
                 f.search = tokenTime.add { searchDoc(l, plain: doc.plainText) }
@@ -367,6 +371,9 @@ public final class SiteBuilder: @unchecked Sendable {
           }
         }
         tokenTime.report()
+        htmlTime.report()
+        Self.templateTime.report()
+        Self.writeTime.report()
         facts = results.map { $0! }
     }
 
