@@ -5,6 +5,19 @@ import BeaconText
 import BeaconMarkdown
 
 extension ContentLoader {
+    /// The indentation of a YAML block scalar's first line of text (the lines after `line`).
+    static func blockIndent(_ file: URL, after line: Int) -> Int {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return 0 }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var i = line
+        while i < lines.count {
+            let l = lines[i]
+            if !l.allSatisfy({ $0 == " " || $0 == "\r" }) { return l.prefix(while: { $0 == " " }).count }
+            i += 1
+        }
+        return 0
+    }
+
     public static let blockFields: [String: [String]] = [
         "text": ["body", "links"], "flow": ["stages"], "people": ["people", "branch"], "branches": ["where", "slugs", "branch"],
         "stars": ["branch"], "stats": ["items", "branch"], "schedule": ["year"], "qr": ["target", "caption"],
@@ -212,7 +225,16 @@ extension ContentLoader {
         case "text":
             if let body = b.value("body"), let text = body.string {
                 let line = (body.mark?.line ?? 1)
-                let source = MarkdownSource(text: text, lineOffset: body.scalar?.style == .literal || body.scalar?.style == .folded ? line : line - 1)
+                let isBlock = body.scalar?.style == .literal || body.scalar?.style == .folded
+                // Messages point into the YAML file: past the block's indentation, or to where
+                // a one-line value starts (after its quote).
+                var column = 0
+                if isBlock {
+                    column = Self.blockIndent(root.appendingPathComponent(f.path), after: line)
+                } else if let mark = body.mark {
+                    column = mark.column - 1 + (body.scalar?.style == .plain ? 0 : 1)
+                }
+                let source = MarkdownSource(text: text, lineOffset: isBlock ? line : line - 1, columnOffset: column)
                 var qr = false
                 if let mode = b.string("links") {
                     switch mode {

@@ -105,7 +105,7 @@ struct TreeWalker {
             let upto = min(bytes.count, byteColumn)
             column = String(decoding: bytes[0..<upto], as: UTF8.self).unicodeScalars.count + 1
         }
-        return SourceLocation(path: path, line: line + source.lineOffset, column: column)
+        return SourceLocation(path: path, line: line + source.lineOffset, column: column + source.columnOffset)
     }
 
     func clean(_ s: String) -> String { prepared.strip(s) }

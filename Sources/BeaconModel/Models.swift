@@ -149,10 +149,13 @@ public struct MarkdownSource: Sendable {
     public var text: String
     /// Number of file lines before the body (front matter and its fences).
     public var lineOffset: Int
+    /// Columns before each line of the text in the file (a YAML block's indentation).
+    public var columnOffset: Int
 
-    public init(text: String, lineOffset: Int) {
+    public init(text: String, lineOffset: Int, columnOffset: Int = 0) {
         self.text = text
         self.lineOffset = lineOffset
+        self.columnOffset = columnOffset
     }
 }
 

@@ -70,6 +70,19 @@ final class DocumentPipelineTests: XCTestCase {
         XCTAssertFalse(text.contains("*"))
     }
 
+    /// A board's Markdown reports its mistakes at the line and column of the YAML file:
+    /// past a block's indentation, or where a one-line value starts.
+    func testBoardMessagesPointIntoTheYAML() throws {
+        let site = try TempSite()
+        try site.write("content/boards/q.yml", "title: 测试\nsize: a4\ncolumns: 1\nblocks:\n  - type: text\n    body: |\n      第一行\n      请看[不存在](../lessons/s/none.md)。\n  - type: text\n    body: 见[坏](nope.md)\n")
+        let (report, diagnostics) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diagnostics.map(\.description), [
+            "content/boards/q.yml:8:9: error: 找不到链接的课程 content/lessons/s/none.md (linked lesson not found: content/lessons/s/none.md)",
+            "content/boards/q.yml:10:12: error: 找不到链接的课程 content/boards/nope.md (linked lesson not found: content/boards/nope.md)",
+        ])
+    }
+
     /// Building the example (site, books, boards) parses every lesson and branch once, and
     /// every text block of a board once per board made from it.
     func testEachMarkdownTextIsParsedOnce() throws {
