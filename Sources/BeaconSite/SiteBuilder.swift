@@ -169,6 +169,8 @@ public final class SiteBuilder: @unchecked Sendable {
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
+        templateTime.report()
+        writeTime.report()
     }
 
     /// When set (by `beacon serve` after a full build), pages are written straight into this
@@ -203,7 +205,7 @@ public final class SiteBuilder: @unchecked Sendable {
     /// Writes a page, and its zh-Hant copy when the site has that edition. `replacements`
     /// apply to the copy only (a QR code to the copy's own address).
     func write(_ route: String, _ html: String, hantReplacements: [(String, String)] = []) {
-        Self.writeTime.add { writeOne(route, html) }
+        writeTime.add { writeOne(route, html) }
         if let hant { writeOne(HantEdition.folder + route, hant.convertPage(html, replacements: hantReplacements)) }
     }
 
@@ -228,8 +230,9 @@ public final class SiteBuilder: @unchecked Sendable {
         }
     }
 
-    static let templateTime = TimingTotal("site: templates")
-    static let writeTime = TimingTotal("site: writing pages")
+    /// Time in page templates and page writes over the whole site stage (BEACON_TIMINGS).
+    let templateTime = TimingTotal("site: templates")
+    let writeTime = TimingTotal("site: writing pages")
 
     func page(_ template: String, route: String, title: String?, description: String? = nil,
               section: String, extra: [String: Any]) -> String {
@@ -248,7 +251,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let title { p["title"] = title }
         p["description"] = description ?? project.site.description ?? project.site.title
         ctx["page"] = p
-        return Self.templateTime.add { theme.render(template, ctx) }
+        return templateTime.add { theme.render(template, ctx) }
     }
 
     func nav(current: String) -> [[String: Any]] {
@@ -361,7 +364,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
-                f.itemHTML = Self.templateTime.add { theme.render("lesson-item", item) }
+                f.itemHTML = templateTime.add { theme.render("lesson-item", item) }
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
                 f.search = tokenTime.add { searchDoc(l, plain: doc.plainText) }
@@ -372,8 +375,6 @@ public final class SiteBuilder: @unchecked Sendable {
         }
         tokenTime.report()
         htmlTime.report()
-        Self.templateTime.report()
-        Self.writeTime.report()
         facts = results.map { $0! }
     }
 
