@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode"]),
-        .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF", "Yams"]),
+        .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF"]),
         .target(name: "BeaconSite", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput",
             .product(name: "Mustache", package: "swift-mustache"),

@@ -133,8 +133,10 @@ public final class BookBuilder {
                 for (i, li) in listItems.enumerated() {
                     let marker: String
                     if let task = li.task { marker = task ? "☑" : "☐" } else { marker = ordered ? "\(start + i)." : "•" }
+                    // The marker: in the heading face and the accent colour, a little smaller
+                    // than the text so that it does not outweigh it, on the text's baseline.
                     var ms = bodyStyle(g)
-                    ms.font.family = style.headingFont
+                    ms.font = font(style.headingFont, g.body * 0.9)
                     ms.colour = style.accent
                     let m = ts.label(RichText(marker, style: ms), width: indent - g.body * 0.4, align: .right)
                     var inner = c
@@ -145,10 +147,9 @@ public final class BookBuilder {
                     guard !items.isEmpty else { continue }
                     let firstDraw = items[0].draw
                     let mx = c.x
-                    // The marker sits on the first line's baseline, hanging left of the text.
-                    let firstBaseline = (items[0].record != nil) ? g.body * (style.leading - 1) / 2 : 0
+                    let markerY = (items[0].baseline ?? m.firstBaseline) - m.firstBaseline
                     items[0].draw = { cr, x, y, mode in
-                        m.draw(cr, x: x + mx, y: y + firstBaseline)
+                        m.draw(cr, x: x + mx, y: y + markerY)
                         firstDraw(cr, x, y, mode)
                     }
                     items[0].spaceBefore = i == 0 ? gap : line * 0.1
@@ -188,25 +189,35 @@ public final class BookBuilder {
                     g: Geometry, spaceBefore: Double) -> [FlowItem] {
         let cols = max(1, alignments.count)
         let size = g.body * 0.9
-        let pad = size * 0.4
+        // Half an em each side: at least one em between the texts of two columns.
+        let pad = size * 0.5
         let cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
         var head = cell
         head.font = font(style.headingFont, size, bold: true)
-        // Column widths from the natural widths of the cells, shared out over the frame.
-        var natural = [Double](repeating: size * 2, count: cols)
+        // Column widths as a browser sets an automatic table: each column wants the natural
+        // width of its widest cell and needs at least its header (a header never wraps) and any
+        // cell of up to three characters; when the wants do not fit the frame, each
+        // column gets its need and a share of the rest in proportion to what it wants beyond it.
+        var natural = [Double](repeating: size * 2 + 2 * pad, count: cols)
+        var need = [Double](repeating: size * 2 + 2 * pad, count: cols)
         for (r, row) in ([header] + rows).enumerated() {
             for i in 0..<min(cols, row.count) {
                 let p = ts.label(rich(row[i], base: r == 0 ? head : cell, g: g, links: c.links))
-                natural[i] = max(natural[i], min(p.naturalWidth, c.width) + 2 * pad)
+                let w = min(p.naturalWidth, c.width) + 2 * pad
+                natural[i] = max(natural[i], w)
+                if r == 0 || w <= size * 3 + 2 * pad { need[i] = max(need[i], w) }
             }
         }
-        let total = natural.reduce(0, +)
         var widths = natural
+        let total = natural.reduce(0, +)
         if total > c.width {
-            let minimum = size * 3
-            let flexible = natural.map { max(0, $0 - minimum) }.reduce(0, +)
-            let excess = total - c.width
-            widths = natural.map { $0 - (flexible > 0 ? max(0, $0 - minimum) / flexible * excess : excess / Double(cols)) }
+            let needed = need.reduce(0, +)
+            if needed >= c.width {
+                widths = need.map { $0 * c.width / needed }
+            } else {
+                let beyond = total - needed
+                widths = (0..<cols).map { need[$0] + (natural[$0] - need[$0]) / beyond * (c.width - needed) }
+            }
         }
         let tableWidth = widths.reduce(0, +)
         func rowItem(_ cells: [[MDInline]], isHeader: Bool, isLast: Bool) -> FlowItem {
@@ -214,9 +225,7 @@ public final class BookBuilder {
             for i in 0..<cols {
                 let content = i < cells.count ? cells[i] : []
                 let align: TextAlign = alignments.indices.contains(i) ? (alignments[i] == .center ? .center : alignments[i] == .right ? .right : .left) : .left
-                // A cell measured at its natural width must not wrap when set at it: the
-                // tolerance stays inside the cell's padding.
-                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g, links: c.links), width: widths[i] - 2 * pad + pad * 0.8,
+                layouts.append(ts.layout(rich(content, base: isHeader ? head : cell, g: g, links: c.links), width: widths[i] - 2 * pad,
                                          align: align, leading: 1.35))
             }
             let h = (layouts.map(\.height).max() ?? size) + 2 * pad

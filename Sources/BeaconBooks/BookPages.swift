@@ -258,28 +258,61 @@ extension BookBuilder {
         return page
     }
 
+    /// The 版权页: a column of four-character labels set distributed (书　　名, 网　络　版), the
+    /// colons in one column, each value beside its label and wrapping under its own column.
+    /// No software credit; a theme may add a note under the table (print.yml `colophon_note`).
     func colophonPage(_ book: Book, g: Geometry) -> PrintPage {
         let page = PrintPage()
-        var lines = ["书　　名：\(book.title)" + (book.subtitle.map { "（\($0)）" } ?? "")]
-        if let e = book.edition { lines.append("版　　本：\(e.name)（收入面向\(e.audience.rawValue)党员和各领域通用的篇目）") }
-        if let p = book.publisher { lines.append("编印单位：\(p)") }
-        if let d = book.chineseDate { lines.append("印制日期：\(d)") }
-        lines.append(String(format: "开　　本：%@（%.0f×%.0f mm）", book.sizeName.uppercased(), book.size.widthMM, book.size.heightMM))
-        lines.append("网络版　：\(project.site.baseURL)")
-        lines.append("本书内容与网站同步，由 Beacon 排版。")
-        let s = TextStyle(font: font(style.headingFont, g.body * 0.78), colour: style.text)
-        let p = ts.layout(RichText(lines.joined(separator: "\u{2028}"), style: s), width: g.frameWidth, align: .left, leading: 1.7)
+        var rows: [(String, String)] = [("书名", book.title + (book.subtitle.map { "（\($0)）" } ?? ""))]
+        if let e = book.edition { rows.append(("版本", "\(e.name)（收入面向\(e.audience.rawValue)党员和各领域通用的篇目）")) }
+        if let p = book.publisher { rows.append(("编印单位", Self.publisherName(p))) }
+        if let d = book.chineseDate { rows.append(("印制日期", d)) }
+        rows.append(("开本", String(format: "%@（%.0f×%.0f毫米）", book.sizeName.uppercased(), book.size.widthMM, book.size.heightMM)))
+        rows.append(("网络版", project.site.baseURL))
+        let fs = g.body * 0.78
+        let s = TextStyle(font: font(style.headingFont, fs), colour: style.text)
+        let labelWidth = fs * 4, valueX = fs * 5
+        let rowGap = fs * 0.5
+        let set: [(chars: [Typesetter.Paragraph], colon: Typesetter.Paragraph, value: Typesetter.Paragraph)] = rows.map { label, value in
+            let chars = label.map { ts.label(RichText(String($0), style: s)) }
+            return (chars, ts.label(RichText("：", style: s)),
+                    ts.layout(RichText(value, style: s), width: g.frameWidth - valueX, align: .left, leading: 1.5))
+        }
+        let note = style.colophonNote.map { ts.layout(RichText($0, style: s), width: g.frameWidth, align: .left, leading: 1.5) }
+        let height = set.map(\.value.height).reduce(0, +) + rowGap * Double(max(0, set.count - 1)) + (note.map { $0.height + rowGap * 2 } ?? 0)
         let x = g.outer
         let muted = style.muted
         page.ops.append { cr, _ in
-            let y = g.page.height - g.bottom - p.height
+            var y = g.page.height - g.bottom - height
             muted.set(cr)
             Canvas(cr).setLineWidth(0.5)
-            Canvas(cr).moveTo(x, y - 6)
-            Canvas(cr).lineTo(x + g.frameWidth, y - 6)
+            Canvas(cr).moveTo(x, y - fs)
+            Canvas(cr).lineTo(x + g.frameWidth, y - fs)
             Canvas(cr).stroke()
-            p.draw(cr, x: x, y: y)
+            for row in set {
+                // Distributed: the first character at the left, the last ending at four ems.
+                let n = row.chars.count
+                for (i, c) in row.chars.enumerated() {
+                    let cx = n == 1 ? 0 : (labelWidth - c.naturalWidth) * Double(i) / Double(n - 1)
+                    c.draw(cr, x: x + cx, y: y + row.value.firstBaseline - c.firstBaseline)
+                }
+                row.colon.draw(cr, x: x + labelWidth, y: y + row.value.firstBaseline - row.colon.firstBaseline)
+                row.value.draw(cr, x: x + valueX, y: y)
+                y += row.value.height + rowGap
+            }
+            if let note { note.draw(cr, x: x, y: y + rowGap) }
         }
         return page
+    }
+
+    /// The publisher as the 编印单位 row shows it: without a trailing 编印 (or 编, 印制), which
+    /// the label already says.
+    static func publisherName(_ p: String) -> String {
+        var name = p.trimmingCharacters(in: .whitespaces)
+        for suffix in ["编印", "印制", "编"] where name.hasSuffix(suffix) && name.count > suffix.count {
+            name = String(name.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            break
+        }
+        return name
     }
 }

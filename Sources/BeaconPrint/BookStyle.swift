@@ -1,13 +1,14 @@
 import Foundation
-import Yams
 import BeaconModel
+import BeaconText
+import CPrint
 
 
 /// A theme's print style for books (`themes/<name>/print.yml`, key `book`).
 public struct BookStyle: Sendable {
     public var bodyFont = "Noto Serif CJK SC"
     public var headingFont = "Noto Sans CJK SC"
-    public var quoteFont = "AR PL UKai CN"
+    public var quoteFont = "LXGW WenKai"
     public var codeFont = "Noto Sans Mono CJK SC"
     public var bodySize = 9.5
     public var leading = 1.7
@@ -20,47 +21,94 @@ public struct BookStyle: Sendable {
 
     public init() {}
 
-    /// Reads the theme's print.yml; a missing file means the defaults, a broken one is reported.
-    public static func load(theme folder: URL, displayPath: String, bag: DiagnosticBag) -> BookStyle {
-        var style = BookStyle()
-        let url = folder.appendingPathComponent("print.yml")
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else { return style }
-        let node: Node?
-        do { node = try Yams.compose(yaml: text) } catch {
-            bag.error(SourceLocation(path: displayPath), "print.yml 格式错误 (invalid YAML): \(error)")
-            return style
-        }
-        guard let book = node?.mapping?.first(where: { $0.key.string == "book" })?.value.mapping else { return style }
-        func value(_ path: [String]) -> Node? {
-            var cur: Node.Mapping? = book
-            for (i, k) in path.enumerated() {
-                guard let v = cur?.first(where: { $0.key.string == k })?.value else { return nil }
-                if i == path.count - 1 { return v }
-                cur = v.mapping
+    /// A line under the colophon, when the theme asks for one.
+    public var colophonNote: String?
+
+    /// The style of a theme's checked print.yml. A font that fontconfig does not have would be
+    /// replaced silently by another; it is an error naming the font and what is installed.
+    public init(_ settings: PrintSettings, bag: DiagnosticBag) {
+        for role in PrintSettings.fontRoles {
+            guard let f = settings.fonts[role] else { continue }
+            guard FontCatalogue.has(f.value) else {
+                let near = FontCatalogue.chineseFamilies()
+                let hint = TextMeasures.suggestion(for: f.value, among: near)
+                let list = near.prefix(12).joined(separator: "、")
+                bag.error(f.location, "字体“\(f.value)”没有安装（fontconfig 找不到）\(hint.map { "，是不是 \($0)？" } ?? "；")已安装的中文字体有：\(list) (font '\(f.value)' is not installed\(hint.map { "; did you mean '\($0)'?" } ?? ""); installed Chinese fonts: \(near.prefix(12).joined(separator: ", ")))")
+                continue
             }
-            return nil
-        }
-        func colour(_ key: String, _ into: inout Colour) {
-            guard let n = value(["colours", key]), let s = n.string else { return }
-            if let c = Colour(hex: s) { into = c } else {
-                bag.error(SourceLocation(path: displayPath, line: n.mark?.line ?? 1, column: n.mark?.column ?? 1),
-                          "颜色 \(s) 应写成 #a81c1c (colour must be written as #rrggbb)")
+            switch role {
+            case "body": bodyFont = f.value
+            case "heading": headingFont = f.value
+            case "quote": quoteFont = f.value
+            default: codeFont = f.value
             }
         }
-        if let s = value(["fonts", "body"])?.string { style.bodyFont = s }
-        if let s = value(["fonts", "heading"])?.string { style.headingFont = s }
-        if let s = value(["fonts", "quote"])?.string { style.quoteFont = s }
-        if let s = value(["fonts", "code"])?.string { style.codeFont = s }
-        if let v = value(["body_size"])?.float, (6...16).contains(v) { style.bodySize = v }
-        if let v = value(["leading"])?.float, (1.2...2.4).contains(v) { style.leading = v }
-        colour("accent", &style.accent)
-        colour("gold", &style.gold)
-        colour("text", &style.text)
-        colour("muted", &style.muted)
-        if let v = value(["margins", "top"])?.float { style.top = v }
-        if let v = value(["margins", "bottom"])?.float { style.bottom = v }
-        if let v = value(["margins", "inner"])?.float { style.inner = v }
-        if let v = value(["margins", "outer"])?.float { style.outer = v }
-        return style
+        if let v = settings.bodySize { bodySize = v }
+        if let v = settings.leading { leading = v }
+        for (name, hex) in settings.colours {
+            guard let c = Colour(hex: hex) else { continue }
+            switch name {
+            case "accent": accent = c
+            case "gold": gold = c
+            case "text": text = c
+            default: muted = c
+            }
+        }
+        for (name, v) in settings.margins {
+            switch name {
+            case "top": top = v
+            case "bottom": bottom = v
+            case "inner": inner = v
+            default: outer = v
+            }
+        }
+        colophonNote = settings.colophonNote
+    }
+}
+
+/// What fontconfig has installed.
+public enum FontCatalogue {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var known: [String: Bool] = [:]
+
+    /// Whether fontconfig has a font with this family name (any of a font's names counts:
+    /// "LXGW WenKai" and "霞鹜文楷" are the same face).
+    public static func has(_ family: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        if let k = known[family] { return k }
+        let found = !families(matching: family, lang: nil).isEmpty
+        known[family] = found
+        return found
+    }
+
+    /// Family names of the installed fonts that cover Simplified Chinese, sorted.
+    public static func chineseFamilies() -> [String] {
+        lock.lock(); defer { lock.unlock() }
+        return families(matching: nil, lang: "zh-cn")
+    }
+
+    private static func families(matching family: String?, lang: String?) -> [String] {
+        guard let pattern = FcPatternCreate() else { return [] }
+        defer { FcPatternDestroy(pattern) }
+        if let family { _ = family.withCString { $0.withMemoryRebound(to: FcChar8.self, capacity: family.utf8.count + 1) { FcPatternAddString(pattern, FC_FAMILY, $0) } } }
+        if let lang, let set = FcLangSetCreate() {
+            _ = lang.withCString { $0.withMemoryRebound(to: FcChar8.self, capacity: lang.utf8.count + 1) { FcLangSetAdd(set, $0) } }
+            FcPatternAddLangSet(pattern, FC_LANG, set)
+            FcLangSetDestroy(set)
+        }
+        guard let os = FcObjectSetCreate() else { return [] }
+        defer { FcObjectSetDestroy(os) }
+        FcObjectSetAdd(os, FC_FAMILY)
+        guard let list = FcFontList(nil, pattern, os) else { return [] }
+        defer { FcFontSetDestroy(list) }
+        var names = Set<String>()
+        for i in 0..<Int(list.pointee.nfont) {
+            guard let font = list.pointee.fonts[i] else { continue }
+            var value: UnsafeMutablePointer<FcChar8>?
+            if FcPatternGetString(font, FC_FAMILY, 0, &value) == FcResultMatch, let value {
+                names.insert(String(cString: value))
+            }
+        }
+        return names.sorted()
     }
 }

@@ -40,6 +40,9 @@ public struct FlowItem {
     /// Start a new page before this item.
     public var breakBefore = false
     public var record: LineRecord?
+    /// A line of text: the distance from the item's top to its baseline (where a list marker
+    /// beside it sits).
+    public var baseline: Double?
     /// Draws the item with its top-left corner at (x, y).
     public var draw: (_ cr: OpaquePointer, _ x: Double, _ y: Double, _ mode: DrawMode) -> Void
 

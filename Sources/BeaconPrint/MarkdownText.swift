@@ -28,6 +28,7 @@ public struct MarkdownText {
                 case .code(let t):
                     var c = s
                     c.font = FontSpec(family: codeFamily, size: s.font.size * 0.9, bold: s.font.bold)
+                    c.code = true
                     out.append(t, style: c)
                 case .emphasis(let c):
                     var e = s

@@ -12,6 +12,8 @@ public struct TextStyle: Hashable, Sendable {
     public var superscript = false
     /// A link target: `uri` for the web, or an internal destination.
     public var link: String?
+    /// Inline code: set apart from Chinese text by the same ¼ em as Latin words.
+    public var code = false
 
     public init(font: FontSpec, colour: Colour = .black) {
         self.font = font
@@ -114,8 +116,42 @@ public struct RichText {
         return out
     }
 
-    /// Byte offsets of opening marks that should lose their blank half because they start a line.
-    func attributes(haltAt lineStarts: Set<Int> = []) -> OpaquePointer {
+    /// The ¼ em gaps between Chinese and Latin (letters, digits, inline code): for each
+    /// character that has such a gap after it, its byte offset and the gap in points.
+    func boundaryGaps() -> [Int: Double] {
+        var gaps: [Int: Double] = [:]
+        let chars = scalarRanges()
+        guard chars.count > 1 else { return gaps }
+        var codeAt = [Bool](repeating: false, count: chars.count)
+        var sizeAt = [Double](repeating: 10, count: chars.count)
+        var spanIndex = 0
+        for i in chars.indices {
+            while spanIndex < spans.count && spans[spanIndex].end <= chars[i].start { spanIndex += 1 }
+            if spanIndex < spans.count && spans[spanIndex].start <= chars[i].start {
+                codeAt[i] = spans[spanIndex].style.code
+                sizeAt[i] = spans[spanIndex].style.font.size * (spans[spanIndex].style.superscript ? 0.6 : 1)
+            }
+        }
+        for i in 1..<chars.count {
+            let (p, c) = (chars[i - 1].scalar, chars[i].scalar)
+            let latinP = Self.isLatin(p) || (codeAt[i - 1] && !CJK.isWide(p) && p != " ")
+            let latinC = Self.isLatin(c) || (codeAt[i] && !CJK.isWide(c) && c != " ")
+            if (CJK.isHan(p) && latinC) || (latinP && CJK.isHan(c)) {
+                // The gap follows the Chinese character's size (a code span is set smaller).
+                gaps[chars[i - 1].start] = 0.25 * (CJK.isHan(p) ? sizeAt[i - 1] : sizeAt[i])
+            }
+        }
+        return gaps
+    }
+
+    /// The Pango attributes of the text: fonts, colours, the Chinese line rules, and letter
+    /// spacing that makes the line breaker count each ¼ em gap (after the character in
+    /// `gaps`) and `tracking` (points added after every character; negative tightens). Pango
+    /// splits letter spacing half before and half after a character; `Justifier` puts it back
+    /// where it belongs after the lines are broken.
+    /// `lineStarts`: byte offsets of opening marks that lose their blank half at a line start.
+    func attributes(haltAt lineStarts: Set<Int> = [], gaps: [Int: Double] = [:], tracking: Double = 0,
+                    trackingRange: Range<Int> = 0..<Int.max, compress: Set<Int> = []) -> OpaquePointer {
         let list = pango_attr_list_new()!
         func insert(_ attr: UnsafeMutablePointer<PangoAttribute>?, _ start: Int, _ end: Int) {
             guard let attr else { return }
@@ -137,9 +173,16 @@ public struct RichText {
             if s.strikethrough { insert(pango_attr_strikethrough_new(1), span.start, span.end) }
         }
         let chars = scalarRanges()
-        func size(at offset: Int) -> Double {
-            spans.last(where: { $0.start <= offset && offset < $0.end })?.style.font.size ?? 10
+        // Letter spacing in runs of equal value.
+        var runStart = 0, runValue = 0.0
+        func flush(_ end: Int) {
+            if runValue != 0 && end > runStart { insert(pango_attr_letter_spacing_new(Int32((runValue * pangoScale).rounded())), runStart, end) }
         }
+        for c in chars {
+            let v = (trackingRange.contains(c.start) ? tracking : 0) + (gaps[c.start] ?? 0)
+            if v != runValue { flush(c.start); runStart = c.start; runValue = v }
+        }
+        flush(text.utf8.count)
         for i in chars.indices {
             let c = chars[i]
             if i > 0 {
@@ -150,22 +193,26 @@ public struct RichText {
                 if keep { insert(pango_attr_allow_breaks_new(0), p.start, c.end) }
                 // Compression of two adjacent full-width marks to 1.5 em.
                 if Self.closingMarks.contains(p.scalar) && (Self.closingMarks.contains(c.scalar) || Self.openingMarks.contains(c.scalar)) {
-                    insert(pango_attr_font_features_new("halt"), p.start, p.end)
+                    if !compress.contains(p.start) { insert(pango_attr_font_features_new("halt"), p.start, p.end) }
                 } else if Self.openingMarks.contains(p.scalar) && Self.openingMarks.contains(c.scalar) {
-                    insert(pango_attr_font_features_new("halt"), c.start, c.end)
-                }
-                // ¼ em between Chinese and Latin. Pango 1.50 adds a character's letter spacing
-                // after it (measured), so spacing on the first of the pair alone puts the ¼ em
-                // between the two and nowhere else: not inside a number, not before the pair.
-                let cjkLatin = (CJK.isHan(p.scalar) && Self.isLatin(c.scalar)) || (Self.isLatin(p.scalar) && CJK.isHan(c.scalar))
-                if cjkLatin {
-                    insert(pango_attr_letter_spacing_new(Int32(size(at: p.start) * 0.25 * pangoScale)), p.start, p.end)
+                    if !compress.contains(c.start) { insert(pango_attr_font_features_new("halt"), c.start, c.end) }
                 }
             }
-            if lineStarts.contains(c.start) && Self.openingMarks.contains(c.scalar) {
+            if (lineStarts.contains(c.start) && Self.openingMarks.contains(c.scalar)) || compress.contains(c.start) {
                 insert(pango_attr_font_features_new("halt"), c.start, c.end)
             }
         }
         return list
+    }
+
+    /// Byte offsets of the marks that may be set at half width to shorten a paragraph
+    /// (标点挤压): commas, stops, colons and brackets inside a line, never the paragraph's last.
+    func compressibleMarks(in range: Range<Int>) -> [Int] {
+        let chars = scalarRanges()
+        var out: [Int] = []
+        for (i, c) in chars.enumerated() where range.contains(c.start) && i < chars.count - 1 {
+            if Self.closingMarks.contains(c.scalar) || Self.openingMarks.contains(c.scalar) { out.append(c.start) }
+        }
+        return out
     }
 }

@@ -32,12 +32,15 @@ public final class Typesetter {
         public let layout: TextLayout
         public let lines: [(text: String, top: Double, baseline: Double, height: Double, start: Int, length: Int)]
         let rich: RichText
+        /// How each line was spaced (see `Justifier`).
+        let facts: [Justifier.LineFacts]
         /// How far right of its frame the layout is drawn: a centred paragraph set narrower
         /// than its frame (to avoid a lone last character) stays centred in the frame.
         public internal(set) var shift: Double = 0
 
         /// The width of the last line (where dot leaders start in a contents entry).
         public var lastLineWidth: Double {
+            if let f = facts.last, lines.count == facts.count { return f.width }
             guard !lines.isEmpty, let pl = pango_layout_get_line_readonly(layout.ptr, Int32(lines.count - 1)) else { return 0 }
             var ink = PangoRectangle(), logical = PangoRectangle()
             pango_layout_line_get_extents(pl, &ink, &logical)
@@ -50,72 +53,162 @@ public final class Typesetter {
             pango_layout_get_extents(layout.ptr, &ink, &logical)
             return Double(logical.width) / pangoScale
         }
-        init(layout: TextLayout, rich: RichText) {
+        init(layout: TextLayout, rich: RichText, facts: [Justifier.LineFacts]) {
             self.layout = layout
             self.rich = rich
+            self.facts = facts
             lines = layout.lines()
         }
         public var height: Double { lines.last.map { $0.top + $0.height } ?? 0 }
+
+        /// The widest spacing a justified line got, in ems beyond the characters' own.
+        var loosest: Double { facts.map(\.extraPerGap).max() ?? 0 }
+
+        /// Whether the last line holds a single character, alone or with its punctuation (孤字).
+        var endsWithLoneCharacter: Bool {
+            guard lines.count > 1, let last = lines.last else { return false }
+            return Typesetter.coreCount(last.text) == 1
+        }
     }
 
-    /// Lays `rich` out at `width`. Applies the Chinese rules; an opening mark that lands at a
-    /// line start loses its blank half; a last line of one character is avoided by tightening
-    /// the paragraph a little where that is enough.
+    /// Characters of a line that are not punctuation or space.
+    static func coreCount(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { n, s in
+            let skip = s.properties.isWhitespace || s == "\u{2028}" || RichText.noLineStart.contains(s)
+                || RichText.noLineEnd.contains(s) || CJK.isPunctuation(s)
+            return skip ? n : n + 1
+        }
+    }
+
+    /// The widest spacing a justified line may get before it counts as loose, in ems.
+    public static let looseLimit = 0.125
+    /// The most a paragraph is tightened to take back a lone last character, in ems per character.
+    public static let tightenLimit = 0.04
+    /// The most a line is opened up to send a character down to a lone last one, in ems per character.
+    public static let openLimit = 0.08
+
+    /// Lays `rich` out at `width`. Applies the Chinese rules (see `RichText` and `Justifier`);
+    /// an opening mark that lands at a line start loses its blank half; a last line that would
+    /// hold one character alone (孤字) is avoided within the limits above.
     public func layout(_ rich: RichText, width: Double, indent: Double = 0, align: TextAlign = .justify,
                        leading: Double = 1.7) -> Paragraph {
         var rich = rich
         rich.normaliseSpaces()
-        func make(_ attrs: OpaquePointer, tighten: Double, width: Double = width) -> Paragraph {
+        let gaps = rich.boundaryGaps()
+        let size = rich.spans.first?.style.font.size ?? 10
+        let family = rich.spans.first?.style.font.family ?? "Noto Serif CJK SC"
+        let spacing = Float(leading / lineHeightRatio(family))
+        func make(starts: Set<Int>, tracking: Double = 0, range: Range<Int> = 0..<Int.max, compress: Set<Int> = [],
+                  width: Double = width) -> Paragraph {
             let l = env.newLayout()
             // A hair of tolerance: a line of exactly n full-width characters must fit a frame of
             // n ems, whatever the rounding of the font's advances.
             l.width = width < 0 ? -1 : width + 0.02
             pango_layout_set_wrap(l.ptr, PANGO_WRAP_WORD_CHAR)
             pango_layout_set_indent(l.ptr, Int32(indent * pangoScale))
-            let family = rich.spans.first?.style.font.family ?? "Noto Serif CJK SC"
-            pango_layout_set_line_spacing(l.ptr, Float(leading / lineHeightRatio(family)))
+            pango_layout_set_line_spacing(l.ptr, spacing)
             switch align {
-            case .justify: pango_layout_set_justify(l.ptr, 1); pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)
-            case .left: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)
+            case .justify, .left: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_LEFT)
             case .center: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_CENTER)
             case .right: pango_layout_set_alignment(l.ptr, PANGO_ALIGN_RIGHT)
             }
-            if tighten != 0 {
-                let a = pango_attr_letter_spacing_new(Int32(tighten * pangoScale))!
-                a.pointee.start_index = 0
-                a.pointee.end_index = guint(rich.text.utf8.count)
-                pango_attr_list_insert_before(attrs, a)
-            }
+            let attrs = rich.attributes(haltAt: starts, gaps: gaps, tracking: tracking, trackingRange: range, compress: compress)
             l.set(text: rich.text, attributes: attrs)
             pango_attr_list_unref(attrs)
-            return Paragraph(layout: l, rich: rich)
+            let facts = Justifier.apply(l, gaps: gaps, tracking: tracking, trackingRange: range,
+                                        justify: align == .justify && width > 0, size: size)
+            return Paragraph(layout: l, rich: rich, facts: facts)
         }
-        var p = make(rich.attributes(), tighten: 0)
+        var p = make(starts: [])
         // An opening mark at a line start gives up its blank half.
-        let starts = Set(p.lines.dropFirst().map(\.start))
+        var starts = Set(p.lines.dropFirst().map(\.start))
         let chars = rich.scalarRanges()
-        if chars.contains(where: { starts.contains($0.start) && RichText.noLineEnd.contains($0.scalar) }) {
-            p = make(rich.attributes(haltAt: starts), tighten: 0)
+        func openingAtStart(_ q: Paragraph) -> Set<Int> {
+            let s = Set(q.lines.dropFirst().map(\.start))
+            return Set(chars.lazy.filter { s.contains($0.start) && RichText.noLineEnd.contains($0.scalar) }.map(\.start))
         }
-        // 孤字: a last line holding a single character.
-        if align == .justify, p.lines.count > 1, let last = p.lines.last,
-           last.text.trimmingCharacters(in: .whitespaces).count == 1 {
-            let size = rich.spans.first?.style.font.size ?? 10
+        if !openingAtStart(p).isEmpty {
+            starts = openingAtStart(p)
+            p = make(starts: starts)
+        }
+        // A justified line left loose because the next word could not come up (a mark that may
+        // not start a line, a number that may not break): its punctuation is set at half width
+        // (标点挤压) so that the word fits, when that makes the line tighter.
+        var compressed: Set<Int> = []
+        if align == .justify, width > 0 {
+            for _ in 0..<4 {
+                guard let li = p.facts.indices.first(where: { p.facts[$0].extraPerGap > Self.looseLimit }),
+                      li + 1 < p.lines.count else { break }
+                let next = p.lines[li + 1]
+                // The fewest marks that do it, the nearest the break first: those of the loose
+                // line and of the few characters that have to come up with the next word.
+                let pulled = chars.first(where: { $0.start >= next.start + 12 })?.start ?? (next.start + next.length)
+                let marks = rich.compressibleMarks(in: p.lines[li].start..<min(pulled, next.start + next.length))
+                    .filter { !compressed.contains($0) }
+                    .sorted { abs($0 - next.start) < abs($1 - next.start) }
+                var found: Paragraph?
+                var tried = compressed
+                for m in marks.prefix(6) {
+                    tried.insert(m)
+                    let q = make(starts: starts, compress: tried)
+                    if q.facts.indices.contains(li), q.facts[li].extraPerGap <= Self.looseLimit, q.lines.count <= p.lines.count {
+                        found = q
+                        break
+                    }
+                }
+                guard let q = found else { break }
+                p = q
+                compressed = tried
+            }
+        }
+        // 孤字: first shorten the paragraph (half-width punctuation, then a little tracking in
+        // its last lines) so the lone character moves up; else open up the line before it so
+        // that a second character comes down. No candidate may make a line looser than the
+        // limit (or than the paragraph already had).
+        if (align == .justify || align == .left), width > 0, p.endsWithLoneCharacter {
+            let n = p.lines.count
+            let allowed = max(Self.looseLimit, p.loosest)
+            let tail = p.lines[max(0, n - 3)].start
+            let penultimate = p.lines[n - 2].start
+            func better(_ q: Paragraph) -> Bool { !q.endsWithLoneCharacter && q.loosest <= allowed + 1e-9 }
+            var candidates: [() -> Paragraph] = []
+            // Half-width marks, as few as do it, the nearest the end first.
+            let tailMarks = rich.compressibleMarks(in: tail..<Int.max).filter { !compressed.contains($0) }.sorted(by: >)
+            var marksTail = compressed
+            for m in tailMarks.prefix(8) {
+                marksTail.insert(m)
+                let set = marksTail
+                candidates.append { make(starts: starts, compress: set) }
+            }
             for step in 1...4 {
-                let q = make(rich.attributes(haltAt: starts), tighten: -size * 0.01 * Double(step))
-                if q.lines.count < p.lines.count || (q.lines.last?.text.count ?? 0) > 1 { p = q; break }
+                let t = -size * Self.tightenLimit * Double(step) / 4
+                candidates.append { make(starts: starts, tracking: t, range: tail..<Int.max, compress: marksTail) }
+            }
+            let lastStart = p.lines[n - 1].start
+            for step in 1...4 {
+                let t = size * Self.openLimit * Double(step) / 4
+                candidates.append { make(starts: starts, tracking: t, range: penultimate..<lastStart, compress: compressed) }
+            }
+            // Flush-left text (a heading, a table cell) may simply break a character earlier.
+            if align == .left {
+                for step in 1...2 {
+                    let narrower = width - size * Double(step)
+                    if narrower > size * 2 { candidates.append { make(starts: starts, compress: compressed, width: narrower) } }
+                }
+            }
+            for candidate in candidates {
+                let q = candidate()
+                if better(q) { p = q; break }
             }
         }
         // A centred caption or title: the lines are balanced instead, by setting it up to
         // three ems narrower, so that the last line holds more than one character.
-        if align == .center, width > 0, p.lines.count > 1, let last = p.lines.last,
-           last.text.trimmingCharacters(in: .whitespaces).count == 1 {
-            let size = rich.spans.first?.style.font.size ?? 10
+        if align == .center, width > 0, p.endsWithLoneCharacter {
             for step in 1...3 {
                 let narrower = width - size * Double(step)
                 guard narrower > size * 2 else { break }
-                let q = make(rich.attributes(haltAt: starts), tighten: 0, width: narrower)
-                if q.lines.count == p.lines.count, (q.lines.last?.text.trimmingCharacters(in: .whitespaces).count ?? 0) > 1 {
+                let q = make(starts: starts, compress: compressed, width: narrower)
+                if q.lines.count == p.lines.count, !q.endsWithLoneCharacter {
                     q.shift = (width - narrower) / 2
                     p = q
                     break
@@ -159,6 +252,7 @@ public final class Typesetter {
                 }
             }
             item.record = LineRecord(text: line.text, page: 0, paragraphLines: n, indexInParagraph: i)
+            item.baseline = offset
             if i == 0 {
                 item.spaceBefore = spaceBefore
                 item.keepWithNext = keepWithNext || n > 1
@@ -188,5 +282,11 @@ extension Typesetter.Paragraph {
         }
     }
 
-    public var naturalWidth: Double { layout.logicalSize.width }
+    /// The width of the widest line as set (after Beacon's spacing).
+    public var naturalWidth: Double {
+        facts.count == lines.count && !facts.isEmpty ? facts.map(\.width).max()! : layout.logicalSize.width
+    }
+
+    /// The first line's baseline below the paragraph's top.
+    public var firstBaseline: Double { lines.first?.baseline ?? 0 }
 }

@@ -5,6 +5,7 @@
 #include <pango/pangocairo.h>
 #include <cairo.h>
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 
 typedef struct _RsvgHandle RsvgHandle;
 typedef struct {

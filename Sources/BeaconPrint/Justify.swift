@@ -1,0 +1,190 @@
+import Foundation
+import CPrint
+import BeaconText
+
+/// Spaces a paragraph's broken lines the way Chinese typesetting wants them, after Pango has
+/// shaped the text and chosen the line breaks.
+///
+/// Pango breaks the lines counting the letter spacing `RichText.attributes` gave each
+/// character (the ¼ em Han–Latin gaps, any tracking), but it places half of a character's
+/// letter spacing before it and half after, so a gap meant for the boundary between "2026"
+/// and "年" would fall half inside the number. Pango's own justification also spreads the
+/// slack of a line between every pair of characters, inside Latin words and numbers too.
+///
+/// So Pango lays the text out flush left, and this pass then, line by line:
+/// 1. takes back what Pango's letter spacing added to each glyph (Pango 1.50: half the
+///    item's letter spacing on each side of every character, none at the line's two ends);
+/// 2. gives each character its spacing after it: the tracking, and the ¼ em gap when a
+///    Chinese/Latin boundary follows it inside the line (at a line end the gap is dropped);
+/// 3. for a line that was broken (not a paragraph's last line, not before a hard break),
+///    spreads what is left of the frame width over the gaps where Chinese text may widen:
+///    between two Chinese characters, between Chinese and Latin, after a word space; never
+///    inside a Latin word or number, never before a closing mark or after an opening one.
+///    A line that overflows (by rounding, at most a fraction of a point) is tightened over
+///    all its gaps. A broken line with no such gap (one long Latin word) stays flush left.
+enum Justifier {
+    /// What a line looks like after spacing.
+    struct LineFacts: Sendable {
+        /// Space added to each widening gap, in ems of the paragraph's size (0 when not justified).
+        var extraPerGap: Double
+        var justified: Bool
+        /// Width of the line's content, in points.
+        var width: Double
+    }
+
+    static func apply(_ layout: TextLayout, gaps: [Int: Double], tracking: Double, trackingRange: Range<Int>,
+                      justify: Bool, size: Double) -> [LineFacts] {
+        let ptr = layout.ptr
+        let utf8 = layout.utf8
+        let frame = pango_layout_get_width(ptr)
+        let indent = pango_layout_get_indent(ptr)
+        let trackingPU = Int32((tracking * pangoScale).rounded())
+        var lines: [UnsafeMutablePointer<PangoLayoutLine>] = []
+        var node = pango_layout_get_lines_readonly(ptr)
+        while let n = node {
+            if let d = n.pointee.data { lines.append(d.assumingMemoryBound(to: PangoLayoutLine.self)) }
+            node = n.pointee.next
+        }
+        var facts: [LineFacts] = []
+        facts.reserveCapacity(lines.count)
+
+        struct Cluster {
+            var glyphs: UnsafeMutablePointer<PangoGlyphInfo>
+            var first: Int, last: Int
+            var offset: Int
+            var left: Int32, right: Int32
+        }
+
+        for (li, line) in lines.enumerated() {
+            var clusters: [Cluster] = []
+            var run = line.pointee.runs
+            while let r = run {
+                defer { run = r.pointee.next }
+                guard let data = r.pointee.data else { continue }
+                let gi = data.assumingMemoryBound(to: PangoGlyphItem.self)
+                guard let item = gi.pointee.item, let gs = gi.pointee.glyphs, let infos = gs.pointee.glyphs,
+                      let logs = gs.pointee.log_clusters else { continue }
+                let ls = letterSpacing(of: item)
+                let (left, right) = distribute(ls)
+                let n = Int(gs.pointee.num_glyphs)
+                let base = Int(item.pointee.offset)
+                var i = 0
+                while i < n {
+                    var j = i
+                    while j + 1 < n && logs[j + 1] == logs[i] { j += 1 }
+                    clusters.append(Cluster(glyphs: infos, first: i, last: j, offset: base + Int(logs[i]), left: left, right: right))
+                    i = j + 1
+                }
+            }
+            // The visible clusters; Pango zeroes a space it broke the line at.
+            let visible = clusters.indices.filter { k in
+                (clusters[k].first...clusters[k].last).contains { clusters[k].glyphs[$0].geometry.width != 0 }
+            }
+            guard let firstVisible = visible.first, let lastVisible = visible.last else {
+                facts.append(LineFacts(extraPerGap: 0, justified: false, width: 0)); continue
+            }
+            // 1. Take back Pango's letter spacing; 2. give each character its own.
+            var total: Int64 = 0
+            var gapAfter: [Int32] = []
+            var openings: [Int] = []   // indexes into `visible` after which the line may widen
+            for (vi, k) in visible.enumerated() {
+                let c = clusters[k]
+                let addedLeft = k == firstVisible ? 0 : c.left
+                let addedRight = k == lastVisible ? 0 : c.right
+                let g0 = c.first, g1 = c.last
+                if addedLeft != 0 {
+                    c.glyphs[g0].geometry.width -= addedLeft
+                    c.glyphs[g0].geometry.x_offset -= addedLeft
+                }
+                if addedRight != 0 { c.glyphs[g1].geometry.width -= addedRight }
+                var after: Int32 = 0
+                if k != lastVisible {
+                    after = trackingRange.contains(c.offset) ? trackingPU : 0
+                    if let g = gaps[c.offset] { after += Int32((g * pangoScale).rounded()) }
+                    c.glyphs[g1].geometry.width += after
+                    let next = clusters[visible[vi + 1]]
+                    if widens(scalar(utf8, c.offset), scalar(utf8, next.offset)) { openings.append(vi) }
+                }
+                gapAfter.append(after)
+                for g in g0...g1 { total += Int64(c.glyphs[g].geometry.width) }
+            }
+            // 3. Justify a broken line.
+            let isLast = li == lines.count - 1 || lines[li + 1].pointee.is_paragraph_start != 0
+            let endsHard = endsWithLineSeparator(utf8, start: Int(line.pointee.start_index), length: Int(line.pointee.length))
+            var fact = LineFacts(extraPerGap: 0, justified: false, width: Double(total) / pangoScale)
+            if frame > 0 {
+                var available = Int64(frame)
+                if indent > 0 && line.pointee.is_paragraph_start != 0 { available -= Int64(indent) }
+                if indent < 0 && line.pointee.is_paragraph_start == 0 { available += Int64(indent) }
+                let slack = available - total
+                let wantsJustify = justify && !isLast && !endsHard
+                // Where the line may widen; an overflow is taken from every gap.
+                let spots: [Int] = slack < 0 ? Array(0..<(visible.count - 1)) : (wantsJustify ? openings : [])
+                if !spots.isEmpty && (slack < 0 || wantsJustify) {
+                    let share = slack / Int64(spots.count)
+                    var rest = slack - share * Int64(spots.count)
+                    for vi in spots {
+                        var add = share
+                        if rest != 0 { add += rest > 0 ? 1 : -1; rest += rest > 0 ? -1 : 1 }
+                        let c = clusters[visible[vi]]
+                        c.glyphs[c.last].geometry.width += Int32(add)
+                    }
+                    fact.width = Double(total + slack) / pangoScale
+                    if slack > 0 {
+                        fact.justified = true
+                        let tracked = trackingRange.contains(Int(line.pointee.start_index)) ? tracking : 0
+                        fact.extraPerGap = (Double(slack) / Double(spots.count) / pangoScale + tracked) / size
+                    }
+                }
+            }
+            facts.append(fact)
+        }
+        return facts
+    }
+
+    /// The letter spacing Pango applied to an item (its extra attributes), in Pango units.
+    static func letterSpacing(of item: UnsafeMutablePointer<PangoItem>) -> Int32 {
+        var node = item.pointee.analysis.extra_attrs
+        var value: Int32 = 0
+        while let n = node {
+            if let d = n.pointee.data {
+                let attr = d.assumingMemoryBound(to: PangoAttribute.self)
+                if attr.pointee.klass.pointee.type == PANGO_ATTR_LETTER_SPACING {
+                    value = d.assumingMemoryBound(to: PangoAttrInt.self).pointee.value
+                }
+            }
+            node = n.pointee.next
+        }
+        return value
+    }
+
+    /// Pango's split of letter spacing into the part before a character and the part after.
+    static func distribute(_ ls: Int32) -> (Int32, Int32) {
+        var left = ls / 2
+        let scale = Int32(PANGO_SCALE)
+        if ls & (scale - 1) == 0 { left = (left + (scale >> 1)) & ~(scale - 1) }
+        return (left, ls - left)
+    }
+
+    static func scalar(_ utf8: [UInt8], _ offset: Int) -> Unicode.Scalar {
+        guard offset >= 0, offset < utf8.count else { return " " }
+        var it = utf8[offset...].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let s) = decoder.decode(&it) { return s }
+        return " "
+    }
+
+    static func endsWithLineSeparator(_ utf8: [UInt8], start: Int, length: Int) -> Bool {
+        let end = start + length
+        guard end >= 3, end <= utf8.count else { return false }
+        return utf8[end - 3] == 0xE2 && utf8[end - 2] == 0x80 && utf8[end - 1] == 0xA8
+    }
+
+    /// Whether a justified line may widen between `a` and `b`.
+    static func widens(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
+        if a == " " || a == "\u{3000}" { return true }
+        if b == " " || b == "\u{3000}" || b == "\u{2028}" { return false }
+        if RichText.noLineStart.contains(b) || RichText.noLineEnd.contains(a) { return false }
+        return CJK.isWide(a) || CJK.isWide(b)
+    }
+}
