@@ -50,7 +50,7 @@ for series in sorted(os.listdir(root)):
         if not os.path.isfile(f): continue
         page = open(f, encoding="utf-8").read()
         title = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
-        body = re.search(r'<div class="prose">(.*?)</div>\s*<nav class="pager"', page, re.S)
+        body = re.search(r'<div class="prose">(.*?)</div>\s*(?:<figure class="share">|<nav class="pager")', page, re.S)
         body = body.group(1) if body else ""
         parts.append(f'<section class="lesson"><h1>{title}</h1>{body}</section>')
 css = """
@@ -83,6 +83,8 @@ for i in $(seq "$rounds"); do
   if [ $((i % 2)) -eq 1 ]; then beacon_run; weasy_run; else weasy_run; beacon_run; fi
 done
 weasy_pages=$(pdfinfo "$work/weasy.pdf" | awk '/^Pages:/ {print $2}')
+echo "# typographic metrics (scripts/print-metrics.py)"
+python3 "$here/scripts/print-metrics.py" "$work/site/output/books/bench.pdf" "$work/weasy.pdf" | sed "s|$work/||"
 python3 - "$work/results.txt" "$pages" "$weasy_pages" <<'PY'
 import sys, statistics
 rows = [l.split() for l in open(sys.argv[1])]

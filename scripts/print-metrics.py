@@ -13,7 +13,7 @@ For each PDF it reads every character's box (pdfminer) and every word box (`pdft
   bad_starts       lines that start with a mark that may not start a line (。，、；：！？）」…)
   bad_ends         lines that end with a mark that may not end a line (（「《“…)
   loose_lines      full-width lines whose median space between two Han characters is more
-                   than 0.125 em beyond the characters' own advance
+                   than 0.15 em beyond the characters' own advance
   lone_last_lines  last lines of a paragraph that hold one character, or one character and
                    its punctuation ("论。", "习：")
   lines, pages
@@ -33,7 +33,9 @@ import xml.etree.ElementTree as ET
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTContainer
 
-NO_START = set("、。，．：；！？）］｝」』】〉》”’…—·・〕〗〙%‰℃")
+# GB/T 15834: 点号, closing quotes and brackets, 连接号 and 间隔号 never start a line; 破折号 and
+# 省略号 may (they must only stay whole).
+NO_START = set("、。，．：；！？）］｝」』】〉》”’·・〕〗〙%‰℃")
 NO_END = set("（［｛「『【〈《“‘〔〖〘")
 PUNCT = NO_START | NO_END | set("　 ")
 
@@ -57,14 +59,25 @@ def chars_of(item):
 
 def lines_of_page(page):
     """Characters grouped by baseline and size, split into segments at gaps over 1.5 em."""
-    rows = {}
+    # Rows by baseline (the text matrix's origin, not the box: faces differ in descent), with
+    # half a point of tolerance (faces of one line may sit a tenth of a point apart).
+    chars = []
     for ch in chars_of(page):
         text = ch.get_text()
-        if not text or text.isspace():
-            continue
+        if text and not text.isspace():
+            chars.append(ch)
+    chars.sort(key=lambda c: (round(c.size, 1), -c.matrix[5]))
+    rows = {}
+    last_key = None
+    for ch in chars:
         size = round(ch.size, 1)
-        key = (round(ch.y0, 0), size)
+        y = ch.matrix[5]
+        if last_key is not None and last_key[1] == size and abs(last_key[2] - y) <= 0.5:
+            key = last_key[:2]
+        else:
+            key = (round(y, 1), size)
         rows.setdefault(key, []).append(ch)
+        last_key = (key[0], size, y)
     segments = []
     for (y, size), chars in rows.items():
         chars.sort(key=lambda c: c.x0)
@@ -131,7 +144,7 @@ def measure(path, listing):
             full = abs(seg[-1].x1 - right) < 0.3 * em
             if full and abs(size - body) < 0.2:
                 gaps = [b.x0 - a.x1 for a, b in zip(seg, seg[1:]) if is_han(a.get_text()) and is_han(b.get_text())]
-                if len(gaps) >= 4 and statistics.median(gaps) > 0.125 * em:
+                if len(gaps) >= 4 and statistics.median(gaps) > 0.15 * em:
                     m["loose_lines"] += 1
                     findings.append((pno, "loose", text))
         for y, size, seg in body_segs:

@@ -38,8 +38,8 @@ public enum PrintSettingsLoader {
                 if let name = f.string(role) { settings.fonts[role] = .init(name, f.valueLocation(role)) }
             }
         }
-        settings.bodySize = number(&book, "body_size", PrintSettings.bodySizeRange, unit: "磅 (pt)", label: "正文字号")
-        settings.leading = number(&book, "leading", PrintSettings.leadingRange, unit: "倍", label: "行距")
+        settings.bodySize = number(&book, "body_size", PrintSettings.bodySizeRange, unit: ("磅", "pt"), label: "正文字号")
+        settings.leading = number(&book, "leading", PrintSettings.leadingRange, unit: ("倍字号", "× the body size"), label: "行距")
         if let colours = sub(&book, "colours", known: PrintSettings.colourNames, bag: bag) {
             var c = colours
             for name in PrintSettings.colourNames {
@@ -54,7 +54,7 @@ public enum PrintSettingsLoader {
         if let margins = sub(&book, "margins", known: PrintSettings.marginNames, bag: bag) {
             var m = margins
             for name in PrintSettings.marginNames {
-                if let v = number(&m, name, PrintSettings.marginRange, unit: "毫米 (mm)", label: "页边距 \(name)") { settings.margins[name] = v }
+                if let v = number(&m, name, PrintSettings.marginRange, unit: ("毫米", "mm"), label: "页边距") { settings.margins[name] = v }
             }
         }
         settings.colophonNote = book.string("colophon_note")
@@ -82,7 +82,7 @@ public enum PrintSettingsLoader {
         return f
     }
 
-    static func number(_ fields: inout YAMLFields, _ key: String, _ range: ClosedRange<Double>, unit: String, label: String) -> Double? {
+    static func number(_ fields: inout YAMLFields, _ key: String, _ range: ClosedRange<Double>, unit: (zh: String, en: String), label: String) -> Double? {
         guard let node = fields.value(key) else { return nil }
         let raw = node.string?.trimmingCharacters(in: .whitespaces) ?? ""
         guard let v = Double(raw), v.isFinite else {
@@ -91,7 +91,7 @@ public enum PrintSettingsLoader {
         }
         let lo = range.lowerBound.formatted(), hi = range.upperBound.formatted()
         guard range.contains(v) else {
-            fields.error(fields.location(of: node), "\(key)（\(label)）应在 \(lo) 到 \(hi) \(unit)之间，现在是 \(raw) ('\(key)' must be \(lo)–\(hi), got \(raw))")
+            fields.error(fields.location(of: node), "\(key)（\(label)）应在 \(lo) 到 \(hi) 之间（单位：\(unit.zh)），现在是 \(raw) ('\(key)' must be \(lo)–\(hi) \(unit.en), got \(raw))")
             return nil
         }
         return v

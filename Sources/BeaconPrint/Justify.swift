@@ -15,7 +15,8 @@ import BeaconText
 /// 1. takes back what Pango's letter spacing added to each glyph (Pango 1.50: half the
 ///    item's letter spacing on each side of every character, none at the line's two ends);
 /// 2. gives each character its spacing after it: the tracking, and the ¼ em gap when a
-///    Chinese/Latin boundary follows it inside the line (at a line end the gap is dropped);
+///    Chinese/Latin boundary follows it inside the line (at a line's start or end the gap is
+///    dropped);
 /// 3. for a line that was broken (not a paragraph's last line, not before a hard break),
 ///    spreads what is left of the frame width over the gaps where Chinese text may widen:
 ///    between two Chinese characters, between Chinese and Latin, after a word space; never
@@ -32,8 +33,8 @@ enum Justifier {
         var width: Double
     }
 
-    static func apply(_ layout: TextLayout, gaps: [Int: Double], tracking: Double, trackingRange: Range<Int>,
-                      justify: Bool, size: Double) -> [LineFacts] {
+    static func apply(_ layout: TextLayout, gaps: [Int: RichText.Gap], tracking: Double, trackingRange: Range<Int>,
+                      compressed: Set<Int> = [], justify: Bool, size: Double) -> [LineFacts] {
         let ptr = layout.ptr
         let utf8 = layout.utf8
         let frame = pango_layout_get_width(ptr)
@@ -99,11 +100,14 @@ enum Justifier {
                 if addedRight != 0 { c.glyphs[g1].geometry.width -= addedRight }
                 var after: Int32 = 0
                 if k != lastVisible {
-                    after = trackingRange.contains(c.offset) ? trackingPU : 0
-                    if let g = gaps[c.offset] { after += Int32((g * pangoScale).rounded()) }
-                    c.glyphs[g1].geometry.width += after
                     let next = clusters[visible[vi + 1]]
-                    if widens(scalar(utf8, c.offset), scalar(utf8, next.offset)) { openings.append(vi) }
+                    let a = scalar(utf8, c.offset), b = scalar(utf8, next.offset)
+                    after = trackingRange.contains(c.offset) && widens(a, b) ? trackingPU : 0
+                    let gap = (gaps[c.offset]?.after ?? 0) + (gaps[next.offset]?.before ?? 0)
+                    if gap != 0 { after += Int32((gap * pangoScale).rounded()) }
+                    c.glyphs[g1].geometry.width += after
+                    // A mark set at half width to save room does not get the room back.
+                    if !compressed.contains(c.offset), widens(a, b) { openings.append(vi) }
                 }
                 gapAfter.append(after)
                 for g in g0...g1 { total += Int64(c.glyphs[g].geometry.width) }
@@ -118,8 +122,11 @@ enum Justifier {
                 if indent < 0 && line.pointee.is_paragraph_start == 0 { available += Int64(indent) }
                 let slack = available - total
                 let wantsJustify = justify && !isLast && !endsHard
-                // Where the line may widen; an overflow is taken from every gap.
-                let spots: [Int] = slack < 0 ? Array(0..<(visible.count - 1)) : (wantsJustify ? openings : [])
+                // Where the line may widen. An overflow (a gap Pango counted only in half at a
+                // line's start or end, a point at most) is taken from the same gaps, or from
+                // every gap when the line has none of those.
+                let spots: [Int] = slack < 0 ? (openings.isEmpty ? Array(0..<(visible.count - 1)) : openings)
+                    : (wantsJustify ? openings : [])
                 if !spots.isEmpty && (slack < 0 || wantsJustify) {
                     let share = slack / Int64(spots.count)
                     var rest = slack - share * Int64(spots.count)

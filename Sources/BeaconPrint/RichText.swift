@@ -116,10 +116,11 @@ public struct RichText {
         return out
     }
 
-    /// The ¼ em gaps between Chinese and Latin (letters, digits, inline code): for each
-    /// character that has such a gap after it, its byte offset and the gap in points.
-    func boundaryGaps() -> [Int: Double] {
-        var gaps: [Int: Double] = [:]
+    /// The ¼ em gaps between Chinese and Latin (letters, digits, inline code), kept on the
+    /// Chinese character beside each boundary: `after` when Latin follows it, `before` when
+    /// Latin precedes it (so that no Latin word is cut into two items and loses its kerning).
+    func boundaryGaps() -> [Int: Gap] {
+        var gaps: [Int: Gap] = [:]
         let chars = scalarRanges()
         guard chars.count > 1 else { return gaps }
         var codeAt = [Bool](repeating: false, count: chars.count)
@@ -132,25 +133,35 @@ public struct RichText {
                 sizeAt[i] = spans[spanIndex].style.font.size * (spans[spanIndex].style.superscript ? 0.6 : 1)
             }
         }
+        func latin(_ i: Int) -> Bool {
+            let s = chars[i].scalar
+            return Self.isLatin(s) || (codeAt[i] && !CJK.isWide(s) && s != " ")
+        }
         for i in 1..<chars.count {
             let (p, c) = (chars[i - 1].scalar, chars[i].scalar)
-            let latinP = Self.isLatin(p) || (codeAt[i - 1] && !CJK.isWide(p) && p != " ")
-            let latinC = Self.isLatin(c) || (codeAt[i] && !CJK.isWide(c) && c != " ")
-            if (CJK.isHan(p) && latinC) || (latinP && CJK.isHan(c)) {
-                // The gap follows the Chinese character's size (a code span is set smaller).
-                gaps[chars[i - 1].start] = 0.25 * (CJK.isHan(p) ? sizeAt[i - 1] : sizeAt[i])
+            if CJK.isHan(p) && latin(i) {
+                gaps[chars[i - 1].start, default: Gap()].after = 0.25 * sizeAt[i - 1]
+            } else if latin(i - 1) && CJK.isHan(c) {
+                gaps[chars[i].start, default: Gap()].before = 0.25 * sizeAt[i]
             }
         }
         return gaps
     }
 
+    /// The space a Chinese character wants before and after it, in points.
+    struct Gap: Sendable {
+        var before = 0.0
+        var after = 0.0
+        var total: Double { before + after }
+    }
+
     /// The Pango attributes of the text: fonts, colours, the Chinese line rules, and letter
-    /// spacing that makes the line breaker count each ¼ em gap (after the character in
-    /// `gaps`) and `tracking` (points added after every character; negative tightens). Pango
+    /// spacing that makes the line breaker count each ¼ em gap (on the Chinese character of
+    /// each boundary in `gaps`) and `tracking` (points added after every character; negative tightens). Pango
     /// splits letter spacing half before and half after a character; `Justifier` puts it back
     /// where it belongs after the lines are broken.
     /// `lineStarts`: byte offsets of opening marks that lose their blank half at a line start.
-    func attributes(haltAt lineStarts: Set<Int> = [], gaps: [Int: Double] = [:], tracking: Double = 0,
+    func attributes(haltAt lineStarts: Set<Int> = [], gaps: [Int: Gap] = [:], tracking: Double = 0,
                     trackingRange: Range<Int> = 0..<Int.max, compress: Set<Int> = []) -> OpaquePointer {
         let list = pango_attr_list_new()!
         func insert(_ attr: UnsafeMutablePointer<PangoAttribute>?, _ start: Int, _ end: Int) {
@@ -178,8 +189,17 @@ public struct RichText {
         func flush(_ end: Int) {
             if runValue != 0 && end > runStart { insert(pango_attr_letter_spacing_new(Int32((runValue * pangoScale).rounded())), runStart, end) }
         }
-        for c in chars {
-            let v = (trackingRange.contains(c.start) ? tracking : 0) + (gaps[c.start] ?? 0)
+        // Tracking only where a justified line may widen, never inside a number or a word; the
+        // spacing after a Latin character is counted on the Chinese one that follows, so that
+        // no Latin word is cut into two items (which would lose its kerning).
+        var trackedAt = [Double](repeating: 0, count: chars.count)
+        if tracking != 0 {
+            for i in chars.indices.dropLast() where trackingRange.contains(chars[i].start) && Justifier.widens(chars[i].scalar, chars[i + 1].scalar) {
+                trackedAt[!CJK.isWide(chars[i].scalar) && CJK.isWide(chars[i + 1].scalar) ? i + 1 : i] += tracking
+            }
+        }
+        for (i, c) in chars.enumerated() {
+            let v = trackedAt[i] + (gaps[c.start]?.total ?? 0)
             if v != runValue { flush(c.start); runStart = c.start; runValue = v }
         }
         flush(text.utf8.count)

@@ -80,8 +80,9 @@ public final class Typesetter {
         }
     }
 
-    /// The widest spacing a justified line may get before it counts as loose, in ems.
-    public static let looseLimit = 0.125
+    /// The widest spacing a justified line may get before it counts as loose, in ems: at
+    /// more than 0.15 em between characters a line of Chinese reads as spaced out.
+    public static let looseLimit = 0.15
     /// The most a paragraph is tightened to take back a lone last character, in ems per character.
     public static let tightenLimit = 0.04
     /// The most a line is opened up to send a character down to a lone last one, in ems per character.
@@ -115,7 +116,7 @@ public final class Typesetter {
             let attrs = rich.attributes(haltAt: starts, gaps: gaps, tracking: tracking, trackingRange: range, compress: compress)
             l.set(text: rich.text, attributes: attrs)
             pango_attr_list_unref(attrs)
-            let facts = Justifier.apply(l, gaps: gaps, tracking: tracking, trackingRange: range,
+            let facts = Justifier.apply(l, gaps: gaps, tracking: tracking, trackingRange: range, compressed: compress,
                                         justify: align == .justify && width > 0, size: size)
             return Paragraph(layout: l, rich: rich, facts: facts)
         }
@@ -172,22 +173,26 @@ public final class Typesetter {
             let penultimate = p.lines[n - 2].start
             func better(_ q: Paragraph) -> Bool { !q.endsWithLoneCharacter && q.loosest <= allowed + 1e-9 }
             var candidates: [() -> Paragraph] = []
-            // Half-width marks, as few as do it, the nearest the end first.
+            // In order of how little they show: one or two half-width marks near the end; a
+            // hair of tracking in the last lines; opening up the line before the last so that
+            // a second character comes down; then up to four marks, then more tracking.
             let tailMarks = rich.compressibleMarks(in: tail..<Int.max).filter { !compressed.contains($0) }.sorted(by: >)
-            var marksTail = compressed
-            for m in tailMarks.prefix(8) {
-                marksTail.insert(m)
-                let set = marksTail
-                candidates.append { make(starts: starts, compress: set) }
-            }
-            for step in 1...4 {
-                let t = -size * Self.tightenLimit * Double(step) / 4
-                candidates.append { make(starts: starts, tracking: t, range: tail..<Int.max, compress: marksTail) }
+            func marks(_ k: Int) -> Set<Int> { compressed.union(tailMarks.prefix(k)) }
+            for k in 1...2 where k <= tailMarks.count {
+                candidates.append { make(starts: starts, compress: marks(k)) }
             }
             let lastStart = p.lines[n - 1].start
+            candidates.append { make(starts: starts, tracking: -size * Self.tightenLimit / 4, range: tail..<Int.max, compress: compressed) }
             for step in 1...4 {
                 let t = size * Self.openLimit * Double(step) / 4
                 candidates.append { make(starts: starts, tracking: t, range: penultimate..<lastStart, compress: compressed) }
+            }
+            for k in 3...4 where k <= tailMarks.count {
+                candidates.append { make(starts: starts, compress: marks(k)) }
+            }
+            for step in 2...4 {
+                let t = -size * Self.tightenLimit * Double(step) / 4
+                candidates.append { make(starts: starts, tracking: t, range: tail..<Int.max, compress: marks(4)) }
             }
             // Flush-left text (a heading, a table cell) may simply break a character earlier.
             if align == .left {
@@ -286,6 +291,30 @@ extension Typesetter.Paragraph {
     public var naturalWidth: Double {
         facts.count == lines.count && !facts.isEmpty ? facts.map(\.width).max()! : layout.logicalSize.width
     }
+
+    /// Each character as set: its byte offset in the text, its line, and its left edge in
+    /// points from the paragraph's left (what a reader sees, after Beacon's spacing).
+    public func characterPositions() -> [(offset: Int, scalar: Unicode.Scalar, line: Int, x: Double)] {
+        var out: [(Int, Unicode.Scalar, Int, Double)] = []
+        let lineStarts = lines.map(\.start)
+        var li = 0
+        for c in rich.scalarRanges() {
+            while li + 1 < lineStarts.count && c.start >= lineStarts[li + 1] { li += 1 }
+            var rect = PangoRectangle()
+            pango_layout_index_to_pos(layout.ptr, Int32(c.start), &rect)
+            out.append((c.start, c.scalar, li, shift + Double(rect.x) / pangoScale))
+        }
+        return out
+    }
+
+    /// Each line's width as set, in points (for a justified line, the frame's width).
+    public var lineWidths: [Double] { facts.map(\.width) }
+
+    /// The widest spacing any justified line got, in ems beyond the characters' own advance.
+    public var loosestLine: Double { loosest }
+
+    /// Each line's spacing beyond the characters' own advance, in ems (0 when not justified).
+    public var lineLooseness: [Double] { facts.map(\.extraPerGap) }
 
     /// The first line's baseline below the paragraph's top.
     public var firstBaseline: Double { lines.first?.baseline ?? 0 }

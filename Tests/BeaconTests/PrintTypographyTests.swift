@@ -1,0 +1,226 @@
+import Foundation
+import XCTest
+import BeaconModel
+import BeaconText
+import BeaconLoad
+import BeaconPrint
+
+/// Print typography measured from positions: where each character was set.
+final class PrintTypographyTests: XCTestCase {
+    let ts = Typesetter()
+    let body = TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 10))
+
+    func natural(_ s: String, _ style: TextStyle? = nil) -> Double {
+        ts.label(RichText(s, style: style ?? body)).naturalWidth
+    }
+
+    static func isLatin(_ s: Unicode.Scalar) -> Bool { s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s)) }
+
+    /// The ¼ em between Chinese and Latin lies wholly at the boundary: nothing inside "2026",
+    /// nothing inside "Beacon", a full quarter em on each side; inline code the same.
+    func testHanLatinGapSitsAtTheBoundary() {
+        let p = ts.label(RichText("于2026年使用Beacon排版", style: body))
+        let at = p.characterPositions().map(\.x)
+        XCTAssertEqual(at.count, 16)
+        XCTAssertEqual(at[1] - at[0], 10 + 2.5, accuracy: 0.02, "于 then a quarter em")
+        for k in 1...3 { XCTAssertEqual(at[1 + k] - at[1], natural(String("2026".prefix(k))), accuracy: 0.02, "inside 2026") }
+        XCTAssertEqual(at[5] - at[1], natural("2026") + 2.5, accuracy: 0.02, "2026 then a quarter em")
+        XCTAssertEqual(at[8] - at[7], 10 + 2.5, accuracy: 0.02)
+        let alone = ts.label(RichText("Beacon", style: body)).characterPositions().map(\.x)
+        for k in 1...5 { XCTAssertEqual(at[8 + k] - at[8], alone[k] - alone[0], accuracy: 0.02, "inside Beacon") }
+        XCTAssertEqual(at[14] - at[8], natural("Beacon") + 2.5, accuracy: 0.02)
+
+        var code = body
+        code.font = FontSpec(family: "Noto Sans Mono CJK SC", size: 9)
+        code.code = true
+        var r = RichText("运行", style: body)
+        r.append("--strict", style: code)
+        r.append("检查", style: body)
+        let q = ts.label(r)
+        let cx = q.characterPositions().map(\.x)
+        XCTAssertEqual(cx[2] - cx[1], 10 + 2.5, accuracy: 0.02, "before inline code")
+        let codeAlone = ts.label(RichText("--strict", style: code)).characterPositions().map(\.x)
+        for k in 1...7 { XCTAssertEqual(cx[2 + k] - cx[2], codeAlone[k] - codeAlone[0], accuracy: 0.02, "inside code") }
+        XCTAssertEqual(cx[10] - cx[2], natural("--strict", code) + 2.5, accuracy: 0.02, "after inline code")
+    }
+
+    static let numbersAndLatin = "桂花里社区有12个网格、3,600多户居民，2026年3月15日上午召开党员大会。会上用Excel表格和“学习强国”App汇总了98.5%的到会率，又请Beacon项目组讲解PDF版口袋书的印制流程，约定2026年4月1日前交第一稿。"
+
+    /// A justified line fills its frame exactly, and its slack never goes inside a number or
+    /// a Latin word: every letter and digit keeps its natural place within its word.
+    func testJustifiedLinesFillTheFrameAndNeverSpreadNumbersOrWords() {
+        let text = Self.numbersAndLatin + Self.numbersAndLatin
+        var loose = 0, lines = 0
+        defer {
+            // A text this dense in unbreakable Latin words and numbers leaves a few lines loose
+            // (the next word is longer than the room punctuation compression can make).
+            XCTAssertLessThanOrEqual(Double(loose) / Double(max(lines, 1)), 0.08, "\(loose) loose lines of \(lines)")
+        }
+        for chars in 10...28 {
+            let width = Double(chars) * 10
+            let p = ts.layout(RichText(text, style: body), width: width, indent: 20)
+            XCTAssertEqual(p.lines.map(\.text).joined(), text)
+            for (i, w) in p.lineWidths.enumerated() where i < p.lines.count - 1 {
+                XCTAssertEqual(w + (i == 0 ? 20 : 0), width, accuracy: 0.05, "line \(i) at \(chars) characters: \(p.lines[i].text)")
+            }
+            let pos = p.characterPositions()
+            var i = 0
+            while i < pos.count {
+                guard Self.isLatin(pos[i].scalar) else { i += 1; continue }
+                var j = i + 1
+                while j < pos.count && Self.isLatin(pos[j].scalar) && pos[j].line == pos[i].line { j += 1 }
+                // Letters keep the places they have in the word set alone (kerning included).
+                let word = String(String.UnicodeScalarView(pos[i..<j].map(\.scalar)))
+                let alone = ts.label(RichText(word, style: body)).characterPositions().map(\.x)
+                for k in (i + 1)..<max(i + 1, j) {
+                    XCTAssertEqual(pos[k].x - pos[i].x, alone[k - i] - alone[0], accuracy: 0.02, "\(word) spread at \(chars) characters")
+                }
+                i = j
+            }
+            if chars >= 16 {
+                loose += p.lineWidths.indices.filter { p.lineLooseness[$0] > Typesetter.looseLimit + 1e-6 }.count
+                lines += p.lines.count
+            }
+        }
+    }
+
+    /// Paragraphs in the shapes of Party documents, at every width from 10 to 24 characters:
+    /// none ends with one character alone (孤字), none gets a loose line, nothing is lost.
+    func testNoLoneLastCharacterInBodyText() {
+        let texts = [
+            "**每季度至少召开一次。**讨论决定支部重要事项，听取党员对支部工作的意见和建议。",
+            "支部委员会要认真落实“三会一课”制度，把党员教育管理融入日常、抓在经常。",
+            "2026年3月15日上午，第一党小组在村党群服务中心集中学习党章，18名党员参加。",
+            "会后，各党小组结合实际制定整改清单，明确责任人和完成时限，并在支部内公示。",
+            "学习要联系思想和工作实际，把学到的理论转化为推动发展的具体办法，不能停留在读读念念、抄抄写写上。",
+            "党员要带头亮身份、作表率，在疫情防控、防汛救灾和乡村振兴中冲锋在前。",
+            "开展批评要注意方法。自我批评要深，相互批评要诚，不能以工作标准不够高这样的套话代替具体问题。",
+            "（一）加强政治建设。坚持用习近平新时代中国特色社会主义思想武装头脑，推动学习走深走实。",
+        ].map { $0.replacingOccurrences(of: "**", with: "") }
+        var lone: [String] = []
+        for text in texts {
+            for chars in 10...24 {
+                let p = ts.layout(RichText(text, style: body), width: Double(chars) * 10, indent: 20)
+                XCTAssertEqual(p.lines.map(\.text).joined(), text)
+                if p.lines.count > 1, let last = p.lines.last,
+                   last.text.unicodeScalars.filter({ !RichText.noLineStart.contains($0) && !CJK.isPunctuation($0) }).count == 1 {
+                    lone.append("\(chars): \(p.lines.map(\.text))")
+                }
+                if chars >= 14 {
+                    XCTAssertLessThanOrEqual(p.loosestLine, Typesetter.looseLimit + 1e-6, "\(chars): \(p.lines.map(\.text))")
+                }
+            }
+        }
+        // 120 paragraphs: what no candidate could mend within the limits stays rare.
+        XCTAssertLessThanOrEqual(lone.count, 2, "\(lone)")
+    }
+
+    /// Lists and flush-left text (headings, table cells) too.
+    func testNoLoneLastCharacterInFlushLeftText() {
+        for text in ["党员发展工作流程图", "支部书记", "组织委员", "部分党员参加组织生活不积极"] {
+            for chars in 3...8 {
+                let p = ts.layout(RichText(text, style: body), width: Double(chars) * 10, align: .left)
+                if p.lines.count > 1 { XCTAssertGreaterThan(p.lines.last!.text.count, 1, "\(chars): \(p.lines.map(\.text))") }
+            }
+        }
+    }
+
+    /// The default theme sets quotations and emphasis in a Kai face with mainland punctuation,
+    /// and the face is installed.
+    func testKaiFaceIsGBStyleAndInstalled() throws {
+        let text = try String(contentsOf: Repo.theme.appendingPathComponent("print.yml"), encoding: .utf8)
+        XCTAssertTrue(text.contains("quote: LXGW WenKai"))
+        XCTAssertTrue(FontCatalogue.has("LXGW WenKai"))
+        XCTAssertTrue(FontCatalogue.has("霞鹜文楷"), "any of a face's names")
+        XCTAssertFalse(FontCatalogue.has("方正楷体不存在"))
+        let css = try String(contentsOf: Repo.theme.appendingPathComponent("static/style.css"), encoding: .utf8)
+        XCTAssertTrue(css.contains("--kai: \"LXGW WenKai\""))
+        XCTAssertFalse(css.contains("UKai"), "the web falls back to UKai's TW face, whose punctuation is centred")
+    }
+
+    // MARK: - print.yml
+
+    func printYMLMessages(_ yaml: String) throws -> [String] {
+        let site = try TempSite()
+        try site.write("themes/default/print.yml", yaml)
+        let (_, diagnostics) = site.build()
+        return diagnostics.map(\.description).filter { $0.hasPrefix("themes/default/print.yml") }
+    }
+
+    func testPrintYMLUnknownKeyIsAnErrorWithSuggestion() throws {
+        let messages = try printYMLMessages("book:\n  body_sise: 10\n  fonts:\n    qoute: LXGW WenKai\n")
+        XCTAssertEqual(messages, [
+            "themes/default/print.yml:2:3: error: book 中没有 body_sise 这一项，是不是 body_size？ (unknown key 'body_sise' in book; did you mean 'body_size'?)",
+            "themes/default/print.yml:4:5: error: fonts 中没有 qoute 这一项，是不是 quote？ (unknown key 'qoute' in fonts; did you mean 'quote'?)",
+        ])
+    }
+
+    func testPrintYMLRangeAndColourErrors() throws {
+        let messages = try printYMLMessages("book:\n  body_size: 20\n  leading: 1.7\n  margins: { top: 2 }\n  colours:\n    accent: red\n")
+        XCTAssertEqual(messages, [
+            "themes/default/print.yml:2:14: error: body_size（正文字号）应在 7 到 14 之间（单位：磅），现在是 20 ('body_size' must be 7–14 pt, got 20)",
+            "themes/default/print.yml:4:19: error: top（页边距）应在 5 到 40 之间（单位：毫米），现在是 2 ('top' must be 5–40 mm, got 2)",
+            "themes/default/print.yml:6:13: error: 颜色 accent 的值“red”应写成 #a81c1c 的形式 (colour 'accent' must be written as #rrggbb)",
+        ])
+    }
+
+    func testPrintYMLMissingFontNamesTheInstalledOnes() throws {
+        let messages = try printYMLMessages("book:\n  fonts:\n    quote: 方正楷体不存在\n")
+        let installed = FontCatalogue.chineseFamilies()
+        XCTAssertTrue(installed.contains("LXGW WenKai"))
+        XCTAssertEqual(messages, [
+            "themes/default/print.yml:3:12: error: 字体“方正楷体不存在”没有安装（fontconfig 找不到）；已安装的中文字体有：\(installed.prefix(12).joined(separator: "、")) (font '方正楷体不存在' is not installed; installed Chinese fonts: \(installed.prefix(12).joined(separator: ", ")))",
+        ])
+    }
+}
+
+/// The typographic metrics of whole books, measured from their PDFs by
+/// scripts/print-metrics.py (character and word boxes): no Latin word or number cut by a gap,
+/// no prohibited line start or end, at most 1 % loose lines, at most 2 lone-character last
+/// lines per 100 pages.
+final class PrintMetricsTests: XCTestCase {
+    func metrics(_ pdfs: [URL]) throws -> [[String: Any]] {
+        let r = try runCommand("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("scripts/print-metrics.py").path, "--json"] + pdfs.map(\.path))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        return try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+    }
+
+    func assertTypography(_ m: [String: Any], file: StaticString = #filePath, line: UInt = #line) {
+        let name = (m["file"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } ?? "?"
+        func n(_ key: String) -> Int { m[key] as? Int ?? -1 }
+        XCTAssertGreaterThan(n("pages"), 0, name, file: file, line: line)
+        XCTAssertEqual(n("split_words"), 0, "\(name): Latin words or numbers cut apart", file: file, line: line)
+        XCTAssertEqual(n("bad_starts"), 0, "\(name): prohibited line starts", file: file, line: line)
+        XCTAssertEqual(n("bad_ends"), 0, "\(name): prohibited line ends", file: file, line: line)
+        XCTAssertLessThanOrEqual(Double(n("loose_lines")), Double(n("lines")) * 0.01, "\(name): loose lines", file: file, line: line)
+        XCTAssertLessThanOrEqual(Double(n("lone_last_lines")), Double(n("pages")) * 0.02, "\(name): lone last lines", file: file, line: line)
+    }
+
+    func testExampleBooks() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        let (_, diagnostics) = site.build()
+        XCTAssertFalse(diagnostics.contains { $0.severity == .error }, "\(diagnostics)")
+        let books = site.output.appendingPathComponent("books")
+        let pdfs = try FileManager.default.contentsOfDirectory(at: books, includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "pdf" && !$0.lastPathComponent.contains(".print-") }
+        XCTAssertGreaterThanOrEqual(pdfs.count, 4)
+        let all = try metrics(pdfs)
+        XCTAssertEqual(all.count, pdfs.count)
+        all.forEach { assertTypography($0) }
+    }
+
+    /// About 200 A6 pages of generated Party-document prose (ProseGenerator).
+    func testTwoHundredPageBook() throws {
+        let site = try TempSite()
+        var gen = ProseGenerator(seed: 2026)
+        try site.write("content/lessons/基准/_series.yml", "title: 基准专题\n")
+        for i in 1...60 { try site.write("content/lessons/基准/第\(i)课.md", gen.lesson(i)) }
+        try site.write("content/books/bench.yml", "title: 基准口袋书\npublisher: 基准测试\nsize: a6\ncontents:\n  - series: 基准\n")
+        let (_, diagnostics) = site.build()
+        XCTAssertFalse(diagnostics.contains { $0.severity == .error }, "\(diagnostics.filter { $0.severity == .error }.prefix(5))")
+        let all = try metrics([site.output.appendingPathComponent("books/bench.pdf")])
+        let m = try XCTUnwrap(all.first)
+        XCTAssertGreaterThanOrEqual(m["pages"] as? Int ?? 0, 150)
+        assertTypography(m)
+    }
+}
