@@ -60,7 +60,7 @@ def chars_of(item):
 def lines_of_page(page):
     """Characters grouped by baseline and size, split into segments at gaps over 1.5 em."""
     # Rows by baseline (the text matrix's origin, not the box: faces differ in descent), with
-    # half a point of tolerance (faces of one line may sit a tenth of a point apart).
+    # a tolerance of half a point or 2 % of the size (faces of one line may sit a little apart).
     chars = []
     for ch in chars_of(page):
         text = ch.get_text()
@@ -72,7 +72,7 @@ def lines_of_page(page):
     for ch in chars:
         size = round(ch.size, 1)
         y = ch.matrix[5]
-        if last_key is not None and last_key[1] == size and abs(last_key[2] - y) <= 0.5:
+        if last_key is not None and last_key[1] == size and abs(last_key[2] - y) <= max(0.5, 0.02 * size):
             key = last_key[:2]
         else:
             key = (round(y, 1), size)

@@ -10,7 +10,7 @@ APT_PACKAGES=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
   # print: text layout, PDF/PNG/SVG, QR codes, fonts
   libpango1.0-dev libcairo2-dev libpng-dev libqrencode-dev librsvg2-dev libgdk-pixbuf-2.0-dev libqpdf-dev
-  fonts-noto-cjk fonts-arphic-ukai fonts-lxgw-wenkai
+  fonts-noto-cjk fonts-lxgw-wenkai
   # tests: HTML checker runtime, PDF tools, headless browser
   default-jre-headless poppler-utils qpdf chromium nodejs zbar-tools curl
 )

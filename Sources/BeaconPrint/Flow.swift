@@ -78,6 +78,10 @@ public final class PrintPage {
 /// Breaks a run of items into pages of a frame, honouring keep-with-next, widow and orphan
 /// rules and repeating table headers.
 public enum Paginator {
+    /// The most items a page break carries over to keep things together: a two-line heading
+    /// and two lines of text.
+    public static let maxCarried = 4
+
     /// Returns, per page, the items with their y offsets inside the frame.
     public static func paginate(_ items: [FlowItem], frameHeight: Double) -> [[(item: FlowItem, y: Double)]] {
         var pages: [[(FlowItem, Double)]] = []
@@ -104,10 +108,12 @@ public enum Paginator {
                 end += 1
             }
             if end < items.count && end > start + 1 {
-                // Move back the break while it would strand a heading, a first line or a last line.
+                // Move back the break while it would strand a heading, a first line or a last line,
+                // by a heading and two lines at most (a longer chain of keeps would empty a third
+                // of the page; it breaks where the page is full instead).
                 var b = end
-                while b > start + 1 && (items[b - 1].keepWithNext || items[b].cannotStartPage) { b -= 1 }
-                if b > start + 1 && b != end {
+                while b > start + 1 && end - b < Self.maxCarried && (items[b - 1].keepWithNext || items[b].cannotStartPage) { b -= 1 }
+                if b > start + 1 && b != end && !(items[b - 1].keepWithNext || items[b].cannotStartPage) {
                     let drop = end - b
                     placed.removeLast(drop)
                     end = b

@@ -224,3 +224,28 @@ final class PrintMetricsTests: XCTestCase {
         assertTypography(m)
     }
 }
+
+final class PaginationTests: XCTestCase {
+    func line(keep: Bool = false, lastOfParagraph: Bool = false) -> FlowItem {
+        var it = FlowItem(height: 10) { _, _, _, _ in }
+        it.keepWithNext = keep
+        it.cannotStartPage = lastOfParagraph
+        return it
+    }
+
+    /// A heading at the foot of a page goes over with the lines it is kept with.
+    func testHeadingGoesOverWithItsFirstLines() {
+        let items = (0..<18).map { _ in line() } + [line(keep: true), line(keep: true), line(), line(), line()]
+        let pages = Paginator.paginate(items, frameHeight: 200)
+        XCTAssertEqual(pages[0].count, 18, "the heading and its first line move to the next page")
+        XCTAssertEqual(pages[1].count, 5)
+    }
+
+    /// A long chain of keeps does not empty the foot of a page: at most four items go over.
+    func testLongKeepChainBreaksWhereThePageIsFull() {
+        let items = (0..<12).map { _ in line() } + (0..<12).map { _ in line(keep: true) } + [line(), line()]
+        let pages = Paginator.paginate(items, frameHeight: 200)
+        XCTAssertEqual(pages[0].count, 20, "the page is filled")
+        XCTAssertEqual(pages.map(\.count).reduce(0, +), items.count)
+    }
+}
