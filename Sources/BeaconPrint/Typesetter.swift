@@ -83,6 +83,8 @@ public final class Typesetter {
     /// The widest spacing a justified line may get before it counts as loose, in ems: at
     /// more than 0.15 em between characters a line of Chinese reads as spaced out.
     public static let looseLimit = 0.15
+    /// From how much spacing a line tries half-width punctuation to take in the next word.
+    public static let compressFrom = 0.1
     /// The most a paragraph is tightened to take back a lone last character, in ems per character.
     public static let tightenLimit = 0.04
     /// The most a line is opened up to send a character down to a lone last one, in ems per character.
@@ -138,7 +140,7 @@ public final class Typesetter {
         var compressed: Set<Int> = []
         if align == .justify, width > 0 {
             for _ in 0..<4 {
-                guard let li = p.facts.indices.first(where: { p.facts[$0].extraPerGap > Self.looseLimit }),
+                guard let li = p.facts.indices.first(where: { p.facts[$0].extraPerGap > Self.compressFrom }),
                       li + 1 < p.lines.count else { break }
                 let next = p.lines[li + 1]
                 // The fewest marks that do it, the nearest the break first: those of the loose
@@ -152,7 +154,7 @@ public final class Typesetter {
                 for m in marks.prefix(6) {
                     tried.insert(m)
                     let q = make(starts: starts, compress: tried)
-                    if q.facts.indices.contains(li), q.facts[li].extraPerGap <= Self.looseLimit, q.lines.count <= p.lines.count {
+                    if q.facts.indices.contains(li), q.facts[li].extraPerGap <= Self.compressFrom, q.lines.count <= p.lines.count {
                         found = q
                         break
                     }
