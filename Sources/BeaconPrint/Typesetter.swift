@@ -83,6 +83,9 @@ public final class Typesetter {
     /// The widest spacing a justified line may get before it counts as loose, in ems: at
     /// more than 0.15 em between characters a line of Chinese reads as spaced out.
     public static let looseLimit = 0.15
+    /// Paragraphs longer than this (in UTF-8 bytes, about 2,700 Chinese characters) are not
+    /// laid out again to mend a loose or lone line.
+    static let mendLimit = 8_000
     /// From how much spacing a line tries half-width punctuation to take in the next word.
     public static let compressFrom = 0.1
     /// The most a paragraph is tightened to take back a lone last character, in ems per character.
@@ -138,7 +141,10 @@ public final class Typesetter {
         // not start a line, a number that may not break): its punctuation is set at half width
         // (标点挤压) so that the word fits, when that makes the line tighter.
         var compressed: Set<Int> = []
-        if align == .justify, width > 0 {
+        // Mending lays a paragraph out again; a paragraph of a whole chapter's length (an
+        // editor's missing blank lines) is set once, as it comes.
+        let mendable = rich.text.utf8.count <= Self.mendLimit
+        if align == .justify, width > 0, mendable {
             for _ in 0..<4 {
                 guard let li = p.facts.indices.first(where: { p.facts[$0].extraPerGap > Self.compressFrom }),
                       li + 1 < p.lines.count else { break }
@@ -168,7 +174,7 @@ public final class Typesetter {
         // its last lines) so the lone character moves up; else open up the line before it so
         // that a second character comes down. No candidate may make a line looser than the
         // limit (or than the paragraph already had).
-        if (align == .justify || align == .left), width > 0, p.endsWithLoneCharacter {
+        if (align == .justify || align == .left), width > 0, mendable, p.endsWithLoneCharacter {
             let n = p.lines.count
             let allowed = max(Self.looseLimit, p.loosest)
             let tail = p.lines[max(0, n - 3)].start
