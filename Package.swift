@@ -30,9 +30,10 @@ let package = Package(
         // the three outputs share; Site, Books and Boards render from the tree and never import
         // one another; Build runs the stages. docs/architecture.md draws the graph.
         .target(name: "BeaconModel"),
+        .target(name: "BeaconThemes"),
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
-        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconThemes", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode"]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF"]),
         .target(name: "BeaconSite", dependencies: [
@@ -43,12 +44,12 @@ let package = Package(
         .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "ZIPFoundation"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
-            "BeaconModel", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput",
+            "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "CLibXML2",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "BeaconThemes", "CLibXML2",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -129,7 +129,7 @@ public enum Builder {
         guard let theme = Theme.load(root: options.root, name: project.site.theme, bag: bag,
                                      location: project.site.location) else { return finish() }
         if bag.hasErrors { return finish() }
-        let printStyle = BookStyle(PrintSettingsLoader.load(theme: theme.folder, displayPath: "themes/\(theme.name)/print.yml", bag: bag), bag: bag)
+        let printStyle = BookStyle(PrintSettingsLoader.load(theme: theme.files, bag: bag), bag: bag)
 
         let stage: OutputStage
         do { stage = try OutputStage(output: options.output) } catch {

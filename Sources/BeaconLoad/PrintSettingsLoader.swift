@@ -7,15 +7,29 @@ import BeaconText
 /// closest known one, every number is checked against its range, colours must be #rrggbb,
 /// each at the line and column where it was written. A missing file means the defaults.
 public enum PrintSettingsLoader {
-    public static func load(theme folder: URL, displayPath path: String, bag: DiagnosticBag) -> PrintSettings {
+    /// The theme's print.yml: the built-in theme's, with the keys of the site's own print.yml
+    /// (which may hold only the keys it changes) over it.
+    public static func load(theme: ThemeFiles, bag: DiagnosticBag) -> PrintSettings {
+        let path = "print.yml"
         var settings = PrintSettings()
-        let url = folder.appendingPathComponent("print.yml")
-        guard FileManager.default.fileExists(atPath: url.path) else { return settings }
+        if let data = theme.builtin(path), let text = try? TextFile.decode(data, displayPath: "themes/\(theme.base ?? theme.name)/print.yml") {
+            settings = load(text: text, displayPath: "themes/\(theme.base ?? theme.name)/print.yml", bag: bag)
+        }
+        guard theme.isLocal(path) else { return settings }
+        let display = theme.display(path)
         let text: String
-        do { text = try TextFile.read(url, displayPath: path) } catch {
+        do {
+            guard let t = try theme.text(path) else { return settings }
+            text = t
+        } catch {
             bag.report(error)
             return settings
         }
+        return settings.overlaid(with: load(text: text, displayPath: display, bag: bag))
+    }
+
+    public static func load(text: String, displayPath path: String, bag: DiagnosticBag) -> PrintSettings {
+        var settings = PrintSettings()
         let root: Node?
         do { root = try YAMLText.compose(text, path: path, firstLine: 1) } catch {
             bag.report(error)

@@ -28,6 +28,18 @@ public struct PrintSettings: Sendable {
 
     public init() {}
 
+    /// These settings with every value `other` sets in their place.
+    public func overlaid(with other: PrintSettings) -> PrintSettings {
+        var out = self
+        out.fonts.merge(other.fonts) { _, new in new }
+        out.colours.merge(other.colours) { _, new in new }
+        out.margins.merge(other.margins) { _, new in new }
+        if let v = other.bodySize { out.bodySize = v }
+        if let v = other.leading { out.leading = v }
+        if let v = other.colophonNote { out.colophonNote = v }
+        return out
+    }
+
     public static let fontRoles = ["body", "heading", "quote", "code"]
     public static let colourNames = ["accent", "gold", "text", "muted"]
     public static let marginNames = ["top", "bottom", "inner", "outer"]

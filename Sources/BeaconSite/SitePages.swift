@@ -297,7 +297,21 @@ extension SiteBuilder {
                 }
             }
         }
-        if fm.fileExists(atPath: theme.staticFolder.path) { copyTree(theme.staticFolder, to: prefix + "assets/") }
+        // The theme's static files: the site's own copied, the built-in ones written out.
+        for path in theme.files.paths(under: "static") {
+            let target = prefix + "assets/" + path.dropFirst("static/".count)
+            if theme.files.isLocal(path) {
+                do { try stage.copy(from: theme.files.folder.appendingPathComponent(path), to: target, within: theme.files.folder) } catch let refusal as OutputStage.CopyRefusal {
+                    bag.error(SourceLocation(path: theme.files.display(path)), refusal.description)
+                } catch {
+                    bag.error(SourceLocation(path: "output/" + target), "无法复制 (cannot copy): \(error.localizedDescription)")
+                }
+            } else if let data = theme.files.builtin(path) {
+                do { try stage.write(target, data) } catch {
+                    bag.error(SourceLocation(path: "output/" + target), "无法写入 (cannot write): \(error.localizedDescription)")
+                }
+            }
+        }
         let content = project.root.appendingPathComponent("content")
         let media = content.appendingPathComponent("media")
         if fm.fileExists(atPath: media.path) { copyTree(media, to: prefix + "media/") }

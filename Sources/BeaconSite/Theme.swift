@@ -5,11 +5,12 @@ import Yams
 import BeaconModel
 import BeaconLoad
 
-/// A theme folder: `theme.yml`, `templates/*.mustache` (web pages, edited without
-/// recompiling Beacon) and `static/` (copied to the site's `assets/`).
+/// A theme: `theme.yml`, `templates/*.mustache` (web pages, edited without recompiling
+/// Beacon) and `static/` (copied to the site's `assets/`), read through `ThemeFiles`: the
+/// site's own files over the built-in theme's.
 public struct Theme: Sendable {
     public let name: String
-    public let folder: URL
+    public let files: ThemeFiles
     public let library: MustacheLibrary
 
     /// Templates every theme must have, one per page kind.
@@ -17,24 +18,20 @@ public struct Theme: Sendable {
                                   "branches", "branch", "boards", "board", "board-template", "books", "calendar", "calendar-year", "search", "404"]
 
     public static func load(root: URL, name: String, bag: DiagnosticBag, location: SourceLocation) -> Theme? {
-        let folder = root.appendingPathComponent("themes").appendingPathComponent(name)
-        let templatesDir = folder.appendingPathComponent("templates")
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: templatesDir.path, isDirectory: &isDir), isDir.boolValue else {
-            bag.error(location, "找不到主题 themes/\(name)/templates/ (theme '\(name)' not found)")
-            return nil
-        }
+        guard let files = ThemeFiles.resolve(root: root, name: name, bag: bag, location: location) else { return nil }
+        return load(files, bag: bag)
+    }
+
+    public static func load(_ files: ThemeFiles, bag: DiagnosticBag) -> Theme? {
         _ = FastHTMLContentType.registered
         var library = MustacheLibrary()
-        let files = (FileManager.default.enumerator(atPath: templatesDir.path)?.allObjects as? [String] ?? [])
-            .filter { $0.hasSuffix(".mustache") }.sorted()
         var ok = true
         var broken: Set<String> = []
-        for file in files {
-            let display = "themes/\(name)/templates/\(file)"
-            let templateName = String(file.dropLast(".mustache".count))
+        for path in files.paths(under: "templates") where path.hasSuffix(".mustache") {
+            let display = files.display(path)
+            let templateName = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
             do {
-                let text = try TextFile.read(templatesDir.appendingPathComponent(file), displayPath: display)
+                guard let text = try files.text(path) else { continue }
                 try library.register(text, named: templateName)
             } catch let d as Diagnostic {
                 bag.report(d); ok = false
@@ -49,13 +46,11 @@ public struct Theme: Sendable {
             }
         }
         for t in required where library.getTemplate(named: t) == nil && !broken.contains(t) {
-            bag.error(SourceLocation(path: "themes/\(name)/templates/\(t).mustache"), "主题缺少模板 \(t).mustache (theme is missing template '\(t)')")
+            bag.error(SourceLocation(path: "themes/\(files.name)/templates/\(t).mustache"), "主题缺少模板 \(t).mustache (theme is missing template '\(t)')")
             ok = false
         }
-        return ok ? Theme(name: name, folder: folder, library: library) : nil
+        return ok ? Theme(name: files.name, files: files, library: library) : nil
     }
-
-    public var staticFolder: URL { folder.appendingPathComponent("static") }
 
     public func render(_ template: String, _ context: [String: Any]) -> String {
         library.render(context, withTemplate: template) ?? ""

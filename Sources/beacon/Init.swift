@@ -2,27 +2,14 @@ import Foundation
 import ArgumentParser
 import BeaconModel
 
-/// `beacon init DIR`: a new site with one example of each kind, the default theme, a
-/// .gitignore for output/, and example CI workflows.
+/// `beacon init DIR`: a new site with one example of each kind, a .gitignore for output/, and
+/// example CI workflows. The site uses the built-in default theme, which is inside Beacon: no
+/// copy is written (`beacon theme eject` copies out the files an editor wants to change).
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make a new site: content/ with one example of each kind, the default theme, .gitignore and CI workflows.")
+        abstract: "Make a new site: content/ with one example of each kind, .gitignore and CI workflows; the built-in default theme.")
 
     @Argument(help: "The folder to create (it must not exist, or be empty).") var directory: String
-    @Option(help: "Where the default theme is; found next to Beacon when not given.") var theme: String?
-
-    /// The default theme: `themes/default` in a folder above the beacon executable (a clone
-    /// of the Beacon repository), or the one given.
-    func themeFolder() -> URL? {
-        if let theme { return URL(fileURLWithPath: theme) }
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<6 {
-            let candidate = dir.appendingPathComponent("themes/default")
-            if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("theme.yml").path) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return nil
-    }
 
     func run() throws {
         let fm = FileManager.default
@@ -31,18 +18,12 @@ struct Init: ParsableCommand {
             FileHandle.standardError.write(Data("\(directory):1:1: error: 文件夹不是空的，Beacon 不会在里面新建站点 (folder is not empty; Beacon will not make a site in it)\n".utf8))
             throw ExitCode(1)
         }
-        guard let themeSource = themeFolder() else {
-            FileHandle.standardError.write(Data("themes/default:1:1: error: 找不到默认主题；请用 --theme 指出 Beacon 仓库里的 themes/default (default theme not found; pass --theme)\n".utf8))
-            throw ExitCode(1)
-        }
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         for (path, text) in Skeleton.files {
             let url = root.appendingPathComponent(path)
             try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        try fm.createDirectory(at: root.appendingPathComponent("themes"), withIntermediateDirectories: true)
-        try fm.copyItem(at: themeSource, to: root.appendingPathComponent("themes/default"))
         print("新站点已建在 \(directory)/ (new site made); 下一步 (next): beacon build -r \(directory)")
     }
 }

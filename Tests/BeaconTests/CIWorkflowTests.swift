@@ -47,7 +47,7 @@ final class CIWorkflowTests: XCTestCase {
         let runner = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-runner-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: runner) }
         try FileManager.default.createDirectory(at: runner, withIntermediateDirectories: true)
-        XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["init", dir.path, "--theme", Repo.theme.path]).status, 0)
+        XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["init", dir.path]).status, 0)
         // What init wrote is the README's workflow.
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent(".github/workflows/beacon.yml"), encoding: .utf8), yaml)
         for step in steps {

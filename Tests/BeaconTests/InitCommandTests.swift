@@ -6,13 +6,14 @@ final class InitCommandTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-init-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let b = Repo.beaconBinary.path
-        let r = try runCommand(b, ["init", dir.path, "--theme", Repo.theme.path])
+        let r = try runCommand(b, ["init", dir.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         for f in ["content/site.yml", "content/lessons/学习园地/欢迎使用.md", "content/branches/shi-li-zhi-bu.md",
-                  "content/boards/shi-li-zhan-ban.yml", "content/books/shi-li-kou-dai-shu.yml", "themes/default/theme.yml",
+                  "content/boards/shi-li-zhan-ban.yml", "content/books/shi-li-kou-dai-shu.yml",
                   ".gitignore", ".github/workflows/beacon.yml", ".gitlab-ci.yml"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("themes").path), "the built-in theme is used, not copied")
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent(".gitignore"), encoding: .utf8), "/output/\n/.beacon-*\n")
         let check = try runCommand(b, ["check", "--strict", "--root", dir.path])
         XCTAssertEqual(check.status, 0, check.stderr)
@@ -22,7 +23,7 @@ final class InitCommandTests: XCTestCase {
                   "output/boards/shi-li-zhan-ban.pdf"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
-        let again = try runCommand(b, ["init", dir.path, "--theme", Repo.theme.path])
+        let again = try runCommand(b, ["init", dir.path])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.hasSuffix("error: 文件夹不是空的，Beacon 不会在里面新建站点 (folder is not empty; Beacon will not make a site in it)\n"))
     }

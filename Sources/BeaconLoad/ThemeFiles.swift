@@ -1,0 +1,97 @@
+import Foundation
+import Yams
+import BeaconModel
+import BeaconText
+import BeaconThemes
+
+/// A site's theme as Beacon reads it: the files of the site's `themes/<name>/` over those of
+/// the built-in theme underneath, so that a site keeps only what it changes and every Beacon
+/// upgrade reaches the rest.
+///
+/// - `themes/<name>/theme.yml` with `extends: default`: the site's files over the built-in
+///   `default`.
+/// - No `extends`, and `<name>` is a built-in theme: the built-in theme, with any file the
+///   site holds under `themes/<name>/` taking its place (no folder at all is the built-in
+///   theme as it is).
+/// - Otherwise the site's folder is a theme of its own and must hold every template.
+public struct ThemeFiles: Sendable {
+    public let name: String
+    /// The site's `themes/<name>/` (it may not exist).
+    public let folder: URL
+    /// The built-in theme underneath, if any.
+    public let base: String?
+    /// Paths, relative to the theme, of the files the site holds.
+    public let local: Set<String>
+
+    public init(name: String, folder: URL, base: String?, local: Set<String>) {
+        self.name = name
+        self.folder = folder
+        self.base = base
+        self.local = local
+    }
+
+    public static func resolve(root: URL, name: String, bag: DiagnosticBag, location: SourceLocation) -> ThemeFiles? {
+        let folder = root.appendingPathComponent("themes").appendingPathComponent(name)
+        var isDir: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDir) && isDir.boolValue
+        let local = exists ? Set(FileTree.files(under: folder.path)) : []
+        var base: String? = BuiltinThemes.names.contains(name) ? name : nil
+        if local.contains("theme.yml") {
+            let display = "themes/\(name)/theme.yml"
+            do {
+                let text = try TextFile.read(folder.appendingPathComponent("theme.yml"), displayPath: display)
+                let node = try YAMLText.compose(text, path: display, firstLine: 1)
+                if let fields = node.flatMap({ YAMLFields($0, path: display, firstLine: 1, bag: bag, what: "theme.yml") }),
+                   let entry = fields.entry("extends") {
+                    guard let parent = entry.value.string, BuiltinThemes.names.contains(parent) else {
+                        let given = entry.value.string ?? ""
+                        let hint = TextMeasures.suggestion(for: given, among: BuiltinThemes.names)
+                        bag.error(fields.location(of: entry.value),
+                                  "extends: 没有名为“\(given)”的内置主题\(hint.map { "，是不是 \($0)？" } ?? "")；内置主题有 \(BuiltinThemes.names.joined(separator: "、")) (no built-in theme '\(given)'\(hint.map { "; did you mean '\($0)'?" } ?? ""))")
+                        return nil
+                    }
+                    base = parent
+                }
+            } catch {
+                bag.report(error)
+                return nil
+            }
+        }
+        if base == nil && !exists {
+            let hint = TextMeasures.suggestion(for: name, among: BuiltinThemes.names)
+            bag.error(location, "找不到主题“\(name)”：themes/\(name)/ 不存在，也没有这个内置主题\(hint.map { "，是不是 \($0)？" } ?? "")；内置主题有 \(BuiltinThemes.names.joined(separator: "、")) (theme '\(name)' not found\(hint.map { "; did you mean '\($0)'?" } ?? ""))")
+            return nil
+        }
+        return ThemeFiles(name: name, folder: folder, base: base, local: local)
+    }
+
+    /// Paths of the theme's files under `dir` (`templates`, `static`), relative to the theme.
+    public func paths(under dir: String) -> [String] {
+        let prefix = dir.hasSuffix("/") ? dir : dir + "/"
+        var all = Set(local.filter { $0.hasPrefix(prefix) })
+        if let base { all.formUnion(BuiltinThemes.files(of: base).filter { $0.hasPrefix(prefix) }) }
+        return all.sorted()
+    }
+
+    public func exists(_ path: String) -> Bool {
+        local.contains(path) || (base.map { BuiltinThemes.file($0, path) != nil } ?? false)
+    }
+
+    /// Whether the site holds this file itself.
+    public func isLocal(_ path: String) -> Bool { local.contains(path) }
+
+    /// Where a message about the file points: the site's file, or the built-in theme's own.
+    public func display(_ path: String) -> String {
+        isLocal(path) || base == nil ? "themes/\(name)/\(path)" : "themes/\(base!)/\(path)"
+    }
+
+    /// A file's text: the site's own (checked as every text file is) or the built-in one.
+    public func text(_ path: String) throws(Diagnostic) -> String? {
+        if isLocal(path) { return try TextFile.read(folder.appendingPathComponent(path), displayPath: display(path)) }
+        guard let base, let data = BuiltinThemes.file(base, path) else { return nil }
+        return try TextFile.decode(data, displayPath: display(path))
+    }
+
+    /// The built-in version of a file, if the theme has a built-in base.
+    public func builtin(_ path: String) -> Data? { base.flatMap { BuiltinThemes.file($0, path) } }
+}
