@@ -94,6 +94,7 @@ public final class BoardRenderer {
         let area = bottom - top
         let contentWidth = trim.width - 2 * margin
         areaHeight = area
+        let logo = style.logo.flatMap { try? image($0) }
         var emblem: PrintImage?
         if let e = board.emblem, let path = resolveFile(e, from: board.path) { emblem = try? image(path) }
 
@@ -204,6 +205,12 @@ public final class BoardRenderer {
                 emblem.draw(cr, x: margin, y: margin / 2, width: w, height: h)
             }
             footerP.draw(cr, x: margin, y: trim.height - hidden - footerHeight + body * 0.6)
+            if let logo {
+                // The site's logo at the right end of the footer band.
+                let lh = footerHeight * 0.6
+                let lw = lh * logo.pixelWidth / logo.pixelHeight
+                logo.draw(cr, x: trim.width - margin - lw, y: trim.height - hidden - footerHeight + (footerHeight - lh) / 2, width: lw, height: lh)
+            }
         }
         var y = top
         for (ri, row) in rows.enumerated() {

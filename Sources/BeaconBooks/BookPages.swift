@@ -189,6 +189,8 @@ extension BookBuilder {
         if let d = book.chineseDate { bottomText.append(d) }
         let bottom = ts.layout(RichText(bottomText.joined(separator: "\u{2028}"), style: TextStyle(font: font(style.headingFont, titleSize * 0.42), colour: .white)),
                                width: w * 0.8, align: .center, leading: 1.5)
+        // The site's logo, centred above the top rules.
+        let logo = style.logo.flatMap { try? PrintImage.load($0) }
         page.ops.append { cr, _ in
             accent.set(cr)
             Canvas(cr).rectangle(0, 0, w, h)
@@ -215,6 +217,11 @@ extension BookBuilder {
                 edition.draw(cr, x: w * 0.1, y: below)
             }
             bottom.draw(cr, x: w * 0.1, y: h * 0.82)
+            if let logo {
+                let lh = h * 0.1, lw = min(w * 0.6, lh * logo.pixelWidth / logo.pixelHeight)
+                let fitted = lw / (logo.pixelWidth / logo.pixelHeight)
+                logo.draw(cr, x: (w - lw) / 2, y: h * 0.05 + (lh - fitted) / 2, width: lw, height: fitted)
+            }
         }
         return page
     }

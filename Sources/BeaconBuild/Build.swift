@@ -129,7 +129,12 @@ public enum Builder {
         guard let theme = Theme.load(root: options.root, name: project.site.theme, bag: bag,
                                      location: project.site.location) else { return finish() }
         if bag.hasErrors { return finish() }
-        let printStyle = BookStyle(PrintSettingsLoader.load(theme: theme.files, bag: bag), bag: bag)
+        var printStyle = BookStyle(PrintSettingsLoader.load(theme: theme.files, bag: bag), bag: bag)
+        // The site's brand: its colours and logo on book covers, colophons and boards.
+        let brand = project.site.brand
+        if let p = brand.primary, let c = Colour(hex: p) { printStyle.accent = c }
+        if let a = brand.accent, let c = Colour(hex: a) { printStyle.gold = c }
+        if let logo = brand.logo { printStyle.logo = options.root.appendingPathComponent("content").appendingPathComponent(logo).path }
 
         let stage: OutputStage
         do { stage = try OutputStage(output: options.output) } catch {

@@ -24,7 +24,8 @@ public struct ContentLoader {
     var content: URL { root.appendingPathComponent("content") }
 
     public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
-                                  "editions", "zh_hant_phrases", "party_day", "slugs", "raw_html", "copy_rules"]
+                                  "editions", "zh_hant_phrases", "party_day", "slugs", "raw_html", "copy_rules",
+                                  "logo", "colors", "footer", "icp", "police_filing", "copyright"]
     public static let seriesKeys = ["title", "summary", "weight", "slug"]
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
                                     "party_day", "slug", "weight", "draft"]
@@ -180,6 +181,7 @@ public struct ContentLoader {
         }
         let organisation = f.string("organisation")
         let description = f.string("description")
+        let brand = loadBrand(&f)
         f.warnUnknown(known: Self.siteKeys)
         guard let title, let baseURL, !f.failed else { return nil }
         var site = SiteConfig(title: title, organisation: organisation, description: description, baseURL: baseURL,
@@ -187,7 +189,85 @@ public struct ContentLoader {
                               slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
         site.copyRulesOff = copyOff
         site.hantPhrases = hantPhrases
+        site.brand = brand
         return site
+    }
+
+    /// The brand keys: `logo` (an SVG or PNG under content/), `colors` (`primary`, `accent`,
+    /// every text/ground pair the theme derives from them held to WCAG AA), `footer` lines,
+    /// `icp`, `police_filing`, `copyright`.
+    func loadBrand(_ f: inout YAMLFields) -> Brand {
+        var brand = Brand()
+        if let logo = f.string("logo") {
+            let rel = logo.hasPrefix("content/") ? String(logo.dropFirst("content/".count)) : logo
+            let url = content.appendingPathComponent(rel).standardizedFileURL
+            let ext = url.pathExtension.lowercased()
+            var st = stat()
+            if rel.hasPrefix("/") || rel.split(separator: "/").contains("..") || !url.path.hasPrefix(content.standardizedFileURL.path + "/") {
+                f.error(f.valueLocation("logo"), "logo 应当是 content/ 里的文件，例如 media/logo.svg (logo must be a file under content/)")
+            } else if lstat(url.path, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG {
+                f.error(f.valueLocation("logo"), "找不到标志文件 content/\(rel) (logo file content/\(rel) not found)")
+            } else if !["svg", "png"].contains(ext) {
+                f.error(f.valueLocation("logo"), "标志只能是 SVG 或 PNG 文件，这里是 .\(ext) (the logo must be an SVG or PNG file)")
+            } else {
+                brand.logo = rel
+            }
+        }
+        if let node = f.value("colors") {
+            if let m = node.mapping {
+                let colours = YAMLFields(mapping: m, path: f.path, firstLine: f.firstLine, bag: bag)
+                var c = colours
+                for (k, _) in m where !["primary", "accent"].contains(k.string ?? "") {
+                    let name = k.string ?? ""
+                    let hint = TextMeasures.suggestion(for: name, among: ["primary", "accent"])
+                    c.error(c.location(of: k), "colors 中没有 \(name) 这一项\(hint.map { "，是不是 \($0)？" } ?? "；可用的有 primary、accent") (unknown key '\(name)' in colors)")
+                }
+                for key in ["primary", "accent"] {
+                    guard let v = c.string(key) else { continue }
+                    if Palette.RGB(hex: v) != nil && v.hasPrefix("#") && v.count == 7 {
+                        if key == "primary" { brand.primary = v } else { brand.accent = v }
+                    } else {
+                        c.error(c.valueLocation(key), "颜色 \(key) 的值“\(v)”应写成 #a81c1c 的形式 (colour '\(key)' must be written as #rrggbb)")
+                    }
+                }
+                if brand.hasColours {
+                    let palette = Palette(primary: Palette.RGB(hex: brand.primary ?? "#a81c1c")!, accent: Palette.RGB(hex: brand.accent ?? "#c9a227")!)
+                    for pair in palette.textPairs where pair.text.contrast(pair.ground) < Palette.minimumContrast {
+                        let ratio = String(format: "%.2f", pair.text.contrast(pair.ground))
+                        c.error(c.valueLocation(brand.primary != nil ? "primary" : "accent"),
+                                "配色对比度不够：\(pair.name) 只有 \(ratio):1（\(pair.text.hex) / \(pair.ground.hex)），WCAG AA 要求至少 4.5:1；请换深一些的主色 (contrast \(ratio):1 is below WCAG AA 4.5:1)")
+                    }
+                }
+                if c.failed { f.markFailed() }
+            } else {
+                f.error(f.location(of: node), "colors 写成 { primary: \"#a81c1c\", accent: \"#c9a227\" } (colors maps primary and accent to #rrggbb)")
+            }
+        }
+        if let node = f.value("footer") {
+            let items: [Node] = node.sequence.map(Array.init) ?? [node]
+            for item in items {
+                if let text = item.string, !text.isEmpty {
+                    brand.footer.append(Brand.FooterLine(text: text))
+                } else if let m = item.mapping {
+                    var line = YAMLFields(mapping: m, path: f.path, firstLine: f.firstLine, bag: bag)
+                    let text = line.string("text", required: "页脚文字")
+                    var link = line.string("link")
+                    if let l = link, URLSafety.isUnsafe(l) {
+                        line.error(line.valueLocation("link"), "页脚链接 \(l) 不安全，已拒绝 (unsafe footer link refused)")
+                        link = nil
+                    }
+                    line.warnUnknown(known: ["text", "link"])
+                    if line.failed { f.markFailed() }
+                    if let text { brand.footer.append(Brand.FooterLine(text: text, link: link)) }
+                } else {
+                    f.error(f.location(of: item), "footer 的每一行写成文字，或 { text: 文字, link: 网址 } (each footer line is text or { text, link })")
+                }
+            }
+        }
+        brand.icp = f.string("icp")
+        brand.policeFiling = f.string("police_filing")
+        brand.copyright = f.string("copyright")
+        return brand
     }
 
     // MARK: - Lessons

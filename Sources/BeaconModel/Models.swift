@@ -95,6 +95,8 @@ public struct SiteConfig: Sendable {
     /// Corrections to ICU's Hans-Hant conversion for the zh-Hant edition: Simplified phrase
     /// to the Traditional text to print for it.
     public var hantPhrases: [String: String] = [:]
+    /// Logo, colours and footer lines (site.yml's brand keys).
+    public var brand = Brand()
     public var location: SourceLocation
 
     public init(title: String, organisation: String? = nil, description: String? = nil,
@@ -333,5 +335,36 @@ public enum PartyDay {
             let day = weekdayFromMonday == 0 ? 1 : 8 - weekdayFromMonday
             return Day(year: year, month: month, day: day)
         }
+    }
+}
+
+/// A site's own look, from site.yml: its logo, colours and the lines its footer must carry.
+public struct Brand: Sendable {
+    public struct FooterLine: Sendable, Equatable {
+        public var text: String
+        public var link: String?
+        public init(text: String, link: String? = nil) { self.text = text; self.link = link }
+    }
+    /// The logo file, relative to content/ (`media/logo.svg`).
+    public var logo: String?
+    /// `#rrggbb`: the main colour (header, links, headings) and the accent (rules, stars).
+    public var primary: String?
+    public var accent: String?
+    public var footer: [FooterLine] = []
+    /// ICP filing number (ICP备案号), linked to the MIIT filing site.
+    public var icp: String?
+    /// Public-security filing number (公安机关备案号), linked to its filing record.
+    public var policeFiling: String?
+    public var copyright: String?
+
+    public init() {}
+
+    public var hasColours: Bool { primary != nil || accent != nil }
+
+    /// Where the law says a filing number links.
+    public static let icpURL = "https://beian.miit.gov.cn/"
+    public static func policeURL(_ filing: String) -> String {
+        let digits = filing.unicodeScalars.filter { ("0"..."9").contains($0) }
+        return "https://beian.mps.gov.cn/#/query/webSearch?code=" + String(String.UnicodeScalarView(digits))
     }
 }

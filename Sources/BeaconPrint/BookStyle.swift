@@ -23,6 +23,8 @@ public struct BookStyle: Sendable {
 
     /// A line under the colophon, when the theme asks for one.
     public var colophonNote: String?
+    /// The site's logo (site.yml `logo`), a file path: on book covers and board footers.
+    public var logo: String?
 
     /// The style of a theme's checked print.yml. A font that fontconfig does not have would be
     /// replaced silently by another; it is an error naming the font and what is installed.

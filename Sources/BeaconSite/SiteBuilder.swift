@@ -154,10 +154,44 @@ public final class SiteBuilder: @unchecked Sendable {
         ]
         if let o = project.site.organisation { site["organisation"] = o }
         if let d = project.site.description { site["description"] = d }
+        let brand = project.site.brand
+        if let logo = brand.logo {
+            site["logo"] = routes.url("assets/" + Self.logoFile(logo))
+            if let size = ImageSize.read(project.root.appendingPathComponent("content").appendingPathComponent(logo).path), size.height > 0 {
+                site["logoWidth"] = Int((Double(size.width) * 40 / Double(size.height)).rounded())
+            }
+        }
+        if brand.hasColours { site["brandCSS"] = routes.url("assets/brand.css") }
+        let footer: [[String: Any]] = brand.footer.map { line in
+            var d: [String: Any] = ["text": line.text]
+            if let l = line.link { d["link"] = l }
+            return d
+        }
+        if !footer.isEmpty { site["footerLines"] = footer }
+        if let icp = brand.icp { site["icp"] = ["text": icp, "url": Brand.icpURL] }
+        if let p = brand.policeFiling { site["police"] = ["text": p, "url": Brand.policeURL(p)] }
+        if let c = brand.copyright { site["copyright"] = c }
         siteContext = site
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }
+    }
+
+    /// The name the site's logo is published under, in assets/.
+    static func logoFile(_ logo: String) -> String {
+        "brand-logo." + (logo.split(separator: ".").last.map { $0.lowercased() } ?? "svg")
+    }
+
+    /// The theme's colours for the site's brand colours (assets/brand.css).
+    func brandCSS() -> String? {
+        let brand = project.site.brand
+        guard brand.hasColours else { return nil }
+        let p = Palette(primary: Palette.RGB(hex: brand.primary ?? "#a81c1c")!, accent: Palette.RGB(hex: brand.accent ?? "#c9a227")!)
+        return """
+        /* The site's brand colours (content/site.yml colors), over the theme's. */
+        :root { --red: \(p.primary.hex); --red-dark: \(p.primaryDark.hex); --footer: \(p.footer.hex); --gold: \(p.accent.hex); --gold-text: \(p.accentText.hex); --tint: \(p.tint.hex); }
+
+        """
     }
 
     // MARK: - Pipeline

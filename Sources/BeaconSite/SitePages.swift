@@ -297,6 +297,20 @@ extension SiteBuilder {
                 }
             }
         }
+        // The site's logo and brand colours.
+        if let logo = project.site.brand.logo {
+            let content = project.root.appendingPathComponent("content")
+            do { try stage.copy(from: content.appendingPathComponent(logo), to: prefix + "assets/" + Self.logoFile(logo), within: content) } catch let refusal as OutputStage.CopyRefusal {
+                bag.error(SourceLocation(path: "content/" + logo), refusal.description)
+            } catch {
+                bag.error(SourceLocation(path: "content/" + logo), "无法复制 (cannot copy): \(error.localizedDescription)")
+            }
+        }
+        if let css = brandCSS() {
+            do { try stage.write(prefix + "assets/brand.css", css) } catch {
+                bag.error(SourceLocation(path: "output/site/assets/brand.css"), "无法写入 (cannot write): \(error.localizedDescription)")
+            }
+        }
         // The theme's static files: the site's own copied, the built-in ones written out.
         for path in theme.files.paths(under: "static") {
             let target = prefix + "assets/" + path.dropFirst("static/".count)
