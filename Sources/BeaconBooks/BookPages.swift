@@ -276,17 +276,27 @@ extension BookBuilder {
         if let d = book.chineseDate { rows.append(("印制日期", d)) }
         rows.append(("开本", String(format: "%@（%.0f×%.0f毫米）", book.sizeName.uppercased(), book.size.widthMM, book.size.heightMM)))
         rows.append(("网络版", project.site.baseURL))
-        let fs = g.body * 0.78
-        let s = TextStyle(font: font(style.headingFont, fs), colour: style.text)
+        // Set smaller when a very long title would not fit the page.
+        typealias Row = (chars: [Typesetter.Paragraph], colon: Typesetter.Paragraph, value: Typesetter.Paragraph)
+        func setRows(_ fs: Double) -> (rows: [Row], note: Typesetter.Paragraph?, height: Double) {
+            let s = TextStyle(font: font(style.headingFont, fs), colour: style.text)
+            let rows: [Row] = rows.map { label, value in
+                (label.map { ts.label(RichText(String($0), style: s)) }, ts.label(RichText("：", style: s)),
+                 ts.layout(RichText(value, style: s), width: g.frameWidth - fs * 5, align: .left, leading: 1.5))
+            }
+            let note = style.colophonNote.map { ts.layout(RichText($0, style: s), width: g.frameWidth, align: .left, leading: 1.5) }
+            let height = rows.map(\.value.height).reduce(0, +) + fs * 0.5 * Double(max(0, rows.count - 1)) + (note.map { $0.height + fs } ?? 0)
+            return (rows, note, height)
+        }
+        var fs = g.body * 0.78
+        var laid = setRows(fs)
+        while laid.height > g.frameHeight - fs * 2 && fs > g.body * 0.5 {
+            fs *= 0.9
+            laid = setRows(fs)
+        }
+        let (set, note, height) = laid
         let labelWidth = fs * 4, valueX = fs * 5
         let rowGap = fs * 0.5
-        let set: [(chars: [Typesetter.Paragraph], colon: Typesetter.Paragraph, value: Typesetter.Paragraph)] = rows.map { label, value in
-            let chars = label.map { ts.label(RichText(String($0), style: s)) }
-            return (chars, ts.label(RichText("：", style: s)),
-                    ts.layout(RichText(value, style: s), width: g.frameWidth - valueX, align: .left, leading: 1.5))
-        }
-        let note = style.colophonNote.map { ts.layout(RichText($0, style: s), width: g.frameWidth, align: .left, leading: 1.5) }
-        let height = set.map(\.value.height).reduce(0, +) + rowGap * Double(max(0, set.count - 1)) + (note.map { $0.height + rowGap * 2 } ?? 0)
         let x = g.outer
         let muted = style.muted
         page.ops.append { cr, _ in

@@ -49,7 +49,12 @@ public enum PrintSettingsLoader {
         if let fonts = sub(&book, "fonts", known: PrintSettings.fontRoles, bag: bag) {
             var f = fonts
             for role in PrintSettings.fontRoles {
-                if let name = f.string(role) { settings.fonts[role] = .init(name, f.valueLocation(role)) }
+                guard f.entry(role) != nil else { continue }
+                if let name = f.string(role) {
+                    settings.fonts[role] = .init(name, f.valueLocation(role))
+                } else if !f.failed {
+                    f.error(f.valueLocation(role), "字体 \(role) 是空的；请写字体名，例如 Noto Serif CJK SC (font '\(role)' is empty)")
+                }
             }
         }
         settings.bodySize = number(&book, "body_size", PrintSettings.bodySizeRange, unit: ("磅", "pt"), label: "正文字号")
@@ -98,7 +103,7 @@ public enum PrintSettingsLoader {
 
     static func number(_ fields: inout YAMLFields, _ key: String, _ range: ClosedRange<Double>, unit: (zh: String, en: String), label: String) -> Double? {
         guard let node = fields.value(key) else { return nil }
-        let raw = node.string?.trimmingCharacters(in: .whitespaces) ?? ""
+        let raw = node.string?.trimmingCharacters(in: .whitespaces) ?? (node.sequence != nil ? "一个列表 (a list)" : "一组字段 (a mapping)")
         guard let v = Double(raw), v.isFinite else {
             fields.error(fields.location(of: node), "\(key)（\(label)）应当是数字，现在是“\(raw)” ('\(key)' must be a number)")
             return nil

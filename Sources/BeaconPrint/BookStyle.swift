@@ -31,11 +31,20 @@ public struct BookStyle: Sendable {
     public init(_ settings: PrintSettings, bag: DiagnosticBag) {
         for role in PrintSettings.fontRoles {
             guard let f = settings.fonts[role] else { continue }
+            let near = FontCatalogue.chineseFamilies()
+            // Those Beacon's themes use first, then the rest: a list an editor can pick from.
+            let preferred = ["Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai", "Noto Sans Mono CJK SC"].filter(near.contains)
+            let listed = preferred + near.filter { !preferred.contains($0) }
+            let shown = listed.prefix(12).joined(separator: "、") + (listed.count > 12 ? "……" : "")
+            let shownEn = listed.prefix(12).joined(separator: ", ") + (listed.count > 12 ? ", …" : "")
             guard FontCatalogue.has(f.value) else {
-                let near = FontCatalogue.chineseFamilies()
                 let hint = TextMeasures.suggestion(for: f.value, among: near)
-                let list = near.prefix(12).joined(separator: "、")
-                bag.error(f.location, "字体“\(f.value)”没有安装（fontconfig 找不到）\(hint.map { "，是不是 \($0)？" } ?? "；")已安装的中文字体有：\(list) (font '\(f.value)' is not installed\(hint.map { "; did you mean '\($0)'?" } ?? ""); installed Chinese fonts: \(near.prefix(12).joined(separator: ", ")))")
+                bag.error(f.location, "字体“\(f.value)”没有安装（fontconfig 找不到）\(hint.map { "，是不是 \($0)？" } ?? "；")已安装的中文字体有：\(shown) (font '\(f.value)' is not installed\(hint.map { "; did you mean '\($0)'?" } ?? ""); installed Chinese fonts: \(shownEn))")
+                continue
+            }
+            // A face without Chinese would be replaced, silently, by whatever fontconfig picks.
+            if role != "code" && !FontCatalogue.coversChinese(f.value) {
+                bag.error(f.location, "字体“\(f.value)”没有中文字形，中文会被别的字体替换；请选中文字体：\(shown) (font '\(f.value)' has no Chinese glyphs; installed Chinese fonts: \(shownEn))")
                 continue
             }
             switch role {
@@ -81,6 +90,12 @@ public enum FontCatalogue {
         let found = !families(matching: family, lang: nil).isEmpty
         known[family] = found
         return found
+    }
+
+    /// Whether a family has a face that covers Simplified Chinese.
+    public static func coversChinese(_ family: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return !families(matching: family, lang: "zh-cn").isEmpty
     }
 
     /// Family names of the installed fonts that cover Simplified Chinese, sorted.

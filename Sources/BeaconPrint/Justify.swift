@@ -24,6 +24,9 @@ import BeaconText
 ///    A line that overflows (by rounding, at most a fraction of a point) is tightened over
 ///    all its gaps. A broken line with no such gap (one long Latin word) stays flush left.
 enum Justifier {
+    /// Spacing (in ems between characters) from which a line is left flush left instead.
+    static let raggedFrom = 0.4
+
     /// What a line looks like after spacing.
     struct LineFacts: Sendable {
         /// Space added to each widening gap, in ems of the paragraph's size (0 when not justified).
@@ -54,13 +57,20 @@ enum Justifier {
             var first: Int, last: Int
             var offset: Int
             var left: Int32, right: Int32
+            /// Pango took this cluster's left (right) letter spacing back: it holds the first
+            /// (last) glyph of width of a run that starts (ends) the line or starts (ends) with
+            /// a space Pango zeroed at the line's end.
+            var strippedLeft = false, strippedRight = false
         }
 
         for (li, line) in lines.enumerated() {
             var clusters: [Cluster] = []
             var run = line.pointee.runs
+            var runIndex = 0
+            var runCount = 0
+            do { var r = line.pointee.runs; while let x = r { runCount += 1; r = x.pointee.next } }
             while let r = run {
-                defer { run = r.pointee.next }
+                defer { run = r.pointee.next; runIndex += 1 }
                 guard let data = r.pointee.data else { continue }
                 let gi = data.assumingMemoryBound(to: PangoGlyphItem.self)
                 guard let item = gi.pointee.item, let gs = gi.pointee.glyphs, let infos = gs.pointee.glyphs,
@@ -69,11 +79,20 @@ enum Justifier {
                 let (left, right) = distribute(ls)
                 let n = Int(gs.pointee.num_glyphs)
                 let base = Int(item.pointee.offset)
+                guard n > 0 else { continue }
+                // Pango 1.50's adjust_line_letter_spacing: which glyphs lost their padding.
+                let firstWide = (0..<n).first { infos[$0].geometry.width != 0 }
+                let lastWide = (0..<n).last { infos[$0].geometry.width != 0 }
+                let stripLeft = runIndex == 0 || infos[0].geometry.width == 0
+                let stripRight = runIndex == runCount - 1 || infos[n - 1].geometry.width == 0
                 var i = 0
                 while i < n {
                     var j = i
                     while j + 1 < n && logs[j + 1] == logs[i] { j += 1 }
-                    clusters.append(Cluster(glyphs: infos, first: i, last: j, offset: base + Int(logs[i]), left: left, right: right))
+                    var c = Cluster(glyphs: infos, first: i, last: j, offset: base + Int(logs[i]), left: left, right: right)
+                    if stripLeft, let f = firstWide, (i...j).contains(f) { c.strippedLeft = true }
+                    if stripRight, let l = lastWide, (i...j).contains(l) { c.strippedRight = true }
+                    clusters.append(c)
                     i = j + 1
                 }
             }
@@ -90,8 +109,8 @@ enum Justifier {
             var openings: [Int] = []   // indexes into `visible` after which the line may widen
             for (vi, k) in visible.enumerated() {
                 let c = clusters[k]
-                let addedLeft = k == firstVisible ? 0 : c.left
-                let addedRight = k == lastVisible ? 0 : c.right
+                let addedLeft = c.strippedLeft ? 0 : c.left
+                let addedRight = c.strippedRight ? 0 : c.right
                 let g0 = c.first, g1 = c.last
                 if addedLeft != 0 {
                     c.glyphs[g0].geometry.width -= addedLeft
@@ -127,7 +146,11 @@ enum Justifier {
                 // every gap when the line has none of those.
                 let spots: [Int] = slack < 0 ? (openings.isEmpty ? Array(0..<(visible.count - 1)) : openings)
                     : (wantsJustify ? openings : [])
-                if !spots.isEmpty && (slack < 0 || wantsJustify) {
+                // A line that would stand more than 0.4 em apart (before a word or an
+                // address that cannot break) stays flush left: a ragged line reads better than
+                // a line of scattered characters.
+                let tooLoose = slack > 0 && !spots.isEmpty && Double(slack) / Double(spots.count) / pangoScale > size * Self.raggedFrom
+                if !spots.isEmpty && (slack < 0 || wantsJustify) && !tooLoose {
                     let share = slack / Int64(spots.count)
                     var rest = slack - share * Int64(spots.count)
                     for vi in spots {
@@ -189,9 +212,9 @@ enum Justifier {
 
     /// Whether a justified line may widen between `a` and `b`.
     static func widens(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
+        if RichText.noLineStart.contains(b) || RichText.noLineEnd.contains(a) { return false }
         if a == " " || a == "\u{3000}" { return true }
         if b == " " || b == "\u{3000}" || b == "\u{2028}" { return false }
-        if RichText.noLineStart.contains(b) || RichText.noLineEnd.contains(a) { return false }
         return CJK.isWide(a) || CJK.isWide(b)
     }
 }

@@ -64,6 +64,14 @@ public struct RichText {
         s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s))
     }
 
+    /// A character of a Latin run for the Chinese–Latin gap: letters and digits, and the ASCII
+    /// signs that belong to a word or number ("C++", "C#", ".NET", "98.5%", "3-5"); not ASCII
+    /// quotes and brackets, and not the marks that end a phrase.
+    static func isLatinish(_ s: Unicode.Scalar) -> Bool {
+        guard s.isASCII, s.value > 0x20, s.value < 0x7F else { return s.properties.isAlphabetic && !CJK.isWide(s) && s.value < 0x2000 }
+        return !"\"'()[]{}<>,;:!?`".unicodeScalars.contains(s)
+    }
+
     /// Drops every U+0020 that sits between a Chinese character and a Latin letter or digit
     /// (editors type them; in print the ¼ em spacing takes their place, and a space would take
     /// all the justification slack of its line). A space an editor put between two Chinese
@@ -73,7 +81,17 @@ public struct RichText {
         guard scalars.contains(" ") else { return }
         var keep = [Bool](repeating: true, count: scalars.count)
         var wide = Set<Int>()
-        for i in scalars.indices where scalars[i] == " " {
+        // Inline code is literal: its spaces stay as they are.
+        var inCode = [Bool](repeating: false, count: scalars.count)
+        do {
+            var offset = 0, si = 0
+            for (i, sc) in scalars.enumerated() {
+                while si < spans.count && spans[si].end <= offset { si += 1 }
+                if si < spans.count && spans[si].start <= offset { inCode[i] = spans[si].style.code }
+                offset += String(sc).utf8.count
+            }
+        }
+        for i in scalars.indices where scalars[i] == " " && !inCode[i] {
             var a = i - 1
             while a >= 0 && scalars[a] == " " { a -= 1 }
             var b = i + 1
@@ -82,7 +100,7 @@ public struct RichText {
             let (x, y) = (scalars[a], scalars[b])
             if CJK.isHan(x) && CJK.isHan(y) {
                 if i == a + 1 { wide.insert(i) } else { keep[i] = false }
-            } else if (CJK.isWide(x) && Self.isLatin(y)) || (Self.isLatin(x) && CJK.isWide(y)) {
+            } else if (CJK.isWide(x) && Self.isLatinish(y)) || (Self.isLatinish(x) && CJK.isWide(y)) {
                 keep[i] = false
             }
         }
@@ -135,10 +153,12 @@ public struct RichText {
         }
         func latin(_ i: Int) -> Bool {
             let s = chars[i].scalar
-            return Self.isLatin(s) || (codeAt[i] && !CJK.isWide(s) && s != " ")
+            return Self.isLatinish(s) || (codeAt[i] && !CJK.isWide(s) && s != " ")
         }
         for i in 1..<chars.count {
             let (p, c) = (chars[i - 1].scalar, chars[i].scalar)
+            // Inside a code span nothing is added: code is literal.
+            if codeAt[i - 1] && codeAt[i] { continue }
             if CJK.isHan(p) && latin(i) {
                 gaps[chars[i - 1].start, default: Gap()].after = 0.25 * sizeAt[i - 1]
             } else if latin(i - 1) && CJK.isHan(c) {

@@ -145,8 +145,9 @@ public final class Typesetter {
         // editor's missing blank lines) is set once, as it comes.
         let mendable = rich.text.utf8.count <= Self.mendLimit
         if align == .justify, width > 0, mendable {
-            for _ in 0..<4 {
-                guard let li = p.facts.indices.first(where: { p.facts[$0].extraPerGap > Self.compressFrom }),
+            var given: Set<Int> = []   // lines no compression could mend
+            for _ in 0..<6 {
+                guard let li = p.facts.indices.first(where: { p.facts[$0].extraPerGap > Self.compressFrom && !given.contains($0) }),
                       li + 1 < p.lines.count else { break }
                 let next = p.lines[li + 1]
                 // The fewest marks that do it, the nearest the break first: those of the loose
@@ -165,7 +166,7 @@ public final class Typesetter {
                         break
                     }
                 }
-                guard let q = found else { break }
+                guard let q = found else { given.insert(li); continue }
                 p = q
                 compressed = tried
             }

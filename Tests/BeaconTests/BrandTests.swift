@@ -41,24 +41,31 @@ final class BrandTests: XCTestCase {
         return site
     }
 
-    /// A pixel of a PDF page rendered by pdftoppm (PPM), as 0…255 RGB.
+    /// Pages rendered once per PDF and resolution.
+    var rendered: [String: (w: Int, h: Int, pixels: [UInt8], start: Int)] = [:]
+
+    /// A pixel of a PDF's first page rendered by pdftoppm (PPM), as 0…255 RGB.
     func pixel(_ pdf: URL, x: Double, y: Double, dpi: Int = 20) throws -> (Int, Int, Int) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("px-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: out.appendingPathExtension("ppm")) }
-        let r = try runCommand("/usr/bin/pdftoppm", ["-r", "\(dpi)", "-f", "1", "-l", "1", "-singlefile", pdf.path, out.path])
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let data = [UInt8](try Data(contentsOf: out.appendingPathExtension("ppm")))
-        // P6\nW H\n255\n
-        var fields: [Int] = [], i = 2, cur = ""
-        while fields.count < 3 {
-            let c = Character(UnicodeScalar(data[i]))
-            if c.isWhitespace { if !cur.isEmpty { fields.append(Int(cur)!); cur = "" } } else { cur.append(c) }
-            i += 1
+        let key = "\(pdf.path)@\(dpi)"
+        if rendered[key] == nil {
+            let out = FileManager.default.temporaryDirectory.appendingPathComponent("px-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: out.appendingPathExtension("ppm")) }
+            let r = try runCommand("/usr/bin/pdftoppm", ["-r", "\(dpi)", "-f", "1", "-l", "1", "-singlefile", pdf.path, out.path])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let data = [UInt8](try Data(contentsOf: out.appendingPathExtension("ppm")))
+            // P6\nW H\n255\n
+            var fields: [Int] = [], i = 2, cur = ""
+            while fields.count < 3 {
+                let c = Character(UnicodeScalar(data[i]))
+                if c.isWhitespace { if !cur.isEmpty { fields.append(Int(cur)!); cur = "" } } else { cur.append(c) }
+                i += 1
+            }
+            rendered[key] = (fields[0], fields[1], data, i)
         }
-        let (w, h) = (fields[0], fields[1])
-        let px = min(w - 1, Int(x * Double(w))), py = min(h - 1, Int(y * Double(h)))
-        let o = i + (py * w + px) * 3
-        return (Int(data[o]), Int(data[o + 1]), Int(data[o + 2]))
+        let img = rendered[key]!
+        let px = min(img.w - 1, Int(x * Double(img.w))), py = min(img.h - 1, Int(y * Double(img.h)))
+        let o = img.start + (py * img.w + px) * 3
+        return (Int(img.pixels[o]), Int(img.pixels[o + 1]), Int(img.pixels[o + 2]))
     }
 
     /// The height, as a fraction of the page, of the middle of the board's footer band: the
