@@ -188,26 +188,42 @@ public final class BookBuilder {
     func tableItems(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]], _ c: BlockContext,
                     g: Geometry, spaceBefore: Double) -> [FlowItem] {
         let cols = max(1, alignments.count)
-        let size = g.body * 0.9
-        // Half an em each side: at least one em between the texts of two columns.
-        let pad = size * 0.5
-        let cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
-        var head = cell
-        head.font = font(style.headingFont, size, bold: true)
         // Column widths as a browser sets an automatic table: each column wants the natural
-        // width of its widest cell and needs at least its header (a header never wraps) and any
-        // cell of up to three characters; when the wants do not fit the frame, each
-        // column gets its need and a share of the rest in proportion to what it wants beyond it.
-        var natural = [Double](repeating: size * 2 + 2 * pad, count: cols)
-        var need = [Double](repeating: size * 2 + 2 * pad, count: cols)
-        for (r, row) in ([header] + rows).enumerated() {
-            for i in 0..<min(cols, row.count) {
-                let p = ts.label(rich(row[i], base: r == 0 ? head : cell, g: g, links: c.links))
-                let w = min(p.naturalWidth, c.width) + 2 * pad
-                natural[i] = max(natural[i], w)
-                if r == 0 || w <= size * 3 + 2 * pad { need[i] = max(need[i], w) }
+        // width of its widest cell and needs at least its header (a header never wraps), its
+        // longest number or Latin word (never cut), and any cell of up to three characters.
+        // When the needs do not fit the frame, the table is set smaller (down to 0.7 of the
+        // body size); when the wants do not fit, each column gets its need and a share of the
+        // rest in proportion to what it wants beyond it.
+        func measure(_ size: Double) -> (natural: [Double], need: [Double], cell: TextStyle, head: TextStyle, pad: Double) {
+            // Half an em each side: at least one em between the texts of two columns.
+            let pad = size * 0.5
+            let cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
+            var head = cell
+            head.font = font(style.headingFont, size, bold: true)
+            var natural = [Double](repeating: size * 2 + 2 * pad, count: cols)
+            var need = [Double](repeating: size * 2 + 2 * pad, count: cols)
+            for (r, row) in ([header] + rows).enumerated() {
+                for i in 0..<min(cols, row.count) {
+                    let text = rich(row[i], base: r == 0 ? head : cell, g: g, links: c.links)
+                    let p = ts.label(text)
+                    let w = min(p.naturalWidth, c.width) + 2 * pad
+                    natural[i] = max(natural[i], w)
+                    if r == 0 || w <= size * 3 + 2 * pad { need[i] = max(need[i], w) }
+                    for token in Self.unbreakableTokens(text.text) where token.count > 1 {
+                        let tw = ts.label(RichText(token, style: r == 0 ? head : cell)).naturalWidth + 2 * pad
+                        need[i] = max(need[i], min(tw, c.width))
+                    }
+                }
             }
+            return (natural, need, cell, head, pad)
         }
+        var size = g.body * 0.9
+        var m = measure(size)
+        while m.need.reduce(0, +) > c.width && size > g.body * 0.72 {
+            size *= 0.9
+            m = measure(size)
+        }
+        let (natural, need, cell, head, pad) = m
         var widths = natural
         let total = natural.reduce(0, +)
         if total > c.width {
@@ -263,6 +279,19 @@ public final class BookBuilder {
             items.append(it)
         }
         return items
+    }
+
+    /// The runs of a cell's text that may not be broken: numbers and Latin words ("13800138000",
+    /// "0571-88888888", "2026").
+    static func unbreakableTokens(_ text: String) -> [String] {
+        var out: [String] = [], cur = ""
+        for s in text.unicodeScalars {
+            if s.isASCII && s.value > 0x20 && s.value < 0x7F && !"()[]{}<>\"'".unicodeScalars.contains(s) {
+                cur.unicodeScalars.append(s)
+            } else if !cur.isEmpty { out.append(cur); cur = "" }
+        }
+        if !cur.isEmpty { out.append(cur) }
+        return out
     }
 
     func imageItems(_ link: MDLink, caption alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {

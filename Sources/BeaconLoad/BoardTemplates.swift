@@ -122,10 +122,14 @@ extension ContentLoader {
                 f.error(f.location(of: d), "defaults 写成“字段: 默认值”，例如 defaults: { secretary: 待定 } (defaults maps fields to values)")
             }
         }
-        // The template's own name (gallery, messages): its title when that is plain text,
-        // else its file name (支部亮牌.yml → 支部亮牌).
+        // The template's own name (gallery, messages): `name:`, or its title when that is
+        // plain text. A title made of fields says nothing about the set: it needs a name.
         let written = f.string("title", required: "展板标题") ?? ""
-        let title = written.contains("{{") ? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent : written
+        var title = f.string("name") ?? written
+        if title.contains("{{") {
+            f.error(f.valueLocation("title"), "模板展板的标题“\(written)”随支部而变，请用 name: 写出这套展板的名称，例如 name: 支部亮牌（展板页和列表用它） (a template whose title uses fields needs a name:)")
+            title = written
+        }
         let matching = branches.filter(filter.matches).sorted { $0.slug < $1.slug }
 
         // Every text of the file, compiled once; the fields they use, checked against every branch.

@@ -31,7 +31,7 @@ public struct ContentLoader {
                                     "party_day", "slug", "weight", "draft"]
     public static let branchKeys = ["name", "short_name", "domain", "stars", "secretary", "members", "founded",
                                     "address", "photo", "honors", "practices", "commitments", "tags", "slug", "people", "stats"]
-    public static let boardKeys = ["title", "subtitle", "size", "bleed", "columns", "footer", "emblem", "blocks", "for_each", "where", "defaults"]
+    public static let boardKeys = ["title", "name", "subtitle", "size", "bleed", "columns", "footer", "emblem", "blocks", "for_each", "where", "defaults"]
     public static let bookKeys = ["title", "subtitle", "publisher", "date", "size", "contents", "qr", "print", "edition"]
 
     public func load() -> Project? {

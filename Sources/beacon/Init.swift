@@ -106,6 +106,7 @@ enum Skeleton {
         ("content/boards/zhi-bu-liang-pai.yml", """
         # 统一版面：每个支部一份，{{name}} 这样的写法换成各支部资料里的内容。
         title: "{{name}}"
+        name: 支部亮牌
         subtitle: 亮身份　做承诺　践诺言
         for_each: branches
         size: a3

@@ -75,7 +75,7 @@ final class BoardTemplateTests: XCTestCase {
     }
 
     func assertTemplateFails(_ yaml: String, _ expected: String, site: TempSite, file: StaticString = #filePath, line: UInt = #line) throws {
-        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
+        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
         let (good, goodDiags) = site.build()
         XCTAssertTrue(good.succeeded, "\(goodDiags)", file: file, line: line)
         let before = site.snapshot()
@@ -89,11 +89,11 @@ final class BoardTemplateTests: XCTestCase {
 
     func testMissingFieldNamesEveryBranchThatLacksIt() throws {
         let site = try siteWithBranches()
-        try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretary}}\n",
-            "content/boards/liangpai.yml:6:11: error: 展板模板“liangpai”用到字段 secretary（支部书记），这 3 个支部没有：中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { secretary: … } (board template 'liangpai' uses 'secretary', which 3 branch(es) lack)",
+        try assertTemplateFails("title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretary}}\n",
+            "content/boards/liangpai.yml:7:11: error: 展板模板“支部亮牌”用到字段 secretary（支部书记），这 3 个支部没有：中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { secretary: … } (board template '支部亮牌' uses 'secretary', which 3 branch(es) lack)",
             site: site)
         // `where` narrows the branches that must have it; `defaults` fills it in.
-        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nfor_each: branches\nwhere: { domain: 农村 }\ndefaults: { secretary: 待选举 }\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretary}}\n")
+        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nwhere: { domain: 农村 }\ndefaults: { secretary: 待选举 }\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretary}}\n")
         let (ok, diags) = site.build()
         XCTAssertTrue(ok.succeeded, "\(diags)")
         let filled = try pdftotext(site.output.appendingPathComponent("boards/liangpai/b-cun.pdf"))
@@ -104,22 +104,22 @@ final class BoardTemplateTests: XCTestCase {
 
     func testBranchThisNeedsTheDataInEveryProfile() throws {
         let site = try siteWithBranches()
-        try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: stats\n    branch: this\n",
-            "content/boards/liangpai.yml:6:13: error: 展板模板“liangpai”用到字段 stats（支部概况数据），这 4 个支部没有：中共甲村支部委员会（content/branches/a-cun.md）、中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { stats: … } (board template 'liangpai' uses 'stats', which 4 branch(es) lack)",
+        try assertTemplateFails("title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: stats\n    branch: this\n",
+            "content/boards/liangpai.yml:7:13: error: 展板模板“支部亮牌”用到字段 stats（支部概况数据），这 4 个支部没有：中共甲村支部委员会（content/branches/a-cun.md）、中共乙村支部委员会（content/branches/b-cun.md）、中共丙社区委员会（content/branches/c-she.md）、中共测试村支部委员会（content/branches/test-branch.md）。请在支部资料里补上，或在展板里写 defaults: { stats: … } (board template '支部亮牌' uses 'stats', which 4 branch(es) lack)",
             site: site)
     }
 
     func testUnknownFieldIsAnError() throws {
         let site = try siteWithBranches()
-        try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretery}}\n",
-            "content/boards/liangpai.yml:6:11: error: 展板模板用到的 secretery 不是支部字段，是不是 secretary？可用：name、short_name、slug、domain、stars、stars_text、secretary、members、founded、address、photo、honors、practices、commitments、tags、people、stats (unknown branch field 'secretery')",
+        try assertTemplateFails("title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: 书记：{{secretery}}\n",
+            "content/boards/liangpai.yml:7:11: error: 展板模板用到的 secretery 不是支部字段，是不是 secretary？可用：name、short_name、slug、domain、stars、stars_text、secretary、members、founded、address、photo、honors、practices、commitments、tags、people、stats (unknown branch field 'secretery')",
             site: site)
     }
 
     func testTemplateSyntaxErrorInPlainWords() throws {
         let site = try siteWithBranches()
-        try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: \"{{#practices}}{{title}}\"\n",
-            "content/boards/liangpai.yml:6:11: error: {{#…}} 开头的一段没有用 {{/…}} 结束（这段文字第 24 个字附近） (template syntax error: expectedSectionEnd)",
+        try assertTemplateFails("title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: \"{{#practices}}{{title}}\"\n",
+            "content/boards/liangpai.yml:7:11: error: {{#…}} 开头的一段没有用 {{/…}} 结束（这段文字第 24 个字附近） (template syntax error: expectedSectionEnd)",
             site: site)
     }
 
@@ -127,8 +127,8 @@ final class BoardTemplateTests: XCTestCase {
         let site = try siteWithBranches()
         let long = String(repeating: "每周组织党员到田间地头帮助村民解决实际困难，", count: 200)
         try site.write("content/branches/b-cun.md", "---\nname: 中共乙村支部委员会\ndomain: 农村\nstars: 5\npractices: [\(long)]\n---\n乙村。\n")
-        try assertTemplateFails("title: \"{{name}}\"\nfor_each: branches\nwhere: { stars: 5 }\nsize: a4\nblocks:\n  - type: text\n    title: 特色工作\n    body: \"{{#practices}}{{title}}{{/practices}}\"\n",
-            "content/boards/liangpai.yml:6:5: error: 为支部“中共乙村支部委员会”（content/branches/b-cun.md）生成的展板“中共乙村支部委员会”的第 1 个版块（text“特色工作”）缩到最小字号 8 pt 仍放不下，超出 687 mm；请删减文字、加大跨栏或减少版块 (board '中共乙村支部委员会', block 1 (text) overflows by 687 mm at the minimum size)",
+        try assertTemplateFails("title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nwhere: { stars: 5 }\nsize: a4\nblocks:\n  - type: text\n    title: 特色工作\n    body: \"{{#practices}}{{title}}{{/practices}}\"\n",
+            "content/boards/liangpai.yml:7:5: error: 为支部“中共乙村支部委员会”（content/branches/b-cun.md）生成的展板“中共乙村支部委员会”的第 1 个版块（text“特色工作”）缩到最小字号 8 pt 仍放不下，超出 687 mm；请删减文字、加大跨栏或减少版块 (board '中共乙村支部委员会', block 1 (text) overflows by 687 mm at the minimum size)",
             site: site)
     }
 
@@ -141,7 +141,7 @@ final class BoardTemplateTests: XCTestCase {
     /// output; every other file stays byte for byte as it was.
     func testBoardsForWritesJustThoseCopies() throws {
         let site = try siteWithBranches()
-        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
+        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
         XCTAssertTrue(site.build().0.succeeded)
         let before = site.snapshot()
         let r = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path, "--boards-for", "b-cun"])
@@ -168,5 +168,21 @@ final class BoardTemplateTests: XCTestCase {
         // A plain build afterwards: the packs are gone (Beacon's own files), every copy is there.
         XCTAssertTrue(site.build().0.succeeded)
         XCTAssertNil(site.snapshot()["boards/print-pack-b-cun.zip"])
+    }
+}
+
+/// A template board is shown by its name, never by its file name's pinyin.
+final class BoardTemplateNameTests: XCTestCase {
+    func testTemplateWhoseTitleUsesFieldsNeedsAName() throws {
+        let site = try TempSite()
+        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
+        let (report, diagnostics) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertTrue(diagnostics.map(\.description).contains("content/boards/liangpai.yml:1:8: error: 模板展板的标题“{{name}}”随支部而变，请用 name: 写出这套展板的名称，例如 name: 支部亮牌（展板页和列表用它） (a template whose title uses fields needs a name:)"), "\(diagnostics)")
+        try site.write("content/boards/liangpai.yml", "title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: stars\n    branch: this\n")
+        XCTAssertTrue(site.build().0.succeeded)
+        let gallery = try site.read("output/site/boards/index.html")
+        XCTAssertTrue(gallery.contains("支部亮牌"))
+        XCTAssertNil(gallery.range(of: ">[^<]*liangpai[^<]*<", options: .regularExpression), "the file name is not shown as text")
     }
 }
