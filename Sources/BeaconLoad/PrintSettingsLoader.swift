@@ -12,8 +12,10 @@ public enum PrintSettingsLoader {
     public static func load(theme: ThemeFiles, bag: DiagnosticBag) -> PrintSettings {
         let path = "print.yml"
         var settings = PrintSettings()
-        if let data = theme.builtin(path), let text = try? TextFile.decode(data, displayPath: "themes/\(theme.base ?? theme.name)/print.yml") {
-            settings = load(text: text, displayPath: "themes/\(theme.base ?? theme.name)/print.yml", bag: bag)
+        for layer in theme.builtinLayers(path) {
+            let display = "themes/\(layer.theme)/print.yml"
+            guard let text = try? TextFile.decode(layer.data, displayPath: display) else { continue }
+            settings = settings.overlaid(with: load(text: text, displayPath: display, bag: bag))
         }
         guard theme.isLocal(path) else { return settings }
         let display = theme.display(path)

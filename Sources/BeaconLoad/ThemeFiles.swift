@@ -65,33 +65,69 @@ public struct ThemeFiles: Sendable {
         return ThemeFiles(name: name, folder: folder, base: base, local: local)
     }
 
+    /// The built-in themes underneath, nearest first: the base, and the built-in theme it
+    /// extends in turn (`portal` extends `default`).
+    public var chain: [String] {
+        var out: [String] = []
+        var next = base
+        while let n = next, !out.contains(n) {
+            out.append(n)
+            next = BuiltinThemes.parent(of: n)
+        }
+        return out
+    }
+
     /// Paths of the theme's files under `dir` (`templates`, `static`), relative to the theme.
     public func paths(under dir: String) -> [String] {
         let prefix = dir.hasSuffix("/") ? dir : dir + "/"
         var all = Set(local.filter { $0.hasPrefix(prefix) })
-        if let base { all.formUnion(BuiltinThemes.files(of: base).filter { $0.hasPrefix(prefix) }) }
+        for t in chain { all.formUnion(BuiltinThemes.files(of: t).filter { $0.hasPrefix(prefix) }) }
         return all.sorted()
     }
 
     public func exists(_ path: String) -> Bool {
-        local.contains(path) || (base.map { BuiltinThemes.file($0, path) != nil } ?? false)
+        local.contains(path) || builtinTheme(of: path) != nil
     }
 
     /// Whether the site holds this file itself.
     public func isLocal(_ path: String) -> Bool { local.contains(path) }
 
+    /// The built-in theme a file comes from (the nearest in the chain that has it).
+    func builtinTheme(of path: String) -> String? { chain.first { BuiltinThemes.file($0, path) != nil } }
+
     /// Where a message about the file points: the site's file, or the built-in theme's own.
     public func display(_ path: String) -> String {
-        isLocal(path) || base == nil ? "themes/\(name)/\(path)" : "themes/\(base!)/\(path)"
+        if isLocal(path) { return "themes/\(name)/\(path)" }
+        return "themes/\(builtinTheme(of: path) ?? base ?? name)/\(path)"
     }
 
     /// A file's text: the site's own (checked as every text file is) or the built-in one.
     public func text(_ path: String) throws(Diagnostic) -> String? {
         if isLocal(path) { return try TextFile.read(folder.appendingPathComponent(path), displayPath: display(path)) }
-        guard let base, let data = BuiltinThemes.file(base, path) else { return nil }
+        guard let data = builtin(path) else { return nil }
         return try TextFile.decode(data, displayPath: display(path))
     }
 
-    /// The built-in version of a file, if the theme has a built-in base.
-    public func builtin(_ path: String) -> Data? { base.flatMap { BuiltinThemes.file($0, path) } }
+    /// The built-in version of a file (the nearest theme of the chain that has it).
+    public func builtin(_ path: String) -> Data? { builtinTheme(of: path).flatMap { BuiltinThemes.file($0, path) } }
+
+    /// The extra stylesheets the theme's layers name in their theme.yml (`css: [portal.css]`),
+    /// farthest first, each a file of `static/`; linked after style.css on every page.
+    public var stylesheets: [String] {
+        var out: [String] = []
+        var texts: [String] = builtinLayers("theme.yml").compactMap { String(data: $0.data, encoding: .utf8) }
+        if isLocal("theme.yml"), let t = try? String(contentsOf: folder.appendingPathComponent("theme.yml"), encoding: .utf8) { texts.append(t) }
+        for text in texts {
+            guard let node = try? Yams.compose(yaml: text), let list = node.mapping?.first(where: { $0.key.string == "css" })?.value else { continue }
+            let names = list.sequence.map { $0.compactMap(\.string) } ?? list.string.map { [$0] } ?? []
+            for n in names where !out.contains(n) && exists("static/" + n) { out.append(n) }
+        }
+        return out
+    }
+
+    /// Every built-in layer's version of a file, farthest first (print.yml keys lie over one
+    /// another this way).
+    public func builtinLayers(_ path: String) -> [(theme: String, data: Data)] {
+        chain.reversed().compactMap { t in BuiltinThemes.file(t, path).map { (t, $0) } }
+    }
 }

@@ -162,6 +162,9 @@ public final class SiteBuilder: @unchecked Sendable {
             }
         }
         if brand.hasColours { site["brandCSS"] = routes.url("assets/brand.css") }
+        let routesNow = routes
+        let sheets = theme.files.stylesheets.map { routesNow.url("assets/" + $0) }
+        if !sheets.isEmpty { site["themeCSS"] = sheets }
         let footer: [[String: Any]] = brand.footer.map { line in
             var d: [String: Any] = ["text": line.text]
             if let l = line.link { d["link"] = l }

@@ -18,6 +18,16 @@ public enum BuiltinThemes {
     /// Paths of a built-in theme's files, relative to the theme (`templates/base.mustache`).
     public static func files(of theme: String) -> [String] { (decoded[theme] ?? [:]).keys.sorted() }
 
+    /// The built-in theme a built-in theme extends (its theme.yml `extends:`), if any.
+    public static func parent(of theme: String) -> String? {
+        guard let data = file(theme, "theme.yml"), let text = String(data: data, encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("extends:") {
+            let v = line.dropFirst("extends:".count).split(separator: "#").first?.trimmingCharacters(in: .whitespaces) ?? ""
+            if !v.isEmpty && v != theme && decoded[v] != nil { return v }
+        }
+        return nil
+    }
+
     /// One file of a built-in theme.
     public static func file(_ theme: String, _ path: String) -> Data? { decoded[theme]?[path] }
 }

@@ -56,11 +56,12 @@ struct ThemeEject: ParsableCommand {
             }
             throw ExitCode(1)
         }
-        let wanted = files.isEmpty ? BuiltinThemes.files(of: base) : files
+        let everything = Set(theme.chain.flatMap { BuiltinThemes.files(of: $0) }).sorted()
+        let wanted = files.isEmpty ? everything.filter { $0 != "theme.yml" } : files
         var failed = false
         for file in wanted {
-            guard let data = BuiltinThemes.file(base, file) else {
-                let hint = TextMeasures.suggestion(for: file, among: BuiltinThemes.files(of: base))
+            guard let data = theme.builtin(file) else {
+                let hint = TextMeasures.suggestion(for: file, among: everything)
                 FileHandle.standardError.write(Data("\(file):1:1: error: 内置主题 \(base) 没有这个文件\(hint.map { "，是不是 \($0)？" } ?? "") (built-in theme '\(base)' has no such file)\n".utf8))
                 failed = true
                 continue
@@ -105,7 +106,7 @@ struct ThemeDiff: ParsableCommand {
         if theme.local.isEmpty { print("主题 \(name) 就是内置主题 \(base)，没有改动 (the built-in theme, unchanged)") }
         for path in theme.local.sorted() {
             let mine = (try? Data(contentsOf: theme.folder.appendingPathComponent(path))) ?? Data()
-            guard let builtin = BuiltinThemes.file(base, path) else {
+            guard let builtin = theme.builtin(path) else {
                 print("新增 added    themes/\(name)/\(path)")
                 continue
             }

@@ -63,9 +63,9 @@ final class ThemeTests: XCTestCase {
         if !yml.contains("theme: defualt") { yml += "theme: defualt\n" }
         try site.write("content/site.yml", yml)
         let (_, d1) = site.build()
-        XCTAssertTrue(d1.map(\.description).contains { $0.hasSuffix("error: 找不到主题“defualt”：themes/defualt/ 不存在，也没有这个内置主题，是不是 default？；内置主题有 default (theme 'defualt' not found; did you mean 'default'?)") }, "\(d1)")
+        XCTAssertTrue(d1.map(\.description).contains { $0.hasSuffix("error: 找不到主题“defualt”：themes/defualt/ 不存在，也没有这个内置主题，是不是 default？；内置主题有 default、portal (theme 'defualt' not found; did you mean 'default'?)") }, "\(d1)")
         try site.write("themes/defualt/theme.yml", "extends: plain\n")
         let (_, d2) = site.build()
-        XCTAssertTrue(d2.map(\.description).contains("themes/defualt/theme.yml:1:10: error: extends: 没有名为“plain”的内置主题；内置主题有 default (no built-in theme 'plain')"), "\(d2)")
+        XCTAssertTrue(d2.map(\.description).contains("themes/defualt/theme.yml:1:10: error: extends: 没有名为“plain”的内置主题；内置主题有 default、portal (no built-in theme 'plain')"), "\(d2)")
     }
 }
