@@ -127,7 +127,7 @@ extension BoardRenderer {
             var rowH: [Double] = []
             for r in 0..<rowsCount { rowH.append((cards[(r * cols)..<min(cards.count, r * cols + cols)].map(\.height).max() ?? 0) + size) }
             let h = rowH.reduce(0, +) + gap * Double(max(0, rowsCount - 1))
-            let tint = Colour(r: 0.98, g: 0.95, b: 0.9), gold = style.gold
+            let tint = style.tint, gold = style.gold
             return BlockRender(height: max(h, size)) { cr, x, y, _ in
                 var yy = y
                 for r in 0..<rowsCount {
@@ -198,7 +198,7 @@ extension BoardRenderer {
             var rowH: [Double] = []
             for r in 0..<rowsCount { rowH.append((ps[(r * cols)..<min(12, r * cols + cols)].map(\.height).max() ?? 0) + size * 0.6) }
             let h = rowH.reduce(0, +) + gap * Double(rowsCount - 1)
-            let tint = Colour(r: 0.98, g: 0.95, b: 0.9)
+            let tint = style.tint
             return BlockRender(height: h) { cr, x, y, _ in
                 var yy = y
                 for r in 0..<rowsCount {
@@ -289,7 +289,7 @@ extension BoardRenderer {
         }
         let vgap = arrow
         let h = rowH.reduce(0, +) + vgap * Double(rowsCount - 1)
-        let accent = style.accent, gold = style.gold
+        let accent = style.accent, gold = style.gold, tint = style.tint
         return BlockRender(height: h) { cr, x, y, _ in
             var rowY: [Double] = []
             var yy = y
@@ -302,7 +302,7 @@ extension BoardRenderer {
                 accent.set(cr)
                 Canvas(cr).rectangle(bx, by, cellW, headH)
                 Canvas(cr).fill()
-                Canvas(cr).setRGB(0.99, 0.97, 0.93)
+                tint.set(cr)
                 Canvas(cr).rectangle(bx, by + headH, cellW, rowH[r] - headH)
                 Canvas(cr).fill()
                 b.0.draw(cr, x: bx + size * 0.4, y: by + size * 0.4)

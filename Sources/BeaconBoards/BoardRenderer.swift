@@ -180,7 +180,7 @@ public final class BoardRenderer {
 
         let page = PrintPage()
         let accent = style.accent, gold = style.gold
-        let tint = Colour(r: 0.992, g: 0.972, b: 0.94)
+        let tint = style.paper
         page.ops.append { cr, _ in
             // Background and bands run into the bleed.
             tint.set(cr)

@@ -162,7 +162,7 @@ public final class BookBuilder {
                 var s = bodyStyle(g)
                 s.font = font(style.codeFont, g.body * 0.85)
                 let p = ts.layout(RichText(text, style: s), width: c.width - g.body, align: .left, leading: 1.4)
-                let tint = Colour(r: 0.96, g: 0.94, b: 0.91)
+                let tint = style.tint
                 out += ts.lineItems(p, x: c.x + g.body / 2, spaceBefore: gap, background: tint)
             case .figure(let index, let alt, let title):
                 out += imageItems(c.links[index], caption: MDDocument.caption(alt: alt, title: title), c, g: g)

@@ -19,7 +19,8 @@ public struct PrintSettings: Sendable {
     public var bodySize: Double?
     /// Line height in ems of the body size.
     public var leading: Double?
-    /// `accent`, `gold`, `text`, `muted`: `#rrggbb`.
+    /// `accent`, `gold`, `text`, `muted`, `tint` (board blocks, code), `paper` (a board's
+    /// background): `#rrggbb`.
     public var colours: [String: String] = [:]
     /// `top`, `bottom`, `inner`, `outer`, in mm.
     public var margins: [String: Double] = [:]
@@ -41,7 +42,7 @@ public struct PrintSettings: Sendable {
     }
 
     public static let fontRoles = ["body", "heading", "quote", "code"]
-    public static let colourNames = ["accent", "gold", "text", "muted"]
+    public static let colourNames = ["accent", "gold", "text", "muted", "tint", "paper"]
     public static let marginNames = ["top", "bottom", "inner", "outer"]
     public static let bookKeys = ["fonts", "body_size", "leading", "colours", "margins", "colophon_note"]
     public static let bodySizeRange = 7.0...14.0

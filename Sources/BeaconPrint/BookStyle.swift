@@ -16,6 +16,10 @@ public struct BookStyle: Sendable {
     public var gold = Colour(hex: "#c9a227")!
     public var text = Colour(hex: "#1f1f1f")!
     public var muted = Colour(hex: "#595959")!
+    /// The ground of board blocks and of code in books.
+    public var tint = Colour(hex: "#faf2e6")!
+    /// A board's background.
+    public var paper = Colour(hex: "#fdf8f0")!
     /// Margins in mm.
     public var top = 13.0, bottom = 14.0, inner = 12.0, outer = 10.0
 
@@ -62,6 +66,8 @@ public struct BookStyle: Sendable {
             case "accent": accent = c
             case "gold": gold = c
             case "text": text = c
+            case "tint": tint = c
+            case "paper": paper = c
             default: muted = c
             }
         }

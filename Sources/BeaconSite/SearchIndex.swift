@@ -268,7 +268,7 @@ extension SiteBuilder {
             }
         }
         if changed != nil { return }
-        write(Routes.search, page("search", route: Routes.search, title: "搜索", section: "search",
+        write(Routes.search, page("search", route: Routes.search, title: t("title.search"), section: "search",
                                   extra: ["index": routes.url(Routes.search)]))
     }
 

@@ -4,6 +4,7 @@ import BeaconText
 import BeaconMarkdown
 import Mustache
 import BeaconOutput
+import BeaconLoad
 
 /// What the site stage learnt about one lesson while rendering it.
 struct LessonFacts: Sendable {
@@ -126,7 +127,7 @@ public final class SiteBuilder: @unchecked Sendable {
             return sizes.size(of: file)
         })
         hant = project.site.editions.contains(HantEdition.language)
-            ? HantEdition(converter: HantConverter(phrases: project.site.hantPhrases), basePath: routes.basePath,
+            ? HantEdition(converter: HantConverter(phrases: Self.hantPhrases(theme.strings, site: project.site.hantPhrases)), basePath: routes.basePath,
                           baseURL: routes.absolute(""), sourceLanguage: project.site.language)
             : nil
         latest = project.lessons.sorted { ($0.date, $1.id) > ($1.date, $0.id) }
@@ -178,6 +179,17 @@ public final class SiteBuilder: @unchecked Sendable {
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }
+    }
+
+    /// A word of the interface, from the theme's strings.yml.
+    func t(_ key: String, _ fields: [String: String] = [:]) -> String { theme.strings.text(key, fields) }
+
+    /// The zh-Hant edition's phrase corrections: the theme's own zh-Hant strings, then the site's.
+    static func hantPhrases(_ strings: UIStrings, site: [String: String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, hant) in strings.hant { if let hans = strings.hans[key] { out[hans] = hant } }
+        out.merge(site) { _, s in s }
+        return out
     }
 
     /// The name the site's logo is published under, in assets/.
@@ -280,8 +292,8 @@ public final class SiteBuilder: @unchecked Sendable {
         if hant != nil {
             p["hasEditions"] = true
             p["editions"] = [
-                ["label": "简体", "lang": "zh-Hans", "url": routes.url(route), "absolute": routes.absolute(route), "current": true],
-                ["label": "繁體", "lang": HantEdition.language, "url": routes.url(HantEdition.folder + route),
+                ["label": theme.strings.text("edition.hans"), "lang": "zh-Hans", "url": routes.url(route), "absolute": routes.absolute(route), "current": true],
+                ["label": theme.strings.text("edition.hant"), "lang": HantEdition.language, "url": routes.url(HantEdition.folder + route),
                  "absolute": routes.absolute(HantEdition.folder + route)],
             ]
         }
@@ -293,12 +305,12 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func nav(current: String) -> [[String: Any]] {
         var items: [(String, String, String)] = [
-            ("home", "首页", Routes.home), ("lessons", "专题", Routes.lessons), ("branches", "示范支部", Routes.branches),
+            ("home", t("nav.home"), Routes.home), ("lessons", t("nav.lessons"), Routes.lessons), ("branches", t("nav.branches"), Routes.branches),
         ]
-        if !project.boards.isEmpty { items.append(("boards", "展板", Routes.boards)) }
-        if !project.books.isEmpty { items.append(("books", "口袋书", Routes.books)) }
-        if project.site.partyDay != nil { items.append(("calendar", "主题党日", "calendar/")) }
-        items += [("archive", "归档", Routes.archive), ("tags", "标签", Routes.tags), ("search", "搜索", Routes.search)]
+        if !project.boards.isEmpty { items.append(("boards", t("nav.boards"), Routes.boards)) }
+        if !project.books.isEmpty { items.append(("books", t("nav.books"), Routes.books)) }
+        if project.site.partyDay != nil { items.append(("calendar", t("nav.calendar"), "calendar/")) }
+        items += [("archive", t("nav.archive"), Routes.archive), ("tags", t("nav.tags"), Routes.tags), ("search", t("nav.search"), Routes.search)]
         return items.map { key, label, route in
             var d: [String: Any] = ["label": label, "url": routes.url(route)]
             if key == current { d["current"] = true }

@@ -58,7 +58,7 @@ extension SiteBuilder {
             if mine.isEmpty { continue }
             groups.append(["domain": d.rawValue, "count": mine.count, "branches": mine.map(branchItem)])
         }
-        write(Routes.branches, page("branches", route: Routes.branches, title: "示范支部", section: "branches",
+        write(Routes.branches, page("branches", route: Routes.branches, title: t("title.branches"), section: "branches",
                                     extra: ["groups": groups, "count": branches.count]))
     }
 
@@ -66,7 +66,7 @@ extension SiteBuilder {
 
     func renderSeries(only folder: String? = nil) {
         if folder == nil {
-            write(Routes.lessons, page("lessons", route: Routes.lessons, title: "学习专题", section: "lessons",
+            write(Routes.lessons, page("lessons", route: Routes.lessons, title: t("title.lessons"), section: "lessons",
                                        extra: ["series": seriesOrder.map(seriesItem)]))
         }
         for s in seriesOrder where folder == nil || s.folder == folder {
@@ -90,7 +90,7 @@ extension SiteBuilder {
             return d
         }
         if selected == nil {
-            write(Routes.tags, page("tags", route: Routes.tags, title: "标签", section: "tags", extra: ["tags": items]))
+            write(Routes.tags, page("tags", route: Routes.tags, title: t("title.tags"), section: "tags", extra: ["tags": items]))
         }
         let all = Array(byTag)
         DispatchQueue.concurrentPerform(iterations: all.count) { i in
@@ -98,7 +98,7 @@ extension SiteBuilder {
             var d = tagItem(t)
             d["count"] = list.count
             d["lessons"] = lessonList(list)
-            write(routes.tag(t), page("tag", route: routes.tag(t), title: "标签：\(t)", section: "tags", extra: ["tag": d]))
+            write(routes.tag(t), page("tag", route: routes.tag(t), title: self.t("title.tag", ["tag": t]), section: "tags", extra: ["tag": d]))
         }
     }
 
@@ -110,7 +110,7 @@ extension SiteBuilder {
         let years = byYear.keys.sorted(by: >)
         let items = years.map { y -> [String: Any] in ["year": y, "count": byYear[y]!.count, "url": routes.url(routes.year(y))] }
         if only == nil {
-            write(Routes.archive, page("archive", route: Routes.archive, title: "归档", section: "archive",
+            write(Routes.archive, page("archive", route: Routes.archive, title: t("title.archive"), section: "archive",
                                        extra: ["years": items, "count": latest.count]))
         }
         DispatchQueue.concurrentPerform(iterations: years.count) { i in
@@ -131,7 +131,7 @@ extension SiteBuilder {
                 if idx + 1 < years.count { nav["older"] = ["year": years[idx + 1], "url": routes.url(routes.year(years[idx + 1]))] }
                 if idx > 0 { nav["newer"] = ["year": years[idx - 1], "url": routes.url(routes.year(years[idx - 1]))] }
             }
-            write(routes.year(y), page("archive-year", route: routes.year(y), title: "\(y)年", section: "archive",
+            write(routes.year(y), page("archive-year", route: routes.year(y), title: t("title.year", ["year": "\(y)"]), section: "archive",
                                        extra: ["year": y, "count": byYear[y]!.count, "months": months, "nav": nav]))
         }
     }
@@ -140,10 +140,10 @@ extension SiteBuilder {
 
     func renderPrintIndexes() {
         let single = project.boards.filter { $0.copy == nil }
-        write(Routes.boards, page("boards", route: Routes.boards, title: "展板", section: "boards",
+        write(Routes.boards, page("boards", route: Routes.boards, title: t("title.boards"), section: "boards",
                                   extra: ["boards": single.map { boardItem($0) }, "count": single.count,
                                           "templates": boardTemplates.map { templateItem($0) }]))
-        write(Routes.books, page("books", route: Routes.books, title: "口袋书", section: "books",
+        write(Routes.books, page("books", route: Routes.books, title: t("title.books"), section: "books",
                                  extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count]))
     }
 
@@ -173,7 +173,7 @@ extension SiteBuilder {
     }
 
     func renderNotFound() {
-        write(Routes.notFound, page("404", route: Routes.notFound, title: "页面不存在", section: "", extra: [:]))
+        write(Routes.notFound, page("404", route: Routes.notFound, title: t("title.not_found"), section: "", extra: [:]))
     }
 
     // MARK: - Feed and sitemap

@@ -12,6 +12,8 @@ public struct Theme: Sendable {
     public let name: String
     public let files: ThemeFiles
     public let library: MustacheLibrary
+    /// The words of the interface (strings.yml).
+    public let strings: UIStrings
 
     /// Templates every theme must have, one per page kind.
     public static let required = ["home", "lessons", "series", "lesson", "tags", "tag", "archive", "archive-year",
@@ -49,7 +51,8 @@ public struct Theme: Sendable {
             bag.error(SourceLocation(path: "themes/\(files.name)/templates/\(t).mustache"), "主题缺少模板 \(t).mustache (theme is missing template '\(t)')")
             ok = false
         }
-        return ok ? Theme(name: files.name, files: files, library: library) : nil
+        let strings = UIStrings.load(theme: files, bag: bag)
+        return ok ? Theme(name: files.name, files: files, library: library, strings: strings) : nil
     }
 
     public func render(_ template: String, _ context: [String: Any]) -> String {

@@ -69,3 +69,21 @@ final class ThemeTests: XCTestCase {
         XCTAssertTrue(d2.map(\.description).contains("themes/defualt/theme.yml:1:10: error: extends: 没有名为“plain”的内置主题；内置主题有 default、portal (no built-in theme 'plain')"), "\(d2)")
     }
 }
+
+/// The interface's words live in the theme (strings.yml), not in Beacon's code.
+final class UIStringTests: XCTestCase {
+    func testSiteThemeChangesAWordAndUnknownKeysAreErrors() throws {
+        let site = try TempSite()
+        try site.remove("themes/default")
+        try site.write("themes/default/strings.yml", "zh-Hans:\n  nav.search: 站内搜索\n  title.tags: 关键词\n")
+        let (report, diagnostics) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diagnostics)")
+        let home = try site.read("output/site/index.html")
+        XCTAssertTrue(home.contains(">站内搜索</a>"), "the site's word")
+        XCTAssertTrue(home.contains(">首页</a>"), "the built-in words for the rest")
+        XCTAssertTrue(try site.read("output/site/tags/index.html").contains("<title>关键词 - "))
+        try site.write("themes/default/strings.yml", "zh-Hans:\n  nav.serch: 站内搜索\n")
+        let (_, bad) = site.build()
+        XCTAssertEqual(bad.map(\.description), ["themes/default/strings.yml:2:3: error: strings.yml 没有 nav.serch 这个键，是不是 nav.search？ (unknown string key 'nav.serch'; did you mean 'nav.search'?)"])
+    }
+}
