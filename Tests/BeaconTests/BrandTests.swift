@@ -26,7 +26,7 @@ final class BrandTests: XCTestCase {
         try site.remove("themes/default")
         try site.write("content/media/logo.svg", Self.logo)
         try site.write("content/site.yml", try site.read("content/site.yml") + "theme: mine\n" + Self.brandKeys)
-        try site.write("themes/mine/theme.yml", "extends: default\n")
+        try site.write("themes/mine/theme.yml", "extends: default\ncss: [mine.css]\n")
         try site.write("themes/mine/templates/404.mustache", "{{% CONTENT_TYPE: HTML}}\n{{<base}}{{$main}}<p id=\"mine\">页面不存在</p>{{/main}}{{/base}}\n")
         try site.write("themes/mine/static/mine.css", ".hero { border-radius: 4px; }\n")
         try site.write("content/books/book.yml", "title: 学习口袋书\npublisher: 青石区委组织部\nsize: a6\ncontents:\n  - series: 学习园地\n")
@@ -108,6 +108,7 @@ final class BrandTests: XCTestCase {
         XCTAssertTrue(try String(contentsOf: out.appendingPathComponent("404.html"), encoding: .utf8).contains("<p id=\"mine\">页面不存在</p>"))
         XCTAssertEqual(try Data(contentsOf: out.appendingPathComponent("assets/style.css")), BuiltinThemes.file("default", "static/style.css"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("assets/mine.css").path))
+        XCTAssertTrue(home.contains("<link rel=\"stylesheet\" href=\"/test/assets/mine.css\">"), "the site theme's stylesheet is linked")
         // Book cover: the brand's primary as ground, the logo's white near the top.
         let book = site.output.appendingPathComponent("books/book.pdf")
         assertColour(try pixel(book, x: 0.5, y: 0.5), "#0b4f8a")
