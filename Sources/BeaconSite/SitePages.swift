@@ -141,7 +141,9 @@ extension SiteBuilder {
     func renderPrintIndexes() {
         let single = project.boards.filter { $0.copy == nil }
         write(Routes.boards, page("boards", route: Routes.boards, title: t("title.boards"), section: "boards",
-                                  extra: ["boards": single.map { boardItem($0) }, "count": single.count,
+                                  extra: ["boards": single.map { boardItem($0) }, "count": project.boards.count,
+                                          "single": single.count, "templateSets": boardTemplates.count,
+                                          "copies": project.boards.count - single.count,
                                           "templates": boardTemplates.map { templateItem($0) }]))
         write(Routes.books, page("books", route: Routes.books, title: t("title.books"), section: "books",
                                  extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count]))
