@@ -21,6 +21,53 @@ enum YAMLText {
         }
     }
 
+    /// What libyaml's complaint means for an editor, in Chinese, with what to do.
+    static func explain(_ problem: String, mark: Mark, start: SourceLocation?, yaml: String) -> String? {
+        let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let line = lines.indices.contains(mark.line - 1) ? lines[mark.line - 1] : ""
+        let from = start.map { "从第 \($0.line) 行第 \($0.column) 列开始的" } ?? ""
+        func indent(_ s: String) -> Int { s.prefix { $0 == " " }.count }
+        if problem.contains("tab character") || line.hasPrefix("\t") {
+            return "这一行用了 Tab 缩进，YAML 只认空格；请把行首的 Tab 换成空格"
+        }
+        if problem.hasPrefix("mapping values are not allowed") {
+            // A second "key:" inside a value, or a line indented under a plain value.
+            let previous = lines[..<max(0, mark.line - 1)].last { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") } ?? ""
+            if indent(line) > indent(previous), !previous.trimmingCharacters(in: .whitespaces).hasSuffix(":") {
+                return "这一行比上一行多缩进了，YAML 把它当成上一行的值的一部分；同一层的字段要左边对齐"
+            }
+            return "这一行的值里又有“: ”，YAML 会把它当成新的字段；请给整个值加上引号，例如 title: \"第一部分: 第二部分\""
+        }
+        if problem.contains("while scanning a quoted scalar") {
+            return "\(from)引号没有配对，直到文件结束都没有找到结束的引号；请补上引号"
+        }
+        if problem.contains("expected ',' or ']'") {
+            return "\(from)方括号列表 [ ] 没有结束，或两项之间少了逗号；请写成 [甲, 乙]"
+        }
+        if problem.contains("expected ',' or '}'") {
+            return "\(from)花括号 { } 没有结束，或两项之间少了逗号；请写成 { 名称: 值, 名称: 值 }"
+        }
+        if problem.hasPrefix("did not find expected key") {
+            return "\(from)这一层里，这一行的写法或缩进不对：字段写成“名称: 值”，与同一层的字段左边对齐；“- ”开头的列表项要写在某个字段下面并缩进"
+        }
+        if problem.hasPrefix("block sequence entries are not allowed") {
+            return "“- ”开头的列表项不能写在这里；如果它是某个字段的值，请换行写在字段下面并缩进"
+        }
+        if problem.hasPrefix("could not find expected ':'") {
+            return "\(from)这里缺少冒号：字段名后面要写半角冒号和一个空格，例如 title: 标题"
+        }
+        if problem.hasPrefix("found character that cannot start any token") {
+            return "这里的字符（如 @、`、% 或 Tab）不能作为 YAML 值的开头；请给这个值加上引号"
+        }
+        if problem.hasPrefix("found undefined alias") {
+            return "“*”开头的值被当成了 YAML 的别名；如果它是文字，请加上引号"
+        }
+        if problem.contains("did not find expected node content") || problem.contains("did not find expected '-' indicator") {
+            return "\(from)这里的写法不完整或缩进不对；请检查这一行和上一行的冒号、引号与缩进"
+        }
+        return nil
+    }
+
     static func diagnostic(_ error: YamlError, yaml: String, path: String, firstLine: Int) -> Diagnostic {
         func at(_ mark: Mark) -> SourceLocation {
             SourceLocation(path: path, line: mark.line + firstLine - 1, column: mark.column)
@@ -44,6 +91,11 @@ enum YAMLText {
                 let start = at(c.mark)
                 return " \(c.text)（从第 \(start.line) 行第 \(start.column) 列开始 / started at \(start.line):\(start.column)）"
             } ?? ""
+            let start = context.map { at($0.mark) }
+            let full = problem + (context.map { " " + $0.text } ?? "")
+            if let zh = explain(full, mark: mark, start: start, yaml: yaml) {
+                return .error(at(mark), "YAML 格式错误：\(zh) (invalid YAML: \(full))")
+            }
             return .error(at(mark), "YAML 格式错误 (invalid YAML): \(problem)\(ctx)\(hint(mark))")
         case let .duplicatedKeysInMapping(duplicates, context):
             return .error(at(context.mark), "YAML 中字段重复 (duplicate key): \(duplicates.joined(separator: ", "))")

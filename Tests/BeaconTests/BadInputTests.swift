@@ -33,7 +33,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testInvalidYAML() throws {
-        try assertFails("\(lesson):3:5: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence（从第 2 行第 7 列开始 / started at 2:7）") {
+        try assertFails("\(lesson):3:5: error: YAML 格式错误：从第 2 行第 7 列开始的方括号列表 [ ] 没有结束，或两项之间少了逗号；请写成 [甲, 乙] (invalid YAML: did not find expected ',' or ']' while parsing a flow sequence)") {
             try $0.write(self.lesson, "---\ntags: [学习, 党章\ndate: 2026-03-01\ntitle: 第一课\n---\n正文\n")
         }
     }
@@ -177,5 +177,29 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("\(lesson):3:7: error: 字段 date 的日期“2026-13-01”无效"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.path))
+    }
+
+    /// The usual YAML slips, each explained in Chinese at its line and column.
+    func testYAMLMistakesAreExplainedInChinese() throws {
+        let cases: [(String, String)] = [
+            ("title: 测试\n  base_url: https://x.org/\n",
+             "content/site.yml:2:11: error: YAML 格式错误：这一行比上一行多缩进了，YAML 把它当成上一行的值的一部分；同一层的字段要左边对齐 (invalid YAML: mapping values are not allowed in this context)"),
+            ("title: 测试: 副题\nbase_url: https://x.org/\n",
+             "content/site.yml:1:10: error: YAML 格式错误：这一行的值里又有“: ”，YAML 会把它当成新的字段；请给整个值加上引号，例如 title: \"第一部分: 第二部分\" (invalid YAML: mapping values are not allowed in this context)"),
+            ("title: \"测试\nbase_url: https://x.org/\n",
+             "content/site.yml:3:1: error: YAML 格式错误：从第 1 行第 8 列开始的引号没有配对，直到文件结束都没有找到结束的引号；请补上引号 (invalid YAML: found unexpected end of stream while scanning a quoted scalar)"),
+            ("title: 测试\nbase_url: https://x.org/\n- a\n",
+             "content/site.yml:3:1: error: YAML 格式错误：从第 1 行第 1 列开始的这一层里，这一行的写法或缩进不对：字段写成“名称: 值”，与同一层的字段左边对齐；“- ”开头的列表项要写在某个字段下面并缩进 (invalid YAML: did not find expected key while parsing a block mapping)"),
+            ("title: 测试\n\tbase_url: https://x.org/\n",
+             "content/site.yml:2:1: error: YAML 格式错误：这一行用了 Tab 缩进，YAML 只认空格；请把行首的 Tab 换成空格 (invalid YAML: found a tab character that violates indentation while scanning a plain scalar)"),
+            ("title: @测试\nbase_url: https://x.org/\n",
+             "content/site.yml:1:8: error: YAML 格式错误：这里的字符（如 @、`、% 或 Tab）不能作为 YAML 值的开头；请给这个值加上引号 (invalid YAML: found character that cannot start any token while scanning for the next token)"),
+        ]
+        for (yaml, expected) in cases {
+            let site = try TempSite()
+            try site.write("content/site.yml", yaml)
+            let (_, diags) = site.build()
+            XCTAssertEqual(diags.map(\.description), [expected], yaml)
+        }
     }
 }

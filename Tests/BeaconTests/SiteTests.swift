@@ -51,7 +51,7 @@ final class SiteTests: XCTestCase {
         XCTAssertFalse(report.succeeded)
         let lines = diags.filter { $0.severity == .error }.map(\.description)
         XCTAssertEqual(lines, [
-            "content/boards/坏展板.yml:2:7: error: YAML 格式错误 (invalid YAML): did not find expected ',' or ']' while parsing a flow sequence（从第 1 行第 8 列开始 / started at 1:8）",
+            "content/boards/坏展板.yml:2:7: error: YAML 格式错误：从第 1 行第 8 列开始的方括号列表 [ ] 没有结束，或两项之间少了逗号；请写成 [甲, 乙] (invalid YAML: did not find expected ',' or ']' while parsing a flow sequence)",
             "content/books/无题.yml:1:1: error: 缺少必填字段 title（书名） (missing required field 'title')",
             "content/books/无题.yml:1:1: error: 缺少必填字段 contents（内容） (missing required field 'contents')",
         ])
