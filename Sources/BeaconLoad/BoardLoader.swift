@@ -70,7 +70,7 @@ extension ContentLoader {
                 var s = YAMLFields(mapping: m, path: path, firstLine: 1, bag: bag)
                 let w = s.string("width", required: "宽").flatMap(PaperSize.length)
                 let h = s.string("height", required: "高").flatMap(PaperSize.length)
-                s.warnUnknown(known: ["width", "height"])
+                s.rejectUnknown(known: ["width", "height"])
                 if let w, let h, w >= 50 * PaperSize.pointsPerMM, h >= 50 * PaperSize.pointsPerMM {
                     size = PaperSize(width: w, height: h)
                     sizeName = String(format: "%.0f×%.0f mm", size.widthMM, size.heightMM)
@@ -100,7 +100,7 @@ extension ContentLoader {
         let board = Board(path: path, slug: slug, title: title ?? "",
                           subtitle: f.string("subtitle"), sizeName: sizeName, size: size, bleed: bleedMM * PaperSize.pointsPerMM,
                           columns: columns, footer: f.string("footer"), emblem: emblem, blocks: blocks)
-        if checkKeys { f.warnUnknown(known: Self.boardKeys) }
+        if checkKeys { f.rejectUnknown(known: Self.boardKeys) }
         guard title != nil, !f.failed else { return nil }
         return board
     }
@@ -137,7 +137,7 @@ extension ContentLoader {
             let photo = pf.string("photo")
             if let photo { checkFile(photo, at: pf.valueLocation("photo"), from: path, media: media, fields: &pf, what: "照片") }
             people.append(BoardPerson(name: name, photo: photo, role: pf.string("role"), deed: pf.string("deed")))
-            pf.warnUnknown(known: ["name", "photo", "role", "deed"])
+            pf.rejectUnknown(known: ["name", "photo", "role", "deed"])
             if pf.failed { b.markFailed() }
         }
         return people
@@ -159,7 +159,7 @@ extension ContentLoader {
             let label = sf.string("label", required: "名称") ?? ""
             let value = sf.string("value", required: "数值") ?? ""
             items.append(BoardStat(label: label, value: value, unit: sf.string("unit")))
-            sf.warnUnknown(known: ["label", "value", "unit"])
+            sf.rejectUnknown(known: ["label", "value", "unit"])
             if sf.failed { b.markFailed() }
         }
         return items
@@ -253,7 +253,7 @@ extension ContentLoader {
                     var sf = YAMLFields(mapping: sm, path: f.path, firstLine: 1, bag: bag)
                     let t = sf.string("title", required: "阶段名称") ?? ""
                     let steps = sf.strings("steps")
-                    sf.warnUnknown(known: ["title", "steps"])
+                    sf.rejectUnknown(known: ["title", "steps"])
                     stages.append(FlowStage(title: t, steps: steps))
                 }
             }

@@ -184,7 +184,7 @@ extension ContentLoader {
             bag.error(loc, "展板模板“\(title)”用到字段 \(name)（\(field.label)），这 \(lacking.count) 个支部没有：\(list)。请在支部资料里补上，或在展板里写 defaults: { \(name): … } (board template '\(title)' uses '\(name)', which \(lacking.count) branch(es) lack)")
             f.markFailed()
         }
-        f.warnUnknown(known: Self.boardKeys + Self.templateKeys)
+        f.rejectUnknown(known: Self.boardKeys + Self.templateKeys)
         guard !f.failed else { return [] }
         if matching.isEmpty {
             bag.warning(f.location(of: node), "展板模板“\(title)”没有符合条件的支部，不会生成任何展板 (no branch matches this board template)")

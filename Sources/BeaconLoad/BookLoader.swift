@@ -41,7 +41,7 @@ extension ContentLoader {
                         if l == nil { s.error(s.valueLocation("height"), "高度 \(v) 看不懂，请写成 130mm (height must be a length such as 130mm)") }
                         return l
                     }
-                    s.warnUnknown(known: ["width", "height"])
+                    s.rejectUnknown(known: ["width", "height"])
                     if let w, let h {
                         size = PaperSize(width: w, height: h)
                         sizeName = String(format: "%.0f×%.0f mm", size.widthMM, size.heightMM)
@@ -93,11 +93,11 @@ extension ContentLoader {
                             e.error(e.valueLocation("audience"), unknownDomain(d))
                         }
                     }
-                    e.warnUnknown(known: ["audience", "name"])
+                    e.rejectUnknown(known: ["audience", "name"])
                     if e.failed { f.markFailed() }
                 }
             }
-            f.warnUnknown(known: Self.bookKeys)
+            f.rejectUnknown(known: Self.bookKeys)
             guard title != nil, !f.failed else { continue }
             if editions.isEmpty {
                 out.append(book)

@@ -29,6 +29,9 @@ public struct ContentLoader {
     public static let seriesKeys = ["title", "summary", "weight", "slug"]
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
                                     "party_day", "slug", "weight", "draft"]
+    /// Hexo and Hugo keys a lesson may use, read as Beacon's: `description` (summary),
+    /// `published: false` (draft: true), `authors` (author).
+    public static let lessonAliases = ["description", "published", "authors"]
     public static let branchKeys = ["name", "short_name", "domain", "stars", "secretary", "members", "founded",
                                     "address", "photo", "honors", "practices", "commitments", "tags", "slug", "people", "stats"]
     public static let boardKeys = ["title", "name", "subtitle", "size", "bleed", "columns", "footer", "emblem", "blocks", "for_each", "where", "defaults"]
@@ -182,7 +185,7 @@ public struct ContentLoader {
         let organisation = f.string("organisation")
         let description = f.string("description")
         let brand = loadBrand(&f)
-        f.warnUnknown(known: Self.siteKeys)
+        f.rejectUnknown(known: Self.siteKeys)
         guard let title, let baseURL, !f.failed else { return nil }
         var site = SiteConfig(title: title, organisation: organisation, description: description, baseURL: baseURL,
                               language: language, theme: theme, editions: editions, partyDay: partyDay,
@@ -256,7 +259,7 @@ public struct ContentLoader {
                         line.error(line.valueLocation("link"), "页脚链接 \(l) 不安全，已拒绝 (unsafe footer link refused)")
                         link = nil
                     }
-                    line.warnUnknown(known: ["text", "link"])
+                    line.rejectUnknown(known: ["text", "link"])
                     if line.failed { f.markFailed() }
                     if let text { brand.footer.append(Brand.FooterLine(text: text, link: link)) }
                 } else {
@@ -297,7 +300,7 @@ public struct ContentLoader {
                         slug = slugger.slug(s)
                         if slug!.isEmpty { f.error(f.valueLocation("slug"), "slug 不能为空 (slug spells nothing)") ; slug = nil }
                     }
-                    f.warnUnknown(known: Self.seriesKeys)
+                    f.rejectUnknown(known: Self.seriesKeys)
                 }
             }
             series.append(Series(folder: folder, slug: slug ?? slugger.nonEmptySlug(folder), title: title,
@@ -354,8 +357,21 @@ public struct ContentLoader {
                 f.error(f.valueLocation("kind"), "未知的类别 \(k)\(hint)可选：\(all.joined(separator: "、")) (unknown kind '\(k)')")
             }
         }
-        let author = f.string("author")
-        let summary = f.string("summary")
+        // Keys editors bring from Hexo and Hugo that mean what a Beacon key means.
+        var author = f.string("author")
+        if let list = f.entry("authors") {
+            let names = f.strings("authors")
+            if author != nil {
+                f.error(f.location(of: list.key), "authors 与 author 重复；Beacon 只用 author，写成 author: 甲、乙 (both 'authors' and 'author'; Beacon uses 'author')")
+            } else if !names.isEmpty { author = names.joined(separator: "、") }
+        }
+        var summary = f.string("summary")
+        if let d = f.entry("description") {
+            let text = f.string("description")
+            if summary != nil {
+                f.error(f.location(of: d.key), "description 与 summary 重复；Beacon 用 summary 作摘要 (both 'description' and 'summary'; Beacon uses 'summary')")
+            } else { summary = text }
+        }
         let tags = f.strings("tags")
         let audience = domains(&f, key: "audience")
         let partyDay = f.day("party_day")
@@ -367,8 +383,13 @@ public struct ContentLoader {
             } else { slug = clean }
         }
         let weight = f.int("weight", label: "排序")
-        let draft = f.bool("draft") ?? false
-        f.warnUnknown(known: Self.lessonKeys)
+        var draft = f.bool("draft") ?? false
+        if f.entry("published") != nil, let published = f.bool("published") {
+            if f.entry("draft") != nil {
+                f.error(f.keyLocation("published"), "published 与 draft 重复；Beacon 用 draft: true 表示草稿 (both 'published' and 'draft'; Beacon uses 'draft')")
+            } else if !published { draft = true }
+        }
+        f.rejectUnknown(known: Self.lessonKeys + Self.lessonAliases)
         guard let title, let date, !f.failed else { return nil }
         var lesson = Lesson(path: path, seriesFolder: folder, fileName: fileName, slug: slug, title: title, date: date,
                             kind: kind, author: author, summary: summary, tags: tags, audience: audience,
@@ -444,7 +465,7 @@ public struct ContentLoader {
                 var h = YAMLFields(mapping: m, path: f.path, firstLine: f.firstLine, bag: bag)
                 let year = h.int("year", range: 1921...2100, label: "年份")
                 if let t = h.string("title", required: "荣誉名称") { honors.append(Honor(year: year, title: t)) }
-                h.warnUnknown(known: ["year", "title"])
+                h.rejectUnknown(known: ["year", "title"])
             }
             if node.sequence == nil { f.error(f.location(of: node), "honors 应当是列表 (honors must be a list)") }
         }
@@ -456,7 +477,7 @@ public struct ContentLoader {
                 var p = YAMLFields(mapping: m, path: f.path, firstLine: f.firstLine, bag: bag)
                 let summary = p.string("summary")
                 if let t = p.string("title", required: "特色工作名称") { practices.append(Practice(title: t, summary: summary)) }
-                p.warnUnknown(known: ["title", "summary"])
+                p.rejectUnknown(known: ["title", "summary"])
             }
             if node.sequence == nil { f.error(f.location(of: node), "practices 应当是列表 (practices must be a list)") }
         }
@@ -476,7 +497,7 @@ public struct ContentLoader {
         branch.people = people
         branch.stats = stats
         branch.document = markdown.parse(body, path: f.path, bag: bag)
-        f.warnUnknown(known: Self.branchKeys)
+        f.rejectUnknown(known: Self.branchKeys)
         guard name != nil, domain != nil, !f.failed else { return nil }
         return branch
     }

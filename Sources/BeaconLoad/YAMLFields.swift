@@ -260,6 +260,43 @@ struct YAMLFields {
         return out
     }
 
+    /// Keys of other site generators (Hexo, Hugo, Jekyll) that Beacon does not take, with what
+    /// to do instead. Keys that mean what a Beacon key means are read as it (see the loaders).
+    static let foreignKeys: [String: String] = [
+        "categories": "Beacon 按文件夹分专题：把文件放进 content/lessons/<专题>/，标签写在 tags",
+        "category": "Beacon 按文件夹分专题：把文件放进 content/lessons/<专题>/，标签写在 tags",
+        "cover": "课程没有封面图字段；图片写在正文里：![说明](../../media/图.jpg)",
+        "image": "课程没有题图字段；图片写在正文里：![说明](../../media/图.jpg)",
+        "thumbnail": "课程没有缩略图字段；图片写在正文里",
+        "featured_image": "课程没有题图字段；图片写在正文里",
+        "lastmod": "Beacon 只用 date；修改后直接改 date 或不写",
+        "updated": "Beacon 只用 date；修改后直接改 date 或不写",
+        "permalink": "网址由文件名或 slug 决定：写 slug: 英文网址名",
+        "url": "网址由文件名或 slug 决定：写 slug: 英文网址名",
+        "aliases": "Beacon 不生成跳转页；网址由文件名或 slug 决定",
+        "layout": "页面样式由主题决定，不能逐篇指定",
+        "keywords": "关键词写在 tags",
+        "comments": "Beacon 的网站没有评论功能",
+        "toc": "目录按二、三级标题自动生成，不需要开关",
+    ]
+
+    /// Every key not in `known` is an error (nothing an editor wrote is dropped): with the
+    /// closest known key, or for a key of another site generator, what Beacon does instead.
+    mutating func rejectUnknown(known: [String]) {
+        for (k, _) in mapping {
+            guard let name = k.string, !known.contains(name) else { continue }
+            if let instead = Self.foreignKeys[name] {
+                error(location(of: k), "\(name) 是其他建站工具（Hexo、Hugo）的字段，Beacon 不用它：\(instead) ('\(name)' is not a Beacon key)")
+                continue
+            }
+            var message = "未知字段 \(name)；可用的有 \(known.joined(separator: "、")) (unknown key '\(name)')"
+            if let s = TextMeasures.suggestion(for: name, among: known) {
+                message = "未知字段 \(name)，是不是 \(s)？ (unknown key '\(name)'; did you mean '\(s)'?)"
+            }
+            error(location(of: k), message)
+        }
+    }
+
     /// Warns about every key not in `known`, with the closest known key as a suggestion.
     func warnUnknown(known: [String]) {
         for (k, _) in mapping {

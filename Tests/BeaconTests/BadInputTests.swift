@@ -162,12 +162,63 @@ final class BadInputTests: XCTestCase {
         XCTAssertFalse(html.contains("\r"))
     }
 
-    func testUnknownKeyWarnsWithSuggestion() throws {
+    func testUnknownKeyIsAnErrorWithSuggestion() throws {
         let site = try TempSite()
         try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\ntgas: [学习]\n---\n正文\n")
         let (report, diags) = site.build()
-        XCTAssertTrue(report.succeeded)
-        XCTAssertEqual(diags.map(\.description), ["\(lesson):4:1: warning: 未知字段 tgas，是不是 tags？ (unknown key 'tgas'; did you mean 'tags'?)"])
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.map(\.description), ["\(lesson):4:1: error: 未知字段 tgas，是不是 tags？ (unknown key 'tgas'; did you mean 'tags'?)"])
+    }
+
+    /// A misspelt key in each kind of file: an error at its line with the closest key.
+    func testMisspeltKeyInEveryFileKind() throws {
+        let cases: [(String, String, String)] = [
+            ("content/site.yml", "title: 测试站\nbase_url: https://example.org/test/\norganization: 某某\n",
+             "content/site.yml:3:1: error: 未知字段 organization，是不是 organisation？ (unknown key 'organization'; did you mean 'organisation'?)"),
+            ("content/lessons/学习园地/_series.yml", "title: 学习园地\nsumary: 说明\n",
+             "content/lessons/学习园地/_series.yml:2:1: error: 未知字段 sumary，是不是 summary？ (unknown key 'sumary'; did you mean 'summary'?)"),
+            ("content/branches/test-branch.md", "---\nname: 中共测试村支部委员会\ndomain: 农村\nsecretery: 王一\n---\n",
+             "content/branches/test-branch.md:4:1: error: 未知字段 secretery，是不是 secretary？ (unknown key 'secretery'; did you mean 'secretary'?)"),
+            ("content/books/书.yml", "title: 书\ncontents:\n  - series: 学习园地\npublsher: 某某\n",
+             "content/books/书.yml:4:1: error: 未知字段 publsher，是不是 publisher？ (unknown key 'publsher'; did you mean 'publisher'?)"),
+            ("content/boards/板.yml", "title: 板\nsize: a4\nfootr: 某某\nblocks:\n  - type: text\n    body: 正文\n",
+             "content/boards/板.yml:3:1: error: 未知字段 footr，是不是 footer？ (unknown key 'footr'; did you mean 'footer'?)"),
+        ]
+        for (path, text, expected) in cases {
+            let site = try TempSite()
+            try site.write(path, text)
+            let (report, diags) = site.build()
+            XCTAssertFalse(report.succeeded, path)
+            XCTAssertTrue(diags.map(\.description).contains(expected), "\(path): \(diags.map(\.description))")
+        }
+    }
+
+    /// Keys editors bring from Hexo and Hugo: read as Beacon's where they mean the same, else
+    /// refused with what Beacon does instead. Never dropped.
+    func testForeignFrontMatterKeys() throws {
+        let site = try TempSite()
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\ndescription: 一句话摘要\nauthors: [张三, 李四]\npublished: false\n---\n正文\n")
+        var (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("site/lessons/xue-xi-yuan-di/di-yi-ke/index.html").path), "published: false is a draft")
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\ndescription: 一句话摘要\nauthors: [张三, 李四]\n---\n正文\n")
+        (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let page = try site.read("output/site/lessons/xue-xi-yuan-di/di-yi-ke/index.html")
+        XCTAssertTrue(page.contains("<meta name=\"description\" content=\"一句话摘要\">"), "description is the summary")
+        XCTAssertTrue(page.contains("张三、李四"), "authors is the author")
+        let refused: [(String, String)] = [
+            ("categories: [党建]", "categories 是其他建站工具（Hexo、Hugo）的字段，Beacon 不用它：Beacon 按文件夹分专题：把文件放进 content/lessons/<专题>/，标签写在 tags ('categories' is not a Beacon key)"),
+            ("cover: /img/a.jpg", "cover 是其他建站工具（Hexo、Hugo）的字段，Beacon 不用它：课程没有封面图字段；图片写在正文里：![说明](../../media/图.jpg) ('cover' is not a Beacon key)"),
+            ("lastmod: 2026-03-02", "lastmod 是其他建站工具（Hexo、Hugo）的字段，Beacon 不用它：Beacon 只用 date；修改后直接改 date 或不写 ('lastmod' is not a Beacon key)"),
+            ("description: 甲\nsummary: 乙", "description 与 summary 重复；Beacon 用 summary 作摘要 (both 'description' and 'summary'; Beacon uses 'summary')"),
+        ]
+        for (key, message) in refused {
+            try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n\(key)\n---\n正文\n")
+            let (r, d) = site.build()
+            XCTAssertFalse(r.succeeded, key)
+            XCTAssertEqual(d.map(\.description), ["\(lesson):4:1: error: \(message)"], key)
+        }
     }
 
     func testCommandLineExitStatusAndMessage() throws {
