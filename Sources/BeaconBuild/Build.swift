@@ -15,6 +15,9 @@ public struct BuildOptions: Sendable {
     public var includeDrafts: Bool
     /// Run every stage but write nothing to output/ (beacon check).
     public var dryRun = false
+    /// Run the Chinese copy rules (warnings) over every text: `build` reports what `check`
+    /// reports, and `--strict` fails on them. `check --fix` runs them itself.
+    public var copyRules = true
     /// `--boards-for`: only these branches' copies of template boards (a branch slug, or a
     /// filter such as `domain=农村,stars=5`).
     public var boardsFor: String?
@@ -122,6 +125,10 @@ public enum Builder {
         }
         // Every link of every parsed text, resolved once for all outputs.
         let links = Timings.measure("links") { ContentLinks.resolved(&project, bag: bag) }
+        if options.copyRules {
+            let checked = project
+            _ = Timings.measure("copy rules") { CopyCheck.run(project: checked, bag: bag, fix: false) }
+        }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
         report.boards = project.boards.count

@@ -105,10 +105,12 @@ struct Check: ParsableCommand {
         let bag = DiagnosticBag()
         var options = BuildOptions(root: rootURL, includeDrafts: drafts)
         options.dryRun = true
+        // The build runs the copy rules; with --fix they run here instead, rewriting files.
+        options.copyRules = !fix
         let report = Builder.build(options, bag: bag)
         var fixed: [String] = []
-        if let project = ContentLoader(root: rootURL, bag: DiagnosticBag(), includeDrafts: drafts).load() {
-            fixed = CopyCheck.run(project: project, bag: bag, fix: fix)
+        if fix, let project = ContentLoader(root: rootURL, bag: DiagnosticBag(), includeDrafts: drafts).load() {
+            fixed = CopyCheck.run(project: project, bag: bag, fix: true)
         }
         emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json)
         if !fixed.isEmpty && format != .json { print(fixed.joined(separator: "\n")) }

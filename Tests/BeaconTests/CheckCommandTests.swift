@@ -27,6 +27,19 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(strict.status, 1, "warnings fail with --strict")
     }
 
+    /// `build` reports what `check` reports; `build --strict` fails on the copy warnings.
+    func testBuildReportsCopyWarningsAndStrictFailsOnThem() throws {
+        let s = try site()
+        let build = try runCommand(Repo.beaconBinary.path, ["build", "--root", s.root.path])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.stderr.contains("\(lesson):5:6: warning: [halfwidth-punctuation]"), build.stderr)
+        let check = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        let warnings = { (text: String) in text.split(separator: "\n").filter { $0.contains(": warning: ") }.count }
+        XCTAssertEqual(warnings(build.stderr), warnings(check.stderr), "the same warnings from build and check")
+        let strict = try runCommand(Repo.beaconBinary.path, ["build", "--strict", "--root", s.root.path])
+        XCTAssertEqual(strict.status, 1, "copy warnings fail build --strict")
+    }
+
     func testGitHubAndJSONFormats() throws {
         let s = try site()
         let gh = try runCommand(Repo.beaconBinary.path, ["check", "--format", "github", "--root", s.root.path])
