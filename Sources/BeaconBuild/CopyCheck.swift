@@ -13,8 +13,16 @@ public enum CopyCheck {
         var log: [String] = []
         let sources: [(path: String, body: MarkdownSource)] = project.lessons.map { ($0.path, $0.body) } + project.branches.map { ($0.path, $0.body) }
         let erroneous = Set(bag.all.filter { $0.severity == .error }.map(\.location.path))
-        for (path, body) in sources {
-            let findings = CopyRules.check(body.text, enabled: enabled)
+        // The rules read each text on its own: on every core, then reported in file order.
+        var all = [[CopyRules.Finding]](repeating: [], count: sources.count)
+        all.withUnsafeMutableBufferPointer { out in
+            let buffer = out
+            DispatchQueue.concurrentPerform(iterations: sources.count) { i in
+                buffer[i] = CopyRules.check(sources[i].body.text, enabled: enabled)
+            }
+        }
+        for (i, (path, body)) in sources.enumerated() {
+            let findings = all[i]
             if findings.isEmpty { continue }
             let mechanical = findings.filter { $0.replacement != nil }
             if fix && !mechanical.isEmpty && !erroneous.contains(path) {

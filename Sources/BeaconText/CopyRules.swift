@@ -21,6 +21,7 @@ public enum CopyRules {
     static let halfToFull: [Character: Character] = [",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"]
     static let pairs: [(Character, Character)] = [("“", "”"), ("‘", "’"), ("（", "）"), ("《", "》"), ("【", "】")]
     static let doubled: Set<Character> = ["。", "，", "、", "；", "：", "？", "！"]
+    static let pairScalars: Set<UInt32> = Set(pairs.flatMap { [$0.0, $0.1] }.map { $0.unicodeScalars.first!.value })
 
     static func chinese(_ c: Character?) -> Bool {
         guard let s = c?.unicodeScalars.first else { return false }
@@ -30,20 +31,34 @@ public enum CopyRules {
     /// Marks the characters of a line that rules must not look at: code spans, URLs,
     /// autolinks, link targets, HTML tags.
     static func mask(_ line: [Character]) -> [Bool] {
+        mask(line, scalars(line))
+    }
+
+    /// The first scalar of each character, for comparisons that need no grapheme rules.
+    static func scalars(_ line: [Character]) -> [UInt32] {
+        line.map { $0.unicodeScalars.first!.value }
+    }
+
+    static func mask(_ line: [Character], _ sc: [UInt32]) -> [Bool] {
         var skip = [Bool](repeating: false, count: line.count)
         var i = 0
         func mark(_ a: Int, _ b: Int) { for k in a..<min(b, line.count) { skip[k] = true } }
+        func first(_ v: UInt32, from: Int) -> Int? {
+            var j = from
+            while j < sc.count { if sc[j] == v { return j }; j += 1 }
+            return nil
+        }
         while i < line.count {
-            let c = line[i]
-            if c == "`" {
+            let c = sc[i]
+            if c == 0x60 { // `
                 var n = 0
-                while i + n < line.count && line[i + n] == "`" { n += 1 }
+                while i + n < line.count && sc[i + n] == 0x60 { n += 1 }
                 var j = i + n
                 var found = -1
                 while j < line.count {
-                    if line[j] == "`" {
+                    if sc[j] == 0x60 {
                         var m = 0
-                        while j + m < line.count && line[j + m] == "`" { m += 1 }
+                        while j + m < line.count && sc[j + m] == 0x60 { m += 1 }
                         if m == n { found = j + m; break }
                         j += m
                     } else { j += 1 }
@@ -51,18 +66,21 @@ public enum CopyRules {
                 let end = found < 0 ? line.count : found
                 mark(i, end); i = end; continue
             }
-            if c == "<", let close = line[i...].firstIndex(of: ">") {
+            if c == 0x3C, let close = first(0x3E, from: i) { // < … >
                 let inner = String(line[(i + 1)..<close])
                 if inner.contains("://") || inner.contains("@") || inner.first?.isLetter == true || inner.first == "/" {
                     mark(i, close + 1); i = close + 1; continue
                 }
             }
-            if c == "]", i + 1 < line.count, line[i + 1] == "(", let close = line[(i + 1)...].firstIndex(of: ")") {
+            if c == 0x5D, i + 1 < line.count, sc[i + 1] == 0x28, let close = first(0x29, from: i + 1) { // ](…)
                 mark(i + 1, close + 1); i = close + 1; continue
             }
-            if c == "h" || c == "w" {
-                let rest = String(line[i...])
-                if rest.hasPrefix("http://") || rest.hasPrefix("https://") || rest.hasPrefix("www.") {
+            if c == 0x68 || c == 0x77 { // h, w
+                func has(_ prefix: String) -> Bool {
+                    let p = Array(prefix.unicodeScalars.map(\.value))
+                    return i + p.count <= sc.count && Array(sc[i..<(i + p.count)]) == p
+                }
+                if has("http://") || has("https://") || has("www.") {
                     var j = i
                     while j < line.count && !line[j].isWhitespace && !chinese(line[j]) { j += 1 }
                     mark(i, j); i = j; continue
@@ -76,22 +94,32 @@ public enum CopyRules {
     /// Findings in a Markdown body (not its front matter). `enabled` is the set of rule ids to run.
     public static func check(_ text: String, enabled: Set<String> = Set(all)) -> [Finding] {
         var out: [Finding] = []
+        // The rules asked for, looked up once (not once a character).
+        let halfwidthOn = enabled.contains("halfwidth-punctuation"), fullwidthOn = enabled.contains("fullwidth-alnum")
+        let repeatedOn = enabled.contains("repeated-punctuation"), mixedOn = enabled.contains("mixed-marks")
+        let spaceOn = enabled.contains("space-between-chinese"), pairsOn = enabled.contains("unbalanced-pairs")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array(String($0)) }
         var fence: String?
         var paragraph: [(line: Int, chars: [Character], skip: [Bool])] = []
         func endParagraph() {
-            guard enabled.contains("unbalanced-pairs"), !paragraph.isEmpty else { paragraph = []; return }
+            guard pairsOn, !paragraph.isEmpty else { paragraph = []; return }
+            // Only the marks of the pairs matter: gathered once, then counted per pair.
+            var marks: [(line: Int, column: Int, c: Character)] = []
+            for p in paragraph {
+                for (k, c) in p.chars.enumerated() where !p.skip[k] && pairScalars.contains(c.unicodeScalars.first!.value) {
+                    marks.append((p.line, k + 1, c))
+                }
+            }
             for (open, close) in pairs {
                 var depth = 0
                 var firstOpen: (Int, Int)?
                 var problem: (Int, Int, String)?
-                for p in paragraph {
-                    for (k, c) in p.chars.enumerated() where !p.skip[k] {
-                        if c == open && open != close { depth += 1; if firstOpen == nil { firstOpen = (p.line, k + 1) } }
-                        else if c == close {
-                            depth -= 1
-                            if depth < 0 && problem == nil { problem = (p.line, k + 1, "有“\(close)”没有对应的“\(open)” (closing '\(close)' without an opening '\(open)')") }
-                        }
+                for m in marks {
+                    let c = m.c
+                    if c == open && open != close { depth += 1; if firstOpen == nil { firstOpen = (m.line, m.column) } }
+                    else if c == close {
+                        depth -= 1
+                        if depth < 0 && problem == nil { problem = (m.line, m.column, "有“\(close)”没有对应的“\(open)” (closing '\(close)' without an opening '\(open)')") }
                     }
                 }
                 if problem == nil, depth > 0, let f = firstOpen {
@@ -105,7 +133,12 @@ public enum CopyRules {
         }
         for (index, line) in lines.enumerated() {
             let n = index + 1
-            let trimmed = String(line).trimmingCharacters(in: .whitespaces)
+            let sc = scalars(line)
+            // Trimmed of spaces and tabs, without a trip through NSString.
+            var lo = 0, hi = sc.count
+            while lo < hi && (sc[lo] == 0x20 || sc[lo] == 0x09) { lo += 1 }
+            while hi > lo && (sc[hi - 1] == 0x20 || sc[hi - 1] == 0x09) { hi -= 1 }
+            let trimmed = String(line[lo..<hi])
             if let f = fence {
                 if trimmed.hasPrefix(f) { fence = nil }
                 continue
@@ -120,17 +153,20 @@ public enum CopyRules {
             if (line.starts(with: Array("    ")) || line.first == "\t") && (index == 0 || lines[index - 1].allSatisfy(\.isWhitespace)) && paragraph.isEmpty {
                 continue
             }
-            let skip = mask(line)
+            let skip = mask(line, sc)
             paragraph.append((n, line, skip))
             func ok(_ k: Int) -> Bool { k >= 0 && k < line.count && !skip[k] }
             var k = 0
             while k < line.count {
                 defer { k += 1 }
                 guard ok(k) else { continue }
+                let v = sc[k]
+                // Han characters (most of the text) trigger no rule by themselves.
+                if v >= 0x3400 && v <= 0x9FFF { continue }
                 let c = line[k]
                 let prev = k > 0 ? line[k - 1] : nil, next = k + 1 < line.count ? line[k + 1] : nil
                 // Half-width marks between Chinese characters (for brackets, next to one).
-                if enabled.contains("halfwidth-punctuation"), let full = halfToFull[c] {
+                if halfwidthOn, c.isASCII, let full = halfToFull[c] {
                     let between: Bool
                     if c == "(" || c == ")" {
                         between = chinese(prev) || chinese(next)
@@ -145,7 +181,7 @@ public enum CopyRules {
                     }
                 }
                 // Full-width letters and digits.
-                if enabled.contains("fullwidth-alnum"), let s = c.unicodeScalars.first, (0xFF10...0xFF19).contains(s.value) || (0xFF21...0xFF3A).contains(s.value) || (0xFF41...0xFF5A).contains(s.value) {
+                if fullwidthOn, let s = c.unicodeScalars.first, (0xFF10...0xFF19).contains(s.value) || (0xFF21...0xFF3A).contains(s.value) || (0xFF41...0xFF5A).contains(s.value) {
                     var end = k
                     while end + 1 < line.count, let t = line[end + 1].unicodeScalars.first,
                           (0xFF10...0xFF19).contains(t.value) || (0xFF21...0xFF3A).contains(t.value) || (0xFF41...0xFF5A).contains(t.value) { end += 1 }
@@ -158,7 +194,7 @@ public enum CopyRules {
                     continue
                 }
                 // Doubled marks: 。。 ，，
-                if enabled.contains("repeated-punctuation"), doubled.contains(c), next == c, ok(k + 1) {
+                if repeatedOn, next == c, !c.isASCII, doubled.contains(c), ok(k + 1) {
                     var end = k + 1
                     while end + 1 < line.count && line[end + 1] == c { end += 1 }
                     out.append(Finding(rule: "repeated-punctuation", line: n, column: k + 1,
@@ -167,7 +203,7 @@ public enum CopyRules {
                     continue
                 }
                 // Mixed exclamation and question marks.
-                if enabled.contains("mixed-marks"), let nx = next, ok(k + 1),
+                if mixedOn, let nx = next, ok(k + 1),
                    (c == "!" && nx == "?") || (c == "?" && nx == "!") || (c == "！" && nx == "？") || (c == "？" && nx == "！") {
                     out.append(Finding(rule: "mixed-marks", line: n, column: k + 1,
                                        message: "“\(c)\(nx)”连用，请只用一个标点 (mixed '\(c)\(nx)'; use one mark)", length: 0, replacement: nil))
@@ -175,7 +211,7 @@ public enum CopyRules {
                     continue
                 }
                 // Spaces between two Chinese characters.
-                if enabled.contains("space-between-chinese"), c == " ", let p = prev, ok(k - 1) {
+                if spaceOn, c == " ", let p = prev, ok(k - 1) {
                     var end = k
                     while end + 1 < line.count && line[end + 1] == " " { end += 1 }
                     if end + 1 < line.count, ok(end + 1),
