@@ -16,7 +16,7 @@ struct Beacon: AsyncParsableCommand {
 
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Build content/ into output/ (site, books, boards).")
+        abstract: "把 content/ 生成到 output/：网站、口袋书、展板 (build content/ into output/: site, books, boards).")
 
     @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
     var root: String = "."
@@ -62,13 +62,17 @@ struct Build: ParsableCommand {
         }
         emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json)
         if (!quiet || !report.succeeded) && format != .json {
-            let status = report.succeeded ? "built" : "failed"
+            // Chinese first, the English in brackets, as every message.
+            let status = report.succeeded ? ("生成完毕", "built") : ("生成失败", "failed")
             let line = boardsFor != nil && report.succeeded
-                ? String(format: "beacon: print pack: %d boards → output/boards/print-pack-%@.zip; %d warnings; %.2f s",
-                         report.boards, Builder.packName(boardsFor!), report.warnings, report.seconds)
-                : String(format: "beacon: %@: %d pages, %d lessons, %d branches, %d boards, %d books; %d errors, %d warnings; %.2f s",
-                              status, report.pages, report.lessons, report.branches, report.boards, report.books,
-                              report.errors, report.warnings, report.seconds)
+                ? String(format: "beacon：印刷包 %d 块展板 → output/boards/print-pack-%@.zip；%d 个警告；%.2f 秒 (print pack: %d boards → output/boards/print-pack-%@.zip; %d warnings)",
+                         report.boards, Builder.packName(boardsFor!), report.warnings, report.seconds,
+                         report.boards, Builder.packName(boardsFor!), report.warnings)
+                : String(format: "beacon：%@，%d 页，%d 篇学习资料，%d 个支部，%d 块展板，%d 本口袋书；%d 个错误，%d 个警告；%.2f 秒 (%@: %d pages, %d lessons, %d branches, %d boards, %d books; %d errors, %d warnings)",
+                         status.0, report.pages, report.lessons, report.branches, report.boards, report.books,
+                         report.errors, report.warnings, report.seconds,
+                         status.1, report.pages, report.lessons, report.branches, report.boards, report.books,
+                         report.errors, report.warnings)
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
         if !report.succeeded { throw ExitCode(1) }
@@ -83,7 +87,7 @@ func emit(_ text: String, json: Bool) {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check everything (front matter, links, pictures, books, boards, Chinese copy rules) without writing output/.")
+        abstract: "检查全部内容（头信息、链接、图片、口袋书、展板、中文校对规则），不写 output/ (check everything without writing output/).")
 
     @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
     var root: String = "."
@@ -116,7 +120,8 @@ struct Check: ParsableCommand {
         if !fixed.isEmpty && format != .json { print(fixed.joined(separator: "\n")) }
         let failed = bag.hasErrors || (strict && bag.warningCount > 0) || (report.errors > 0)
         if format != .json {
-            let line = String(format: "beacon check: %d errors, %d warnings%@", bag.errorCount, bag.warningCount,
+            let line = String(format: "beacon check：%d 个错误，%d 个警告%@ (%d errors, %d warnings%@)", bag.errorCount, bag.warningCount,
+                              fixed.isEmpty ? "" : "，已改正 \(fixed.count) 处", bag.errorCount, bag.warningCount,
                               fixed.isEmpty ? "" : ", \(fixed.count) fixed")
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }

@@ -7,7 +7,7 @@ import BeaconModel
 /// copy is written (`beacon theme eject` copies out the files an editor wants to change).
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Make a new site: content/ with one example of each kind, .gitignore and CI workflows; the built-in default theme.")
+        abstract: "新建站点：每类内容一个示例、.gitignore 和 CI 配置，用内置主题 (make a new site with an example of each kind).")
 
     @Argument(help: "The folder to create (it must not exist, or be empty).") var directory: String
 

@@ -7,7 +7,7 @@ import BeaconText
 /// Never overwrites.
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a new lesson, branch profile, board or book with valid fields; never overwrites.",
+        abstract: "新建一篇学习资料、一个支部、一块展板或一本口袋书，字段齐全，不覆盖已有文件 (write a new lesson, branch, board or book; never overwrites).",
         subcommands: [NewLesson.self, NewBranch.self, NewBoard.self, NewBook.self])
 }
 
@@ -61,7 +61,7 @@ struct SiteRoot: ParsableArguments {
 }
 
 struct NewLesson: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "A lesson in a series folder.")
+    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "专题文件夹里的一篇学习资料 (a lesson in a series folder).")
     @Argument(help: "The series folder under content/lessons/ (created when new).") var series: String
     @Argument(help: "The lesson's title.") var title: String
     @Option(help: "党课, 微党课, 学习资料 or 案例.") var kind: String = "学习资料"
@@ -87,7 +87,7 @@ struct NewLesson: ParsableCommand {
 }
 
 struct NewBranch: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "branch", abstract: "A model-branch profile.")
+    static let configuration = CommandConfiguration(commandName: "branch", abstract: "一个示范支部的资料 (a model-branch profile).")
     @Argument(help: "The branch's full name.") var name: String
     @Option(help: "One of 农村, 社区, 机关, 事业单位, 国有企业, 非公企业, 社会组织, 学校.") var domain: String
     @Option(help: "星级 1–5.") var stars: Int?
@@ -109,7 +109,7 @@ struct NewBranch: ParsableCommand {
 }
 
 struct NewBoard: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "board", abstract: "A display board.")
+    static let configuration = CommandConfiguration(commandName: "board", abstract: "一块展板 (a display board).")
     @Argument(help: "The board's title.") var title: String
     @Option(help: "A size preset: exhibition-landscape, exhibition-portrait, rollup, x-stand, a0–a4.") var size: String = "exhibition-landscape"
     @OptionGroup var site: SiteRoot
@@ -127,7 +127,7 @@ struct NewBoard: ParsableCommand {
 }
 
 struct NewBook: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "book", abstract: "A pocket book.")
+    static let configuration = CommandConfiguration(commandName: "book", abstract: "一本口袋书 (a pocket book).")
     @Argument(help: "The book's title.") var title: String
     @Option(help: "A series folder to put in the book.") var series: String
     @Option(help: "a6, b6, a5, 64k or 32k.") var size: String = "a6"

@@ -10,7 +10,7 @@ import BeaconSite
 /// rebuilds on a change and reloads open pages; a build error shows in the terminal and
 /// over the page until the file is fixed.
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build, serve output/site on 127.0.0.1 and rebuild on every change, reloading open pages.")
+    static let configuration = CommandConfiguration(abstract: "生成并在本机预览网站，改动后自动重新生成并刷新页面 (build, serve output/site and rebuild on every change).")
 
     @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
     var root: String = "."

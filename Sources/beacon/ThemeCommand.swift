@@ -9,7 +9,7 @@ import BeaconText
 struct ThemeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "theme",
-        abstract: "List the built-in themes, copy their files out to change them, and show what a site changed.",
+        abstract: "内置主题：列出文件、复制出来修改、查看本站改了什么 (the built-in themes: list, eject, diff).",
         subcommands: [ThemeList.self, ThemeEject.self, ThemeDiff.self],
         defaultSubcommand: ThemeList.self)
 }
@@ -25,7 +25,7 @@ func siteThemeName(root: URL) -> String {
 }
 
 struct ThemeList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "The built-in themes and their files.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "列出内置主题和它们的文件 (the built-in themes and their files).")
 
     func run() throws {
         for name in BuiltinThemes.names {
@@ -38,7 +38,7 @@ struct ThemeList: ParsableCommand {
 struct ThemeEject: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eject",
-        abstract: "Copy built-in theme files into themes/<theme>/ to change them (all of them when no file is named).")
+        abstract: "把内置主题的文件复制到 themes/<主题>/ 以便修改，不写文件名就复制全部 (copy built-in theme files out to change them).")
 
     @Option(name: .shortAndLong, help: "The site folder.") var root: String = "."
     @Argument(help: "Files of the theme, as `beacon theme list` names them (templates/lesson.mustache).") var files: [String] = []
@@ -87,7 +87,7 @@ struct ThemeEject: ParsableCommand {
 struct ThemeDiff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "List how the site's theme files differ from the built-in theme they change.")
+        abstract: "列出本站主题与内置主题的不同 (how the site's theme differs from the built-in one).")
 
     @Option(name: .shortAndLong, help: "The site folder.") var root: String = "."
 

@@ -146,7 +146,7 @@ final class BoardTemplateTests: XCTestCase {
         let before = site.snapshot()
         let r = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path, "--boards-for", "b-cun"])
         XCTAssertEqual(r.status, 0, r.stderr)
-        XCTAssertTrue(r.stderr.contains("beacon: print pack: 1 boards → output/boards/print-pack-b-cun.zip"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("(print pack: 1 boards → output/boards/print-pack-b-cun.zip"), r.stderr)
         let after = site.snapshot()
         let changed = Set(after.keys).union(before.keys).filter { before[$0] != after[$0] }.sorted()
         // The PDF's bytes change (its creation date); the PNG is the same picture.

@@ -21,7 +21,7 @@ final class CheckCommandTests: XCTestCase {
                       ^
         """), r.stderr)
         XCTAssertTrue(r.stderr.contains("\(lesson):10:8: warning: [unbalanced-pairs] ““”没有对应的“”” (opening '“' is never closed in this paragraph)"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("beacon check: 0 errors, 14 warnings"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("beacon check：0 个错误，14 个警告 (0 errors, 14 warnings)"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: s.output.path), "check writes no output/")
         let strict = try runCommand(Repo.beaconBinary.path, ["check", "--strict", "--root", s.root.path])
         XCTAssertEqual(strict.status, 1, "warnings fail with --strict")
@@ -60,7 +60,7 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(String(decoding: fixed, as: UTF8.self), try String(contentsOf: Repo.fixtures.appendingPathComponent("copy-rules/expected.md"), encoding: .utf8))
         XCTAssertTrue(r.stdout.contains("\(lesson):5:6: fixed [halfwidth-punctuation]"), r.stdout)
         // What is left are the cases that need a person.
-        XCTAssertTrue(r.stderr.contains("beacon check: 0 errors, 2 warnings, 12 fixed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("beacon check：0 个错误，2 个警告，已改正 12 处 (0 errors, 2 warnings, 12 fixed)"), r.stderr)
         // Running again changes nothing.
         let again = try runCommand(Repo.beaconBinary.path, ["check", "--fix", "--root", s.root.path])
         XCTAssertEqual(try Data(contentsOf: s.root.appendingPathComponent(lesson)), fixed)
