@@ -135,7 +135,8 @@ public enum Builder {
         report.books = project.books.count
         guard let theme = Theme.load(root: options.root, name: project.site.theme, bag: bag,
                                      location: project.site.location) else { return finish() }
-        if bag.hasErrors { return finish() }
+        // A mistake in one file does not stop the stages that do not need that file: every
+        // independent problem is reported in one run, and nothing is committed at the end.
         var printStyle = BookStyle(PrintSettingsLoader.load(theme: theme.files, bag: bag), bag: bag)
         // The site's brand: its colours and logo on book covers, colophons and boards.
         let brand = project.site.brand
@@ -174,16 +175,8 @@ public enum Builder {
         }
         Progress.show("排版口袋书（\(project.books.count) 本）")
         let bookFiles = Timings.measure("books") { BookStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
-        if bag.hasErrors {
-            stage.discard()
-            return finish()
-        }
         Progress.show("排版展板（\(project.boards.count) 块）")
         let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
-        if bag.hasErrors {
-            stage.discard()
-            return finish()
-        }
         // The site stage takes the project over (and lets each lesson's tree go once its page
         // is written), so the build holds no second copy of the trees.
         let lessonCount = project.lessons.count

@@ -94,3 +94,33 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("content/site.yml:3:43: warning: 未知的校对规则 space-betwen-chinese，是不是 space-between-chinese？"), r.stderr)
     }
 }
+
+/// Six independent mistakes of different kinds: one `check` reports all six, each once, in file
+/// order, and nothing else; the build fails the same way and leaves output/ as it was.
+final class EveryMistakeInOneRunTests: XCTestCase {
+    func testSixMistakesInOneRun() throws {
+        let site = try TempSite()
+        site.build()
+        let before = site.snapshot()
+        try site.write("content/lessons/学习园地/坏.md", "---\ntitle: 坏课\ndate: 2026-03-01\ntags: [a, b\n---\n正文\n")
+        try site.write("content/lessons/学习园地/第三课.md", "---\ntitle: 第三课\ndate: 2026-03-03\n---\n见[不存在](没有这课.md)。\n\n![图](../../media/没有.png)\n")
+        try site.write("content/boards/图板.yml", "title: 展板\nsize: a4\nblocks:\n  - type: image\n    src: ../media/缺图.jpg\n")
+        try site.write("content/boards/挤板.yml", "title: 挤板\nsize: a4\nblocks:\n  - type: text\n    body: " + String(repeating: "很长的文字", count: 800) + "\n")
+        try site.write("content/books/书.yml", "title: 书\ncontents:\n  - series: 学习园地\nsizee: a6\n")
+        let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", site.root.path])
+        XCTAssertEqual(r.status, 1)
+        let errors = r.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") || $0.contains(": warning: ") }
+        XCTAssertEqual(errors, [
+            "content/boards/图板.yml:5:10: error: 找不到图片 ../media/缺图.jpg (image not found: ../media/缺图.jpg)",
+            "content/boards/挤板.yml:4:5: error: 展板“挤板”的第 1 个版块（text）缩到最小字号 8 pt 仍放不下，超出 595 mm；请删减文字、加大跨栏或减少版块 (board '挤板', block 1 (text) overflows by 595 mm at the minimum size)",
+            "content/books/书.yml:4:1: error: 未知字段 sizee，是不是 size？ (unknown key 'sizee'; did you mean 'size'?)",
+            "content/lessons/学习园地/坏.md:5:1: error: YAML 格式错误：从第 4 行第 7 列开始的方括号列表 [ ] 没有结束，或两项之间少了逗号；请写成 [甲, 乙] (invalid YAML: did not find expected ',' or ']' while parsing a flow sequence)",
+            "content/lessons/学习园地/第三课.md:5:2: error: 找不到链接的课程 content/lessons/学习园地/没有这课.md (linked lesson not found: content/lessons/学习园地/没有这课.md)",
+            "content/lessons/学习园地/第三课.md:7:1: error: 找不到图片 content/media/没有.png (image not found: content/media/没有.png)",
+        ])
+        let build = try runCommand(Repo.beaconBinary.path, ["build", "--root", site.root.path])
+        XCTAssertEqual(build.status, 1)
+        XCTAssertEqual(build.stderr.split(separator: "\n").map(String.init).filter { $0.contains(": error: ") }, errors)
+        XCTAssertEqual(site.snapshot(), before, "output/ untouched")
+    }
+}
