@@ -3,7 +3,7 @@ import ArgumentParser
 import BeaconModel
 import BeaconText
 
-/// `beacon new …`: a new file with valid front matter, a pinyin file name and today's date.
+/// `beacon new …`: a new file with valid front matter, a Chinese file name and today's date.
 /// Never overwrites.
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,8 +19,20 @@ enum NewFile {
         return Day(year: c.year!, month: c.month!, day: c.day!).description
     }
 
+    /// The file name for a title: the title itself (the docs and editors name files in
+    /// Chinese; the web address is still made from it, in pinyin, as site.yml's `slugs` says),
+    /// with the characters Windows and the shell forbid or dislike made into "-".
     static func fileName(_ title: String) -> String {
-        Slugger(mode: .pinyin).nonEmptySlug(title)
+        var out = ""
+        for s in title.unicodeScalars {
+            let bad = "/\\:*?\"<>|#%&{}$!'`@+=".unicodeScalars.contains(s) || s.properties.generalCategory == .control
+                || s.properties.isWhitespace
+            if bad { if !out.hasSuffix("-") { out += "-" } } else { out.unicodeScalars.append(s) }
+        }
+        while out.hasPrefix("-") || out.hasPrefix(".") { out.removeFirst() }
+        while out.hasSuffix("-") || out.hasSuffix(".") { out.removeLast() }
+        if out.count > 40 { out = String(out.prefix(40)) }
+        return out.isEmpty ? Slugger(mode: .pinyin).nonEmptySlug(title) : out
     }
 
     /// YAML text for a value an editor typed: quoted when it would not read back as itself.
