@@ -8,7 +8,7 @@ import BeaconText
 struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "新建一篇学习资料、一个支部、一块展板或一本口袋书，字段齐全，不覆盖已有文件 (write a new lesson, branch, board or book; never overwrites).",
-        subcommands: [NewLesson.self, NewBranch.self, NewBoard.self, NewBook.self])
+        subcommands: [NewLesson.self, NewSeries.self, NewBranch.self, NewBoard.self, NewBook.self])
 }
 
 enum NewFile {
@@ -33,6 +33,16 @@ enum NewFile {
         while out.hasSuffix("-") || out.hasSuffix(".") { out.removeLast() }
         if out.count > 40 { out = String(out.prefix(40)) }
         return out.isEmpty ? Slugger(mode: .pinyin).nonEmptySlug(title) : out
+    }
+
+    /// The organisation site.yml names, for a new board's footer.
+    static func organisation(_ root: URL) -> String? {
+        guard let text = try? String(contentsOf: root.appendingPathComponent("content/site.yml"), encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("organisation:") {
+            let v = line.dropFirst("organisation:".count).split(separator: "#").first?.trimmingCharacters(in: .whitespaces) ?? ""
+            if !v.isEmpty { return v }
+        }
+        return nil
     }
 
     /// YAML text for a value an editor typed: quoted when it would not read back as itself.
@@ -98,6 +108,19 @@ struct NewLesson: ParsableCommand {
     }
 }
 
+struct NewSeries: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "series", abstract: "一个专题（content/lessons/ 下的文件夹） (a series: a folder under content/lessons/).")
+    @Argument(help: "The series' title, also its folder name.") var title: String
+    @Option(help: "One sentence about the series.") var summary: String?
+    @OptionGroup var site: SiteRoot
+
+    func run() throws {
+        let folder = "content/lessons/\(NewFile.fileName(title))"
+        let text = "title: \(NewFile.yaml(title))\nsummary: \(NewFile.yaml(summary ?? "一句话介绍这个专题"))\n"
+        try NewFile.write(text, to: "\(folder)/_series.yml", root: site.url)
+    }
+}
+
 struct NewBranch: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "branch", abstract: "一个示范支部的资料 (a model-branch profile).")
     @Argument(help: "The branch's full name.") var name: String
@@ -115,7 +138,19 @@ struct NewBranch: ParsableCommand {
     func run() throws {
         var text = "---\nname: \(NewFile.yaml(name))\ndomain: \(domain)\n"
         if let stars { text += "stars: \(stars)\n" }
-        text += "secretary: \nmembers: \npractices: []\ncommitments: []\n---\n在这里写支部的故事。\n"
+        // Every field has a value that builds (a template board may need the secretary); the
+        // comments say what to fill in.
+        var short = name
+        if short.hasPrefix("中共") { short.removeFirst(2) }
+        for suffix in ["委员会", "总支部", "支部"] where short.hasSuffix(suffix) && short.count > suffix.count { short.removeLast(suffix.count); break }
+        text += "short_name: \(NewFile.yaml(short))   # 简称，展板和列表用\n"
+        text += "secretary: 待填写        # 支部书记的姓名\nmembers: 1               # 党员人数\n"
+        text += "practices:               # 特色工作，每项一行\n  - { title: 待填写, summary: 一句话说明这项工作 }\n"
+        text += "commitments: [待填写]    # 承诺事项\n"
+        text += "honors:                  # 荣誉，每项一行\n  - { year: \(NewFile.today().prefix(4)), title: 待填写 }\n"
+        text += "stats:                   # 概况数据（展板上的大数字）\n  - { label: 党员, value: \"1\", unit: 名 }\n"
+        text += "people:                  # 先进典型\n  - { name: 待填写, role: 党员, deed: 一句话写事迹 }\n"
+        text += "---\n在这里写支部的故事。\n"
         try NewFile.write(text, to: "content/branches/\(NewFile.fileName(name)).md", root: site.url)
     }
 }
@@ -133,7 +168,8 @@ struct NewBoard: ParsableCommand {
     }
 
     func run() throws {
-        let text = "title: \(NewFile.yaml(title))\nsize: \(size)\ncolumns: 3\nfooter: \nblocks:\n  - type: text\n    title: 第一部分\n    body: |\n      在这里写展板的文字。\n"
+        let footer = NewFile.organisation(site.url).map { "\($0) · \(NewFile.today().prefix(4))年" } ?? "制作单位 · \(NewFile.today().prefix(4))年"
+        let text = "title: \(NewFile.yaml(title))\nsize: \(size)\ncolumns: 3\nfooter: \(NewFile.yaml(footer))   # 展板底部的一行：制作单位和年份\nblocks:\n  - type: text\n    title: 第一部分\n    body: |\n      在这里写展板的文字。\n"
         try NewFile.write(text, to: "content/boards/\(NewFile.fileName(title)).yml", root: site.url)
     }
 }

@@ -36,3 +36,33 @@ final class NewCommandTests: XCTestCase {
         XCTAssertNotEqual(try runCommand(b, ["new", "branch", "某支部", "--domain", "农业", "--root", site.root.path]).status, 0)
     }
 }
+
+/// Every file `beacon new` writes builds as written, in the example site with its template
+/// boards (which need a branch's secretary, practices, stats, people and honours).
+final class NewFilesBuildTests: XCTestCase {
+    func testEveryNewFileBuildsInTheExampleSite() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        let b = Repo.beaconBinary.path, r = site.root.path
+        let runs: [[String]] = [
+            ["new", "series", "新时代文明实践", "--summary", "文明实践站的活动", "-r", r],
+            ["new", "lesson", "新时代文明实践", "文明实践站怎样开展活动", "-r", r],
+            ["new", "branch", "中共幸福里社区委员会", "--domain", "社区", "--stars", "4", "-r", r],
+            ["new", "branch", "中共五星村支部委员会", "--domain", "农村", "--stars", "5", "-r", r],
+            ["new", "board", "文明实践公示栏", "-r", r],
+            ["new", "book", "文明实践读本", "--series", "新时代文明实践", "-r", r],
+        ]
+        var written: [String] = []
+        for args in runs {
+            let out = try runCommand(b, args)
+            XCTAssertEqual(out.status, 0, "\(args): \(out.stderr)")
+            written.append(out.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        XCTAssertEqual(written, ["content/lessons/新时代文明实践/_series.yml", "content/lessons/新时代文明实践/文明实践站怎样开展活动.md",
+                                 "content/branches/中共幸福里社区委员会.md", "content/branches/中共五星村支部委员会.md",
+                                 "content/boards/文明实践公示栏.yml", "content/books/文明实践读本.yml"])
+        XCTAssertTrue(try site.read("content/boards/文明实践公示栏.yml").contains("footer: 中共青石区委组织部 · "), "the footer is filled from site.yml")
+        let build = try runCommand(b, ["build", "-q", "-r", r])
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertFalse(build.stderr.contains(": error: ") || build.stderr.contains(": warning: "), build.stderr)
+    }
+}
