@@ -18,28 +18,28 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "把 content/ 生成到 output/：网站、口袋书、展板 (build content/ into output/: site, books, boards).")
 
-    @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
+    @Option(name: .shortAndLong, help: "站点文件夹，里面有 content/（和 themes/） (the site folder).")
     var root: String = "."
 
-    @Option(name: .shortAndLong, help: "Where to write; default <root>/output.")
+    @Option(name: .shortAndLong, help: "写到哪里，默认 <站点>/output (where to write; default <root>/output).")
     var output: String?
 
-    @Flag(help: "Write into an output folder that Beacon did not create, and overwrite files it did not write.")
+    @Flag(help: "写进不是 Beacon 建的输出文件夹，并覆盖不是它写的文件 (write into a folder Beacon did not make).")
     var force = false
 
-    @Flag(help: "Include lessons marked draft: true.")
+    @Flag(help: "也生成标了 draft: true 的草稿 (include drafts).")
     var drafts = false
 
-    @Flag(name: .shortAndLong, help: "Print only errors and warnings.")
+    @Flag(name: .shortAndLong, help: "只显示错误和警告 (print only errors and warnings).")
     var quiet = false
 
-    @Option(help: "How to print problems: human, github (workflow annotations) or json.")
+    @Option(help: "问题的输出格式：human、github（CI 注释）或 json (how to print problems).")
     var format: OutputFormat = .human
 
-    @Flag(help: "Treat warnings as errors.")
+    @Flag(help: "警告也算错误 (treat warnings as errors).")
     var strict = false
 
-    @Option(name: .customLong("boards-for"), help: "Only these branches' copies of template boards: a branch slug, or a filter such as domain=农村,stars=5 (a print pack).")
+    @Option(name: .customLong("boards-for"), help: "只出这些支部的统一版面展板（印刷包）：一个支部的 slug，或 domain=农村,stars=5 这样的条件 (only these branches' template boards: a print pack).")
     var boardsFor: String?
 
     func run() throws {
@@ -89,19 +89,19 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "检查全部内容（头信息、链接、图片、口袋书、展板、中文校对规则），不写 output/ (check everything without writing output/).")
 
-    @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
+    @Option(name: .shortAndLong, help: "站点文件夹，里面有 content/（和 themes/） (the site folder).")
     var root: String = "."
 
-    @Option(help: "How to print problems: human, github (workflow annotations) or json.")
+    @Option(help: "问题的输出格式：human、github（CI 注释）或 json (how to print problems).")
     var format: OutputFormat = .human
 
-    @Flag(help: "Treat warnings as errors.")
+    @Flag(help: "警告也算错误 (treat warnings as errors).")
     var strict = false
 
-    @Flag(help: "Rewrite the mechanical copy-rule cases in place (each file atomically) and print what changed.")
+    @Flag(help: "直接改正能机械改正的校对问题，并列出改了哪里 (fix the mechanical copy-rule cases in place).")
     var fix = false
 
-    @Flag(help: "Include lessons marked draft: true.")
+    @Flag(help: "也生成标了 draft: true 的草稿 (include drafts).")
     var drafts = false
 
     func run() throws {

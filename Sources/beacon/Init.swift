@@ -9,7 +9,7 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "新建站点：每类内容一个示例、.gitignore 和 CI 配置，用内置主题 (make a new site with an example of each kind).")
 
-    @Argument(help: "The folder to create (it must not exist, or be empty).") var directory: String
+    @Argument(help: "要新建的文件夹（不存在或为空） (the folder to create, new or empty).") var directory: String
 
     func run() throws {
         let fm = FileManager.default

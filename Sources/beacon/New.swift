@@ -77,17 +77,17 @@ enum NewFile {
 }
 
 struct SiteRoot: ParsableArguments {
-    @Option(name: .shortAndLong, help: "The site folder, holding content/.")
+    @Option(name: .shortAndLong, help: "站点文件夹，里面有 content/ (the site folder).")
     var root: String = "."
     var url: URL { URL(fileURLWithPath: root, isDirectory: true) }
 }
 
 struct NewLesson: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lesson", abstract: "专题文件夹里的一篇学习资料 (a lesson in a series folder).")
-    @Argument(help: "The series folder under content/lessons/ (created when new).") var series: String
-    @Argument(help: "The lesson's title.") var title: String
-    @Option(help: "党课, 微党课, 学习资料 or 案例.") var kind: String = "学习资料"
-    @Option(help: "The author.") var author: String?
+    @Argument(help: "content/lessons/ 下的专题文件夹，没有就新建 (the series folder).") var series: String
+    @Argument(help: "标题 (the title).") var title: String
+    @Option(help: "类别：党课、微党课、学习资料或案例 (the kind).") var kind: String = "学习资料"
+    @Option(help: "作者 (the author).") var author: String?
     @OptionGroup var site: SiteRoot
 
     func validate() throws {
@@ -110,8 +110,8 @@ struct NewLesson: ParsableCommand {
 
 struct NewSeries: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "series", abstract: "一个专题（content/lessons/ 下的文件夹） (a series: a folder under content/lessons/).")
-    @Argument(help: "The series' title, also its folder name.") var title: String
-    @Option(help: "One sentence about the series.") var summary: String?
+    @Argument(help: "专题名称，也是文件夹名 (the series title, also its folder name).") var title: String
+    @Option(help: "一句话介绍专题 (one sentence about the series).") var summary: String?
     @OptionGroup var site: SiteRoot
 
     func run() throws {
@@ -123,9 +123,9 @@ struct NewSeries: ParsableCommand {
 
 struct NewBranch: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "branch", abstract: "一个示范支部的资料 (a model-branch profile).")
-    @Argument(help: "The branch's full name.") var name: String
-    @Option(help: "One of 农村, 社区, 机关, 事业单位, 国有企业, 非公企业, 社会组织, 学校.") var domain: String
-    @Option(help: "星级 1–5.") var stars: Int?
+    @Argument(help: "支部全称 (the branch's full name).") var name: String
+    @Option(help: "领域：农村、社区、机关、事业单位、国有企业、非公企业、社会组织或学校 (the domain).") var domain: String
+    @Option(help: "星级 1–5 (stars).") var stars: Int?
     @OptionGroup var site: SiteRoot
 
     func validate() throws {
@@ -157,8 +157,8 @@ struct NewBranch: ParsableCommand {
 
 struct NewBoard: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "board", abstract: "一块展板 (a display board).")
-    @Argument(help: "The board's title.") var title: String
-    @Option(help: "A size preset: exhibition-landscape, exhibition-portrait, rollup, x-stand, a0–a4.") var size: String = "exhibition-landscape"
+    @Argument(help: "展板标题 (the board's title).") var title: String
+    @Option(help: "尺寸：exhibition-landscape、exhibition-portrait、rollup、x-stand、a0–a4 (a size preset).") var size: String = "exhibition-landscape"
     @OptionGroup var site: SiteRoot
 
     func validate() throws {
@@ -176,9 +176,9 @@ struct NewBoard: ParsableCommand {
 
 struct NewBook: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "book", abstract: "一本口袋书 (a pocket book).")
-    @Argument(help: "The book's title.") var title: String
-    @Option(help: "A series folder to put in the book.") var series: String
-    @Option(help: "a6, b6, a5, 64k or 32k.") var size: String = "a6"
+    @Argument(help: "书名 (the book's title).") var title: String
+    @Option(help: "收入书中的专题文件夹 (a series to put in the book).") var series: String
+    @Option(help: "开本：a6、b6、a5、64k 或 32k (the size).") var size: String = "a6"
     @OptionGroup var site: SiteRoot
 
     func validate() throws {

@@ -12,13 +12,13 @@ import BeaconSite
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "生成并在本机预览网站，改动后自动重新生成并刷新页面 (build, serve output/site and rebuild on every change).")
 
-    @Option(name: .shortAndLong, help: "The site folder, holding content/ and themes/.")
+    @Option(name: .shortAndLong, help: "站点文件夹，里面有 content/（和 themes/） (the site folder).")
     var root: String = "."
 
-    @Option(help: "The port on 127.0.0.1.")
+    @Option(help: "端口，在 127.0.0.1 上 (the port on 127.0.0.1).")
     var port: Int = 8000
 
-    @Flag(help: "Include lessons marked draft: true.")
+    @Flag(help: "也生成标了 draft: true 的草稿 (include drafts).")
     var drafts = false
 
     func run() async throws {

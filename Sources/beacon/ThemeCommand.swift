@@ -40,9 +40,9 @@ struct ThemeEject: ParsableCommand {
         commandName: "eject",
         abstract: "把内置主题的文件复制到 themes/<主题>/ 以便修改，不写文件名就复制全部 (copy built-in theme files out to change them).")
 
-    @Option(name: .shortAndLong, help: "The site folder.") var root: String = "."
-    @Argument(help: "Files of the theme, as `beacon theme list` names them (templates/lesson.mustache).") var files: [String] = []
-    @Flag(help: "Overwrite a file the site already has.") var force = false
+    @Option(name: .shortAndLong, help: "站点文件夹 (the site folder).") var root: String = "."
+    @Argument(help: "主题里的文件，写法同 beacon theme list，如 templates/lesson.mustache (files of the theme).") var files: [String] = []
+    @Flag(help: "覆盖站点里已有的文件 (overwrite a file the site already has).") var force = false
 
     func run() throws {
         let site = URL(fileURLWithPath: root, isDirectory: true)
@@ -89,7 +89,7 @@ struct ThemeDiff: ParsableCommand {
         commandName: "diff",
         abstract: "列出本站主题与内置主题的不同 (how the site's theme differs from the built-in one).")
 
-    @Option(name: .shortAndLong, help: "The site folder.") var root: String = "."
+    @Option(name: .shortAndLong, help: "站点文件夹 (the site folder).") var root: String = "."
 
     func run() throws {
         let site = URL(fileURLWithPath: root, isDirectory: true)
