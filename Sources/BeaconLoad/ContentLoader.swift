@@ -227,7 +227,7 @@ public struct ContentLoader {
                 }
                 for key in ["primary", "accent"] {
                     guard let v = c.string(key) else { continue }
-                    if Palette.RGB(hex: v) != nil && v.hasPrefix("#") && v.count == 7 {
+                    if Palette.RGB.written(v) != nil {
                         if key == "primary" { brand.primary = v } else { brand.accent = v }
                     } else {
                         c.error(c.valueLocation(key), "颜色 \(key) 的值“\(v)”应写成 #a81c1c 的形式 (colour '\(key)' must be written as #rrggbb)")

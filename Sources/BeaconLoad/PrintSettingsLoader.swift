@@ -65,7 +65,7 @@ public enum PrintSettingsLoader {
             var c = colours
             for name in PrintSettings.colourNames {
                 guard let value = c.string(name) else { continue }
-                if value.range(of: "^#[0-9A-Fa-f]{6}$", options: .regularExpression) != nil {
+                if Palette.RGB.written(value) != nil {
                     settings.colours[name] = value
                 } else {
                     c.error(c.valueLocation(name), "颜色 \(name) 的值“\(value)”应写成 #a81c1c 的形式 (colour '\(name)' must be written as #rrggbb)")

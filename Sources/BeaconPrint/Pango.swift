@@ -1,5 +1,6 @@
 import Foundation
 import CPrint
+import BeaconText
 
 let pangoScale = Double(PANGO_SCALE)
 
@@ -60,12 +61,10 @@ public struct Colour: Hashable, Sendable {
     public var r: Double, g: Double, b: Double
     public init(r: Double, g: Double, b: Double) { self.r = r; self.g = g; self.b = b }
 
-    /// `#a81c1c`
+    /// `#a81c1c` (parsed by BeaconText's `Palette.RGB`, the one colour parser).
     public init?(hex: String) {
-        var h = hex.trimmingCharacters(in: .whitespaces)
-        if h.hasPrefix("#") { h.removeFirst() }
-        guard h.count == 6, let v = UInt32(h, radix: 16) else { return nil }
-        r = Double((v >> 16) & 0xFF) / 255; g = Double((v >> 8) & 0xFF) / 255; b = Double(v & 0xFF) / 255
+        guard let c = Palette.RGB(hex: hex) else { return nil }
+        r = c.r; g = c.g; b = c.b
     }
 
     public static let black = Colour(r: 0, g: 0, b: 0)

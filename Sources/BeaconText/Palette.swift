@@ -26,6 +26,12 @@ public struct Palette: Sendable, Equatable {
         public var hex: String {
             String(format: "#%02x%02x%02x", Int((r * 255).rounded()), Int((g * 255).rounded()), Int((b * 255).rounded()))
         }
+        /// A colour as an editor must write it in Beacon's files: exactly `#rrggbb`.
+        public static func written(_ text: String) -> RGB? {
+            let t = text.trimmingCharacters(in: .whitespaces)
+            guard t.count == 7, t.hasPrefix("#") else { return nil }
+            return RGB(hex: t)
+        }
         public var description: String { hex }
         /// Mixed with `other`: 0 is self, 1 is other.
         public func mixed(with other: RGB, _ t: Double) -> RGB {
