@@ -296,16 +296,4 @@ struct YAMLFields {
             error(location(of: k), message)
         }
     }
-
-    /// Warns about every key not in `known`, with the closest known key as a suggestion.
-    func warnUnknown(known: [String]) {
-        for (k, _) in mapping {
-            guard let name = k.string, !known.contains(name) else { continue }
-            var message = "未知字段 \(name)，已忽略 (unknown key '\(name)' ignored)"
-            if let s = TextMeasures.suggestion(for: name, among: known) {
-                message = "未知字段 \(name)，是不是 \(s)？ (unknown key '\(name)'; did you mean '\(s)'?)"
-            }
-            bag.warning(location(of: k), message)
-        }
-    }
 }

@@ -31,7 +31,6 @@ enum Justifier {
     struct LineFacts: Sendable {
         /// Space added to each widening gap, in ems of the paragraph's size (0 when not justified).
         var extraPerGap: Double
-        var justified: Bool
         /// Width of the line's content, in points.
         var width: Double
     }
@@ -101,7 +100,7 @@ enum Justifier {
                 (clusters[k].first...clusters[k].last).contains { clusters[k].glyphs[$0].geometry.width != 0 }
             }
             guard let firstVisible = visible.first, let lastVisible = visible.last else {
-                facts.append(LineFacts(extraPerGap: 0, justified: false, width: 0)); continue
+                facts.append(LineFacts(extraPerGap: 0, width: 0)); continue
             }
             // 1. Take back Pango's letter spacing; 2. give each character its own.
             var total: Int64 = 0
@@ -134,7 +133,7 @@ enum Justifier {
             // 3. Justify a broken line.
             let isLast = li == lines.count - 1 || lines[li + 1].pointee.is_paragraph_start != 0
             let endsHard = endsWithLineSeparator(utf8, start: Int(line.pointee.start_index), length: Int(line.pointee.length))
-            var fact = LineFacts(extraPerGap: 0, justified: false, width: Double(total) / pangoScale)
+            var fact = LineFacts(extraPerGap: 0, width: Double(total) / pangoScale)
             if frame > 0 {
                 var available = Int64(frame)
                 if indent > 0 && line.pointee.is_paragraph_start != 0 { available -= Int64(indent) }
@@ -161,7 +160,6 @@ enum Justifier {
                     }
                     fact.width = Double(total + slack) / pangoScale
                     if slack > 0 {
-                        fact.justified = true
                         let tracked = trackingRange.contains(Int(line.pointee.start_index)) ? tracking : 0
                         fact.extraPerGap = (Double(slack) / Double(spots.count) / pangoScale + tracked) / size
                     }

@@ -60,10 +60,6 @@ public struct RichText {
     static let closingMarks: Set<Unicode.Scalar> = Set("、。，．：；！？）］｝」』】〉》”’〕〗〙".unicodeScalars)
     static let openingMarks: Set<Unicode.Scalar> = Set("（［｛「『【〈《“‘〔〖〘".unicodeScalars)
 
-    static func isLatin(_ s: Unicode.Scalar) -> Bool {
-        s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s))
-    }
-
     /// A character of a Latin run for the Chinese–Latin gap: letters and digits, and the ASCII
     /// signs that belong to a word or number ("C++", "C#", ".NET", "98.5%", "3-5"); not ASCII
     /// quotes and brackets, and not the marks that end a phrase.
