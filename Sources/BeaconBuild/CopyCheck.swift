@@ -3,72 +3,108 @@ import BeaconModel
 import BeaconText
 import BeaconLoad
 
-/// `beacon check`'s copy rules over every lesson and branch body, and `--fix`.
+/// The Chinese copy rules over everything an editor wrote (lesson and branch bodies, and
+/// every text in front matter, boards, books and site.yml), and `--fix`.
 public enum CopyCheck {
     /// Reports the findings as warnings `[rule-id] message`. With `fix`, rewrites the
     /// mechanical cases in place (temp file + rename, BOM and line ends kept) in files that
     /// have no errors, and returns one line per change.
     public static func run(project: Project, bag: DiagnosticBag, fix: Bool) -> [String] {
         let enabled = Set(CopyRules.all).subtracting(project.site.copyRulesOff)
-        var log: [String] = []
-        let sources: [(path: String, body: MarkdownSource)] = project.lessons.map { ($0.path, $0.body) } + project.branches.map { ($0.path, $0.body) }
+        let lessonPaths = Set(project.lessons.map(\.path))
+        var sources: [EditorText] = []
+        for l in project.lessons { sources.append(body(l.path, l.body)) }
+        for b in project.branches { sources.append(body(b.path, b.body)) }
+        // Drafts left out of the build are left out here too.
+        sources += project.texts.filter { !$0.path.hasPrefix("content/lessons/") || $0.path.hasSuffix(".yml") || lessonPaths.contains($0.path) }
         let erroneous = Set(bag.all.filter { $0.severity == .error }.map(\.location.path))
         // The rules read each text on its own: on every core, then reported in file order.
-        var all = [[CopyRules.Finding]](repeating: [], count: sources.count)
+        var all = [CopyRules.Review?](repeating: nil, count: sources.count)
         all.withUnsafeMutableBufferPointer { out in
             let buffer = out
             DispatchQueue.concurrentPerform(iterations: sources.count) { i in
-                buffer[i] = CopyRules.check(sources[i].body.text, enabled: enabled)
+                let r = CopyRules.review(sources[i].text, enabled: enabled, title: sources[i].title)
+                buffer[i] = r.findings.isEmpty ? nil : r
             }
         }
-        for (i, (path, body)) in sources.enumerated() {
-            let findings = all[i]
-            if findings.isEmpty { continue }
-            let mechanical = findings.filter { $0.replacement != nil }
-            if fix && !mechanical.isEmpty && !erroneous.contains(path) {
-                if let changed = rewrite(project.root.appendingPathComponent(path), body: body, findings: mechanical) {
-                    for f in changed {
-                        log.append("\(path):\(f.line + body.lineOffset):\(f.column): fixed [\(f.rule)]")
+        var log: [(SourceLocation, String)] = []
+        // One rewrite per file, with every text of it that has something to fix.
+        var byFile: [String: [(EditorText, CopyRules.Review)]] = [:]
+        var order: [String] = []
+        for (i, review) in all.enumerated() {
+            guard let review else { continue }
+            let t = sources[i]
+            if byFile[t.path] == nil { order.append(t.path) }
+            byFile[t.path, default: []].append((t, review))
+        }
+        for path in order {
+            let texts = byFile[path]!
+            let fixable = texts.filter { $0.0.exact && !$0.1.changedLines.isEmpty }
+            if fix && !fixable.isEmpty && !erroneous.contains(path),
+               rewrite(project.root.appendingPathComponent(path), texts: fixable) {
+                for (t, r) in fixable {
+                    for f in r.findings where f.replacement != nil {
+                        let at = location(f, in: t)
+                        log.append((at, "\(at.path):\(at.line):\(at.column): fixed [\(f.rule)]"))
                     }
-                    for f in findings where f.replacement == nil { report(f, path: path, body: body, bag: bag) }
-                    continue
                 }
+                for (t, r) in texts {
+                    let fixed = t.exact && !r.changedLines.isEmpty
+                    for f in r.findings where !(fixed && f.replacement != nil) { bag.warning(location(f, in: t), "[\(f.rule)] \(f.message)") }
+                }
+                continue
             }
-            for f in findings { report(f, path: path, body: body, bag: bag) }
+            for (t, r) in texts {
+                for f in r.findings { bag.warning(location(f, in: t), "[\(f.rule)] \(f.message)") }
+            }
         }
-        return log
+        return log.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
-    static func report(_ f: CopyRules.Finding, path: String, body: MarkdownSource, bag: DiagnosticBag) {
-        bag.warning(SourceLocation(path: path, line: f.line + body.lineOffset, column: f.column), "[\(f.rule)] \(f.message)")
+    static func body(_ path: String, _ body: MarkdownSource) -> EditorText {
+        EditorText(path: path, text: body.text, line: body.lineOffset + 1, column: body.columnOffset + 1, title: false, exact: true)
     }
 
-    /// Applies fixes to the body of the file, keeping its front matter, byte-order mark and
-    /// line ends exactly; nil when the file changed since it was read or cannot be written.
-    static func rewrite(_ url: URL, body: MarkdownSource, findings: [CopyRules.Finding]) -> [CopyRules.Finding]? {
-        guard let data = try? Data(contentsOf: url) else { return nil }
+    static func location(_ f: CopyRules.Finding, in t: EditorText) -> SourceLocation {
+        guard t.exact else { return SourceLocation(path: t.path, line: t.line, column: t.column) }
+        return SourceLocation(path: t.path, line: t.line + f.line - 1, column: t.column + f.column - 1)
+    }
+
+    /// Writes the fixed lines of `texts` into the file, keeping everything else (front
+    /// matter, YAML keys, comments, byte-order mark and line ends) exactly; false when the
+    /// file changed since it was read or cannot be written.
+    static func rewrite(_ url: URL, texts: [(EditorText, CopyRules.Review)]) -> Bool {
+        guard let data = try? Data(contentsOf: url) else { return false }
         var bytes = [UInt8](data)
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         if bom { bytes.removeFirst(3) }
         let crlf = bytes.contains(0x0D)
-        guard var text = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard var text = String(validating: bytes, as: UTF8.self) else { return false }
         if crlf { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.count >= body.lineOffset else { return nil }
-        let head = lines[..<body.lineOffset]
-        let current = lines[body.lineOffset...].joined(separator: "\n")
-        guard current == body.text else { return nil }
-        let (fixed, applied) = CopyRules.fix(current, findings: findings)
-        lines = Array(head) + fixed.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        var out = lines.joined(separator: "\n")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        var edits: [(line: Int, start: Int, old: [Unicode.Scalar], new: [Unicode.Scalar])] = []
+        for (t, review) in texts {
+            let original = t.text.split(separator: "\n", omittingEmptySubsequences: false)
+            for (i, new) in review.changedLines {
+                edits.append((t.line + i - 1, t.column - 1, Array(original[i].unicodeScalars), Array(new.unicodeScalars)))
+            }
+        }
+        // Right to left, so that two values on one line ({ name: …, role: … }) keep their columns.
+        for e in edits.sorted(by: { ($0.line, $0.start) > ($1.line, $1.start) }) {
+            // The file must still say what was read there.
+            guard lines.indices.contains(e.line), e.start + e.old.count <= lines[e.line].count,
+                  Array(lines[e.line][e.start..<(e.start + e.old.count)]) == e.old else { return false }
+            lines[e.line].replaceSubrange(e.start..<(e.start + e.old.count), with: e.new)
+        }
+        var out = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
         if crlf { out = out.replacingOccurrences(of: "\n", with: "\r\n") }
         var outBytes = [UInt8](out.utf8)
         if bom { outBytes.insert(contentsOf: [0xEF, 0xBB, 0xBF], at: 0) }
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).beacon-fix")
         do {
             try Data(outBytes).write(to: tmp)
-            if rename(tmp.path, url.path) != 0 { try? FileManager.default.removeItem(at: tmp); return nil }
-        } catch { return nil }
-        return applied
+            if rename(tmp.path, url.path) != 0 { try? FileManager.default.removeItem(at: tmp); return false }
+        } catch { return false }
+        return true
     }
 }

@@ -14,6 +14,8 @@ public struct ContentLoader {
     public var includeDrafts: Bool
     /// Parses every Markdown text once, as it is read (raw HTML kept only if site.yml allows it).
     var markdown = MarkdownParser(allowRawHTML: false)
+    /// The texts of every YAML value read, for the copy rules.
+    let texts = EditorTexts.Sink()
 
     public init(root: URL, bag: DiagnosticBag, includeDrafts: Bool = false) {
         self.root = root.standardizedFileURL
@@ -56,8 +58,10 @@ public struct ContentLoader {
         let branches = loadBranches(slugger: slugger, media: media)
         let boards = loadBoards(slugger: slugger, lessons: lessons, branches: branches, media: media)
         let books = loadBooks(slugger: slugger, series: series, lessons: lessons)
-        return Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
-                       boards: boards, books: books, media: media)
+        var project = Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
+                              boards: boards, books: books, media: media)
+        project.texts = texts.all
+        return project
     }
 
     // MARK: - Files
@@ -83,7 +87,9 @@ public struct ContentLoader {
         let path = relative(url)
         do {
             let text = try TextFile.read(url, displayPath: path)
-            return (try YAMLText.compose(text, path: path, firstLine: 1), path)
+            let node = try YAMLText.compose(text, path: path, firstLine: 1)
+            texts.add(EditorTexts.collect(node, yaml: text, path: path, firstLine: 1))
+            return (node, path)
         } catch {
             bag.report(error)
             return nil
@@ -100,6 +106,7 @@ public struct ContentLoader {
                 return nil
             }
             let node = try YAMLText.compose(file.yaml, path: path, firstLine: file.yamlFirstLine)
+            texts.add(EditorTexts.collect(node, yaml: file.yaml, path: path, firstLine: file.yamlFirstLine))
             guard let fields = YAMLFields(node, path: path, firstLine: file.yamlFirstLine, bag: bag, what: "头信息") else {
                 return nil
             }

@@ -305,6 +305,9 @@ public struct Project: Sendable {
     public var books: [Book]
     /// Files under content/media, relative to content/media.
     public var media: Set<String>
+    /// The texts editors wrote in YAML values (front matter, boards, books, site.yml), for
+    /// the copy rules.
+    public var texts: [EditorText] = []
 
     public init(root: URL, site: SiteConfig, series: [Series], lessons: [Lesson], branches: [Branch],
                 boards: [Board], books: [Book], media: Set<String>) {
@@ -366,5 +369,29 @@ public struct Brand: Sendable {
     public static func policeURL(_ filing: String) -> String {
         let digits = filing.unicodeScalars.filter { ("0"..."9").contains($0) }
         return "https://beian.mps.gov.cn/#/query/webSearch?code=" + String(String.UnicodeScalarView(digits))
+    }
+}
+
+/// A text an editor wrote in a YAML value (a title, a board's body, a branch's practice),
+/// with where it stands in its file, for the copy rules: line `i` of `text` is file line
+/// `line + i`, starting at `column` (1-based, in Unicode scalars).
+public struct EditorText: Sendable {
+    public var path: String
+    public var text: String
+    public var line: Int
+    public var column: Int
+    /// A title field: one space between two Chinese phrases is deliberate.
+    public var title: Bool
+    /// Whether `text` is the file's own characters at that place, so a fix can be written
+    /// back; otherwise (an escaped or folded value) problems are reported at the value's start.
+    public var exact: Bool
+
+    public init(path: String, text: String, line: Int, column: Int, title: Bool, exact: Bool) {
+        self.path = path
+        self.text = text
+        self.line = line
+        self.column = column
+        self.title = title
+        self.exact = exact
     }
 }

@@ -99,7 +99,7 @@ enum Justifier {
             let visible = clusters.indices.filter { k in
                 (clusters[k].first...clusters[k].last).contains { clusters[k].glyphs[$0].geometry.width != 0 }
             }
-            guard let firstVisible = visible.first, let lastVisible = visible.last else {
+            guard !visible.isEmpty, let lastVisible = visible.last else {
                 facts.append(LineFacts(extraPerGap: 0, width: 0)); continue
             }
             // 1. Take back Pango's letter spacing; 2. give each character its own.

@@ -86,6 +86,48 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: s.root.appendingPathComponent(lesson), encoding: .utf8), broken)
     }
 
+    /// Board, book and front-matter texts are checked too, at their own line:col, and --fix
+    /// writes them back without touching keys, comments or titles' deliberate spaces.
+    func testCopyRulesOnYAMLTexts() throws {
+        let s = try TempSite()
+        let board = "title: 支部规定\nsize: a4\nblocks:\n  - type: text\n    title: 支部(第一)\n    body: 每季度召开一次,讨论重大事项.   # 注释,不改\n  - type: text\n    body: |\n      学习 ,工作\n      **牢记初心使命**:常学常新\n"
+        try s.write("content/boards/规定.yml", board)
+        try s.write("content/books/读本.yml", "title: 学党章党规 做合格党员\nsubtitle: 学习读本(2026)\ncontents:\n  - series: 学习园地\n")
+        let lessonFile = "content/lessons/学习园地/誓词.md"
+        try s.write(lessonFile, "---\ntitle: 重温\"入党誓词\"\ndate: 2026-05-01\nsummary: \"学习 ,工作\"\n---\n正文。\n")
+        let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        let warnings = r.stderr.split(separator: "\n").filter { $0.contains(": warning: ") }.map { String($0.prefix { $0 != "]" }) + "]" }
+        XCTAssertEqual(warnings, [
+            "content/boards/规定.yml:5:14: warning: [halfwidth-punctuation]",
+            "content/boards/规定.yml:5:17: warning: [halfwidth-punctuation]",
+            "content/boards/规定.yml:6:18: warning: [halfwidth-punctuation]",
+            "content/boards/规定.yml:6:25: warning: [halfwidth-punctuation]",
+            "content/boards/规定.yml:9:9: warning: [space-between-chinese]",
+            "content/boards/规定.yml:9:10: warning: [halfwidth-punctuation]",
+            "content/boards/规定.yml:10:17: warning: [halfwidth-punctuation]",
+            "content/books/读本.yml:2:15: warning: [halfwidth-punctuation]",
+            "content/books/读本.yml:2:20: warning: [halfwidth-punctuation]",
+            "content/lessons/学习园地/誓词.md:2:10: warning: [straight-quotes]",
+            "content/lessons/学习园地/誓词.md:2:15: warning: [straight-quotes]",
+            "content/lessons/学习园地/誓词.md:4:13: warning: [space-between-chinese]",
+            "content/lessons/学习园地/誓词.md:4:14: warning: [halfwidth-punctuation]",
+        ], r.stderr)
+        let fix = try runCommand(Repo.beaconBinary.path, ["check", "--fix", "--root", s.root.path])
+        XCTAssertTrue(fix.stderr.contains("(0 errors, 0 warnings, 13 fixed)"), fix.stderr)
+        XCTAssertEqual(try String(contentsOf: s.root.appendingPathComponent("content/boards/规定.yml"), encoding: .utf8),
+                       "title: 支部规定\nsize: a4\nblocks:\n  - type: text\n    title: 支部（第一）\n    body: 每季度召开一次，讨论重大事项。   # 注释,不改\n  - type: text\n    body: |\n      学习，工作\n      **牢记初心使命**：常学常新\n")
+        XCTAssertEqual(try String(contentsOf: s.root.appendingPathComponent("content/books/读本.yml"), encoding: .utf8),
+                       "title: 学党章党规 做合格党员\nsubtitle: 学习读本（2026）\ncontents:\n  - series: 学习园地\n")
+        XCTAssertEqual(try String(contentsOf: s.root.appendingPathComponent(lessonFile), encoding: .utf8),
+                       "---\ntitle: 重温“入党誓词”\ndate: 2026-05-01\nsummary: \"学习，工作\"\n---\n正文。\n")
+        let snapshot = try ["content/boards/规定.yml", "content/books/读本.yml", lessonFile].map { try Data(contentsOf: s.root.appendingPathComponent($0)) }
+        let again = try runCommand(Repo.beaconBinary.path, ["check", "--fix", "--root", s.root.path])
+        XCTAssertTrue(again.stderr.contains("(0 errors, 0 warnings)"), again.stderr)
+        XCTAssertEqual(try ["content/boards/规定.yml", "content/books/读本.yml", lessonFile].map { try Data(contentsOf: s.root.appendingPathComponent($0)) }, snapshot)
+        let build = try runCommand(Repo.beaconBinary.path, ["build", "--root", s.root.path])
+        XCTAssertEqual(build.status, 0, build.stderr)
+    }
+
     func testRuleTurnedOffInSiteYml() throws {
         let s = try site()
         try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\ncopy_rules: { halfwidth-punctuation: off, space-betwen-chinese: off }\n")
