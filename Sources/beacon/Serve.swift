@@ -6,39 +6,77 @@ import BeaconBuild
 import BeaconLoad
 import BeaconSite
 
-/// `beacon serve`: builds, serves output/site on 127.0.0.1, watches content/ and themes/,
-/// rebuilds on a change and reloads open pages; a build error shows in the terminal and
-/// over the page until the file is fixed.
+/// `beacon serve`: builds, serves output/site, watches content/ and themes/, rebuilds on a
+/// change and reloads open pages; a build error shows in the terminal and over the page until
+/// the file is fixed. An edit to a lesson's text rewrites its page at once and then, in the
+/// background, the books that print it.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "生成并在本机预览网站，改动后自动重新生成并刷新页面 (build, serve output/site and rebuild on every change).")
 
     @Option(name: .shortAndLong, help: "站点文件夹，里面有 content/（和 themes/） (the site folder).")
     var root: String = "."
 
-    @Option(help: "端口，在 127.0.0.1 上 (the port on 127.0.0.1).")
+    @Option(help: "端口，1–65535 (the port).")
     var port: Int = 8000
+
+    @Option(help: "监听的地址；写 0.0.0.0 可以在同一网络的手机上打开，会打印局域网地址和二维码 (the address to listen on; 0.0.0.0 lets a phone on the same network open the site).")
+    var host: String = "127.0.0.1"
+
+    @Flag(help: "生成后在浏览器里打开 (open the site in the browser).")
+    var open = false
 
     @Flag(help: "也生成标了 draft: true 的草稿 (include drafts).")
     var drafts = false
 
+    func validate() throws {
+        guard (1...65535).contains(port) else {
+            throw ValidationError("端口应在 1 到 65535 之间，现在是 \(port) (the port must be 1–65535, got \(port))")
+        }
+        var address = in_addr()
+        guard inet_pton(AF_INET, host, &address) == 1 else {
+            throw ValidationError("--host 应当是 IPv4 地址，例如 127.0.0.1 或 0.0.0.0，现在是“\(host)” (--host must be an IPv4 address)")
+        }
+    }
+
     func run() async throws {
         let rootURL = URL(fileURLWithPath: root, isDirectory: true).standardizedFileURL
+        // A port another program holds is said before the build, not after it.
+        if let problem = LocalNetwork.portProblem(host: host, port: port) {
+            FileHandle.standardError.write(Data("beacon serve: \(problem)\n".utf8))
+            throw ExitCode(1)
+        }
         let state = ServeState(root: rootURL, drafts: drafts)
         state.rebuild()
         guard let basePath = state.basePath else {
             FileHandle.standardError.write(Data("beacon serve: 第一次构建失败，修好上面的错误后再运行 (the first build failed; fix the errors above and run again)\n".utf8))
             throw ExitCode(1)
         }
-        let server = HTTPServer(address: try .inet(ip4: "127.0.0.1", port: UInt16(port)), timeout: 30,
+        let server = HTTPServer(address: try .inet(ip4: host, port: UInt16(port)), timeout: 30,
                                 logger: .disabled, handler: SiteHandler(state: state))
-        FileHandle.standardError.write(Data("beacon serve: http://127.0.0.1:\(port)\(basePath)（按 Ctrl-C 停止 / Ctrl-C stops）\n".utf8))
+        let local = "http://127.0.0.1:\(port)\(basePath)"
+        var message = "beacon serve: \(host == "127.0.0.1" ? local : "http://\(host):\(port)\(basePath)")（按 Ctrl-C 停止 / Ctrl-C stops）\n"
+        if host == "0.0.0.0" || !host.hasPrefix("127.") {
+            let addresses = host == "0.0.0.0" ? LocalNetwork.addresses() : [host]
+            let urls = addresses.map { "http://\($0):\(port)\(basePath)" }
+            if let first = urls.first {
+                message = "beacon serve: 本机 (this computer) \(local)\n"
+                message += urls.map { "beacon serve: 局域网 (on the network) \($0)\n" }.joined()
+                message += "用手机扫码打开（手机和电脑要在同一网络；同一网络的人都能看到这个预览） (scan with a phone on the same network; anyone on it can see this preview):\n"
+                message += LocalNetwork.terminalQR(first) + "按 Ctrl-C 停止 (Ctrl-C stops)\n"
+            } else {
+                message += "beacon serve: 没有找到局域网地址（没有连接网络？） (no network address found)\n"
+            }
+        }
+        FileHandle.standardError.write(Data(message.utf8))
+        if open { LocalNetwork.openInBrowser(local) }
         let watcher = Task.detached {
             var last = state.snapshot()
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: 250_000_000)
                 let now = state.snapshot()
                 if now != last {
-                    state.changed(from: last, to: now)
+                    let before = last
+                    state.work.async { state.changed(from: before, to: now) }
                     last = now
                 }
             }
@@ -58,6 +96,10 @@ final class ServeState: @unchecked Sendable {
     private(set) var basePath: String?
     /// The site stage of the last full build, kept to update single lessons in place.
     private var site: SiteBuilder?
+    /// Every build and update runs here, one after another.
+    let work = DispatchQueue(label: "beacon.serve.work")
+    /// A full build asked for after a page was updated in place (for the books printing it).
+    private var printPending = false
 
     init(root: URL, drafts: Bool) {
         self.root = root
@@ -109,6 +151,28 @@ final class ServeState: @unchecked Sendable {
         site.bag = bag
         if !bag.hasErrors { for l in updated { site.updateLesson(l) } }
         report(bag, succeeded: !bag.hasErrors, start: start, what: "updated \(updated.map(\.path).joined(separator: ", "))")
+        // The page first; then, in the background, the books that print the lesson.
+        if !bag.hasErrors, updated.contains(where: { Self.printed($0, in: site.project) }) {
+            printPending = true
+            work.async {
+                guard self.printPending else { return }
+                self.printPending = false
+                self.rebuild(what: "books rebuilt")
+            }
+        }
+    }
+
+    /// Whether a book prints the lesson (a series it takes or the lesson itself).
+    static func printed(_ lesson: Lesson, in project: Project) -> Bool {
+        project.books.contains { book in
+            book.contents.contains {
+                switch $0 {
+                case .series(let s): return s == lesson.seriesFolder
+                case .lesson(let l): return l == lesson.seriesFolder + "/" + lesson.fileName
+                case .branches: return false
+                }
+            }
+        }
     }
 
     /// Whether two versions of a lesson show the same in lists and neighbouring pages.
@@ -129,7 +193,8 @@ final class ServeState: @unchecked Sendable {
         FileHandle.standardError.write(Data(String(format: "beacon serve: %@ in %.3f s\n", status, Date().timeIntervalSince(start)).utf8))
     }
 
-    func rebuild() {
+    func rebuild(what: String = "rebuilt") {
+        printPending = false
         let bag = DiagnosticBag()
         let start = Date()
         // A search index rewrite still running must not land after the new build.
@@ -148,7 +213,7 @@ final class ServeState: @unchecked Sendable {
         if report.succeeded { version += 1 }
         let v = version
         lock.unlock()
-        let status = report.succeeded ? "rebuilt (version \(v))" : "build failed; the page shows the errors"
+        let status = report.succeeded ? "\(what) (version \(v))" : "build failed; the page shows the errors"
         FileHandle.standardError.write(Data(String(format: "beacon serve: %@ in %.2f s\n", status, Date().timeIntervalSince(start)).utf8))
     }
 
