@@ -97,16 +97,38 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 }
 
 /// The HTML of a document that holds raw HTML (only when the site allows it), parsed with
-/// libxml2 and cleaned: no script, style, frame or plug-in element, no event handler
-/// attribute, no URL that `URLSafety` refuses in any URL attribute.
+/// libxml2 and cleaned against an allow-list: only the elements and attributes named below
+/// stay; script, style, frames, plug-ins, forms and page-level elements go with their content;
+/// any other element is unwrapped (its text kept); no event handler, no URL that `URLSafety`
+/// refuses, no picture, video or sound from another host.
 public enum RawHTMLSanitizer {
-    /// Script, frames and plug-ins, page-level elements, and the elements whose content a
-    /// browser reads as raw text where libxml2 reads markup (GFM's tag filter list and
-    /// `noscript`): markup hidden in them would reach the page.
-    static let removedElements: Set<String> = ["script", "style", "iframe", "frame", "frameset", "object", "embed", "base", "meta", "link", "form",
-                                               "title", "textarea", "xmp", "noembed", "noframes", "plaintext", "noscript", "template",
-                                               // SVG animation can set an href to a script URL when clicked.
-                                               "animate", "set", "animatemotion", "animatetransform", "discard", "handler", "listener"]
+    /// Elements kept, each with the attributes it may carry (beside `globalAttributes`).
+    public static let allowed: [String: Set<String>] = [
+        "a": ["href", "name", "target", "rel"], "abbr": [], "b": [], "bdi": [], "bdo": [], "blockquote": ["cite"], "br": [],
+        "caption": [], "center": [], "cite": [], "code": [], "col": ["span", "width"], "colgroup": ["span", "width"],
+        "dd": [], "del": ["cite", "datetime"], "details": ["open"], "dfn": [], "div": [], "dl": [], "dt": [], "em": [],
+        "figcaption": [], "figure": [], "h1": [], "h2": [], "h3": [], "h4": [], "h5": [], "h6": [], "hr": [], "i": [],
+        "img": ["src", "alt", "width", "height", "loading", "decoding"], "input": ["type", "checked", "disabled"], "ins": ["cite", "datetime"], "kbd": [], "li": ["value"],
+        "mark": [], "ol": ["start", "type", "reversed"], "p": [], "pre": [], "q": ["cite"], "rp": [], "rt": [], "ruby": [],
+        "s": [], "samp": [], "section": [], "small": [], "span": [], "strong": [], "sub": [], "summary": [], "sup": [],
+        "table": [], "tbody": [], "td": ["colspan", "rowspan", "headers"], "tfoot": [], "th": ["colspan", "rowspan", "scope", "headers"],
+        "thead": [], "time": ["datetime"], "tr": [], "u": [], "ul": [], "var": [], "wbr": [],
+        "audio": ["src", "controls", "loop", "muted", "preload"], "video": ["src", "controls", "loop", "muted", "preload", "poster", "width", "height"],
+        "source": ["src", "type"], "track": ["src", "kind", "srclang", "label", "default"],
+    ]
+    /// Attributes any kept element may carry.
+    public static let globalAttributes: Set<String> = ["id", "class", "title", "lang", "dir", "style", "align", "aria-label", "aria-hidden", "role"]
+    /// Elements removed with everything inside them: script, style, frames, plug-ins,
+    /// forms, page-level elements, the elements whose content a browser reads as raw text
+    /// where libxml2 reads markup (GFM's tag filter list and `noscript`). Inline SVG and
+    /// MathML are unwrapped like any other element: their text stays, their drawing goes.
+    public static let removedElements: Set<String> = ["script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta", "link",
+                                                      "form", "button", "select", "option", "textarea", "title", "xmp", "noembed", "noframes",
+                                                      "plaintext", "noscript", "template", "head", "param", "portal", "slot", "dialog", "canvas"]
+    /// Attributes holding a URL: checked by `URLSafety`; those that load something
+    /// (`src`, `poster`) must also stay on this site.
+    static let urlAttributes: Set<String> = ["href", "src", "cite", "poster"]
+    static let loadingAttributes: Set<String> = ["src", "poster"]
     /// Elements that hold nothing: content libxml2 hangs under one (it does not know all of
     /// them as empty) is what followed it, and is kept in place.
     static let voidElements: Set<String> = ["embed", "param", "source", "track", "wbr", "base", "meta", "link", "area", "col", "img", "br", "hr", "input", "keygen"]
@@ -122,12 +144,22 @@ public enum RawHTMLSanitizer {
         return nil
     }
 
-    /// A style attribute that could load or run anything.
+    /// A style attribute that could load or run anything, or lay itself over the page.
     static func unsafeStyle(_ value: String) -> Bool {
         let v = value.lowercased().filter { !$0.isWhitespace && $0 != "\\" }
-        return ["javascript:", "vbscript:", "expression(", "-moz-binding", "behavior:", "url(", "@import"].contains { v.contains($0) }
+        return ["javascript:", "vbscript:", "expression(", "-moz-binding", "behavior:", "url(", "@import", "position:fixed", "position:absolute", "position:sticky"].contains { v.contains($0) }
     }
-    static let urlAttributes: Set<String> = ["href", "src", "action", "formaction", "xlink:href", "poster", "srcset", "data", "background", "cite"]
+
+    /// Whether a URL in `attribute` may stay: a safe scheme, and for what a page loads by
+    /// itself, a path on this site (no scheme, no `//host`) or a data: picture.
+    static func allowedURL(_ value: String, attribute: String) -> Bool {
+        if URLSafety.isUnsafe(value) { return false }
+        guard loadingAttributes.contains(attribute) else { return true }
+        let trimmed = value.drop { $0.isWhitespace || $0 == "\\" }
+        if trimmed.hasPrefix("//") || trimmed.hasPrefix("\\\\") { return false }
+        let scheme = URLSafety.scheme(of: value)
+        return scheme == nil || scheme == "data"
+    }
 
     public static func sanitize(_ fragment: String) -> String {
         if fragment.isEmpty { return "" }
@@ -136,7 +168,6 @@ public enum RawHTMLSanitizer {
               let container = doc.elements(under: doc.root).first(where: { $0.attribute("id") == "beacon-root" }) else {
             return HTMLEscape.escape(fragment)
         }
-        var removals: [xmlNodePtr] = []
         // Content hung under an empty element moves out after it.
         for el in doc.elements(under: container) where el != container && voidElements.contains(el.name.lowercased()) {
             while let last = el.pointee.last {
@@ -144,13 +175,26 @@ public enum RawHTMLSanitizer {
                 xmlAddNextSibling(el, last)
             }
         }
+        // Whole subtrees first (nothing inside them is looked at again), then the rest.
+        var removals: [xmlNodePtr] = []
+        for el in doc.elements(under: container) where el != container && removedElements.contains(el.name.lowercased()) {
+            var ancestor = el.pointee.parent
+            var inside = false
+            while let a = ancestor { if removals.contains(a) { inside = true; break }; ancestor = a.pointee.parent }
+            if !inside { removals.append(el) }
+        }
+        for el in removals {
+            xmlUnlinkNode(el)
+            xmlFreeNode(el)
+        }
+        var unwrap: [xmlNodePtr] = []
         for el in doc.elements(under: container) where el != container {
-            if removedElements.contains(el.name.lowercased()) {
-                var ancestor = el.pointee.parent
-                var inside = false
-                while let a = ancestor { if removals.contains(a) { inside = true; break }; ancestor = a.pointee.parent }
-                if !inside { removals.append(el) }
-                continue
+            let name = el.name.lowercased()
+            guard let own = allowed[name] else { unwrap.append(el); continue }
+            // Only a task list's box: a checkbox nobody can tick.
+            if name == "input" {
+                if (el.attribute("type") ?? "").lowercased() != "checkbox" { unwrap.append(el); continue }
+                el.setAttribute("disabled", "")
             }
             var names: [String] = []
             var attr = el.pointee.properties
@@ -158,15 +202,23 @@ public enum RawHTMLSanitizer {
                 if let n = a.pointee.name { names.append(String(cString: n)) }
                 attr = a.pointee.next
             }
-            for name in names {
-                let lower = name.lowercased()
-                if lower.hasPrefix("on") || (urlAttributes.contains(lower) && URLSafety.isUnsafe(el.attribute(name) ?? ""))
-                    || (lower == "style" && unsafeStyle(el.attribute(name) ?? "")) {
-                    el.removeAttribute(name)
-                }
+            for attribute in names {
+                let lower = attribute.lowercased()
+                var keep = own.contains(lower) || globalAttributes.contains(lower)
+                if keep && urlAttributes.contains(lower) { keep = allowedURL(el.attribute(attribute) ?? "", attribute: lower) }
+                if keep && lower == "style" { keep = !unsafeStyle(el.attribute(attribute) ?? "") }
+                if keep && lower == "target" { keep = (el.attribute(attribute) ?? "") == "_blank" }
+                if !keep { el.removeAttribute(attribute) }
             }
+            // A link that opens a new tab cannot reach back into this one.
+            if name == "a", el.attribute("target") != nil { el.setAttribute("rel", "noopener noreferrer") }
         }
-        for el in removals {
+        // Other elements give way to their content, innermost first.
+        for el in unwrap.reversed() {
+            while let first = el.pointee.children {
+                xmlUnlinkNode(first)
+                xmlAddPrevSibling(el, first)
+            }
             xmlUnlinkNode(el)
             xmlFreeNode(el)
         }

@@ -164,7 +164,8 @@ public final class OutputStage: @unchecked Sendable {
     /// Copies a file the editor supplied (a picture, a theme's stylesheet) into the output:
     /// its bytes, never a symbolic link, and only from inside `root` (a link is followed only
     /// when it ends inside `root`); a pipe, device or socket is refused without being opened.
-    public func copy(from source: URL, to relative: String, within root: URL) throws {
+    /// `transform` rewrites the bytes on the way (an SVG is cleaned of script).
+    public func copy(from source: URL, to relative: String, within root: URL, transform: ((Data) throws -> Data)? = nil) throws {
         var st = stat()
         guard lstat(source.path, &st) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ENOENT) }
         var path = source.path
@@ -175,7 +176,8 @@ public final class OutputStage: @unchecked Sendable {
             path = real
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw CopyRefusal.notRegular }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        var data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+        if let transform { data = try transform(data) }
         try data.withUnsafeBytes { bytes in try write(relative, bytes) }
     }
 

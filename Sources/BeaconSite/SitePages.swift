@@ -289,24 +289,30 @@ extension SiteBuilder {
             let full = url.standardizedFileURL.path, root = project.root.standardizedFileURL.path + "/"
             return full.hasPrefix(root) ? String(full.dropFirst(root.count)) : full
         }
+        /// One file published: its bytes (an SVG cleaned of script), or an error naming it.
+        func publish(_ source: URL, to target: String, within root: URL, shownAs: String) {
+            let svg = source.pathExtension.lowercased() == "svg"
+            do {
+                try stage.copy(from: source, to: target, within: root, transform: svg ? { try SVGSanitizer.clean($0) } : nil)
+            } catch let refusal as OutputStage.CopyRefusal {
+                bag.error(SourceLocation(path: shownAs), refusal.description)
+            } catch let refusal as SVGSanitizer.Refusal {
+                bag.error(SourceLocation(path: shownAs, line: refusal.line, column: refusal.column), refusal.description)
+            } catch {
+                bag.error(SourceLocation(path: shownAs), "无法复制到 output/\(target) (cannot copy): \(error.localizedDescription)")
+            }
+        }
         func copyTree(_ from: URL, to prefixPath: String, only: Set<String>? = nil) {
             for rel in FileTree.files(under: from.standardizedFileURL.path) {
                 if let only, !only.contains(rel) { continue }
-                do { try stage.copy(from: from.appendingPathComponent(rel), to: prefixPath + rel, within: from) } catch let refusal as OutputStage.CopyRefusal {
-                    bag.error(SourceLocation(path: relativePath(from.appendingPathComponent(rel))), refusal.description)
-                } catch {
-                    bag.error(SourceLocation(path: "output/\(prefixPath)\(rel)"), "无法复制 (cannot copy): \(error.localizedDescription)")
-                }
+                let source = from.appendingPathComponent(rel)
+                publish(source, to: prefixPath + rel, within: from, shownAs: relativePath(source))
             }
         }
         // The site's logo and brand colours.
         if let logo = project.site.brand.logo {
             let content = project.root.appendingPathComponent("content")
-            do { try stage.copy(from: content.appendingPathComponent(logo), to: prefix + "assets/" + Self.logoFile(logo), within: content) } catch let refusal as OutputStage.CopyRefusal {
-                bag.error(SourceLocation(path: "content/" + logo), refusal.description)
-            } catch {
-                bag.error(SourceLocation(path: "content/" + logo), "无法复制 (cannot copy): \(error.localizedDescription)")
-            }
+            publish(content.appendingPathComponent(logo), to: prefix + "assets/" + Self.logoFile(logo), within: content, shownAs: "content/" + logo)
         }
         if let css = brandCSS() {
             do { try stage.write(prefix + "assets/brand.css", css) } catch {
@@ -317,11 +323,7 @@ extension SiteBuilder {
         for path in theme.files.paths(under: "static") {
             let target = prefix + "assets/" + path.dropFirst("static/".count)
             if theme.files.isLocal(path) {
-                do { try stage.copy(from: theme.files.folder.appendingPathComponent(path), to: target, within: theme.files.folder) } catch let refusal as OutputStage.CopyRefusal {
-                    bag.error(SourceLocation(path: theme.files.display(path)), refusal.description)
-                } catch {
-                    bag.error(SourceLocation(path: "output/" + target), "无法复制 (cannot copy): \(error.localizedDescription)")
-                }
+                publish(theme.files.folder.appendingPathComponent(path), to: target, within: theme.files.folder, shownAs: theme.files.display(path))
             } else if let data = theme.files.builtin(path) {
                 do { try stage.write(target, data) } catch {
                     bag.error(SourceLocation(path: "output/" + target), "无法写入 (cannot write): \(error.localizedDescription)")
@@ -332,11 +334,7 @@ extension SiteBuilder {
         let media = content.appendingPathComponent("media")
         if fm.fileExists(atPath: media.path) { copyTree(media, to: prefix + "media/") }
         for rel in linkedFiles.sorted() {
-            do { try stage.copy(from: content.appendingPathComponent(rel), to: prefix + "files/" + rel, within: content) } catch let refusal as OutputStage.CopyRefusal {
-                bag.error(SourceLocation(path: "content/" + rel), refusal.description)
-            } catch {
-                bag.error(SourceLocation(path: "content/" + rel), "无法复制 (cannot copy): \(error.localizedDescription)")
-            }
+            publish(content.appendingPathComponent(rel), to: prefix + "files/" + rel, within: content, shownAs: "content/" + rel)
         }
     }
 }

@@ -321,6 +321,40 @@ final class MarkdownTests: XCTestCase {
         }
     }
 
+    /// raw_html: true passes editors' HTML through an allow-list: each attack comes out as
+    /// exactly this.
+    func testRawHTMLAllowList() {
+        let cases: [(String, String)] = [
+            ("<a href=\"javascript:alert(1)\">甲</a>", "<a>甲</a>"),
+            ("<a href=\"JaVa&#x09;script:alert(1)\">乙</a>", "<a>乙</a>"),
+            ("<img src=\"x\" onerror=\"alert(1)\">", "<img src=\"x\">"),
+            ("<form action=\"javascript:alert(1)\"><button formaction=\"javascript:alert(2)\">丙</button></form>", ""),
+            ("<video poster=\"javascript:alert(1)\" src=\"/media/v.mp4\" controls></video>", "<video src=\"/media/v.mp4\" controls></video>"),
+            ("<video poster=\"https://evil.example/p.jpg\"></video>", "<video></video>"),
+            ("<img src=\"https://evil.example/track.gif\" alt=\"丁\">", "<img alt=\"丁\">"),
+            ("<img src=\"//evil.example/track.gif\">", "<img>"),
+            ("<a href=\"https://www.12371.cn/\" target=\"_blank\">共产党员网</a>", "<a href=\"https://www.12371.cn/\" target=\"_blank\" rel=\"noopener noreferrer\">共产党员网</a>"),
+            ("<svg><a xlink:href=\"javascript:alert(1)\"><text>戊</text></a></svg>", "<a>戊</a>"),
+            ("<span style=\"position:fixed;top:0\">己</span>", "<span>己</span>"),
+            ("<span style=\"color:#c00\" data-x=\"1\" class=\"red\">庚</span>", "<span style=\"color:#c00\" class=\"red\">庚</span>"),
+            ("<marquee>辛</marquee>", "辛"),
+            ("<input type=\"text\" value=\"壬\">", ""),
+            ("<details open><summary>癸</summary>内容</details>", "<details open><summary>癸</summary>内容</details>"),
+            ("<table><tr><td colspan=\"2\" onclick=\"x()\">表</td></tr></table>", "<table><tr><td colspan=\"2\">表</td></tr></table>"),
+        ]
+        for (input, expected) in cases {
+            let html = renderMarkdown("<div>" + input + "</div>\n", rawHTML: true).html
+            XCTAssertEqual(html.replacingOccurrences(of: "\n", with: ""), "<div>" + expected + "</div>", input)
+        }
+        // Page-level elements never stay, wherever they are written.
+        for page in ["<base href=\"http://evil/\">", "<meta http-equiv=\"refresh\" content=\"0;url=http://evil\">",
+                     "<link rel=\"stylesheet\" href=\"http://evil/x.css\">", "<iframe src=\"data:text/html,x\"></iframe>", "<script src=\"http://evil/x.js\"></script>"] {
+            let html = renderMarkdown("正文\n\n<p>" + page + "段</p>\n", rawHTML: true).html
+            XCTAssertFalse(html.contains("evil") || html.contains("data:") || html.contains("<meta") || html.contains("<base"), html)
+            XCTAssertTrue(html.contains("段"), html)
+        }
+    }
+
     func testLinksResolvedWithPositions() {
         let r = renderMarkdown("第一行\n第二行有[好链接](ok.md)和[坏链接](bad.md)。\n\n> 引用里 ![图](x.png)\n")
         XCTAssertTrue(r.html.contains("<a href=\"/site/ok/\">好链接</a>"), r.html)
