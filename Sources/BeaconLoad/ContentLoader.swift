@@ -86,7 +86,7 @@ public struct ContentLoader {
     func readYAMLFile(_ url: URL) -> (Node?, String)? {
         let path = relative(url)
         do {
-            let text = try TextFile.read(url, displayPath: path)
+            let text = try TextFile.read(url, displayPath: path, within: content)
             let node = try YAMLText.compose(text, path: path, firstLine: 1)
             texts.add(EditorTexts.collect(node, yaml: text, path: path, firstLine: 1))
             return (node, path)
@@ -100,7 +100,7 @@ public struct ContentLoader {
     func readFrontMatterFile(_ url: URL, what: String) -> (YAMLFields, MarkdownSource)? {
         let path = relative(url)
         do {
-            let text = try TextFile.read(url, displayPath: path)
+            let text = try TextFile.read(url, displayPath: path, within: content)
             guard let file = try FrontMatterFile.split(text, path: path) else {
                 bag.error(SourceLocation(path: path), "文件开头缺少 --- 包起来的头信息（front matter） (missing front matter: the file must open with a --- line, its fields, and a closing ---)")
                 return nil

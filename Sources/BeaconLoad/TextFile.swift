@@ -6,7 +6,24 @@ import BeaconModel
 public enum TextFile {
     static let resaveHint = "请用记事本打开此文件，选择“另存为”，编码选“UTF-8”后保存 (re-save the file as UTF-8)"
 
-    public static func read(_ url: URL, displayPath: String) throws(Diagnostic) -> String {
+    /// The text of an editor's file. Only a regular file is opened (a pipe would wait for a
+    /// writer, a device never ends); a symbolic link is followed only when it ends inside
+    /// `within` (content/ or the theme's folder), so no file from elsewhere is ever read.
+    public static func read(_ url: URL, displayPath: String, within: URL? = nil) throws(Diagnostic) -> String {
+        var st = stat()
+        guard lstat(url.path, &st) == 0 else {
+            throw .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(String(cString: strerror(errno)))")
+        }
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+            let real = url.resolvingSymlinksInPath().path
+            let base = (within ?? url.deletingLastPathComponent()).resolvingSymlinksInPath().path + "/"
+            guard real.hasPrefix(base), stat(real, &st) == 0 else {
+                throw .error(SourceLocation(path: displayPath), "符号链接指到了\(within.map { " " + $0.lastPathComponent + " 文件夹" } ?? "所在文件夹")之外（或绕成了圈），不会读取 (symbolic link leads outside its folder or round in a loop; not read)")
+            }
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw .error(SourceLocation(path: displayPath), "不是普通文件（文件夹、管道、设备或套接字），不会读取 (not a regular file; not read)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)

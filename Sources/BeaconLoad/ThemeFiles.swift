@@ -39,7 +39,7 @@ public struct ThemeFiles: Sendable {
         if local.contains("theme.yml") {
             let display = "themes/\(name)/theme.yml"
             do {
-                let text = try TextFile.read(folder.appendingPathComponent("theme.yml"), displayPath: display)
+                let text = try TextFile.read(folder.appendingPathComponent("theme.yml"), displayPath: display, within: folder)
                 let node = try YAMLText.compose(text, path: display, firstLine: 1)
                 if let fields = node.flatMap({ YAMLFields($0, path: display, firstLine: 1, bag: bag, what: "theme.yml") }),
                    let entry = fields.entry("extends") {
@@ -103,7 +103,7 @@ public struct ThemeFiles: Sendable {
 
     /// A file's text: the site's own (checked as every text file is) or the built-in one.
     public func text(_ path: String) throws(Diagnostic) -> String? {
-        if isLocal(path) { return try TextFile.read(folder.appendingPathComponent(path), displayPath: display(path)) }
+        if isLocal(path) { return try TextFile.read(folder.appendingPathComponent(path), displayPath: display(path), within: folder) }
         guard let data = builtin(path) else { return nil }
         return try TextFile.decode(data, displayPath: display(path))
     }

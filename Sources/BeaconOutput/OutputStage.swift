@@ -156,7 +156,7 @@ public final class OutputStage: @unchecked Sendable {
         public var description: String {
             switch self {
             case .notRegular: return "不是普通文件（指向文件夹的链接、管道、设备或套接字），不会发布 (not a regular file; not published)"
-            case .linkOutside: return "符号链接指到了所在文件夹之外，不会发布 (symbolic link points outside its folder; not published)"
+            case .linkOutside: return "符号链接指到了所在文件夹之外（或指回文件夹自己），不会发布 (symbolic link points outside its folder or back at it; not published)"
             }
         }
     }

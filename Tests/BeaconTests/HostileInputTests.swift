@@ -63,4 +63,76 @@ final class HostileInputTests: XCTestCase {
         let out = String(decoding: try SVGSanitizer.clean(Data(drawing.utf8)), as: UTF8.self)
         XCTAssertTrue(out.contains(drawing), out)
     }
+
+    // MARK: - Nothing from outside content/
+
+    /// Every file under output/: no symbolic link, and no file whose bytes are those of a
+    /// file outside content/ and themes/.
+    func assertNothingFromOutside(_ site: TempSite, outside: [URL], file: StaticString = #filePath, line: UInt = #line) {
+        let secrets = Set(outside.compactMap { try? Data(contentsOf: $0) }.filter { !$0.isEmpty })
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: site.output.path) else { return }
+        for case let rel as String in e {
+            let path = site.output.appendingPathComponent(rel).path
+            var st = stat()
+            XCTAssertEqual(lstat(path, &st), 0, file: file, line: line)
+            XCTAssertNotEqual(st.st_mode & S_IFMT, S_IFLNK, "symbolic link in output: \(rel)", file: file, line: line)
+            if st.st_mode & S_IFMT == S_IFREG, let data = fm.contents(atPath: path) {
+                XCTAssertFalse(secrets.contains(data), "\(rel) is a file from outside content/", file: file, line: line)
+            }
+        }
+    }
+
+    func testSymlinksOutOfContentAreRefusedAndNeverPublished() throws {
+        let site = try TempSite()
+        try site.write("secret.txt", "站外的秘密文件")
+        let fm = FileManager.default
+        let media = site.root.appendingPathComponent("content/media")
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("etc").path, withDestinationPath: "/etc")
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("secret.txt").path, withDestinationPath: site.root.appendingPathComponent("secret.txt").path)
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("hostname.jpg").path, withDestinationPath: "/etc/hostname")
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("loop").path, withDestinationPath: ".")
+        try fm.createSymbolicLink(atPath: site.root.appendingPathComponent("content/lessons/学习园地/外面.md").path, withDestinationPath: site.root.appendingPathComponent("secret.txt").path)
+        // A link that stays inside content/ is followed.
+        try fm.createSymbolicLink(atPath: media.appendingPathComponent("same.svg").path, withDestinationPath: "pic.svg")
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.filter { $0.severity == .error }.map(\.description), [
+            "content/lessons/学习园地/外面.md:1:1: error: 符号链接指到了 content 文件夹之外（或绕成了圈），不会读取 (symbolic link leads outside its folder or round in a loop; not read)",
+            "content/media/etc:1:1: error: 符号链接指到了所在文件夹之外（或指回文件夹自己），不会发布 (symbolic link points outside its folder or back at it; not published)",
+            "content/media/hostname.jpg:1:1: error: 符号链接指到了所在文件夹之外（或指回文件夹自己），不会发布 (symbolic link points outside its folder or back at it; not published)",
+            "content/media/loop:1:1: error: 符号链接指到了所在文件夹之外（或指回文件夹自己），不会发布 (symbolic link points outside its folder or back at it; not published)",
+            "content/media/secret.txt:1:1: error: 符号链接指到了所在文件夹之外（或指回文件夹自己），不会发布 (symbolic link points outside its folder or back at it; not published)",
+        ])
+        XCTAssertFalse(fm.fileExists(atPath: site.output.path), "a failed first build writes no output/")
+        // Without the bad links, the site builds, and the link inside content/ is a real file.
+        for bad in ["content/media/etc", "content/media/secret.txt", "content/media/hostname.jpg", "content/media/loop", "content/lessons/学习园地/外面.md"] {
+            try fm.removeItem(atPath: site.root.appendingPathComponent(bad).path)
+        }
+        let (again, more) = site.build()
+        XCTAssertTrue(again.succeeded, "\(more)")
+        XCTAssertEqual(try site.read("output/site/media/same.svg"), try site.read("output/site/media/pic.svg"))
+        assertNothingFromOutside(site, outside: [site.root.appendingPathComponent("secret.txt"), URL(fileURLWithPath: "/etc/hostname"), URL(fileURLWithPath: "/etc/passwd")])
+    }
+
+    func testExampleSiteOutputHoldsNothingFromOutside() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags.filter { $0.severity == .error })")
+        assertNothingFromOutside(site, outside: [URL(fileURLWithPath: "/etc/hostname"), URL(fileURLWithPath: "/etc/passwd"), Repo.root.appendingPathComponent("Package.swift")])
+    }
+
+    func testSpecialFilesAreRefusedWithoutBeingOpened() throws {
+        let site = try TempSite()
+        XCTAssertEqual(mkfifo(site.root.appendingPathComponent("content/media/pipe.jpg").path, 0o644), 0)
+        XCTAssertEqual(mkfifo(site.root.appendingPathComponent("content/lessons/学习园地/pipe.md").path, 0o644), 0)
+        let start = Date()
+        let (report, diags) = site.build()
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30, "a pipe is never opened (opening it would wait for a writer)")
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.filter { $0.severity == .error }.map(\.description), [
+            "content/lessons/学习园地/pipe.md:1:1: error: 不是普通文件（文件夹、管道、设备或套接字），不会读取 (not a regular file; not read)",
+            "content/media/pipe.jpg:1:1: error: 不是普通文件（指向文件夹的链接、管道、设备或套接字），不会发布 (not a regular file; not published)",
+        ])
+    }
 }

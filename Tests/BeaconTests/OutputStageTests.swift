@@ -153,7 +153,7 @@ final class OutputStageTests: XCTestCase {
         let (report, diags) = site.build()
         XCTAssertFalse(report.succeeded)
         let messages = diags.map(\.description)
-        XCTAssertTrue(messages.contains("content/media/outside.txt:1:1: error: 符号链接指到了所在文件夹之外，不会发布 (symbolic link points outside its folder; not published)"), "\(messages)")
+        XCTAssertTrue(messages.contains("content/media/outside.txt:1:1: error: 符号链接指到了所在文件夹之外（或指回文件夹自己），不会发布 (symbolic link points outside its folder or back at it; not published)"), "\(messages)")
         XCTAssertTrue(messages.contains("content/media/pipe.png:1:1: error: 不是普通文件（指向文件夹的链接、管道、设备或套接字），不会发布 (not a regular file; not published)"), "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("content/media/root:1:1: error:") }, "\(messages)")
         XCTAssertTrue(messages.contains { $0.hasPrefix("content/media/loop:1:1: error:") }, "\(messages)")
