@@ -68,16 +68,30 @@ extension ContentLoader {
                 }
             } else if let m = node.mapping {
                 var s = YAMLFields(mapping: m, path: path, firstLine: 1, bag: bag)
-                let w = s.string("width", required: "宽").flatMap(PaperSize.length)
-                let h = s.string("height", required: "高").flatMap(PaperSize.length)
+                // A PDF page is at most 14,400 units (200 inches) a side: 5,000 mm leaves room for bleed.
+                func side(_ key: String, _ label: String) -> Double? {
+                    guard let v = s.string(key, required: label) else { return nil }
+                    guard let l = PaperSize.length(v) else {
+                        s.error(s.valueLocation(key), "\(label)度 \(v) 看不懂，请写成 1200mm 这样的正数长度 ('\(key)' must be a positive length such as 1200mm)")
+                        return nil
+                    }
+                    guard l >= 50 * PaperSize.pointsPerMM, l <= 5000 * PaperSize.pointsPerMM else {
+                        s.error(s.valueLocation(key), String(format: "\(label)度 %@ 超出范围：展板每边 50 mm 到 5000 mm（PDF 页面最大 5080 mm） ('\(key)' must be 50–5000 mm)", v))
+                        return nil
+                    }
+                    return l
+                }
+                let w = side("width", "宽"), h = side("height", "高")
                 s.rejectUnknown(known: ["width", "height"])
-                if let w, let h, w >= 50 * PaperSize.pointsPerMM, h >= 50 * PaperSize.pointsPerMM {
+                if let w, let h {
                     size = PaperSize(width: w, height: h)
                     sizeName = String(format: "%.0f×%.0f mm", size.widthMM, size.heightMM)
                     bleedMM = max(size.widthMM, size.heightMM) > 600 ? 10 : 5
                 } else {
-                    f.error(f.location(of: node), "自定义尺寸需要 width 和 height，例如 { width: 1200mm, height: 900mm } (a custom size needs width and height)")
+                    f.markFailed()
                 }
+            } else {
+                f.error(f.location(of: node), "size 写成预设名（如 a4）或 { width: 1200mm, height: 900mm } (size must be a preset name or a width and height)")
             }
         }
         if let b = f.string("bleed") {

@@ -72,10 +72,23 @@ public struct ContentLoader {
         return full.hasPrefix(base) ? String(full.dropFirst(base.count)) : full
     }
 
-    /// The visible entries of a folder, sorted by name.
+    /// The visible entries of a folder, sorted by name. A symbolic link to a folder is
+    /// followed only when it ends inside content/ (and not at a folder it sits in);
+    /// otherwise it is an error and skipped. (Files are checked as they are read.)
     func children(of dir: URL) -> [(url: URL, isDirectory: Bool)] {
-        FileTree.entries(of: dir.path).filter { !$0.name.hasPrefix(".") }
-            .map { (dir.appendingPathComponent($0.name, isDirectory: $0.isDirectory), $0.isDirectory) }
+        FileTree.entries(of: dir.path).filter { !$0.name.hasPrefix(".") }.compactMap { e in
+            let url = dir.appendingPathComponent(e.name, isDirectory: e.isDirectory)
+            if e.isLink && e.isDirectory {
+                let real = url.resolvingSymlinksInPath().path
+                let base = content.resolvingSymlinksInPath().path
+                let here = dir.resolvingSymlinksInPath().path
+                guard real.hasPrefix(base + "/"), !(here + "/").hasPrefix(real + "/") else {
+                    bag.error(SourceLocation(path: relative(url)), "符号链接指到了 content 文件夹之外（或指回它所在的文件夹），不会读取 (symbolic link leads outside content/ or back up; not read)")
+                    return nil
+                }
+            }
+            return (url, e.isDirectory)
+        }
     }
 
     /// Every regular file under `dir`, as paths relative to `dir`.
@@ -148,6 +161,11 @@ public struct ContentLoader {
                 for (k, v) in m {
                     guard let from = k.string, !from.isEmpty, let to = v.string, !to.isEmpty else {
                         f.error(f.location(of: v), "zh_hant_phrases 的每一项写成“简体词: 繁體詞”，例如 台账: 臺賬 (each entry maps a Simplified phrase to its Traditional text)")
+                        continue
+                    }
+                    // Phrases are replaced inside the pages' HTML: markup characters could inject it.
+                    if let bad = (from + to).first(where: { "<>&\"'".contains($0) }) {
+                        f.error(f.location(of: from.contains(bad) ? k : v), "zh_hant_phrases 的词语里不能有 \(bad)（< > & \" ' 会被当成网页代码） (phrases must not contain HTML markup characters)")
                         continue
                     }
                     hantPhrases[from] = to

@@ -33,6 +33,24 @@ public enum TextFile {
         return try decode(data, displayPath: displayPath)
     }
 
+    /// Characters that are no text: control characters other than tab and line ends, and
+    /// Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF …), which end a run of text in
+    /// Pango and would end a book there. Refused at their line and column.
+    static func refuseUnprintable(_ text: String, displayPath: String) throws(Diagnostic) {
+        var line = 1, column = 1
+        for s in text.unicodeScalars {
+            let v = s.value
+            let control = (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || v == 0x7F
+            let nonCharacter = (0xFDD0...0xFDEF).contains(v) || (v & 0xFFFE) == 0xFFFE
+            if control || nonCharacter {
+                let code = String(format: "U+%04X", v)
+                throw .error(SourceLocation(path: displayPath, line: line, column: column),
+                             "这里有一个不能显示的字符 \(code)（\(control ? "控制字符" : "非字符")），印刷时会截断后面的内容；请删去它 (unprintable character \(code); delete it)")
+            }
+            if v == 0x0A { line += 1; column = 1 } else if v != 0x0D { column += 1 }
+        }
+    }
+
     public static func decode(_ data: Data, displayPath: String) throws(Diagnostic) -> String {
         var bytes = [UInt8](data)
         if bytes.count >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)) {
@@ -51,10 +69,13 @@ public enum TextFile {
         guard var text = String(validating: bytes, as: UTF8.self) else {
             let bad = firstInvalidUTF8(bytes) ?? 0
             let (line, column) = position(of: bad, in: bytes)
-            let kind = looksLikeGB(bytes, from: bad) ? "像是 GBK/GB18030 编码 (looks like GBK/GB18030)" : "不是有效的 UTF-8 (not valid UTF-8)"
+            let surrogate = bad + 1 < bytes.count && bytes[bad] == 0xED && bytes[bad + 1] >= 0xA0
+            let kind = surrogate ? "不是有效的 UTF-8：含有 UTF-16 代理项（U+D800–U+DFFF）的编码 (not valid UTF-8: an encoded surrogate)"
+                : looksLikeGB(bytes, from: bad) ? "像是 GBK/GB18030 编码 (looks like GBK/GB18030)" : "不是有效的 UTF-8 (not valid UTF-8)"
             throw .error(SourceLocation(path: displayPath, line: line, column: column),
                          "文件\(kind)；\(resaveHint)")
         }
+        try refuseUnprintable(text, displayPath: displayPath)
         if bytes.contains(0x0D) {
             // CRLF and lone CR line ends become LF.
             var out: [UInt8] = []

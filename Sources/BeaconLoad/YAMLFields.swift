@@ -11,14 +11,42 @@ enum YAMLText {
     /// time of reading ten thousand lessons, for values Beacon reads as text anyway.
     static let resolver = Resolver.default.removing(.float).removing(.timestamp).removing(.merge).removing(.value)
 
+    /// How many values a YAML text may hold once its aliases (`*name`) are expanded: far
+    /// beyond any editor's file, far below what a "billion laughs" file expands to.
+    public static let expansionLimit = 100_000
+
     static func compose(_ yaml: String, path: String, firstLine: Int) throws(Diagnostic) -> Node? {
         do {
-            return try Yams.compose(yaml: yaml, resolver, .default, .utf8)
+            let node = try Yams.compose(yaml: yaml, resolver, .default, .utf8)
+            // Aliases share what they name; every reader walks the expanded tree.
+            if yaml.contains("*"), let node, exceeds(node, limit: expansionLimit) {
+                throw Diagnostic.error(SourceLocation(path: path, line: firstLine),
+                                       "YAML 里的别名（*名字）展开后超过 \(expansionLimit) 个值，不会读取；请不要用别名互相嵌套 (YAML aliases expand past \(expansionLimit) values; not read)")
+            }
+            return node
+        } catch let d as Diagnostic {
+            throw d
         } catch let error as YamlError {
             throw diagnostic(error, yaml: yaml, path: path, firstLine: firstLine)
         } catch {
             throw .error(SourceLocation(path: path, line: firstLine), "YAML 格式错误 (invalid YAML): \(error)")
         }
+    }
+
+    /// Whether the tree, with aliases expanded, has more than `limit` nodes (counting stops there).
+    static func exceeds(_ node: Node, limit: Int) -> Bool {
+        var count = 0
+        var stack = [node]
+        while let n = stack.popLast() {
+            count += 1
+            if count > limit { return true }
+            switch n {
+            case .mapping(let m): for (k, v) in m { stack.append(k); stack.append(v) }
+            case .sequence(let s): stack.append(contentsOf: s)
+            default: break
+            }
+        }
+        return false
     }
 
     /// What libyaml's complaint means for an editor, in Chinese, with what to do.

@@ -28,10 +28,10 @@ public struct PaperSize: Hashable, Sendable {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         let units: [(String, Double)] = [("mm", pointsPerMM), ("cm", pointsPerMM * 10), ("pt", 1), ("in", 72)]
         for (u, factor) in units where t.hasSuffix(u) {
-            guard let v = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)), v > 0 else { return nil }
+            guard let v = Double(t.dropLast(u.count).trimmingCharacters(in: .whitespaces)), v.isFinite, v > 0, (v * factor).isFinite else { return nil }
             return v * factor
         }
-        guard let v = Double(t), v > 0 else { return nil }
+        guard let v = Double(t), v.isFinite, v > 0, (v * pointsPerMM).isFinite else { return nil }
         return v * pointsPerMM
     }
 }

@@ -34,12 +34,77 @@ public final class OutputStage: @unchecked Sendable {
         let parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".beacon-build-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         previous = Self.manifest(at: self.output) ?? []
+        Self.removeAbandoned(in: parent)
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+            Self.track(staging)
         } catch {
             throw .error(SourceLocation(path: output.lastPathComponent), "无法创建临时输出文件夹 (cannot create the staging folder): \(error.localizedDescription)")
         }
+    }
+
+    /// Staging folders of builds that were killed (their process is gone): Beacon's by
+    /// their name, removed by the next build.
+    static func removeAbandoned(in parent: URL) {
+        for e in FileTree.entries(of: parent.path) where e.name.hasPrefix(".beacon-build-") && e.isDirectory && !e.isLink {
+            let parts = e.name.dropFirst(".beacon-build-".count).split(separator: "-")
+            guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil else { continue }
+            if pid == ProcessInfo.processInfo.processIdentifier { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(e.name))
+            }
+        }
+    }
+
+    /// Staging folders of this process, removed if it is interrupted (Ctrl-C, TERM).
+    nonisolated(unsafe) private static var active: Set<String> = []
+    private static let activeLock = NSLock()
+    nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
+
+    static func track(_ folder: URL) {
+        activeLock.lock(); defer { activeLock.unlock() }
+        active.insert(folder.path)
+        guard signalSources.isEmpty else { return }
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                activeLock.lock()
+                // A commit under way finishes first (output/ is never left half moved).
+                if committing > 0 { pendingExit = 128 + sig; activeLock.unlock(); return }
+                let folders = active
+                activeLock.unlock()
+                for f in folders { try? FileManager.default.removeItem(atPath: f) }
+                exit(128 + sig)
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    static func untrack(_ folder: URL) {
+        activeLock.lock(); active.remove(folder.path); activeLock.unlock()
+    }
+
+    nonisolated(unsafe) private static var committing = 0
+    nonisolated(unsafe) private static var pendingExit: Int32?
+
+    /// Runs a commit with interruptions held back until it is done.
+    func uninterrupted<T>(_ body: () throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+        Self.activeLock.lock(); Self.committing += 1; Self.activeLock.unlock()
+        defer {
+            Self.activeLock.lock()
+            Self.committing -= 1
+            let code = Self.committing == 0 ? Self.pendingExit : nil
+            let folders = Self.active
+            Self.activeLock.unlock()
+            if let code {
+                for f in folders { try? FileManager.default.removeItem(atPath: f) }
+                exit(code)
+            }
+        }
+        return try body()
     }
 
     /// Relative paths made so far.
@@ -194,6 +259,7 @@ public final class OutputStage: @unchecked Sendable {
     /// Throws away the staged build: everything in it was written by this build.
     public func discard() {
         try? fm.removeItem(at: staging)
+        Self.untrack(staging)
     }
 
     static func manifest(at folder: URL) -> Set<String>? {
@@ -326,6 +392,10 @@ public final class OutputStage: @unchecked Sendable {
     }
 
     public func commit(force: Bool) throws(Diagnostic) {
+        try uninterrupted { () throws(Diagnostic) in try commitNow(force: force) }
+    }
+
+    func commitNow(force: Bool) throws(Diagnostic) {
         let name = output.lastPathComponent
         let exists = fm.fileExists(atPath: output.path)
         if exists { settle() }
@@ -338,6 +408,7 @@ public final class OutputStage: @unchecked Sendable {
             guard exists else {
                 try Self.manifestText(mine).write(to: staging.appendingPathComponent(Self.manifestName), atomically: false, encoding: .utf8)
                 try fm.moveItem(at: staging, to: output)
+                Self.untrack(staging)
                 return
             }
             // Should the moves stop half way, the manifest already names every file that may
@@ -357,6 +428,10 @@ public final class OutputStage: @unchecked Sendable {
     /// other file stays as it is; the manifest gains the new files.
     public func commitInto(force: Bool) throws(Diagnostic) {
         guard fm.fileExists(atPath: output.path) else { return try commit(force: force) }
+        try uninterrupted { () throws(Diagnostic) in try commitIntoNow(force: force) }
+    }
+
+    func commitIntoNow(force: Bool) throws(Diagnostic) {
         let name = output.lastPathComponent
         try checkTarget(force: force)
         let mine = files

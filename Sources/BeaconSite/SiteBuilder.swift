@@ -187,7 +187,9 @@ public final class SiteBuilder: @unchecked Sendable {
     /// The zh-Hant edition's phrase corrections: the theme's own zh-Hant strings, then the site's.
     static func hantPhrases(_ strings: UIStrings, site: [String: String]) -> [String: String] {
         var out: [String: String] = [:]
-        for (key, hant) in strings.hant { if let hans = strings.hans[key] { out[hans] = hant } }
+        // Replaced inside the pages' HTML: a string with markup characters is no phrase.
+        func plain(_ s: String) -> Bool { !s.contains { "<>&\"'".contains($0) } }
+        for (key, hant) in strings.hant { if let hans = strings.hans[key], plain(hans), plain(hant) { out[hans] = hant } }
         out.merge(site) { _, s in s }
         return out
     }

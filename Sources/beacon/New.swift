@@ -54,9 +54,27 @@ enum NewFile {
         return s
     }
 
+    /// A series folder is one folder name under content/lessons/.
+    static func checkFolderName(_ name: String) throws {
+        if name.isEmpty || name == "." || name == ".." || name.hasPrefix(".") || name.contains("/") || name.contains("\\")
+            || name.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            throw ValidationError("专题文件夹名“\(name)”不行：只写一个文件夹名，不能有 / 或 ..，不能以 . 开头 (the series must be one folder name under content/lessons/)")
+        }
+    }
+
     /// Writes `text` to `relative` under the site, refusing to replace anything.
     static func write(_ text: String, to relative: String, root: URL) throws {
         let url = root.appendingPathComponent(relative)
+        // Only ever inside content/: no ".." on the way, and no link leading out.
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+        let content = root.appendingPathComponent("content").resolvingSymlinksInPath().path + "/"
+        var existing = url.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: existing.path) && existing.path.count > 1 { existing = existing.deletingLastPathComponent() }
+        guard parts.first == "content", !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
+              (existing.resolvingSymlinksInPath().path + "/").hasPrefix(content) else {
+            FileHandle.standardError.write(Data("\(relative):1:1: error: 只能在 content/ 里新建文件 (beacon new writes only inside content/)\n".utf8))
+            throw ExitCode(1)
+        }
         if FileManager.default.fileExists(atPath: url.path) {
             let d = Diagnostic.error(SourceLocation(path: relative), "文件已经存在，Beacon 不会覆盖它；换一个标题或先改名 (file exists; Beacon will not overwrite it)")
             FileHandle.standardError.write(Data((d.description + "\n").utf8))
@@ -91,6 +109,7 @@ struct NewLesson: ParsableCommand {
     @OptionGroup var site: SiteRoot
 
     func validate() throws {
+        try NewFile.checkFolderName(series)
         guard LessonKind(rawValue: kind) != nil else {
             throw ValidationError("kind 只能是 \(LessonKind.allCases.map(\.rawValue).joined(separator: "、"))")
         }

@@ -135,4 +135,81 @@ final class HostileInputTests: XCTestCase {
             "content/media/pipe.jpg:1:1: error: 不是普通文件（指向文件夹的链接、管道、设备或套接字），不会发布 (not a regular file; not published)",
         ])
     }
+
+    // MARK: - Refused with the real cause
+
+    func errors(_ site: TempSite) -> [String] {
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        return diags.filter { $0.severity == .error }.map(\.description)
+    }
+
+    func testSymlinkedFolderOutsideContentIsRefused() throws {
+        let site = try TempSite()
+        try site.write("outside/外面.md", "---\ntitle: 外面\ndate: 2026-03-01\n---\n站外的文字。\n")
+        try FileManager.default.createSymbolicLink(atPath: site.root.appendingPathComponent("content/lessons/外").path,
+                                                   withDestinationPath: site.root.appendingPathComponent("outside").path)
+        XCTAssertEqual(errors(site), ["content/lessons/外:1:1: error: 符号链接指到了 content 文件夹之外（或指回它所在的文件夹），不会读取 (symbolic link leads outside content/ or back up; not read)"])
+    }
+
+    func testMarkupInHantPhrasesIsRefused() throws {
+        let site = try TempSite()
+        try site.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\neditions: [zh-Hans, zh-Hant]\nzh_hant_phrases: { 第一课: \"<img src=x onerror=alert(1)>\" }\n")
+        XCTAssertEqual(errors(site), ["content/site.yml:4:25: error: zh_hant_phrases 的词语里不能有 <（< > & \" ' 会被当成网页代码） (phrases must not contain HTML markup characters)"])
+    }
+
+    func testNoncharacterIsRefusedAtItsPlace() throws {
+        let site = try TempSite()
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n---\n前面的文字\n中间\u{FFFE}字符\n")
+        XCTAssertEqual(errors(site), ["\(lesson):6:3: error: 这里有一个不能显示的字符 U+FFFE（非字符），印刷时会截断后面的内容；请删去它 (unprintable character U+FFFE; delete it)"])
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n---\n空\u{0}字符\n")
+        XCTAssertEqual(errors(site), ["\(lesson):5:2: error: 这里有一个不能显示的字符 U+0000（控制字符），印刷时会截断后面的内容；请删去它 (unprintable character U+0000; delete it)"])
+    }
+
+    func testAliasBombIsRefusedQuickly() throws {
+        let site = try TempSite()
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x]\n"
+        for i in 1...9 { yaml += "a\(i): &a\(i) [" + Array(repeating: "*a\(i - 1)", count: 9).joined(separator: ", ") + "]\n" }
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n" + yaml + "tags: *a9\n---\n正文。\n")
+        let start = Date()
+        let e = errors(site)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+        XCTAssertEqual(e, ["\(lesson):2:1: error: YAML 里的别名（*名字）展开后超过 100000 个值，不会读取；请不要用别名互相嵌套 (YAML aliases expand past 100000 values; not read)"])
+    }
+
+    func testBoardSizesOutOfRangeAreErrorsNotCrashes() throws {
+        for (value, message) in [
+            ("1200000mm", "content/boards/大.yml:2:16: error: 宽度 1200000mm 超出范围：展板每边 50 mm 到 5000 mm（PDF 页面最大 5080 mm） ('width' must be 50–5000 mm)"),
+            ("1e400mm", "content/boards/大.yml:2:16: error: 宽度 1e400mm 看不懂，请写成 1200mm 这样的正数长度 ('width' must be a positive length such as 1200mm)"),
+            ("-5mm", "content/boards/大.yml:2:16: error: 宽度 -5mm 看不懂，请写成 1200mm 这样的正数长度 ('width' must be a positive length such as 1200mm)"),
+            ("nanmm", "content/boards/大.yml:2:16: error: 宽度 nanmm 看不懂，请写成 1200mm 这样的正数长度 ('width' must be a positive length such as 1200mm)"),
+        ] {
+            let site = try TempSite()
+            try site.write("content/boards/大.yml", "title: 大展板\nsize: { width: \(value), height: 900mm }\nblocks:\n  - type: text\n    body: 正文。\n")
+            XCTAssertEqual(errors(site), [message], value)
+        }
+    }
+
+    func testNewNeverWritesOutsideContent() throws {
+        let site = try TempSite()
+        for series in ["../../../外面", "..", "a/b", ".hidden"] {
+            let r = try runCommand(Repo.beaconBinary.path, ["new", "lesson", series, "标题", "--root", site.root.path])
+            XCTAssertNotEqual(r.status, 0, series)
+            XCTAssertTrue(r.stderr.contains("只写一个文件夹名"), r.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.root.deletingLastPathComponent().appendingPathComponent("外面").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.root.appendingPathComponent("content/标题.md").path))
+    }
+
+    func testAbandonedStagingFoldersAreRemoved() throws {
+        let site = try TempSite()
+        let abandoned = site.root.appendingPathComponent(".beacon-build-999999-7")
+        try FileManager.default.createDirectory(at: abandoned.appendingPathComponent("site"), withIntermediateDirectories: true)
+        let notOurs = site.root.appendingPathComponent(".beacon-build-notes")
+        try FileManager.default.createDirectory(at: notOurs, withIntermediateDirectories: true)
+        let (report, _) = site.build()
+        XCTAssertTrue(report.succeeded)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned.path), "a killed build's folder goes")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: notOurs.path), "a folder Beacon did not name stays")
+    }
 }
