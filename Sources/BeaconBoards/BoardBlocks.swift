@@ -234,7 +234,11 @@ extension BoardRenderer {
             }
 
         case .image(let src, let caption):
-            guard let path = resolveFile(src, from: board.path), let img = try? image(path) else {
+            guard let path = resolveFile(src, from: board.path) else { return BlockRender(height: 0) { _, _, _, _ in } }
+            let img: PrintImage
+            do { img = try image(path) } catch {
+                // Never silently dropped: said once per board.
+                bag.error(SourceLocation(path: rel(path)), "\(error)（在 \(board.path) 中使用） (used in \(board.path))")
                 return BlockRender(height: 0) { _, _, _, _ in }
             }
             // A picture takes the block's width, up to 20 ems, so that it shrinks with the text.

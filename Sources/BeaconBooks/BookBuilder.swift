@@ -80,6 +80,13 @@ public final class BookBuilder {
 
     // MARK: - Blocks
 
+    /// The longest paragraph print sets (line breaking and mending grow faster than its
+    /// length; a real paragraph is a few hundred characters).
+    static let longestParagraph = 20_000
+
+    /// The narrowest a nested quote or list may make the text, in body ems.
+    static let narrowest = 10.0
+
     struct BlockContext {
         var x: Double = 0            // left indent inside the frame
         var width: Double
@@ -102,6 +109,12 @@ public final class BookBuilder {
                 let p = ts.layout(rich(inlines, base: s, g: g, links: c.links), width: c.width, align: .left, leading: 1.5)
                 out += ts.lineItems(p, x: c.x, spaceBefore: line * 0.8, keepWithNext: true)
             case .paragraph(let inlines):
+                let length = inlines.reduce(0) { $0 + $1.plainText.count }
+                if length > Self.longestParagraph {
+                    let start = inlines.map(\.plainText).joined().prefix(20)
+                    bag.error(SourceLocation(path: c.document), "有一段文字长达 \(length) 字（开头：“\(start)…”），超过口袋书一段 \(Self.longestParagraph) 字的上限；请分段 (a paragraph of \(length) characters is over the \(Self.longestParagraph)-character limit for print; split it)")
+                    continue
+                }
                 var base = bodyStyle(g)
                 if c.quote { base.font.family = style.quoteFont }
                 let p = ts.layout(rich(inlines, base: base, g: g, links: c.links), width: c.width, indent: c.firstIndent ? g.body * 2 : 0,
@@ -109,8 +122,10 @@ public final class BookBuilder {
                 out += ts.lineItems(p, x: c.x, spaceBefore: gap)
             case .quote(let inner):
                 var q = c
-                q.x += g.body * 2
-                q.width -= g.body * 3
+                // Deep nesting stops indenting where the text would grow too narrow to read.
+                let step = c.width - g.body * 3 >= g.body * Self.narrowest ? 1.0 : 0.0
+                q.x += g.body * 2 * step
+                q.width -= g.body * 3 * step
                 q.quote = true
                 var items = self.items(for: inner, q, g: g)
                 if !items.isEmpty { items[0].spaceBefore = line * 0.4 }
@@ -130,9 +145,22 @@ public final class BookBuilder {
                 out.append(.space(line * 0.4))
             case .list(let ordered, let start, _, let listItems):
                 let indent = g.body * 2
+                // Too deep to indent again: the marker goes in front of the item's text.
+                let inline = c.width - indent < g.body * Self.narrowest
                 for (i, li) in listItems.enumerated() {
                     let marker: String
                     if let task = li.task { marker = task ? "☑" : "☐" } else { marker = ordered ? "\(start + i)." : "•" }
+                    if inline {
+                        var blocks = li.blocks
+                        var inner = c
+                        inner.firstIndent = false
+                        if case .paragraph(let inlines)? = blocks.first { blocks[0] = .paragraph([.text(marker + "\u{2002}")] + inlines) }
+                        else { blocks.insert(.paragraph([.text(marker)]), at: 0) }
+                        var items = self.items(for: blocks, inner, g: g)
+                        if !items.isEmpty { items[0].spaceBefore = i == 0 ? gap : line * 0.1 }
+                        out += items
+                        continue
+                    }
                     // The marker: in the heading face and the accent colour, a little smaller
                     // than the text so that it does not outweigh it, on the text's baseline.
                     var ms = bodyStyle(g)
@@ -234,6 +262,13 @@ public final class BookBuilder {
                 let beyond = total - needed
                 widths = (0..<cols).map { need[$0] + (natural[$0] - need[$0]) / beyond * (c.width - needed) }
             }
+        }
+        // Columns narrower than two characters of their own text would overprint each other.
+        if widths.contains(where: { $0 - 2 * pad < size * 2 }) {
+            let names = header.map { $0.map(\.plainText).joined() }
+            let first = names.prefix(3).joined(separator: "｜") + (names.count > 3 ? "…" : "")
+            bag.error(SourceLocation(path: c.document), "表格（表头：\(first)）有 \(cols) 列，在口袋书的版心里缩到最小字号也放不下；请拆成几张表，或改写成列表 (a table of \(cols) columns does not fit the page)")
+            return []
         }
         let tableWidth = widths.reduce(0, +)
         func rowItem(_ cells: [[MDInline]], isHeader: Bool, isLast: Bool) -> FlowItem {

@@ -126,7 +126,8 @@ extension ContentLoader {
                 f.error(loc, "找不到\(what) \(src)（应在 content\(src)） (\(what == "照片" ? "photo" : "image") not found: content\(src))")
             }
         } else if !src.contains("://") {
-            let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            // `path` is relative to the site folder (never to the working directory).
+            let base = (path as NSString).deletingLastPathComponent
             let full = root.appendingPathComponent(base).appendingPathComponent(src).standardizedFileURL.path
             if !FileManager.default.fileExists(atPath: full) {
                 f.error(loc, "找不到\(what) \(src) (image not found: \(src))")
@@ -317,6 +318,9 @@ extension ContentLoader {
                 } else if target.hasPrefix("branches/") {
                     let s = String(target.dropFirst("branches/".count))
                     if !branchSlugs.contains(s) { b.error(b.valueLocation("target"), "找不到支部 \(s) (unknown branch '\(s)')") }
+                } else if target.contains("://") && target.utf8.count > 300 {
+                    // Past this a printed code grows too dense to scan from a wall.
+                    b.error(b.valueLocation("target"), "二维码网址太长（\(target.utf8.count) 字节），印出来难以扫码；最多 300 字节，请换用短网址 (qr target URL too long: \(target.utf8.count) bytes, at most 300)")
                 } else if !target.hasPrefix("boards/") && !target.contains("://") {
                     b.error(b.valueLocation("target"), "二维码目标应是 lessons/专题/文件、branches/支部、boards/展板 或完整网址 (qr target must be lessons/…, branches/…, boards/… or a URL)")
                 }

@@ -47,7 +47,7 @@ public enum SVGSanitizer {
                 case XML_ELEMENT_NODE:
                     if removed.contains(c.name) { removals.append(c); continue }
                     if c.name == "style", let text = Optional(c.textContent), unsafeCSS(text) { removals.append(c); continue }
-                    clean(attributesOf: c)
+                    dropped += clean(attributesOf: c)
                     visit(c)
                 case XML_PI_NODE, XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_XINCLUDE_START, XML_XINCLUDE_END:
                     removals.append(c)
@@ -56,11 +56,13 @@ public enum SVGSanitizer {
                 }
             }
         }
-        clean(attributesOf: root)
+        var dropped = clean(attributesOf: root)
         visit(root)
         // Processing instructions before the root (an xml-stylesheet) go too.
         var top = doc.pointee.children
         while let t = top { top = t.pointee.next; if t != root && t.pointee.type == XML_PI_NODE { removals.append(t) } }
+        // Nothing to take out: the file as the editor made it.
+        if removals.isEmpty && dropped == 0 { return data }
         for n in removals { xmlUnlinkNode(n); xmlFreeNode(n) }
         var buffer: UnsafeMutablePointer<xmlChar>?
         var size: Int32 = 0
@@ -70,7 +72,9 @@ public enum SVGSanitizer {
         return Data(bytes: buffer, count: Int(size))
     }
 
-    static func clean(attributesOf el: xmlNodePtr) {
+    /// Removes the attributes that may not stay; returns how many.
+    @discardableResult
+    static func clean(attributesOf el: xmlNodePtr) -> Int {
         var attr = el.pointee.properties
         var drop: [xmlAttrPtr] = []
         while let a = attr {
@@ -91,6 +95,7 @@ public enum SVGSanitizer {
             if value.lowercased().contains("url(") && !value.lowercased().filter({ !$0.isWhitespace }).allSatisfyURLsLocal { drop.append(a) }
         }
         for a in drop { xmlRemoveProp(a) }
+        return drop.count
     }
 
     /// `#id` inside the picture, or a data: picture that is not itself SVG.

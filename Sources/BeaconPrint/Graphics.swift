@@ -25,11 +25,19 @@ public final class PrintImage {
         pixelHeight = height
     }
 
+    /// The most pixels a picture may have (100 megapixels: a 12,000 × 8,000 photo): decoded, a
+    /// larger one would take gigabytes of memory for nothing print can show.
+    public static let maxPixels = 100_000_000
+
     public enum LoadError: Error, CustomStringConvertible {
         case unreadable(String)
         case unsupported(String)
+        case truncated
+        case tooLarge(Int, Int)
         public var description: String {
             switch self {
+            case .truncated: return "图片文件不完整（结尾缺失，可能没有下载或复制完），请重新导出或复制 (the picture file is cut short)"
+            case .tooLarge(let w, let h): return "图片有 \(w)×\(h) 像素，超过 1 亿像素的上限；请缩小后再用 (picture of \(w)×\(h) pixels is over the 100-megapixel limit)"
             case .unreadable(let s): return "图片无法读取 (unreadable image): \(s)"
             case .unsupported(let s): return "不支持的图片格式 \(s)，请用 JPG、PNG 或 SVG (unsupported image format)"
             }
@@ -56,6 +64,14 @@ public final class PrintImage {
             img.svg = handle
             return img
         case "png", "jpg", "jpeg":
+            // The header first: no picture is decoded that is too big or cut short.
+            let bytes = [UInt8](data.prefix(16)), tail = [UInt8](data.suffix(64))
+            if bytes.starts(with: [0xFF, 0xD8]) {
+                guard (0..<max(0, tail.count - 1)).contains(where: { tail[$0] == 0xFF && tail[$0 + 1] == 0xD9 }) else { throw LoadError.truncated }
+            } else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+                guard tail.count >= 12, String(decoding: tail.suffix(12), as: UTF8.self).contains("IEND") else { throw LoadError.truncated }
+            }
+            if let size = ImageSize.read(path), size.width * size.height > maxPixels { throw LoadError.tooLarge(size.width, size.height) }
             guard let loader = gdk_pixbuf_loader_new() else { throw LoadError.unreadable(path) }
             defer { g_object_unref(UnsafeMutableRawPointer(loader)) }
             var error: UnsafeMutablePointer<GError>?

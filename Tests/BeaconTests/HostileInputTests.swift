@@ -212,4 +212,64 @@ final class HostileInputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned.path), "a killed build's folder goes")
         XCTAssertTrue(FileManager.default.fileExists(atPath: notOurs.path), "a folder Beacon did not name stays")
     }
+
+    // MARK: - Print: nothing silently cut
+
+    func bookSite(_ body: String) throws -> TempSite {
+        let site = try TempSite()
+        try site.write("content/books/读本.yml", "title: 读本\nsize: a6\ncontents:\n  - series: 学习园地\n")
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n---\n" + body)
+        return site
+    }
+
+    func pdfText(_ url: URL) throws -> String {
+        let r = try runCommand(try XCTUnwrap(which("pdftotext")), ["-q", url.path, "-"])
+        return r.stdout.filter { !$0.isWhitespace }
+    }
+
+    func testDeepQuotesAndListsKeepTheirTextInPrint() throws {
+        var md = String(repeating: ">", count: 30) + " 引用最深处的文字\n\n"
+        for level in 0..<30 { md += String(repeating: "  ", count: level) + "- 第\(level + 1)层\n" }
+        let site = try bookSite(md)
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let text = try pdfText(site.output.appendingPathComponent("books/du-ben.pdf"))
+        XCTAssertTrue(text.contains("引用最深处的文字"), text)
+        for level in [1, 10, 20, 30] { XCTAssertTrue(text.contains("第\(level)层"), "level \(level): \(text)") }
+    }
+
+    func testTableTooWideForThePageIsAnError() throws {
+        let cols = 60
+        let md = "| " + (0..<cols).map { "列\($0)" }.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: cols) + "\n| " + (0..<cols).map { "值\($0)" }.joined(separator: " | ") + " |\n"
+        let site = try bookSite(md)
+        XCTAssertEqual(errors(site), ["\(lesson):1:1: error: 表格（表头：列0｜列1｜列2…）有 60 列，在口袋书的版心里缩到最小字号也放不下；请拆成几张表，或改写成列表 (a table of 60 columns does not fit the page)"])
+    }
+
+    func testOverlongParagraphIsAnErrorInPrint() throws {
+        let site = try bookSite(String(repeating: "学习贯彻党的二十大精神", count: 2_100) + "\n")
+        XCTAssertEqual(errors(site), ["\(lesson):1:1: error: 有一段文字长达 23100 字（开头：“学习贯彻党的二十大精神学习贯彻党的二十大…”），超过口袋书一段 20000 字的上限；请分段 (a paragraph of 23100 characters is over the 20000-character limit for print; split it)"])
+    }
+
+    func testBrokenAndHugePicturesAreNamed() throws {
+        let site = try TempSite()
+        let photo = try Data(contentsOf: Repo.fixtures.appendingPathComponent("photo.jpg"))
+        try site.write("content/media/cut.jpg", photo.prefix(2000))
+        // A PNG header that claims 100,000 × 100,000 pixels.
+        var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+        png += Data([0x00, 0x01, 0x86, 0xA0, 0x00, 0x01, 0x86, 0xA0, 8, 2, 0, 0, 0, 0, 0, 0, 0])
+        png += Data([0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        try site.write("content/media/huge.png", png)
+        try site.write("content/books/读本.yml", "title: 读本\nsize: a6\ncontents:\n  - series: 学习园地\n")
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\n---\n![截断](../../media/cut.jpg)\n")
+        try site.write("content/boards/图.yml", "title: 图板\nsize: a4\nblocks:\n  - type: image\n    src: ../media/huge.png\n")
+        let e = errors(site)
+        XCTAssertTrue(e.contains("content/media/cut.jpg:1:1: error: 图片文件不完整（结尾缺失，可能没有下载或复制完），请重新导出或复制 (the picture file is cut short)（在 content/lessons/学习园地/第一课.md 中使用） (used in content/lessons/学习园地/第一课.md)"), e.joined(separator: "\n"))
+        XCTAssertTrue(e.contains("content/media/huge.png:1:1: error: 图片有 100000×100000 像素，超过 1 亿像素的上限；请缩小后再用 (picture of 100000×100000 pixels is over the 100-megapixel limit)（在 content/boards/图.yml 中使用） (used in content/boards/图.yml)"), e.joined(separator: "\n"))
+    }
+
+    func testQRTargetTooLongIsAnError() throws {
+        let site = try TempSite()
+        try site.write("content/boards/码.yml", "title: 码板\nsize: a4\nblocks:\n  - type: qr\n    target: https://example.org/" + String(repeating: "a", count: 400) + "\n")
+        XCTAssertEqual(errors(site), ["content/boards/码.yml:5:13: error: 二维码网址太长（420 字节），印出来难以扫码；最多 300 字节，请换用短网址 (qr target URL too long: 420 bytes, at most 300)"])
+    }
 }
