@@ -126,6 +126,18 @@ enum YAMLText {
             }
             return .error(at(mark), "YAML 格式错误 (invalid YAML): \(problem)\(ctx)\(hint(mark))")
         case let .duplicatedKeysInMapping(duplicates, context):
+            // Said at the second time the key is written, with where the first one is.
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let indent = max(0, context.mark.column - 1)
+            let key = duplicates.first ?? ""
+            let places = lines.indices.filter { i in
+                i >= context.mark.line - 1 && lines[i].dropFirst(indent).hasPrefix(key + ":") && lines[i].prefix(indent).allSatisfy { $0 == " " || $0 == "-" }
+            }
+            if places.count >= 2 {
+                let first = places[0] + firstLine
+                return .error(SourceLocation(path: path, line: places[1] + firstLine, column: indent + 1),
+                              "字段 \(key) 写了两次（第一次在第 \(first) 行）；请删去一个 (duplicate key '\(key)'; first at line \(first))")
+            }
             return .error(at(context.mark), "YAML 中字段重复 (duplicate key): \(duplicates.joined(separator: ", "))")
         case let .reader(problem, _, _, _):
             return .error(SourceLocation(path: path, line: firstLine), "YAML 无法读取 (unreadable YAML): \(problem)")

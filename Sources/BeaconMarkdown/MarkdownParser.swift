@@ -201,6 +201,7 @@ struct TreeWalker {
                 return .paragraph([.text(raw)])
             }
             hasRawHTML = true
+            sanitized(raw, node)
             return .html(raw)
         default:
             if node.kind == "table" { return table(node) }
@@ -216,6 +217,15 @@ struct TreeWalker {
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         let shown = trimmed.count > 40 ? String(trimmed.prefix(40)) + "…" : trimmed
         bag.warning(location(node), "Markdown 中的 HTML 已省略（可在 site.yml 设 raw_html: true） (raw HTML omitted: \(shown))")
+    }
+
+    /// What the allow-list takes out of a piece of raw HTML, said at its line.
+    mutating func sanitized(_ raw: String, _ node: OpaquePointer) {
+        // A closing tag alone (`</span>`) holds nothing to remove.
+        guard !raw.hasPrefix("</") else { return }
+        let removed = RawHTMLSanitizer.removals(in: raw)
+        guard !removed.isEmpty else { return }
+        bag.warning(location(node), "HTML 里不安全或不支持的部分已删除：\(removed.joined(separator: "、")) (removed from raw HTML: \(removed.joined(separator: ", ")))")
     }
 
     /// A raw-text element left open would swallow the rest of the page: shown as text instead.
@@ -336,6 +346,7 @@ struct TreeWalker {
                     appendText(raw)
                 } else if allowRawHTML {
                     hasRawHTML = true
+                    sanitized(raw, c)
                     out.append(.html(raw))
                 } else {
                     omitted(raw, c)

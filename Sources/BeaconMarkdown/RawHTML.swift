@@ -162,6 +162,20 @@ public enum RawHTMLSanitizer {
     }
 
     public static func sanitize(_ fragment: String) -> String {
+        var ignored: [String] = []
+        return sanitize(fragment, removed: &ignored)
+    }
+
+    /// What the sanitizer takes out of one piece of an editor's HTML, as the editor would
+    /// name it (`<script>`, `onclick`, `href="javascript:…"`), for a warning at its line.
+    public static func removals(in fragment: String) -> [String] {
+        var removed: [String] = []
+        _ = sanitize(fragment, removed: &removed)
+        var seen = Set<String>()
+        return removed.filter { seen.insert($0).inserted }
+    }
+
+    static func sanitize(_ fragment: String, removed: inout [String]) -> String {
         if fragment.isEmpty { return "" }
         let wrapped = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body><div id=\"beacon-root\">" + fragment + "</div></body></html>"
         guard let doc = HTMLDocument(html: wrapped),
@@ -181,7 +195,7 @@ public enum RawHTMLSanitizer {
             var ancestor = el.pointee.parent
             var inside = false
             while let a = ancestor { if removals.contains(a) { inside = true; break }; ancestor = a.pointee.parent }
-            if !inside { removals.append(el) }
+            if !inside { removals.append(el); removed.append("<\(el.name.lowercased())>") }
         }
         for el in removals {
             xmlUnlinkNode(el)
@@ -190,10 +204,14 @@ public enum RawHTMLSanitizer {
         var unwrap: [xmlNodePtr] = []
         for el in doc.elements(under: container) where el != container {
             let name = el.name.lowercased()
-            guard let own = allowed[name] else { unwrap.append(el); continue }
+            guard let own = allowed[name] else {
+                // Kept as text: only elements that did something are worth a word.
+                if !["html", "body", "p"].contains(name) { removed.append("<\(name)>") }
+                unwrap.append(el); continue
+            }
             // Only a task list's box: a checkbox nobody can tick.
             if name == "input" {
-                if (el.attribute("type") ?? "").lowercased() != "checkbox" { unwrap.append(el); continue }
+                if (el.attribute("type") ?? "").lowercased() != "checkbox" { removed.append("<input>"); unwrap.append(el); continue }
                 el.setAttribute("disabled", "")
             }
             var names: [String] = []
@@ -208,7 +226,11 @@ public enum RawHTMLSanitizer {
                 if keep && urlAttributes.contains(lower) { keep = allowedURL(el.attribute(attribute) ?? "", attribute: lower) }
                 if keep && lower == "style" { keep = !unsafeStyle(el.attribute(attribute) ?? "") }
                 if keep && lower == "target" { keep = (el.attribute(attribute) ?? "") == "_blank" }
-                if !keep { el.removeAttribute(attribute) }
+                if !keep {
+                    let value = el.attribute(attribute) ?? ""
+                    removed.append(urlAttributes.contains(lower) || lower == "style" ? "\(lower)=\"\(value.prefix(30))\"" : lower)
+                    el.removeAttribute(attribute)
+                }
             }
             // A link that opens a new tab cannot reach back into this one.
             if name == "a", el.attribute("target") != nil { el.setAttribute("rel", "noopener noreferrer") }

@@ -272,4 +272,10 @@ final class HostileInputTests: XCTestCase {
         try site.write("content/boards/码.yml", "title: 码板\nsize: a4\nblocks:\n  - type: qr\n    target: https://example.org/" + String(repeating: "a", count: 400) + "\n")
         XCTAssertEqual(errors(site), ["content/boards/码.yml:5:13: error: 二维码网址太长（420 字节），印出来难以扫码；最多 300 字节，请换用短网址 (qr target URL too long: 420 bytes, at most 300)"])
     }
+
+    func testDuplicateKeyIsSaidAtTheDuplicate() throws {
+        let site = try TempSite()
+        try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\nauthor: 张三\ntitle: 又一个标题\n---\n正文。\n")
+        XCTAssertEqual(errors(site), ["\(lesson):5:1: error: 字段 title 写了两次（第一次在第 2 行）；请删去一个 (duplicate key 'title'; first at line 2)"])
+    }
 }

@@ -346,6 +346,9 @@ final class MarkdownTests: XCTestCase {
             let html = renderMarkdown("<div>" + input + "</div>\n", rawHTML: true).html
             XCTAssertEqual(html.replacingOccurrences(of: "\n", with: ""), "<div>" + expected + "</div>", input)
         }
+        // Nothing is removed silently: a warning at the piece's line names what went.
+        let warned = renderMarkdown("正文\n\n<p><a href=\"javascript:alert(1)\" onclick=\"x()\">甲</a><script>y()</script></p>\n", rawHTML: true)
+        XCTAssertEqual(warned.diagnostics.map(\.description), ["content/lessons/s/a.md:7:1: warning: HTML 里不安全或不支持的部分已删除：<script>、href=\"javascript:alert(1)\"、onclick (removed from raw HTML: <script>, href=\"javascript:alert(1)\", onclick)"])
         // Page-level elements never stay, wherever they are written.
         for page in ["<base href=\"http://evil/\">", "<meta http-equiv=\"refresh\" content=\"0;url=http://evil\">",
                      "<link rel=\"stylesheet\" href=\"http://evil/x.css\">", "<iframe src=\"data:text/html,x\"></iframe>", "<script src=\"http://evil/x.js\"></script>"] {
