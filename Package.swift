@@ -48,6 +48,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ]),
+        // libFuzzer targets (scripts/fuzz); built plainly, a runner that replays a corpus.
+        .executableTarget(name: "beacon-fuzz", dependencies: [
+            "BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconPrint", "BeaconLoad", "BeaconBuild",
+        ]),
         .testTarget(name: "BeaconTests", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "BeaconThemes", "CLibXML2",
         ]),

@@ -35,7 +35,9 @@ public enum PageFiles {
         defer { qpdf_cleanup(&src) }
         qpdf_silence_errors(src)
         qpdf_set_suppress_warnings(src, 1)
-        guard qpdf_read(src, raw, nil) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[0]) }
+        let rawName = strdup(raw)
+        defer { free(rawName) }
+        guard qpdf_read(src, rawName, nil) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[0]) }
         for (i, r) in pages.enumerated() {
             var q = qpdf_init()
             defer { qpdf_cleanup(&q) }
@@ -52,7 +54,11 @@ public enum PageFiles {
             qpdf_oh_replace_key(q, info, "/Subject", qpdf_oh_new_unicode_string(q, r.subject))
             qpdf_oh_replace_key(q, info, "/Creator", qpdf_oh_new_unicode_string(q, "Beacon"))
             qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, info))
-            guard qpdf_init_write(q, paths[i]) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
+            // qpdf keeps the file name's pointer from init_write until write: one C string for both
+            // (a temporary one was freed in between; found by the board fuzz target).
+            let written = strdup(paths[i])
+            defer { free(written) }
+            guard qpdf_init_write(q, written) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
             // Streams are copied as they are: no decoding and compressing again.
             qpdf_set_decode_level(q, qpdf_dl_none)
             guard qpdf_write(q) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
