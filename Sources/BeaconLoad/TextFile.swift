@@ -28,7 +28,7 @@ public enum TextFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(error.localizedDescription)")
+            throw .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(FileProblem.describe(error))")
         }
         return try decode(data, displayPath: displayPath)
     }

@@ -61,8 +61,15 @@ public final class DiagnosticBag: @unchecked Sendable {
 
     public init() {}
 
+    /// Writes refused for a full disk after the first: said once, with how many more.
+    private var moreDiskFull = 0
+
     public func report(_ diagnostic: Diagnostic) {
         lock.lock(); defer { lock.unlock() }
+        if diagnostic.message.hasSuffix("(disk full)"), items.contains(where: { $0.message.hasSuffix("(disk full)") }) {
+            moreDiskFull += 1
+            return
+        }
         items.append(diagnostic)
     }
 
@@ -83,8 +90,11 @@ public final class DiagnosticBag: @unchecked Sendable {
     public var all: [Diagnostic] {
         lock.lock(); defer { lock.unlock() }
         var seen = Set<Diagnostic>()
-        return items.filter { seen.insert($0).inserted }
-            .sorted { ($0.location, $0.severity == .error ? 0 : 1) < ($1.location, $1.severity == .error ? 0 : 1) }
+        var list = items.filter { seen.insert($0).inserted }
+        if moreDiskFull > 0, let i = list.firstIndex(where: { $0.message.hasSuffix("(disk full)") }) {
+            list[i].message += "；另有 \(moreDiskFull) 个文件也因此没有写入 (and \(moreDiskFull) more files)"
+        }
+        return list.sorted { ($0.location, $0.severity == .error ? 0 : 1) < ($1.location, $1.severity == .error ? 0 : 1) }
     }
 
     public var hasErrors: Bool {
@@ -92,13 +102,46 @@ public final class DiagnosticBag: @unchecked Sendable {
         return items.contains { $0.severity == .error }
     }
 
-    public var errorCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return items.filter { $0.severity == .error }.count
-    }
+    /// As many as `all` holds (each said once), so a summary's count is what was printed.
+    public var errorCount: Int { all.filter { $0.severity == .error }.count }
 
-    public var warningCount: Int {
-        lock.lock(); defer { lock.unlock() }
-        return items.filter { $0.severity == .warning }.count
+    public var warningCount: Int { all.filter { $0.severity == .warning }.count }
+}
+
+/// What went wrong with a file, in words an editor can act on (disk full, no permission …),
+/// instead of Foundation's "The operation could not be completed".
+public enum FileProblem {
+    public static func describe(_ error: Error) -> String {
+        var code: Int32?
+        if let p = error as? POSIXError { code = p.code.rawValue }
+        let ns = error as NSError
+        if code == nil, ns.domain == NSPOSIXErrorDomain { code = Int32(ns.code) }
+        if code == nil, let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            code = Int32(underlying.code)
+        }
+        if code == nil, ns.domain == NSCocoaErrorDomain {
+            switch ns.code {
+            case NSFileWriteOutOfSpaceError: code = ENOSPC
+            case NSFileWriteNoPermissionError, NSFileReadNoPermissionError: code = EACCES
+            case NSFileWriteVolumeReadOnlyError: code = EROFS
+            case NSFileNoSuchFileError, NSFileReadNoSuchFileError: code = ENOENT
+            case NSFileWriteFileExistsError: code = EEXIST
+            default: break
+            }
+        }
+        guard let code else { return "\(ns.domain) \(ns.code)" }
+        let english = String(cString: strerror(code))
+        switch code {
+        case ENOSPC: return "磁盘已满，请腾出空间后再生成 (disk full)"
+        case EDQUOT: return "磁盘配额已用完 (disk quota exceeded)"
+        case EACCES, EPERM: return "没有权限，请检查文件夹的权限 (permission denied)"
+        case EROFS: return "磁盘是只读的 (read-only file system)"
+        case ENOENT: return "文件或文件夹不存在 (no such file or folder)"
+        case ENAMETOOLONG: return "文件名太长 (file name too long)"
+        case EEXIST: return "同名的文件已经存在 (file exists)"
+        case ENOTDIR: return "路径上有一个同名的文件挡住了文件夹 (a file is in the way of a folder)"
+        case EISDIR: return "这是一个文件夹，不是文件 (is a folder)"
+        default: return english
+        }
     }
 }

@@ -40,7 +40,7 @@ public final class OutputStage: @unchecked Sendable {
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
             Self.track(staging)
         } catch {
-            throw .error(SourceLocation(path: output.lastPathComponent), "无法创建临时输出文件夹 (cannot create the staging folder): \(error.localizedDescription)")
+            throw .error(SourceLocation(path: output.lastPathComponent), "无法创建临时输出文件夹 (cannot create the staging folder): \(FileProblem.describe(error))")
         }
     }
 
@@ -419,7 +419,7 @@ public final class OutputStage: @unchecked Sendable {
             try writeManifest(mine)
             discard()
         } catch {
-            throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(error.localizedDescription)")
+            throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(FileProblem.describe(error))")
         }
     }
 
@@ -442,7 +442,7 @@ public final class OutputStage: @unchecked Sendable {
             try writeManifest(previous.union(mine))
             discard()
         } catch {
-            throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(error.localizedDescription)")
+            throw .error(SourceLocation(path: name), "无法写入输出文件夹 (cannot write the output folder): \(FileProblem.describe(error))")
         }
     }
 

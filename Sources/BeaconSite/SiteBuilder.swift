@@ -232,7 +232,7 @@ public final class SiteBuilder: @unchecked Sendable {
     func writeFile(_ name: String, _ text: String) {
         if directOutput != nil { write(name, text); return }
         do { try stage.write(prefix + name, text) } catch {
-            bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
+            bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(FileProblem.describe(error))")
         }
     }
 
@@ -244,12 +244,12 @@ public final class SiteBuilder: @unchecked Sendable {
                 try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try data.write(to: url, options: .atomic)
             } catch {
-                bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
+                bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(FileProblem.describe(error))")
             }
             return
         }
         do { try stage.write(prefix + name, data) } catch {
-            bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(error.localizedDescription)")
+            bag.error(SourceLocation(path: "output/site/" + name), "无法写入 (cannot write): \(FileProblem.describe(error))")
         }
     }
 
@@ -268,7 +268,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 try Data(html.utf8).write(to: tmp)
                 if rename(tmp.path, url.path) != 0 { throw POSIXError(.EIO) }
             } catch {
-                bag.error(SourceLocation(path: "output/site/" + Routes.file(route)), "无法写入 (cannot write): \(error.localizedDescription)")
+                bag.error(SourceLocation(path: "output/site/" + Routes.file(route)), "无法写入 (cannot write): \(FileProblem.describe(error))")
             }
             return
         }
@@ -277,7 +277,7 @@ public final class SiteBuilder: @unchecked Sendable {
             try stage.write(file, html)
             countLock.lock(); pageCount += 1; countLock.unlock()
         } catch {
-            bag.error(SourceLocation(path: "output/" + file), "无法写入 (cannot write): \(error.localizedDescription)")
+            bag.error(SourceLocation(path: "output/" + file), "无法写入 (cannot write): \(FileProblem.describe(error))")
         }
     }
 

@@ -299,7 +299,7 @@ extension SiteBuilder {
             } catch let refusal as SVGSanitizer.Refusal {
                 bag.error(SourceLocation(path: shownAs, line: refusal.line, column: refusal.column), refusal.description)
             } catch {
-                bag.error(SourceLocation(path: shownAs), "无法复制到 output/\(target) (cannot copy): \(error.localizedDescription)")
+                bag.error(SourceLocation(path: shownAs), "无法复制到 output/\(target) (cannot copy): \(FileProblem.describe(error))")
             }
         }
         func copyTree(_ from: URL, to prefixPath: String, only: Set<String>? = nil) {
@@ -316,7 +316,7 @@ extension SiteBuilder {
         }
         if let css = brandCSS() {
             do { try stage.write(prefix + "assets/brand.css", css) } catch {
-                bag.error(SourceLocation(path: "output/site/assets/brand.css"), "无法写入 (cannot write): \(error.localizedDescription)")
+                bag.error(SourceLocation(path: "output/site/assets/brand.css"), "无法写入 (cannot write): \(FileProblem.describe(error))")
             }
         }
         // The theme's static files: the site's own copied, the built-in ones written out.
@@ -326,7 +326,7 @@ extension SiteBuilder {
                 publish(theme.files.folder.appendingPathComponent(path), to: target, within: theme.files.folder, shownAs: theme.files.display(path))
             } else if let data = theme.files.builtin(path) {
                 do { try stage.write(target, data) } catch {
-                    bag.error(SourceLocation(path: "output/" + target), "无法写入 (cannot write): \(error.localizedDescription)")
+                    bag.error(SourceLocation(path: "output/" + target), "无法写入 (cannot write): \(FileProblem.describe(error))")
                 }
             }
         }

@@ -278,4 +278,28 @@ final class HostileInputTests: XCTestCase {
         try site.write(lesson, "---\ntitle: 第一课\ndate: 2026-03-01\nauthor: 张三\ntitle: 又一个标题\n---\n正文。\n")
         XCTAssertEqual(errors(site), ["\(lesson):5:1: error: 字段 title 写了两次（第一次在第 2 行）；请删去一个 (duplicate key 'title'; first at line 2)"])
     }
+
+    func testFileProblemsAreSaidInWords() {
+        XCTAssertEqual(FileProblem.describe(CocoaError(.fileWriteOutOfSpace)), "磁盘已满，请腾出空间后再生成 (disk full)")
+        XCTAssertEqual(FileProblem.describe(POSIXError(.EACCES)), "没有权限，请检查文件夹的权限 (permission denied)")
+        XCTAssertEqual(FileProblem.describe(CocoaError(.fileWriteVolumeReadOnly)), "磁盘是只读的 (read-only file system)")
+    }
+
+    /// On a full disk the build says so once, and the count in the summary is what was printed.
+    func testDiskFullIsSaidOnce() throws {
+        let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-full-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: mountPoint, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: mountPoint) }
+        let mount = try runCommand("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint.path])
+        guard mount.status == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root): \(mount.stderr)") }
+        defer { _ = try? runCommand("/bin/umount", [mountPoint.path]) }
+        try FileManager.default.copyItem(at: Repo.fixtures.appendingPathComponent("minimal/content"), to: mountPoint.appendingPathComponent("content"))
+        let r = try runCommand(Repo.beaconBinary.path, ["build", "--root", mountPoint.path])
+        XCTAssertEqual(r.status, 1)
+        let errors = r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        XCTAssertEqual(errors.count, 1, r.stderr)
+        XCTAssertTrue(errors[0].contains("磁盘已满，请腾出空间后再生成 (disk full)；另有"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 个错误"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: mountPoint.appendingPathComponent("output").path), "nothing half written")
+    }
 }
