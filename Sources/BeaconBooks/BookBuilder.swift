@@ -80,9 +80,7 @@ public final class BookBuilder {
 
     // MARK: - Blocks
 
-    /// The longest paragraph print sets (line breaking and mending grow faster than its
-    /// length; a real paragraph is a few hundred characters).
-    static let longestParagraph = 20_000
+    static var longestParagraph: Int { PrintLimits.longestParagraph }
 
     /// The narrowest a nested quote or list may make the text, in body ems.
     static let narrowest = 10.0

@@ -258,7 +258,12 @@ extension ContentLoader {
                     default: b.error(b.valueLocation("links"), "links 只能是 text（链接显示为文字）或 qr（另印二维码） (links must be text or qr)")
                     }
                 }
-                content = .text(source, markdown.parse(source, path: f.path, bag: bag), qrLinks: qr)
+                // No board holds a paragraph this long; setting one would take minutes.
+                if text.count > PrintLimits.longestParagraph {
+                    b.error(b.valueLocation("body"), "正文长达 \(text.count) 字，任何展板都放不下（上限 \(PrintLimits.longestParagraph) 字）；请删减或放进学习资料 (a board text of \(text.count) characters is over the \(PrintLimits.longestParagraph)-character limit)")
+                } else {
+                    content = .text(source, markdown.parse(source, path: f.path, bag: bag), qrLinks: qr)
+                }
             } else { b.missing("body", "正文") }
         case "flow":
             var stages: [FlowStage] = []

@@ -121,3 +121,10 @@ public struct Book: Sendable {
         PrintDefinition(kind: .book, path: path, slug: slug, title: title, subtitle: subtitle, size: sizeName)
     }
 }
+
+/// Limits print keeps (docs/security.md).
+public enum PrintLimits {
+    /// The longest paragraph print sets: line breaking and mending grow faster than its
+    /// length, and a real paragraph is a few hundred characters.
+    public static let longestParagraph = 20_000
+}

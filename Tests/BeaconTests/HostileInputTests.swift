@@ -302,4 +302,12 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("1 个错误"), r.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: mountPoint.appendingPathComponent("output").path), "nothing half written")
     }
+
+    func testOverlongBoardTextIsAnErrorNotAMinuteOfLayout() throws {
+        let site = try TempSite()
+        try site.write("content/boards/长.yml", "title: 长板\nsize: a4\nblocks:\n  - type: text\n    body: " + String(repeating: "学习贯彻党的二十大精神，", count: 2_500) + "\n")
+        let start = Date()
+        XCTAssertEqual(errors(site), ["content/boards/长.yml:5:11: error: 正文长达 30000 字，任何展板都放不下（上限 20000 字）；请删减或放进学习资料 (a board text of 30000 characters is over the 20000-character limit)"])
+        XCTAssertLessThan(Date().timeIntervalSince(start), 30)
+    }
 }
