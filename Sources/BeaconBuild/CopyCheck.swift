@@ -39,7 +39,7 @@ public enum CopyCheck {
         }
         for path in order {
             let texts = byFile[path]!
-            let fixable = texts.filter { $0.0.exact && !$0.1.changedLines.isEmpty }
+            let fixable = texts.filter { $0.0.exact && !$0.1.changedLines.isEmpty && (!$0.0.plainScalar || safeInYAML($0.0, $0.1)) }
             if fix && !fixable.isEmpty && !erroneous.contains(path),
                rewrite(project.root.appendingPathComponent(path), texts: fixable) {
                 for (t, r) in fixable {
@@ -48,8 +48,9 @@ public enum CopyCheck {
                         log.append((at, "\(at.path):\(at.line):\(at.column): fixed [\(f.rule)]"))
                     }
                 }
+                let written = Set(fixable.map { "\($0.0.line):\($0.0.column)" })
                 for (t, r) in texts {
-                    let fixed = t.exact && !r.changedLines.isEmpty
+                    let fixed = written.contains("\(t.line):\(t.column)")
                     for f in r.findings where !(fixed && f.replacement != nil) { bag.warning(location(f, in: t), "[\(f.rule)] \(f.message)") }
                 }
                 continue
@@ -59,6 +60,17 @@ public enum CopyCheck {
             }
         }
         return log.sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
+    /// A YAML value whose fixed form YAML would read as something else (a comment, a list,
+    /// an anchor, null, a number, true) is reported, not fixed.
+    static func safeInYAML(_ t: EditorText, _ r: CopyRules.Review) -> Bool {
+        let fixed = r.fixed.trimmingCharacters(in: .whitespaces)
+        if let first = fixed.first, "-?:,[]{}#&*!|>'\"%@`".contains(first) { return false }
+        let lower = fixed.lowercased()
+        if ["null", "~", "true", "false", "yes", "no", "on", "off"].contains(lower) { return false }
+        if Double(fixed) != nil || Int(fixed) != nil { return false }
+        return !fixed.contains(" #") && !fixed.contains(": ")
     }
 
     static func body(_ path: String, _ body: MarkdownSource) -> EditorText {
@@ -78,10 +90,19 @@ public enum CopyCheck {
         var bytes = [UInt8](data)
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         if bom { bytes.removeFirst(3) }
-        let crlf = bytes.contains(0x0D)
-        guard var text = String(validating: bytes, as: UTF8.self) else { return false }
-        if crlf { text = text.replacingOccurrences(of: "\r\n", with: "\n") }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0.unicodeScalars) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return false }
+        // Each line with its own ending (a file may mix CRLF and LF): only edited lines change.
+        var lines: [[Unicode.Scalar]] = [], endings: [String] = []
+        var current: [Unicode.Scalar] = []
+        var scalars = Array(text.unicodeScalars)[...]
+        while let c = scalars.popFirst() {
+            if c == "\r" || c == "\n" {
+                var ending = String(c)
+                if c == "\r", scalars.first == "\n" { scalars.removeFirst(); ending = "\r\n" }
+                lines.append(current); endings.append(ending); current = []
+            } else { current.append(c) }
+        }
+        lines.append(current); endings.append("")
         var edits: [(line: Int, start: Int, old: [Unicode.Scalar], new: [Unicode.Scalar])] = []
         for (t, review) in texts {
             let original = t.text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -96,8 +117,7 @@ public enum CopyCheck {
                   Array(lines[e.line][e.start..<(e.start + e.old.count)]) == e.old else { return false }
             lines[e.line].replaceSubrange(e.start..<(e.start + e.old.count), with: e.new)
         }
-        var out = lines.map { String(String.UnicodeScalarView($0)) }.joined(separator: "\n")
-        if crlf { out = out.replacingOccurrences(of: "\n", with: "\r\n") }
+        let out = zip(lines, endings).map { String(String.UnicodeScalarView($0.0)) + $0.1 }.joined()
         var outBytes = [UInt8](out.utf8)
         if bom { outBytes.insert(contentsOf: [0xEF, 0xBB, 0xBF], at: 0) }
         let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).beacon-fix")

@@ -74,7 +74,15 @@ enum EditorTexts {
             guard !value.contains("\n"), start + v.count <= source.count, Array(source[start..<(start + v.count)]) == v else {
                 return fallback
             }
-            return EditorText(path: path, text: value, line: markLine + firstLine - 1, column: start + 1, title: title, exact: true)
+            // A quoted value must end where its closing quote is (no escape such as '' or \"
+            // inside it), so that the characters are the file's own.
+            if s.style == .singleQuoted || s.style == .doubleQuoted {
+                let quote: Unicode.Scalar = s.style == .singleQuoted ? "'" : "\""
+                guard start + v.count < source.count, source[start + v.count] == quote, !value.contains(quote == "'" ? "'" : "\\") else { return fallback }
+            }
+            var placed = EditorText(path: path, text: value, line: markLine + firstLine - 1, column: start + 1, title: title, exact: true)
+            placed.plainScalar = s.style == .plain || s.style == .any
+            return placed
         case .literal, .folded:
             // The block's lines follow the indicator, all indented at least as far as its first.
             guard !source[(markColumn - 1)...].contains(where: { $0.value >= 0x31 && $0.value <= 0x39 }) else { return fallback }

@@ -146,8 +146,10 @@ public enum RawHTMLSanitizer {
 
     /// A style attribute that could load or run anything, or lay itself over the page.
     static func unsafeStyle(_ value: String) -> Bool {
-        let v = value.lowercased().filter { !$0.isWhitespace && $0 != "\\" }
-        return ["javascript:", "vbscript:", "expression(", "-moz-binding", "behavior:", "url(", "@import", "position:fixed", "position:absolute", "position:sticky"].contains { v.contains($0) }
+        // A CSS escape (`u\72l(`) could spell any of these: a style with one is refused.
+        if value.contains("\\") || value.contains("&") { return true }
+        let v = value.lowercased().filter { !$0.isWhitespace }
+        return ["javascript:", "vbscript:", "expression(", "-moz-binding", "behavior:", "url(", "image-set(", "@import", "position:fixed", "position:absolute", "position:sticky"].contains { v.contains($0) }
     }
 
     /// Whether a URL in `attribute` may stay: a safe scheme, and for what a page loads by
@@ -189,6 +191,19 @@ public enum RawHTMLSanitizer {
                 xmlAddNextSibling(el, last)
             }
         }
+        // Comments, processing instructions and CDATA go: a browser and libxml2 disagree on
+        // where `<!-->` ends, and what one takes for a comment the other runs.
+        var hidden: [xmlNodePtr] = []
+        func collectHidden(_ n: xmlNodePtr?) {
+            var cur = n
+            while let c = cur {
+                if c.pointee.type == XML_COMMENT_NODE || c.pointee.type == XML_PI_NODE || c.pointee.type == XML_CDATA_SECTION_NODE { hidden.append(c) }
+                else if c.pointee.type == XML_ELEMENT_NODE { collectHidden(c.pointee.children) }
+                cur = c.pointee.next
+            }
+        }
+        collectHidden(container.pointee.children)
+        for n in hidden { xmlUnlinkNode(n); xmlFreeNode(n) }
         // Whole subtrees first (nothing inside them is looked at again), then the rest.
         var removals: [xmlNodePtr] = []
         for el in doc.elements(under: container) where el != container && removedElements.contains(el.name.lowercased()) {

@@ -107,8 +107,10 @@ public enum SVGSanitizer {
     }
 
     static func unsafeCSS(_ css: String) -> Bool {
-        let v = css.lowercased().filter { !$0.isWhitespace && $0 != "\\" }
-        if v.contains("@import") || v.contains("javascript:") || v.contains("expression(") || v.contains("-moz-binding") { return true }
+        // A CSS escape (`@\69mport`, `u\72l(`) could spell anything: refused.
+        if css.contains("\\") { return true }
+        let v = css.lowercased().filter { !$0.isWhitespace }
+        if v.contains("@import") || v.contains("image-set(") || v.contains("javascript:") || v.contains("expression(") || v.contains("-moz-binding") { return true }
         return !v.allSatisfyURLsLocal
     }
 }

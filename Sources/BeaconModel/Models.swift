@@ -385,6 +385,9 @@ public struct EditorText: Sendable {
     /// Whether `text` is the file's own characters at that place, so a fix can be written
     /// back; otherwise (an escaped or folded value) problems are reported at the value's start.
     public var exact: Bool
+    /// A plain (unquoted, one-line) YAML value: what its first character and its whole
+    /// text mean to YAML matters (`#` starts a comment, `null` is no text).
+    public var plainScalar = false
 
     public init(path: String, text: String, line: Int, column: Int, title: Bool, exact: Bool) {
         self.path = path

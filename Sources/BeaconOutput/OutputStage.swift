@@ -38,6 +38,7 @@ public final class OutputStage: @unchecked Sendable {
         do {
             try fm.createDirectory(at: parent, withIntermediateDirectories: true)
             try fm.createDirectory(at: staging, withIntermediateDirectories: false)
+            try Data(Self.owner.utf8).write(to: staging.appendingPathComponent(Self.markerName))
             Self.track(staging)
         } catch {
             throw .error(SourceLocation(path: output.lastPathComponent), "无法创建临时输出文件夹 (cannot create the staging folder): \(FileProblem.describe(error))")
@@ -46,11 +47,24 @@ public final class OutputStage: @unchecked Sendable {
 
     /// Staging folders of builds that were killed (their process is gone): Beacon's by
     /// their name, removed by the next build.
+    /// A staging folder says which machine and boot made it: a process number means
+    /// something only there (another container on a shared disk has its own).
+    static let markerName = ".beacon-staging"
+    static let owner: String = {
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let boot = (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return String(cString: host) + " " + boot
+    }()
+
     static func removeAbandoned(in parent: URL) {
         for e in FileTree.entries(of: parent.path) where e.name.hasPrefix(".beacon-build-") && e.isDirectory && !e.isLink {
             let parts = e.name.dropFirst(".beacon-build-".count).split(separator: "-")
             guard parts.count == 2, let pid = Int32(parts[0]), UInt32(parts[1]) != nil else { continue }
             if pid == ProcessInfo.processInfo.processIdentifier { continue }
+            // Only a folder Beacon made on this machine since it booted, whose process is gone.
+            let marker = parent.appendingPathComponent(e.name).appendingPathComponent(markerName)
+            guard (try? String(contentsOf: marker, encoding: .utf8)) == owner else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH {
                 try? FileManager.default.removeItem(at: parent.appendingPathComponent(e.name))
             }
@@ -407,6 +421,7 @@ public final class OutputStage: @unchecked Sendable {
         do {
             guard exists else {
                 try Self.manifestText(mine).write(to: staging.appendingPathComponent(Self.manifestName), atomically: false, encoding: .utf8)
+                try? fm.removeItem(at: staging.appendingPathComponent(Self.markerName))
                 try fm.moveItem(at: staging, to: output)
                 Self.untrack(staging)
                 return

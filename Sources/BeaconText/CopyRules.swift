@@ -46,11 +46,33 @@ public enum CopyRules {
     }
 
     public static func review(_ text: String, enabled: Set<String> = Set(all), title: Bool = false) -> Review {
+        let first = pass(text, enabled: enabled, title: title)
+        guard !first.changedLines.isEmpty else { return first }
+        // The fixes of a pass can make a case the pass could not see (a mark after a mark it
+        // fixed): fixed again until nothing changes, so one --fix is the fixed point. The
+        // findings are those of the text as given.
+        var fixed = first.fixed
+        for _ in 0..<4 {
+            let again = pass(fixed, enabled: enabled, title: title)
+            if again.changedLines.isEmpty { break }
+            fixed = again.fixed
+        }
+        let before = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let after = fixed.split(separator: "\n", omittingEmptySubsequences: false)
+        var changed: [Int: String] = [:]
+        for i in before.indices where i < after.count && before[i] != after[i] { changed[i] = String(after[i]) }
+        return Review(findings: first.findings, fixed: fixed, changedLines: changed)
+    }
+
+    static func pass(_ text: String, enabled: Set<String>, title: Bool) -> Review {
         var rules = Rules(enabled: enabled)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var findings: [Finding] = []
         var changed: [Int: String] = [:]
-        var fence: [UInt32]?
+        // An open code fence: its character and length (a closing fence is at least as long).
+        var fence: (char: UInt32, count: Int)?
+        var indentedCode = false
+        var inTag = false
         var paragraph: [(line: Int, chars: [UInt32], skip: [Bool])] = []
         var previousBlank = true
         func endParagraph() {
@@ -66,23 +88,30 @@ public enum CopyRules {
             let blank = lo == hi
             defer { previousBlank = blank }
             if let f = fence {
-                if hi - lo >= f.count && Array(s[lo..<(lo + f.count)]) == f { fence = nil }
+                var n = 0
+                while lo + n < hi && s[lo + n] == f.char { n += 1 }
+                if n >= f.count && lo + n == hi { fence = nil }
                 continue
             }
             if hi - lo >= 3, (s[lo] == 0x60 || s[lo] == 0x7E), s[lo + 1] == s[lo], s[lo + 2] == s[lo] {
                 endParagraph()
-                fence = [s[lo], s[lo], s[lo]]
+                var n = 0
+                while lo + n < hi && s[lo + n] == s[lo] { n += 1 }
+                fence = (s[lo], n)
                 continue
             }
             if blank { endParagraph(); continue }
-            // Indented code after a blank line.
-            if (lo >= 4 || (s.first == 0x09)) && previousBlank && paragraph.isEmpty { continue }
+            // Indented code: begun after a blank line, it runs while lines stay indented.
+            let indented = lo >= 4 || s.first == 0x09
+            if indented && ((previousBlank && paragraph.isEmpty) || indentedCode) { indentedCode = true; continue }
+            indentedCode = false
             let heading = s[lo] == 0x23 && {
                 var k = lo
                 while k < hi && s[k] == 0x23 { k += 1 }
                 return k - lo <= 6 && (k == hi || s[k] == 0x20)
             }()
-            var line = Line(s, title: title || heading)
+            var line = Line(s, title: title || heading, inTag: inTag)
+            inTag = line.endsInTag
             let result = line.review(rules: &rules, lineNumber: index + 1)
             findings += result.findings
             if let f = result.fixed {
@@ -154,9 +183,26 @@ public enum CopyRules {
         /// Where a link text `[…]` runs (a title, like a heading).
         let inLinkText: [Bool]
 
-        init(_ s: [UInt32], title: Bool) {
+        /// Whether the line ends inside an HTML tag that goes on to the next line.
+        var endsInTag = false
+
+        init(_ s: [UInt32], title: Bool, inTag: Bool = false) {
             self.s = s
-            self.skip = CopyRules.mask(s)
+            var skip = CopyRules.mask(s)
+            // The rest of a tag begun on an earlier line, up to its `>`.
+            if inTag {
+                var k = 0
+                while k < s.count && s[k] != 0x3E { skip[k] = true; k += 1 }
+                if k < s.count { skip[k] = true }
+                if k == s.count { endsInTag = true }
+            }
+            // A tag opened here and not closed on this line.
+            if !endsInTag, let open = s.lastIndex(of: 0x3C), open + 1 < s.count,
+               CopyRules.isLatin(s[open + 1]) || s[open + 1] == 0x2F, !s[open...].contains(0x3E) {
+                for k in open..<s.count { skip[k] = true }
+                endsInTag = true
+            }
+            self.skip = skip
             self.title = title
             cn = s.map { CopyRules.isHan($0) || CopyRules.isMark($0) }
             projected = s
@@ -369,7 +415,9 @@ public enum CopyRules {
                 let run = Array(s[k...end])
                 if k == 0 {
                     // A paragraph indented with full-width spaces (pasted from Word).
-                    if rules.spaces && run.allSatisfy({ $0 == 0x3000 }) && end + 1 < s.count {
+                    // Only before Chinese text: before "#", "-" or "---" the space keeps the line
+                    // from being a heading, a list or a rule (and in YAML, a comment or a list).
+                    if rules.spaces && run.allSatisfy({ $0 == 0x3000 }) && end + 1 < s.count && (CopyRules.isHan(s[end + 1]) || CopyRules.isMark(s[end + 1])) {
                         edits.append(Edit(start: k, length: n, replacement: [], rule: "space-between-chinese",
                                           message: "行首有全角空格；段首缩进由版式处理，请删去 (full-width spaces at a line start; indentation is the layout's job)"))
                     }

@@ -53,13 +53,14 @@ struct Serve: AsyncParsableCommand {
         }
         let server = HTTPServer(address: try .inet(ip4: host, port: UInt16(port)), timeout: 30,
                                 logger: .disabled, handler: SiteHandler(state: state))
-        let local = "http://127.0.0.1:\(port)\(basePath)"
+        // What this computer opens: loopback when listening there or everywhere, else the address itself.
+        let local = host == "0.0.0.0" || host.hasPrefix("127.") ? "http://127.0.0.1:\(port)\(basePath)" : "http://\(host):\(port)\(basePath)"
         var message = "beacon serve: \(host == "127.0.0.1" ? local : "http://\(host):\(port)\(basePath)")（按 Ctrl-C 停止 / Ctrl-C stops）\n"
         if host == "0.0.0.0" || !host.hasPrefix("127.") {
             let addresses = host == "0.0.0.0" ? LocalNetwork.addresses() : [host]
             let urls = addresses.map { "http://\($0):\(port)\(basePath)" }
             if let first = urls.first {
-                message = "beacon serve: 本机 (this computer) \(local)\n"
+                message = host == "0.0.0.0" ? "beacon serve: 本机 (this computer) \(local)\n" : ""
                 message += urls.map { "beacon serve: 局域网 (on the network) \($0)\n" }.joined()
                 message += "用手机扫码打开（手机和电脑要在同一网络；同一网络的人都能看到这个预览） (scan with a phone on the same network; anyone on it can see this preview):\n"
                 message += LocalNetwork.terminalQR(first) + "按 Ctrl-C 停止 (Ctrl-C stops)\n"

@@ -128,6 +128,18 @@ final class CheckCommandTests: XCTestCase {
         XCTAssertEqual(build.status, 0, build.stderr)
     }
 
+    /// A fix that YAML would read as something else is not made; mixed line ends are kept.
+    func testFixNeverChangesWhatYAMLReads() throws {
+        let s = try TempSite()
+        let lessonFile = "content/lessons/学习园地/类型.md"
+        let original = "---\r\ntitle: 类型\r\ndate: 2026-05-01\r\nauthor: ｎｕｌｌ\r\nsummary: 　#1 学习党章\r\n---\n学习,工作。\n"
+        try s.write(lessonFile, original)
+        let fix = try runCommand(Repo.beaconBinary.path, ["check", "--fix", "--root", s.root.path])
+        XCTAssertTrue(fix.stderr.contains("\(lessonFile):4:9: warning: [fullwidth-alnum]"), fix.stderr)
+        XCTAssertEqual(try String(contentsOf: s.root.appendingPathComponent(lessonFile), encoding: .utf8),
+                       "---\r\ntitle: 类型\r\ndate: 2026-05-01\r\nauthor: ｎｕｌｌ\r\nsummary: 　#1 学习党章\r\n---\n学习，工作。\n")
+    }
+
     func testRuleTurnedOffInSiteYml() throws {
         let s = try site()
         try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\ncopy_rules: { halfwidth-punctuation: off, space-betwen-chinese: off }\n")

@@ -80,6 +80,16 @@ final class CopyRuleTests: XCTestCase {
         ("| 序号 | 内容 |\n|---|---|\n| 1 | 学习 |", [], "| 序号 | 内容 |\n|---|---|\n| 1 | 学习 |"),
         ("```\n中,文\n```", [], "```\n中,文\n```"),
         ("    中,文 缩进的代码", [], "    中,文 缩进的代码"),
+        ("    代码,一\n    代码,二", [], "    代码,一\n    代码,二"),
+        ("````\n```\n代码,中文 \"引号\"\n````", [], "````\n```\n代码,中文 \"引号\"\n````"),
+        ("<img src=\"/media/pic.svg\"\n  alt=\"学习:党章\">", [], "<img src=\"/media/pic.svg\"\n  alt=\"学习:党章\">"),
+        // A full-width space that keeps a line from being a heading, list or rule stays.
+        ("段落\n　　---", [], "段落\n　　---"),
+        ("　　# 不是标题", [], "　　# 不是标题"),
+        // Cases whose fix makes another: still one run.
+        ("学习...)", ["ellipsis-and-dash"], "学习……）"),
+        ("学习！ ！", ["space-between-chinese"], "学习！"),
+        ("学习(...", ["halfwidth-punctuation", "unbalanced-pairs", "ellipsis-and-dash"], "学习（……"),
     ]
 
     func testCases() {
@@ -97,6 +107,17 @@ final class CopyRuleTests: XCTestCase {
     }
 
     /// A title field keeps one space between two Chinese phrases; prose does not.
+    /// Random lines of marks, spaces and Chinese: one fix is always the fixed point.
+    func testFixIsAFixedPointOnRandomText() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["学习", "党章", ",", ".", "...", "…", "!", "?", "(", ")", "\"", "'", " ", "　", "，", "。", "！", "“", "”", "**", "-", "--", "１", "a", "2026", ":", ";"]
+        for _ in 0..<3000 {
+            let line = (0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let once = CopyRules.fix(line).0
+            XCTAssertEqual(CopyRules.fix(once).0, once, "from \(line)")
+        }
+    }
+
     func testTitles() {
         XCTAssertTrue(CopyRules.check("学党章党规 做合格党员", title: true).isEmpty)
         XCTAssertEqual(CopyRules.check("学党章党规 做合格党员").map(\.rule), ["space-between-chinese"])

@@ -203,14 +203,25 @@ final class HostileInputTests: XCTestCase {
 
     func testAbandonedStagingFoldersAreRemoved() throws {
         let site = try TempSite()
+        // A killed build's folder: made by this machine since it booted (its marker says so).
         let abandoned = site.root.appendingPathComponent(".beacon-build-999999-7")
         try FileManager.default.createDirectory(at: abandoned.appendingPathComponent("site"), withIntermediateDirectories: true)
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count)
+        let boot = try String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Data((String(cString: host) + " " + boot).utf8).write(to: abandoned.appendingPathComponent(".beacon-staging"))
+        // The same name without the marker (someone's own folder, or another machine's build) stays.
+        let unmarked = site.root.appendingPathComponent(".beacon-build-999998-7")
+        try FileManager.default.createDirectory(at: unmarked, withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: unmarked.appendingPathComponent("notes.txt"))
         let notOurs = site.root.appendingPathComponent(".beacon-build-notes")
         try FileManager.default.createDirectory(at: notOurs, withIntermediateDirectories: true)
         let (report, _) = site.build()
         XCTAssertTrue(report.succeeded)
         XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned.path), "a killed build's folder goes")
         XCTAssertTrue(FileManager.default.fileExists(atPath: notOurs.path), "a folder Beacon did not name stays")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: unmarked.appendingPathComponent("notes.txt").path), "a folder without Beacon's marker stays")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent(".beacon-staging").path), "the marker never lands in output/")
     }
 
     // MARK: - Print: nothing silently cut

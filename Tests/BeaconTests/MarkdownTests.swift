@@ -341,6 +341,9 @@ final class MarkdownTests: XCTestCase {
             ("<input type=\"text\" value=\"壬\">", ""),
             ("<details open><summary>癸</summary>内容</details>", "<details open><summary>癸</summary>内容</details>"),
             ("<table><tr><td colspan=\"2\" onclick=\"x()\">表</td></tr></table>", "<table><tr><td colspan=\"2\">表</td></tr></table>"),
+            // A comment a browser ends sooner than libxml2 does: comments never stay.
+            ("<!--><img src=x onerror=alert(1)>-->子", "子"),
+            ("<span style=\"background:u\\72l(https://evil.example/x.png)\">丑</span>", "<span>丑</span>"),
         ]
         for (input, expected) in cases {
             let html = renderMarkdown("<div>" + input + "</div>\n", rawHTML: true).html
