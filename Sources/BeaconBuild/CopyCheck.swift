@@ -23,7 +23,7 @@ public enum CopyCheck {
         all.withUnsafeMutableBufferPointer { out in
             let buffer = out
             DispatchQueue.concurrentPerform(iterations: sources.count) { i in
-                let r = CopyRules.review(sources[i].text, enabled: enabled, title: sources[i].title)
+                let r = CopyRules.review(sources[i].text, enabled: enabled, title: sources[i].title, settle: fix)
                 buffer[i] = r.findings.isEmpty ? nil : r
             }
         }
