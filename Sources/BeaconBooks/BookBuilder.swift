@@ -80,7 +80,6 @@ public final class BookBuilder {
 
     // MARK: - Blocks
 
-    static var longestParagraph: Int { PrintLimits.longestParagraph }
 
     /// The narrowest a nested quote or list may make the text, in body ems.
     static let narrowest = 10.0
@@ -108,9 +107,9 @@ public final class BookBuilder {
                 out += ts.lineItems(p, x: c.x, spaceBefore: line * 0.8, keepWithNext: true)
             case .paragraph(let inlines):
                 let length = inlines.reduce(0) { $0 + $1.plainText.count }
-                if length > Self.longestParagraph {
+                if length > PrintLimits.longestParagraph {
                     let start = inlines.map(\.plainText).joined().prefix(20)
-                    bag.error(SourceLocation(path: c.document), "有一段文字长达 \(length) 字（开头：“\(start)…”），超过口袋书一段 \(Self.longestParagraph) 字的上限；请分段 (a paragraph of \(length) characters is over the \(Self.longestParagraph)-character limit for print; split it)")
+                    bag.error(SourceLocation(path: c.document), "有一段文字长达 \(length) 字（开头：“\(start)…”），超过口袋书一段 \(PrintLimits.longestParagraph) 字的上限；请分段 (a paragraph of \(length) characters is over the \(PrintLimits.longestParagraph)-character limit for print; split it)")
                     continue
                 }
                 var base = bodyStyle(g)

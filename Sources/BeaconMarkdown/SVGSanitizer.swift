@@ -46,7 +46,7 @@ public enum SVGSanitizer {
                 switch c.pointee.type {
                 case XML_ELEMENT_NODE:
                     if removed.contains(c.name) { removals.append(c); continue }
-                    if c.name == "style", let text = Optional(c.textContent), unsafeCSS(text) { removals.append(c); continue }
+                    if c.name == "style", unsafeCSS(c.textContent) { removals.append(c); continue }
                     dropped += clean(attributesOf: c)
                     visit(c)
                 case XML_PI_NODE, XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_XINCLUDE_START, XML_XINCLUDE_END:

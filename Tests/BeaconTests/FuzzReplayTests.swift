@@ -11,17 +11,9 @@ final class FuzzReplayTests: XCTestCase {
         }
         for target in ["markdown", "yaml", "board"] {
             let dirs = ["Tests/Fuzz/\(target)", "Tests/Fuzz/crashes/\(target)"].map { Repo.root.appendingPathComponent($0).path }
-            let p = Process()
-            p.executableURL = runner
-            p.arguments = dirs
-            p.environment = ProcessInfo.processInfo.environment.merging(["BEACON_FUZZ_TARGET": target]) { $1 }
-            let out = Pipe()
-            p.standardOutput = out
-            p.standardError = FileHandle.nullDevice
-            try p.run()
-            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            XCTAssertEqual(p.terminationStatus, 0, "\(target): \(text)")
+            let r = try runCommand(runner.path, dirs, environment: ["BEACON_FUZZ_TARGET": target])
+            let text = r.stdout
+            XCTAssertEqual(r.status, 0, "\(target): \(text)")
             XCTAssertTrue(text.contains("through \(target)"), text)
             XCTAssertFalse(text.contains("replayed 0 inputs"), "\(target) has seeds: \(text)")
         }
