@@ -47,7 +47,9 @@ let package = Package(
             "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
-        ]),
+        ], plugins: ["BuildInfo"]),
+        // The commit `beacon --version` prints, written before each build.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         // libFuzzer targets (scripts/fuzz); built plainly, a runner that replays a corpus.
         .executableTarget(name: "beacon-fuzz", dependencies: [
             "BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconPrint", "BeaconLoad", "BeaconBuild",

@@ -42,6 +42,7 @@ public enum BoardStage {
         // Each template's copies in one ZIP for the print shop (or a print pack's in one).
         var byTemplate: [String: [Board]] = [:]
         for c in copies { byTemplate[printPack.map { "print-pack-" + $0 } ?? c.copy!.template, default: []].append(c) }
+        let zipDate = project.contentDate
         for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors {
             let zip = "boards/\(template).zip"
             do {
@@ -50,7 +51,16 @@ public enum BoardStage {
                 for b in boards {
                     let pdf = stage.url("boards/\(b.slug).pdf")
                     // PDFs are compressed already: stored as they are.
-                    try archive.addEntry(with: "\(b.copy!.template)/\(b.copy!.branch).pdf", fileURL: pdf, compressionMethod: .none)
+                    // Dated by the content, not by the file's time, so the ZIP is the same
+                    // for the same input.
+                    let size = try FileManager.default.attributesOfItem(atPath: pdf.path)[.size] as? Int64 ?? 0
+                    let handle = try FileHandle(forReadingFrom: pdf)
+                    defer { try? handle.close() }
+                    try archive.addEntry(with: "\(b.copy!.template)/\(b.copy!.branch).pdf", type: .file, uncompressedSize: size,
+                                         modificationDate: zipDate, permissions: 0o644, compressionMethod: .none) { position, chunk in
+                        try handle.seek(toOffset: UInt64(position))
+                        return try handle.read(upToCount: chunk) ?? Data()
+                    }
                 }
                 if printPack == nil {
                     try stage.link(from: url, to: "site/" + zip)
@@ -76,6 +86,7 @@ public enum BoardStage {
     /// own is a batch of one.
     static func makeBatch(_ boards: [Board], renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag,
                           previewSide: Int) -> [String: BoardFiles] {
+        let date = renderer.project.contentDate
         var results: [BoardResult] = []
         for b in boards { if let r = layoutTime.add({ renderer.render(b) }) { results.append(r) } }
         var out: [String: BoardFiles] = [:]
@@ -85,7 +96,7 @@ public enum BoardStage {
         for group in groups.values.sorted(by: { $0[0].board.slug < $1[0].board.slug }) {
             do {
                 let paths = try group.map { try stage.reserve("boards/\($0.board.slug).pdf").path }
-                try pdfTime.add { try writeSplit(group, to: paths) }
+                try pdfTime.add { try writeSplit(group, date: date, to: paths) }
                 for r in group {
                     let pdf = "boards/\(r.board.slug).pdf", png = "boards/\(r.board.slug).png"
                     try stage.link(from: stage.url(pdf), to: "site/" + pdf)
@@ -104,10 +115,10 @@ public enum BoardStage {
         PageFile(page: r.page, size: r.pageSize, bleed: r.board.bleed, title: r.board.title, subject: r.board.subtitle ?? "展板")
     }
 
-    static func writeSplit(_ results: [BoardResult], to paths: [String]) throws {
+    static func writeSplit(_ results: [BoardResult], date: Date, to paths: [String]) throws {
         let first = results[0]
         try PageFiles.writeSplit(results.map(pageFile), documentTitle: first.board.copy?.templateTitle ?? first.board.title,
-                                 to: paths, cairoTime: cairoTime)
+                                 date: date, to: paths, cairoTime: cairoTime)
     }
 
     /// The website preview: the trimmed board, 1600 pixels on its long side.

@@ -36,6 +36,15 @@ extension BookBuilder {
         return (lessons, branches)
     }
 
+    /// Whether print can set every text of `doc`. A text longer than print sets is said once,
+    /// with its opening, and left out (the build fails on the error).
+    func printable(_ doc: MDDocument, path: String) -> Bool {
+        let longest = doc.longestText
+        guard longest.length > PrintLimits.longestParagraph else { return true }
+        bag.error(SourceLocation(path: path), "有一段文字长达 \(longest.length) 字（开头：“\(longest.opening)…”），超过口袋书一段 \(PrintLimits.longestParagraph) 字的上限；请分段 (a paragraph of \(longest.length) characters is over the \(PrintLimits.longestParagraph)-character limit for print; split it)")
+        return false
+    }
+
     func lessonSection(_ l: Lesson, book: Book, g: Geometry) -> Section {
         let doc = l.document
         let line = g.body * style.leading
@@ -63,6 +72,7 @@ extension BookBuilder {
         }
         rule.keepWithNext = true
         items.append(rule)
+        guard printable(doc, path: l.path) else { return Section(title: l.title, group: seriesTitle, reference: l.reference, items: items) }
         items += self.items(for: doc.blocks, BlockContext(width: g.frameWidth, document: l.path, links: doc.links), g: g)
         // Footnotes at the end of their lesson.
         if !doc.footnotes.isEmpty {
@@ -159,7 +169,7 @@ extension BookBuilder {
             items += self.items(for: blocks, BlockContext(width: g.frameWidth, document: b.path), g: g)
         }
         let doc = b.document
-        if !doc.blocks.isEmpty {
+        if !doc.blocks.isEmpty, printable(doc, path: b.path) {
             heading("支部故事")
             items += self.items(for: doc.blocks, BlockContext(width: g.frameWidth, document: b.path, links: doc.links), g: g)
         }

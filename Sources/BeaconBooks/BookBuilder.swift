@@ -106,12 +106,6 @@ public final class BookBuilder {
                 let p = ts.layout(rich(inlines, base: s, g: g, links: c.links), width: c.width, align: .left, leading: 1.5)
                 out += ts.lineItems(p, x: c.x, spaceBefore: line * 0.8, keepWithNext: true)
             case .paragraph(let inlines):
-                let length = inlines.reduce(0) { $0 + $1.plainText.count }
-                if length > PrintLimits.longestParagraph {
-                    let start = inlines.map(\.plainText).joined().prefix(20)
-                    bag.error(SourceLocation(path: c.document), "有一段文字长达 \(length) 字（开头：“\(start)…”），超过口袋书一段 \(PrintLimits.longestParagraph) 字的上限；请分段 (a paragraph of \(length) characters is over the \(PrintLimits.longestParagraph)-character limit for print; split it)")
-                    continue
-                }
                 var base = bodyStyle(g)
                 if c.quote { base.font.family = style.quoteFont }
                 let p = ts.layout(rich(inlines, base: base, g: g, links: c.links), width: c.width, indent: c.firstIndent ? g.body * 2 : 0,

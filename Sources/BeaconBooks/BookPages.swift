@@ -30,6 +30,7 @@ extension BookBuilder {
         frontCount.value = front
 
         let doc = PrintDocument(size: book.size)
+        doc.date = project.contentDate
         doc.title = (book.subtitle.map { "\(book.title)（\($0)）" } ?? book.title) + (book.edition.map { "·\($0.name)" } ?? "")
         doc.author = book.publisher ?? project.site.organisation ?? project.site.title
         doc.subject = book.subtitle ?? "学习口袋书"

@@ -258,11 +258,17 @@ extension ContentLoader {
                     default: b.error(b.valueLocation("links"), "links 只能是 text（链接显示为文字）或 qr（另印二维码） (links must be text or qr)")
                     }
                 }
-                // No board holds a paragraph this long; setting one would take minutes.
-                if text.count > PrintLimits.longestParagraph {
-                    b.error(b.valueLocation("body"), "正文长达 \(text.count) 字，任何展板都放不下（上限 \(PrintLimits.longestParagraph) 字）；请删减或放进学习资料 (a board text of \(text.count) characters is over the \(PrintLimits.longestParagraph)-character limit)")
+                // No board holds a text this long; setting one would take minutes.
+                if text.count > PrintLimits.longestBoardText {
+                    b.error(b.valueLocation("body"), "正文长达 \(text.count) 字，任何展板都放不下（上限 \(PrintLimits.longestBoardText) 字）；请删减或放进学习资料 (a board text of \(text.count) characters is over the \(PrintLimits.longestBoardText)-character limit)")
                 } else {
-                    content = .text(source, markdown.parse(source, path: f.path, bag: bag), qrLinks: qr)
+                    let doc = markdown.parse(source, path: f.path, bag: bag)
+                    let longest = doc.longestText
+                    if longest.length > PrintLimits.longestParagraph {
+                        b.error(b.valueLocation("body"), "正文有一段长达 \(longest.length) 字（开头：“\(longest.opening)…”），超过展板一段 \(PrintLimits.longestParagraph) 字的上限；请分段 (a paragraph of \(longest.length) characters is over the \(PrintLimits.longestParagraph)-character limit for print; split it)")
+                    } else {
+                        content = .text(source, doc, qrLinks: qr)
+                    }
                 }
             } else { b.missing("body", "正文") }
         case "flow":
@@ -314,7 +320,7 @@ extension ContentLoader {
             let items = b.value("items").map { statList($0, fields: &b, bag: bag) } ?? []
             if items.isEmpty { b.error(loc, "stats 版块需要 items (a stats block needs items)") } else { content = .stats(items) }
         case "schedule":
-            content = .schedule(year: b.int("year", range: 2000...2100, label: "年份") ?? Calendar(identifier: .gregorian).component(.year, from: Date()))
+            content = .schedule(year: b.int("year", range: 2000...2100, label: "年份") ?? BuildClock.today().year)
         case "qr":
             if let target = b.string("target", required: "二维码目标") {
                 if target.hasPrefix("lessons/") {

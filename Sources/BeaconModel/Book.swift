@@ -124,7 +124,11 @@ public struct Book: Sendable {
 
 /// Limits print keeps (docs/security.md).
 public enum PrintLimits {
-    /// The longest paragraph print sets: line breaking and mending grow faster than its
-    /// length, and a real paragraph is a few hundred characters.
-    public static let longestParagraph = 20_000
+    /// The longest paragraph print sets (a paragraph, heading, table cell or code block):
+    /// Pango's line breaking grows with the square of a paragraph's length (8,000 characters
+    /// with a mark every few characters: 0.5 s and 37 MB; 20,000: 3 s and 230 MB), and a real
+    /// paragraph is a few hundred characters. 8,000 characters fill some 25 A6 pages.
+    public static let longestParagraph = 8_000
+    /// The most text one board holds, all its paragraphs together.
+    public static let longestBoardText = 20_000
 }

@@ -135,6 +135,33 @@ public indirect enum MDBlock: Sendable, Equatable {
 }
 
 extension MDDocument {
+    /// The longest text print would set as one paragraph: a paragraph, heading, table cell
+    /// or code block, at any depth of lists and quotes, footnotes included: its length in
+    /// characters and its first twenty characters (for a message that helps find it).
+    /// Walked without recursion, so a deeply nested document cannot exhaust the stack.
+    public var longestText: (length: Int, opening: String) {
+        var longest = (length: 0, opening: "")
+        var pending: [MDBlock] = blocks + footnotes.flatMap { $0 }
+        func measure(_ text: String) {
+            let n = text.count
+            if n > longest.length { longest = (n, String(text.prefix(20))) }
+        }
+        while let block = pending.popLast() {
+            switch block {
+            case .heading(_, let inlines), .paragraph(let inlines): measure(inlines.plainText)
+            case .list(_, _, _, let items): for item in items { pending += item.blocks }
+            case .quote(let inner): pending += inner
+            case .table(_, let header, let rows):
+                header.forEach { measure($0.plainText) }
+                for row in rows { row.forEach { measure($0.plainText) } }
+            case .code(let text, _): measure(text)
+            case .figure(_, let alt, let title): measure(alt); measure(title)
+            case .html, .rule: break
+            }
+        }
+        return longest
+    }
+
     /// The picture caption both outputs show: the title when there is one, else the alt text.
     public static func caption(alt: String, title: String) -> String { title.isEmpty ? alt : title }
 }

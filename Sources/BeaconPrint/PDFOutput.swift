@@ -11,18 +11,30 @@ public final class PrintDocument {
     public var subject = ""
     /// Bookmarks: title, 0-based page index, and the index of the parent entry (or nil).
     public var outline: [(title: String, page: Int, parent: Int?)] = []
+    /// Creation and modification date in the metadata (Cairo writes the clock's otherwise):
+    /// the content's date, so that the same input makes the same file (`BuildClock`).
+    public var date: Date?
 
     public init(size: PaperSize) { self.size = size }
+
+    func setMetadata(_ surface: OpaquePointer, title: String, author: String, subject: String?) {
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author)
+        if let subject { cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject) }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Beacon")
+        if let date {
+            let stamp = BuildClock.iso8601(date)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, stamp)
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, stamp)
+        }
+    }
 
     /// Writes the reading-order PDF: text as text with embedded, subset fonts (Cairo's PDF
     /// surface), links, bookmarks and metadata.
     public func writePDF(to path: String) throws {
         guard let surface = cairo_pdf_surface_create(path, size.width, size.height) else { throw PrintError.cannotWrite(path) }
         defer { cairo_surface_destroy(surface) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Beacon")
+        setMetadata(surface, title: title, author: author, subject: subject)
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
         for page in pages {
@@ -148,9 +160,7 @@ public enum Imposition {
     public static func write(_ doc: PrintDocument, plan: Plan, to path: String) throws {
         guard let surface = cairo_pdf_surface_create(path, plan.sheetSize.width, plan.sheetSize.height) else { throw PrintError.cannotWrite(path) }
         defer { cairo_surface_destroy(surface) }
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, doc.title + "（A4 拼版）")
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, doc.author)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Beacon")
+        doc.setMetadata(surface, title: doc.title + "（A4 拼版）", author: doc.author, subject: nil)
         let cr = cairo_create(surface)!
         defer { cairo_destroy(cr) }
         for side in plan.sides {

@@ -21,10 +21,11 @@ public enum PageFiles {
     /// Several pages of one size drawn into one Cairo PDF (Cairo reads and subsets each CJK
     /// font once per document), then each page written to its own file with qpdf, with its
     /// title and its TrimBox and BleedBox. `cairoTime` measures the Cairo part.
-    public static func writeSplit(_ pages: [PageFile], documentTitle: String, to paths: [String],
+    public static func writeSplit(_ pages: [PageFile], documentTitle: String, date: Date, to paths: [String],
                                   cairoTime: TimingTotal? = nil) throws {
         let first = pages[0]
         let doc = PrintDocument(size: first.size)
+        doc.date = date
         doc.title = documentTitle
         doc.subject = first.subject
         doc.pages = pages.map(\.page)
@@ -38,6 +39,7 @@ public enum PageFiles {
         let rawName = strdup(raw)
         defer { free(rawName) }
         guard qpdf_read(src, rawName, nil) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[0]) }
+        let pdfDate = BuildClock.pdfDate(date)
         for (i, r) in pages.enumerated() {
             var q = qpdf_init()
             defer { qpdf_cleanup(&q) }
@@ -53,6 +55,8 @@ public enum PageFiles {
             qpdf_oh_replace_key(q, info, "/Title", qpdf_oh_new_unicode_string(q, r.title))
             qpdf_oh_replace_key(q, info, "/Subject", qpdf_oh_new_unicode_string(q, r.subject))
             qpdf_oh_replace_key(q, info, "/Creator", qpdf_oh_new_unicode_string(q, "Beacon"))
+            qpdf_oh_replace_key(q, info, "/CreationDate", qpdf_oh_new_string(q, pdfDate))
+            qpdf_oh_replace_key(q, info, "/ModDate", qpdf_oh_new_string(q, pdfDate))
             qpdf_oh_replace_key(q, qpdf_get_trailer(q), "/Info", qpdf_make_indirect_object(q, info))
             // qpdf keeps the file name's pointer from init_write until write: one C string for both
             // (a temporary one was freed in between; found by the board fuzz target).
@@ -61,6 +65,8 @@ public enum PageFiles {
             guard qpdf_init_write(q, written) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
             // Streams are copied as they are: no decoding and compressing again.
             qpdf_set_decode_level(q, qpdf_dl_none)
+            // The file's /ID from its content, not from the clock: the same board, the same file.
+            qpdf_set_deterministic_ID(q, 1)
             guard qpdf_write(q) & Int32(QPDF_ERRORS) == 0 else { throw PrintError.cannotWrite(paths[i]) }
         }
     }

@@ -123,7 +123,9 @@ public final class Typesetter {
             pango_attr_list_unref(attrs)
             let facts = Justifier.apply(l, gaps: gaps, tracking: tracking, trackingRange: range, compressed: compress,
                                         justify: align == .justify && width > 0, size: size)
-            return Paragraph(layout: l, rich: rich, facts: facts)
+            let paragraph = Paragraph(layout: l, rich: rich, facts: facts)
+            l.releaseSpentAttributes()
+            return paragraph
         }
         var p = make(starts: [])
         // An opening mark at a line start gives up its blank half.

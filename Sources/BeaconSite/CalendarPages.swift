@@ -6,7 +6,7 @@ extension SiteBuilder {
     /// The years the 主题党日 calendar covers: every year a lesson is planned for, and this one.
     var calendarYears: [Int] {
         guard project.site.partyDay != nil else { return [] }
-        let thisYear = Calendar(identifier: .gregorian).component(.year, from: Date())
+        let thisYear = BuildClock.today().year
         let planned = project.lessons.compactMap { $0.partyDay?.year }
         return Array(Set(planned + [thisYear])).sorted()
     }
@@ -32,13 +32,6 @@ extension SiteBuilder {
             if let next = partyDays(year).first(where: { $0.day >= today }) { return next }
         }
         return nil
-    }
-
-    static func today() -> Day {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? .current
-        let c = cal.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: c.year!, month: c.month!, day: c.day!)
     }
 
     func renderCalendar() {

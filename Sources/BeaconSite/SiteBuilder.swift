@@ -151,7 +151,7 @@ public final class SiteBuilder: @unchecked Sendable {
             "feed": routes.url(Routes.feed),
             "jsonFeed": routes.url(Routes.jsonFeed),
             "home": routes.url(Routes.home),
-            "year": Calendar(identifier: .gregorian).component(.year, from: Date()),
+            "year": BuildClock.today().year,
         ]
         if let o = project.site.organisation { site["organisation"] = o }
         if let d = project.site.description { site["description"] = d }

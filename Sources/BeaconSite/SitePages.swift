@@ -166,7 +166,7 @@ extension SiteBuilder {
             "allBranches": routes.url(Routes.branches),
         ]
         if !project.boards.isEmpty { ctx["boardCount"] = project.boards.count; ctx["boardsURL"] = routes.url(Routes.boards) }
-        if let next = nextPartyDay(from: Self.today()) {
+        if let next = nextPartyDay(from: BuildClock.today()) {
             ctx["nextPartyDay"] = ["date": next.day.chinese, "datetime": next.day.description, "lessons": lessonList(next.lessons),
                                    "url": routes.url(Self.calendarRoute(next.day.year))] as [String: Any]
         }

@@ -4,12 +4,16 @@ import BeaconModel
 import BeaconBuild
 import BeaconLoad
 
+/// Beacon's version; `beacon --version` prints it with the commit (written at build time by
+/// the BuildInfo plugin). scripts/release names the tarball after both.
+let beaconVersion = "0.2.0"
+
 @main
 struct Beacon: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "beacon",
         abstract: "把一个文件夹的党建学习资料生成网站、口袋书和展板 (builds a site, pocket books and boards from content/).",
-        version: "0.1.0",
+        version: "\(beaconVersion) (\(beaconCommit))",
         subcommands: [Build.self, Check.self, New.self, Init.self, Serve.self, ThemeCommand.self],
         defaultSubcommand: Build.self)
 }

@@ -8,7 +8,7 @@ final class BoardTemplateTests: XCTestCase {
     /// The PDF's text without white space (pdftotext breaks lines where a compressed
     /// punctuation mark moves the next glyph).
     func pdftotext(_ path: URL) throws -> String {
-        let tool = try XCTUnwrap(which("pdftotext"), "poppler-utils is not installed; run scripts/setup.sh")
+        let tool = try XCTUnwrap(which("pdftotext"), "poppler-utils is not installed; run scripts/setup-tests.sh")
         return try runCommand(tool, [path.path, "-"]).stdout.filter { !$0.isWhitespace }
     }
 

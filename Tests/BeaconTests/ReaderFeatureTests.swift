@@ -19,7 +19,7 @@ final class ReaderFeatureTests: XCTestCase {
     /// The codes decode to their text with a real reader (zbarimg), both the web pages' codes
     /// (a fixed mask) and print's (the best mask).
     func testQRCodesDecode() throws {
-        let zbar = try XCTUnwrap(which("zbarimg"), "zbarimg is not installed; run scripts/setup.sh")
+        let zbar = try XCTUnwrap(which("zbarimg"), "zbarimg is not installed; run scripts/setup-tests.sh")
         let texts = ["https://example.org/study/lessons/zhu-ti-dang-ri/zhu-ti-dang-ri-tai-zhang/",
                      "https://example.org/study/zh-hant/lessons/liang-xue-yi-zuo/xue-dang-zhang-dang-gui/", "https://example.org/study/search/?q=%E5%85%9A%E7%AB%A0"]
         for text in texts {

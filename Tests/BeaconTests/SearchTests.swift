@@ -34,7 +34,7 @@ final class SearchTests: XCTestCase {
     /// search.js splits queries and picks shards exactly as Swift does: both run on the same
     /// strings (the script under Node, with a stub document).
     func testScriptSplitsQueriesLikeTheBuild() throws {
-        let node = try XCTUnwrap(which("node") ?? which("nodejs"), "node is not installed; run scripts/setup.sh")
+        let node = try XCTUnwrap(which("node") ?? which("nodejs"), "node is not installed; run scripts/setup-tests.sh")
         let script = Repo.root.appendingPathComponent("themes/default/static/search.js").path
         let harness = """
         const fs = require('fs');
@@ -96,7 +96,7 @@ final class SiteBrowser {
     var lastDOM = ""
 
     init(site: URL, base: String) throws {
-        chromium = try XCTUnwrap(which("chromium"), "chromium is not installed; run scripts/setup.sh")
+        chromium = try XCTUnwrap(which("chromium"), "chromium is not installed; run scripts/setup-tests.sh")
         self.base = base
         let served = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-served-\(UUID().uuidString)")
         let mount = served.appendingPathComponent(String(base.dropFirst().dropLast()))

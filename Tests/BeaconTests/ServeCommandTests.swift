@@ -5,7 +5,7 @@ import XCTest
 /// error shows and clears, and nothing outside output/site is ever served.
 final class ServeCommandTests: XCTestCase {
     func curl(_ args: [String]) throws -> (status: Int32, stdout: String) {
-        let r = try runCommand(try XCTUnwrap(which("curl"), "curl is not installed; run scripts/setup.sh"), ["-s", "--max-time", "5"] + args)
+        let r = try runCommand(try XCTUnwrap(which("curl"), "curl is not installed; run scripts/setup-tests.sh"), ["-s", "--max-time", "5"] + args)
         return (r.status, r.stdout)
     }
 
