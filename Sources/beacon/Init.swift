@@ -144,39 +144,51 @@ enum Skeleton {
 
         """),
         (".github/workflows/beacon.yml", """
-        # Checks and builds the site on every push: copy rules and links as annotations,
-        # the website, books and boards as an artifact. BEACON_REPO is where Beacon's source is.
+        # Checks and builds the site on every push with a pinned Beacon release, nothing compiled:
+        # copy rules and links as annotations; the website, books and boards as an artifact.
+        # Repository variables: BEACON_RELEASE, the URL of a release tarball (scripts/release in
+        # Beacon's source makes one), and BEACON_SHA256, its checksum.
         name: beacon
         on: [push, pull_request]
         jobs:
           site:
             runs-on: ubuntu-latest
+            container: debian:12
             env:
-              BEACON_REPO: ${{ vars.BEACON_REPO }}
+              BEACON_RELEASE: ${{ vars.BEACON_RELEASE }}
+              BEACON_SHA256: ${{ vars.BEACON_SHA256 }}
             steps:
               - uses: actions/checkout@v4
               - name: Install Beacon
                 run: |
-                  git clone --depth 1 "$BEACON_REPO" "$RUNNER_TEMP/beacon"
-                  bash "$RUNNER_TEMP/beacon/scripts/setup.sh"
-                  (cd "$RUNNER_TEMP/beacon" && swift build -c release)
+                  command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates curl >/dev/null; }
+                  curl -fsSL "$BEACON_RELEASE" -o "$RUNNER_TEMP/beacon.tar.gz"
+                  echo "$BEACON_SHA256  $RUNNER_TEMP/beacon.tar.gz" | sha256sum -c --quiet
+                  mkdir -p "$RUNNER_TEMP/beacon"
+                  tar -xzf "$RUNNER_TEMP/beacon.tar.gz" -C "$RUNNER_TEMP/beacon" --strip-components=1
+                  bash "$RUNNER_TEMP/beacon/install-runtime.sh"
               - name: Check
-                run: $RUNNER_TEMP/beacon/.build/release/beacon check --format github
+                run: $RUNNER_TEMP/beacon/bin/beacon check --format github
               - name: Build
-                run: $RUNNER_TEMP/beacon/.build/release/beacon build
+                run: $RUNNER_TEMP/beacon/bin/beacon build
               - uses: actions/upload-artifact@v4
                 with: { name: output, path: output }
 
         """),
         (".gitlab-ci.yml", """
-        # Checks and builds the site on every push. BEACON_REPO is where Beacon's source is.
+        # Checks and builds the site on every push with a pinned Beacon release, nothing compiled.
+        # CI/CD variables: BEACON_RELEASE, the URL of a release tarball (scripts/release in
+        # Beacon's source makes one), and BEACON_SHA256, its checksum.
         beacon:
+          image: debian:12
           script:
-            - git clone --depth 1 "$BEACON_REPO" /tmp/beacon
-            - bash /tmp/beacon/scripts/setup.sh
-            - (cd /tmp/beacon && swift build -c release)
-            - /tmp/beacon/.build/release/beacon check
-            - /tmp/beacon/.build/release/beacon build
+            - command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates curl >/dev/null; }
+            - curl -fsSL "$BEACON_RELEASE" -o /tmp/beacon.tar.gz
+            - echo "$BEACON_SHA256  /tmp/beacon.tar.gz" | sha256sum -c --quiet
+            - mkdir -p /tmp/beacon && tar -xzf /tmp/beacon.tar.gz -C /tmp/beacon --strip-components=1
+            - bash /tmp/beacon/install-runtime.sh
+            - /tmp/beacon/bin/beacon check
+            - /tmp/beacon/bin/beacon build
           artifacts:
             paths: [output/]
 

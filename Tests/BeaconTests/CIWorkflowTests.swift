@@ -39,26 +39,14 @@ final class CIWorkflowTests: XCTestCase {
         return steps
     }
 
-    func testTheREADMEWorkflowWorksAsWritten() throws {
-        let yaml = try workflowFromREADME()
-        let steps = runSteps(yaml)
-        XCTAssertEqual(steps.count, 3, "install, check, build")
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-ci-\(UUID().uuidString)")
-        let runner = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-runner-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: runner) }
-        try FileManager.default.createDirectory(at: runner, withIntermediateDirectories: true)
-        XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["init", dir.path]).status, 0)
-        // What init wrote is the README's workflow.
-        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent(".github/workflows/beacon.yml"), encoding: .utf8), yaml)
+    /// Runs each shell step in `dir` with `env` added; false (and a failure) at the first that fails.
+    func run(_ steps: [String], in dir: URL, env extra: [String: String]) throws -> Bool {
         for step in steps {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/bin/bash")
             p.arguments = ["-e", "-c", step]
             p.currentDirectoryURL = dir
-            var env = ProcessInfo.processInfo.environment
-            env["BEACON_REPO"] = "file://" + Repo.root.path
-            env["RUNNER_TEMP"] = runner.path
-            p.environment = env
+            p.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
             let err = Pipe()
             p.standardError = err
             p.standardOutput = FileHandle.nullDevice
@@ -66,10 +54,52 @@ final class CIWorkflowTests: XCTestCase {
             let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()
             XCTAssertEqual(p.terminationStatus, 0, "step failed:\n\(step)\n\(errText.suffix(2000))")
-            if p.terminationStatus != 0 { return }
+            if p.terminationStatus != 0 { return false }
         }
+        return true
+    }
+
+    /// The GitHub workflow `beacon init` writes is the README's, and its steps, run as written
+    /// against a release tarball `scripts/release` has just made, check and build the new site
+    /// without compiling anything.
+    func testTheREADMEWorkflowWorksAsWritten() throws {
+        let release = try ReleaseTarball.made.get()
+        let yaml = try workflowFromREADME()
+        let steps = runSteps(yaml)
+        XCTAssertEqual(steps.count, 3, "install, check, build")
+        XCTAssertFalse(yaml.contains("swift build"), "the workflow compiles nothing")
+        XCTAssertTrue(yaml.contains("container: debian:12"))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-ci-\(UUID().uuidString)")
+        let runner = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-runner-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: runner) }
+        try FileManager.default.createDirectory(at: runner, withIntermediateDirectories: true)
+        XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["init", dir.path]).status, 0)
+        // What init wrote is the README's workflow.
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent(".github/workflows/beacon.yml"), encoding: .utf8), yaml)
+        let env = ["BEACON_RELEASE": release.tarball.absoluteString, "BEACON_SHA256": release.sha256, "RUNNER_TEMP": runner.path]
+        guard try run(steps, in: dir, env: env) else { return }
         for f in ["output/site/index.html", "output/books/shi-li-kou-dai-shu.pdf", "output/boards/shi-li-zhan-ban.pdf"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
+        // A wrong checksum stops the job before anything runs.
+        XCTAssertFalse(try runCommand("/bin/bash", ["-e", "-c", steps[0]], cwd: dir, environment: env.merging(["BEACON_SHA256": String(repeating: "0", count: 64)]) { $1 }).status == 0)
+    }
+
+    /// The GitLab job names its image and runs the same steps; run here with its folder moved
+    /// out of /tmp/beacon.
+    func testTheGitLabJobWorksAsWritten() throws {
+        let release = try ReleaseTarball.made.get()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-gl-\(UUID().uuidString)")
+        let place = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-gl-tool-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: place) }
+        XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["init", dir.path]).status, 0)
+        let yaml = try String(contentsOf: dir.appendingPathComponent(".gitlab-ci.yml"), encoding: .utf8)
+        XCTAssertTrue(yaml.contains("  image: debian:12\n"))
+        XCTAssertFalse(yaml.contains("swift build"))
+        let lines = yaml.split(separator: "\n").map(String.init).filter { $0.hasPrefix("    - ") }
+            .map { String($0.dropFirst(6)).replacingOccurrences(of: "/tmp/beacon", with: place.path) }
+        XCTAssertEqual(lines.count, 7)
+        guard try run(lines, in: dir, env: ["BEACON_RELEASE": release.tarball.absoluteString, "BEACON_SHA256": release.sha256]) else { return }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("output/site/index.html").path))
     }
 }

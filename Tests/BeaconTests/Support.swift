@@ -115,3 +115,18 @@ func which(_ name: String) -> String? {
     }
     return nil
 }
+
+/// The portable release, made once per test run by `scripts/release` (as the repository's CI
+/// makes it on every run): the tarball and its SHA-256.
+enum ReleaseTarball {
+    struct Failed: Error, CustomStringConvertible { let description: String }
+
+    static let made: Result<(tarball: URL, sha256: String), Error> = Result {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-release-test")
+        try? FileManager.default.removeItem(at: dir)
+        let r = try runCommand("/bin/bash", [Repo.root.appendingPathComponent("scripts/release").path, dir.path])
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        guard r.status == 0, lines.count >= 2 else { throw Failed(description: "scripts/release failed:\n" + r.stderr.suffix(3000)) }
+        return (URL(fileURLWithPath: lines[lines.count - 2]), lines[lines.count - 1])
+    }
+}
