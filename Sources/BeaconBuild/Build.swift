@@ -21,6 +21,8 @@ public struct BuildOptions: Sendable {
     /// `--boards-for`: only these branches' copies of template boards (a branch slug, or a
     /// filter such as `domain=农村,stars=5`).
     public var boardsFor: String?
+    /// `--offline`: also write the offline copy (`output/offline/`), as `offline: true` does.
+    public var offline = false
 
     public init(root: URL, output: URL? = nil, force: Bool = false, includeDrafts: Bool = false) {
         self.root = root.standardizedFileURL
@@ -180,6 +182,7 @@ public enum Builder {
         // The site stage takes the project over (and lets each lesson's tree go once its page
         // is written), so the build holds no second copy of the trees.
         let lessonCount = project.lessons.count
+        let offlineSite = project.site.offline, basePath = project.site.basePath
         let site = SiteBuilder(project: project, theme: theme, links: links, stage: stage, bag: bag)
         project.lessons = []
         site.bookFiles = bookFiles
@@ -187,6 +190,10 @@ public enum Builder {
         Progress.show("生成网站（\(lessonCount) 篇课程）")
         site.build()
         keep(site)
+        if (options.offline || offlineSite) && !bag.hasErrors {
+            Progress.show("写离线副本")
+            Timings.measure("offline copy") { OfflineCopy.write(stage: stage, basePath: basePath, bag: bag) }
+        }
         Progress.show("写入 output/")
         report.pages = site.pageCount
         if bag.hasErrors {

@@ -27,7 +27,7 @@ public struct ContentLoader {
 
     public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
                                   "editions", "zh_hant_phrases", "party_day", "slugs", "raw_html", "copy_rules",
-                                  "logo", "colors", "footer", "icp", "police_filing", "copyright"]
+                                  "logo", "colors", "footer", "icp", "police_filing", "copyright", "offline"]
     public static let seriesKeys = ["title", "summary", "weight", "slug"]
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
                                     "party_day", "slug", "weight", "draft"]
@@ -191,6 +191,7 @@ public struct ContentLoader {
             }
         }
         let rawHTML = f.bool("raw_html") ?? false
+        let offline = f.bool("offline") ?? false
         var copyOff: Set<String> = []
         if let node = f.value("copy_rules") {
             if let m = node.mapping {
@@ -216,6 +217,7 @@ public struct ContentLoader {
                               language: language, theme: theme, editions: editions, partyDay: partyDay,
                               slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
         site.copyRulesOff = copyOff
+        site.offline = offline
         site.hantPhrases = hantPhrases
         site.brand = brand
         return site

@@ -90,6 +90,8 @@ public struct SiteConfig: Sendable {
     public var partyDay: PartyDayRule?
     public var slugs: SlugMode
     public var rawHTML: Bool
+    /// `offline: true`: every build also writes the offline copy (`output/offline/`).
+    public var offline = false
     /// Copy rules (beacon check) turned off in site.yml.
     public var copyRulesOff: Set<String> = []
     /// Corrections to ICU's Hans-Hant conversion for the zh-Hant edition: Simplified phrase

@@ -43,6 +43,9 @@ struct Build: ParsableCommand {
     @Flag(help: "警告也算错误 (treat warnings as errors).")
     var strict = false
 
+    @Flag(help: "另写一份离线副本 output/offline/：链接全用相对路径，可从 U 盘或文件夹直接打开 (also write an offline copy that works from a folder).")
+    var offline = false
+
     @Option(name: .customLong("boards-for"), help: "只出这些支部的统一版面展板（印刷包）：一个支部的 slug，或 domain=农村,stars=5 这样的条件 (only these branches' template boards: a print pack).")
     var boardsFor: String?
 
@@ -52,6 +55,7 @@ struct Build: ParsableCommand {
         let bag = DiagnosticBag()
         var options = BuildOptions(root: rootURL, output: outURL, force: force, includeDrafts: drafts)
         options.boardsFor = boardsFor
+        options.offline = offline
         if strict { options.dryRun = true }
         Progress.enabled = isatty(STDERR_FILENO) != 0 && !quiet && format == .human
         var report = Builder.build(options, bag: bag)

@@ -196,6 +196,14 @@
 
   var q = new URLSearchParams(location.search).get('q') || '';
   input.value = q;
+  // Opened from a folder (the offline copy): browsers do not let a page read files beside it,
+  // so the index cannot load. Say so, instead of failing on every query.
+  if (location.protocol === 'file:') {
+    status.textContent = status.getAttribute('data-text-offline') || '';
+    input.disabled = true;
+    input.form.querySelector('button').disabled = true;
+    return;
+  }
   search(q);
   input.form.addEventListener('submit', function (e) {
     e.preventDefault();
