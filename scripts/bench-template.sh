@@ -2,7 +2,9 @@
 # Template-board benchmark: the example 支部亮牌 template (content/boards/支部亮牌.yml) over
 # generated branch profiles (made here, never committed), in one `beacon build`: a PDF and a
 # PNG per branch, the ZIP for the print shop, and the website with a page per branch and per
-# copy. Prints the wall time, the time per copy and the peak memory.
+# copy. Prints the wall time, the time per copy and the peak memory; then changes one branch
+# profile and builds again, as an editor would, with the build cache the first build left
+# (.beacon/cache: only that branch's batch of copies is made again).
 #
 #   scripts/bench-template.sh [BRANCHES]     default 3000
 set -euo pipefail
@@ -58,3 +60,10 @@ zip=$(stat -c %s output/boards/zhi-bu-liang-pai.zip)
 printf 'branches %d, copies %d (PDF + PNG each), ZIP %.0f MB\n' "$n" "$copies" "$(echo "$zip/1000000" | bc -l)"
 printf 'whole build %.1f s (board stage %.1f s), %.1f ms per copy, peak memory %d MB\n' "$secs" "$(echo "$boards/1000" | bc -l)" \
   "$(echo "$secs*1000/$copies" | bc -l)" $((kb / 1024))
+# One branch changed, rebuilt into the same output with the build cache.
+sed -i 's/^members: \([0-9]*\)/members: 1\1/' content/branches/branch-00042.md
+/usr/bin/time -f "%e %M" -o "$work/time2.txt" env BEACON_TIMINGS=1 "$beacon" build > "$work/out2.txt" 2> "$work/err2.txt" || { tail -20 "$work/err2.txt"; exit 1; }
+read -r secs2 kb2 < "$work/time2.txt"
+boards2=$(grep '^boards ' "$work/err2.txt" | awk '{print $2}')
+printf 'one branch changed, rebuilt with the cache: whole build %.1f s (board stage %.1f s), peak memory %d MB\n' "$secs2" \
+  "$(echo "$boards2/1000" | bc -l)" $((kb2 / 1024))

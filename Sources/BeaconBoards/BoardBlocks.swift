@@ -216,12 +216,7 @@ extension BoardRenderer {
             }
 
         case .qr(let target, let caption):
-            let url: String
-            if target.contains("://") { url = target }
-            else if target.hasPrefix("lessons/"), let l = project.lessons.first(where: { "lessons/" + $0.reference == target }) { url = routes.absolute(routes.lesson(l)) }
-            else if target.hasPrefix("branches/"), let b = branch(String(target.dropFirst("branches/".count))) { url = routes.absolute(routes.branch(b)) }
-            else { url = routes.absolute(target.hasSuffix("/") ? target : target + "/") }
-            guard let code = QRCode(url) else { return BlockRender(height: 0) { _, _, _, _ in } }
+            guard let code = QRCode(qrURL(target)) else { return BlockRender(height: 0) { _, _, _, _ in } }
             let side = min(width * 0.7, 90 * mm, size * 9)
             var r = RichText()
             if let caption { r.append(caption, style: TextStyle(font: font(style.headingFont, size, bold: true), colour: style.accent)) }
@@ -254,6 +249,15 @@ extension BoardRenderer {
                 cap?.draw(cr, x: x, y: y + hh + size * 0.3)
             }
         }
+    }
+
+    /// The address a QR block's `target` prints: a URL as written, a lesson or branch page,
+    /// or a route of the site.
+    func qrURL(_ target: String) -> String {
+        if target.contains("://") { return target }
+        if target.hasPrefix("lessons/"), let l = project.lessons.first(where: { "lessons/" + $0.reference == target }) { return routes.absolute(routes.lesson(l)) }
+        if target.hasPrefix("branches/"), let b = branch(String(target.dropFirst("branches/".count))) { return routes.absolute(routes.branch(b)) }
+        return routes.absolute(target.hasSuffix("/") ? target : target + "/")
     }
 
     /// Records the resolution of a picture at the size being tried; the final layout's

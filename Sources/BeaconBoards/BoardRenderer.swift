@@ -23,7 +23,7 @@ public struct BoardResult {
 public final class BoardRenderer {
     let project: Project
     let style: BookStyle
-    let bag: DiagnosticBag
+    var bag: DiagnosticBag
     let routes: Routes
     let links: ContentLinks
     let ts = Typesetter()
@@ -32,6 +32,8 @@ public final class BoardRenderer {
     var resolutions: [String: Double] = [:]
     /// Height of the board's block area, for blocks that arrange themselves to its shape.
     var areaHeight: Double = 0
+    /// Digests of pictures and branch lists for the build cache's fingerprints.
+    var digests: [String: String] = [:]
     /// Pictures decoded once per build, however often a board is laid out while fitting.
     private var images: [String: Result<PrintImage, Error>] = [:]
 

@@ -18,10 +18,11 @@ public enum BoardStage {
         // core, each core with its own renderer (Pango and Cairo objects are not shared).
         let single = project.boards.filter { $0.copy == nil }
         let copies = project.boards.filter { $0.copy != nil }
+        let cache = BoardCache(root: project.root)
         if !single.isEmpty {
             let renderer = BoardRenderer(project: project, style: style, links: links, bag: bag)
             for board in single {
-                files.merge(makeBatch([board], renderer: renderer, stage: stage, bag: bag, previewSide: 1600)) { _, new in new }
+                files.merge(makeBatch([board], renderer: renderer, stage: stage, bag: bag, previewSide: 1600, cache: cache)) { _, new in new }
             }
         }
         // Copies go in batches: a batch is one Cairo document, split into one PDF per copy
@@ -33,18 +34,23 @@ public enum BoardStage {
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let renderer = BoardRenderer(project: project, style: style, links: links, bag: bag)
                 for i in stride(from: w, to: batches.count, by: workers) {
-                    let made = makeBatch(batches[i], renderer: renderer, stage: stage, bag: bag, previewSide: 1000)
+                    let made = makeBatch(batches[i], renderer: renderer, stage: stage, bag: bag, previewSide: 1000, cache: cache)
                     lock.lock(); for (slug, f) in made { files[slug] = f }; lock.unlock()
                 }
             }
         }
-        for t in [layoutTime, pdfTime, cairoTime, pngTime] { t.report() }
+        for t in [cacheTime, layoutTime, pdfTime, cairoTime, pngTime] { t.report() }
         // Each template's copies in one ZIP for the print shop (or a print pack's in one).
         var byTemplate: [String: [Board]] = [:]
         for c in copies { byTemplate[printPack.map { "print-pack-" + $0 } ?? c.copy!.template, default: []].append(c) }
         let zipDate = project.contentDate
         for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors {
             let zip = "boards/\(template).zip"
+            let zipKey = cache.zipKey(zip, boards: boards, date: zipDate)
+            if let zipKey, cache.restoreZip(zipKey, to: zip, site: printPack == nil, stage: stage) {
+                if printPack == nil { for b in boards { files[b.slug]?.zip = zip } }
+                continue
+            }
             do {
                 let url = try stage.reserve(zip)
                 let archive = try Archive(url: url, accessMode: .create)
@@ -62,6 +68,7 @@ public enum BoardStage {
                         return try handle.read(upToCount: chunk) ?? Data()
                     }
                 }
+                if let zipKey { cache.storeZip(zipKey, from: url) }
                 if printPack == nil {
                     try stage.link(from: url, to: "site/" + zip)
                     for b in boards { files[b.slug]?.zip = zip }
@@ -70,6 +77,8 @@ public enum BoardStage {
                 bag.error(SourceLocation(path: boards[0].copy!.templatePath), "展板打包失败 (cannot write the ZIP of the board's copies): \(error)")
             }
         }
+        // The cache keeps what this build used; a partial build (--boards-for) prunes nothing.
+        if printPack == nil && !bag.hasErrors { cache.prune() }
         return files
     }
 
@@ -77,6 +86,7 @@ public enum BoardStage {
     static let pdfTime = TimingTotal("boards: pdf")
     static let pngTime = TimingTotal("boards: png")
     static let cairoTime = TimingTotal("boards: pdf: cairo")
+    static let cacheTime = TimingTotal("boards: cache fingerprints")
 
     /// Copies of template boards laid out into one document at a time.
     static let batchSize = 8
@@ -85,6 +95,25 @@ public enum BoardStage {
     /// board (TrimBox and BleedBox set, its own title), and a PNG per board. A board of its
     /// own is a batch of one.
     static func makeBatch(_ boards: [Board], renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag,
+                          previewSide: Int, cache: BoardCache? = nil) -> [String: BoardFiles] {
+        // From the build cache when this very batch was made before (see BoardCache).
+        let key = cache.map { _ in cacheTime.add { renderer.fingerprint(boards, previewSide: previewSide) } }
+        if let cache, let key { cache.note(key, for: boards) }
+        if let cache, let key, let files = cache.restore(key, boards: boards, stage: stage, bag: bag) { return files }
+        // The batch's messages are kept with it in the cache.
+        let local = DiagnosticBag()
+        renderer.bag = local
+        let out = makeFresh(boards, renderer: renderer, stage: stage, bag: local, previewSide: previewSide)
+        renderer.bag = bag
+        let messages = local.all
+        bag.append(contentsOf: messages)
+        if let cache, let key, !messages.contains(where: { $0.severity == .error }), out.count == boards.count {
+            cache.store(key, boards: boards, stage: stage, messages: messages)
+        }
+        return out
+    }
+
+    static func makeFresh(_ boards: [Board], renderer: BoardRenderer, stage: OutputStage, bag: DiagnosticBag,
                           previewSide: Int) -> [String: BoardFiles] {
         let date = renderer.project.contentDate
         var results: [BoardResult] = []

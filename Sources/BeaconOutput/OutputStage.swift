@@ -168,6 +168,43 @@ public final class OutputStage: @unchecked Sendable {
         return Self.fileEquals(output.path + "/" + relative, bytes)
     }
 
+    /// Whether two paths name one file (the same inode on the same device).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat(), sb = stat()
+        guard lstat(a, &sa) == 0, lstat(b, &sb) == 0, (sb.st_mode & S_IFMT) == S_IFREG else { return false }
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
+    }
+
+    /// Compares two regular files in pieces of 1 MiB (a print shop's ZIP may be 500 MB: never
+    /// held in memory whole).
+    static func filesEqual(_ a: String, _ b: String) -> Bool {
+        if sameFile(a, b) { return true }
+        let fa = open(a, O_RDONLY | O_CLOEXEC | O_NOFOLLOW), fb = open(b, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+        defer { if fa >= 0 { close(fa) }; if fb >= 0 { close(fb) } }
+        guard fa >= 0, fb >= 0 else { return false }
+        var sa = stat(), sb = stat()
+        guard fstat(fa, &sa) == 0, fstat(fb, &sb) == 0, (sb.st_mode & S_IFMT) == S_IFREG, sa.st_size == sb.st_size else { return false }
+        let size = 1 << 20
+        let ba = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16), bb = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+        defer { ba.deallocate(); bb.deallocate() }
+        func fill(_ fd: Int32, _ buffer: UnsafeMutableRawPointer) -> Int {
+            var got = 0
+            while got < size {
+                let n = Foundation.read(fd, buffer + got, size - got)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
+            }
+            return got
+        }
+        while true {
+            let na = fill(fa, ba), nb = fill(fb, bb)
+            guard na == nb else { return false }
+            if na == 0 { return true }
+            if memcmp(ba, bb, na) != 0 { return false }
+        }
+    }
+
     /// Compares a regular file's bytes with `bytes`, reading it once (size first).
     static func fileEquals(_ path: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
@@ -263,6 +300,12 @@ public final class OutputStage: @unchecked Sendable {
     /// The same file under a second name (a hard link; a copy where linking is not possible):
     /// a board's PDF is both in `boards/` for the print shop and in `site/boards/`.
     public func link(from source: URL, to relative: String) throws {
+        // The output already holds this very file (a cached board linked there by the last
+        // build): nothing to stage.
+        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source.path, output.path + "/" + relative) {
+            try record(relative, staged: false)
+            return
+        }
         try record(relative, staged: true)
         lock.lock(); unsettled.insert(relative); lock.unlock()
         let dest = staging.appendingPathComponent(relative)
@@ -398,8 +441,7 @@ public final class OutputStage: @unchecked Sendable {
         lock.lock(); let candidates = unsettled.intersection(previous); lock.unlock()
         for rel in candidates.sorted() where pathStaysInside(rel) {
             let path = staging.path + "/" + rel
-            guard let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe),
-                  data.withUnsafeBytes({ Self.fileEquals(output.path + "/" + rel, $0) }) else { continue }
+            guard Self.filesEqual(path, output.path + "/" + rel) else { continue }
             unlink(path)
             lock.lock(); staged.remove(rel); unsettled.remove(rel); lock.unlock()
         }

@@ -141,6 +141,7 @@ enum Skeleton {
         (".gitignore", """
         /output/
         /.beacon-*
+        /.beacon/
 
         """),
         (".github/workflows/beacon.yml", """
@@ -159,6 +160,12 @@ enum Skeleton {
               BEACON_SHA256: ${{ vars.BEACON_SHA256 }}
             steps:
               - uses: actions/checkout@v4
+              # Beacon's build cache: boards whose inputs did not change are not made again.
+              - uses: actions/cache@v4
+                with:
+                  path: .beacon/cache
+                  key: beacon-${{ github.sha }}
+                  restore-keys: beacon-
               - name: Install Beacon
                 run: |
                   command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends ca-certificates curl >/dev/null; }
@@ -189,6 +196,10 @@ enum Skeleton {
             - bash /tmp/beacon/install-runtime.sh
             - /tmp/beacon/bin/beacon check
             - /tmp/beacon/bin/beacon build
+          # Beacon's build cache: boards whose inputs did not change are not made again.
+          cache:
+            key: beacon
+            paths: [.beacon/cache/]
           artifacts:
             paths: [output/]
 

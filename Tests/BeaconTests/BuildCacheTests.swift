@@ -1,0 +1,84 @@
+import Foundation
+import XCTest
+
+/// The build cache (`.beacon/cache/`): a rebuild reuses the boards whose inputs did not
+/// change, and its output is byte for byte what a clean build of the same input writes.
+final class BuildCacheTests: XCTestCase {
+    func files(_ root: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let base = root.standardizedFileURL.path + "/"
+        let e = try XCTUnwrap(FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]))
+        for case let u as URL in e where (try u.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            out[String(u.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: u)
+        }
+        return out
+    }
+
+    func inode(_ url: URL) -> UInt64 {
+        var st = stat()
+        return stat(url.path, &st) == 0 ? UInt64(st.st_ino) : 0
+    }
+
+    func build(_ site: TempSite) {
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, diags.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
+    }
+
+    /// Builds the example, changes it with `edit`, rebuilds with the cache, and compares with
+    /// a clean build of the changed example. Returns the boards the rebuild made again.
+    @discardableResult
+    func check(_ what: String, _ edit: (TempSite) throws -> Void) throws -> Set<String> {
+        let cached = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        build(cached)
+        let boards = cached.output.appendingPathComponent("boards")
+        let before = Dictionary(uniqueKeysWithValues: try files(boards).keys.filter { $0.hasSuffix(".pdf") }
+            .map { ($0, inode(boards.appendingPathComponent($0))) })
+        XCTAssertEqual(before.count, 16)
+        try edit(cached)
+        build(cached)
+
+        let clean = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        try edit(clean)
+        build(clean)
+        let a = try files(cached.output), b = try files(clean.output)
+        XCTAssertEqual(Set(a.keys), Set(b.keys), what)
+        XCTAssertEqual(a.keys.filter { a[$0] != b[$0] }.sorted(), [], "\(what): files of the cached rebuild that differ from a clean build")
+        return Set(before.keys.filter { before[$0] != inode(boards.appendingPathComponent($0)) })
+    }
+
+    func testCachedRebuildAfterEditingALessonEqualsACleanBuild() throws {
+        let remade = try check("one lesson") { site in
+            let path = "content/lessons/两学一做/学党章党规.md"
+            let text = try site.read(path)
+            try site.write(path, text + "\n补充一段：**对照党章找差距。**每名党员写出三条整改措施。\n")
+        }
+        XCTAssertEqual(remade, [], "no board shows this lesson's text")
+    }
+
+    func testCachedRebuildAfterEditingABranchEqualsACleanBuild() throws {
+        let remade = try check("one branch profile") { site in
+            let path = "content/branches/qingshi-cun.md"
+            let text = try site.read(path)
+            try site.write(path, text.replacingOccurrences(of: "members: ", with: "members: 1"))
+        }
+        // That branch's copies are made again (with the seven others of their batches), not all.
+        XCTAssertTrue(remade.contains { $0.contains("qingshi-cun") }, "\(remade)")
+        XCTAssertFalse(remade.contains("san-hui-yi-ke.pdf"), "\(remade)")
+    }
+
+    func testCachedRebuildAfterEditingTheThemeCSSEqualsACleanBuild() throws {
+        let remade = try check("the theme's CSS") { site in
+            let path = "themes/default/static/style.css"
+            try site.write(path, try site.read(path) + "\n.lesson h2 { letter-spacing: 0.02em; }\n")
+        }
+        XCTAssertEqual(remade, [])
+    }
+
+    func testCachedRebuildAfterEditingPrintYMLEqualsACleanBuild() throws {
+        let remade = try check("print.yml") { site in
+            let path = "themes/default/print.yml"
+            try site.write(path, try site.read(path).replacingOccurrences(of: "accent: \"#a81c1c\"", with: "accent: \"#9e1b1b\""))
+        }
+        XCTAssertEqual(remade.count, 16, "every board is made again")
+    }
+}
