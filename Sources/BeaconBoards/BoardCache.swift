@@ -10,7 +10,7 @@ import BeaconPrint
 /// its messages said again. The batches are the same with or without the cache, so the files
 /// are the bytes a clean build writes (copies in one batch share their fonts' subsets).
 ///
-/// The fingerprint covers: the Beacon program (by its file), the print style, the site's
+/// The fingerprint covers: the Beacon program (by its file), the date the PDFs carry, the print style, the site's
 /// title, organisation, address and 主题党日 rule, the preview size, and for each board its
 /// whole definition (a template's copy with its branch's values filled in) and what its
 /// blocks read from elsewhere: the bytes of every picture (photos, images, the emblem, the
@@ -150,6 +150,8 @@ extension BoardRenderer {
         f.add("beacon board batch 1")
         f.add(Fingerprint.program)
         f.add("\(previewSide)")
+        // The date the PDFs carry (the newest lesson's, or SOURCE_DATE_EPOCH).
+        f.add("\(project.contentDate.timeIntervalSince1970)")
         f.add(dumping: style)
         if let logo = style.logo { f.add(fileDigest(logo)) }
         let site = project.site

@@ -55,6 +55,14 @@ final class BuildCacheTests: XCTestCase {
         XCTAssertEqual(remade, [], "no board shows this lesson's text")
     }
 
+    /// A newer lesson moves the date every PDF carries: every board is made again.
+    func testCachedRebuildAfterANewerLessonEqualsACleanBuild() throws {
+        let remade = try check("a newer lesson") { site in
+            try site.write("content/lessons/两学一做/新的一课.md", "---\ntitle: 新的一课\ndate: 2026-11-30\n---\n**学习贯彻党的二十大精神。**结合支部实际谈体会。\n")
+        }
+        XCTAssertEqual(remade.count, 16)
+    }
+
     func testCachedRebuildAfterEditingABranchEqualsACleanBuild() throws {
         let remade = try check("one branch profile") { site in
             let path = "content/branches/qingshi-cun.md"

@@ -14,7 +14,7 @@ final class InitCommandTests: XCTestCase {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent(f).path), f)
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("themes").path), "the built-in theme is used, not copied")
-        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent(".gitignore"), encoding: .utf8), "/output/\n/.beacon-*\n")
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent(".gitignore"), encoding: .utf8), "/output/\n/.beacon-*\n/.beacon/\n")
         let check = try runCommand(b, ["check", "--strict", "--root", dir.path])
         XCTAssertEqual(check.status, 0, check.stderr)
         let build = try runCommand(b, ["build", "--root", dir.path])
