@@ -42,9 +42,10 @@ let package = Package(
         ]),
         .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint"]),
         .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "ZIPFoundation"]),
+        .target(name: "BeaconImport", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "CLibXML2", "ZIPFoundation"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
         .executableTarget(name: "beacon", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes",
+            "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes", "BeaconImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "FlyingFox", package: "FlyingFox"),
         ], plugins: ["BuildInfo"]),
@@ -55,7 +56,7 @@ let package = Package(
             "BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconPrint", "BeaconLoad", "BeaconBuild",
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "BeaconThemes", "CLibXML2",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "BeaconThemes", "BeaconImport", "CLibXML2",
         ]),
     ],
     swiftLanguageModes: [.v5]

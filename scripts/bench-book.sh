@@ -10,7 +10,7 @@ shared="$here/../shared/bench"
 n="${1:-60}"
 rounds="${2:-3}"
 
-bash "$here/scripts/setup.sh"
+bash "$here/scripts/setup-tests.sh"
 if ! command -v weasyprint >/dev/null || [ ! -x /usr/bin/time ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq weasyprint time >/dev/null

@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-10000}"
-bash "$here/scripts/setup.sh"
+bash "$here/scripts/setup-tests.sh"
 (cd "$here" && swift build -c release -q)
 beacon="$here/.build/release/beacon"
 work="$(mktemp -d /tmp/beacon-search-bench.XXXXXX)"

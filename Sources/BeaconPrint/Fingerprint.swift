@@ -34,10 +34,11 @@ public final class Fingerprint {
         return String(cString: s)
     }
 
-    /// The running program, by its file's size, time and inode: a rebuilt Beacon makes new keys.
+    /// The running program, by its file's size and time: a rebuilt Beacon makes new keys,
+    /// while the same release unpacked again (a CI job) keeps them (tar keeps the time).
     public static let program: String = {
         var st = stat()
         guard stat("/proc/self/exe", &st) == 0 else { return "unknown" }
-        return "\(st.st_size)-\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)-\(st.st_ino)"
+        return "\(st.st_size)-\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
     }()
 }

@@ -179,10 +179,14 @@ public struct RichText {
     /// `lineStarts`: byte offsets of opening marks that lose their blank half at a line start.
     /// Whether Pango's own line breaking (UAX #14) already forbids a break between `p` and
     /// `c`: before a closing mark, an exclamation or question mark, an infix separator or a
-    /// non-starter (，。、）」；：！？), after an opening mark. An attribute is set only where it
-    /// is not: Pango copies every attribute into each line it sets, so one per comma made a
-    /// 20,000-character paragraph cost 70 MB and a quadratic time.
+    /// non-starter (，。、）」；：！？), after an opening mark, when `p` is a Chinese character.
+    /// An attribute is set only where it is not: Pango copies every attribute into each line it
+    /// sets, so one per comma made a 20,000-character paragraph cost 70 MB and a quadratic time.
+    /// After a Latin letter or digit the attribute stays: a Latin word too long for the line is
+    /// broken between any two characters (WORD_CHAR), where UAX #14 no longer holds, and only
+    /// the attribute keeps "，" from starting the next line.
     static func pangoKeeps(_ p: Unicode.Scalar, _ c: Unicode.Scalar) -> Bool {
+        guard CJK.isWide(p) else { return false }
         switch g_unichar_break_type(gunichar(c.value)) {
         case G_UNICODE_BREAK_CLOSE_PUNCTUATION, G_UNICODE_BREAK_CLOSE_PARANTHESIS, G_UNICODE_BREAK_EXCLAMATION,
              G_UNICODE_BREAK_INFIX_SEPARATOR, G_UNICODE_BREAK_NON_STARTER:

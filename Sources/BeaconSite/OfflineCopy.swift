@@ -74,6 +74,11 @@ public enum OfflineCopy {
         while i < n {
             guard html[i] == UInt8(ascii: "<"), i + 1 < n else { out.append(html[i]); i += 1; continue }
             if startsWith("<!--", at: i) {
+                // "<!-->" and "<!--->" are whole (empty) comments.
+                if startsWith("<!-->", at: i) || startsWith("<!--->", at: i) {
+                    let end = startsWith("<!-->", at: i) ? i + 5 : i + 6
+                    out += html[i..<end]; i = end; continue
+                }
                 var end = i + 4
                 while end < n, !startsWith("-->", at: end) { end += 1 }
                 end = min(n, end + 3)
@@ -101,13 +106,14 @@ public enum OfflineCopy {
                 if html[j] == UInt8(ascii: "\"") || html[j] == UInt8(ascii: "'") { quote = html[j]; out.append(html[j]); j += 1 }
                 let v = j
                 if let q = quote { while j < n, html[j] != q { j += 1 } } else { while j < n, !isSpace(html[j]), html[j] != UInt8(ascii: ">") { j += 1 } }
-                let value = String(decoding: html[v..<j], as: UTF8.self)
-                if urlAttributes.contains(attribute) || attribute.hasPrefix("data-") {
+                let isURL = urlAttributes.contains(attribute) || attribute.hasPrefix("data-")
+                let value = isURL ? String(validatingUTF8: html[v..<j].map { CChar(bitPattern: $0) } + [0]) : nil
+                if let value, value.contains(basePath) {
                     let rewritten = attribute == "srcset"
                         ? value.split(separator: ",", omittingEmptySubsequences: false).map { candidate -> String in
-                            let lead = candidate.prefix { $0 == " " }
+                            let lead = candidate.prefix { $0.isWhitespace }
                             let body = candidate.dropFirst(lead.count)
-                            let url = body.prefix { $0 != " " }
+                            let url = body.prefix { !$0.isWhitespace }
                             return String(lead) + relative(String(url), from: pageDirectory, basePath: basePath) + body.dropFirst(url.count)
                         }.joined(separator: ",")
                         : relative(value, from: pageDirectory, basePath: basePath)
@@ -131,12 +137,16 @@ public enum OfflineCopy {
 
     /// Rewrites `url(…)` references in a stylesheet.
     public static func relativiseCSS(_ css: [UInt8], fileDirectory: [String], basePath: String) -> [UInt8] {
-        let text = String(decoding: css, as: UTF8.self)
+        // A stylesheet not in UTF-8 (a theme's GBK file) is copied as it is.
+        guard let text = String(validatingUTF8: css.map { CChar(bitPattern: $0) } + [0]) else { return css }
         var out = ""
         var rest = Substring(text)
         while let r = rest.range(of: "url(") {
             out += rest[..<r.upperBound]
             rest = rest[r.upperBound...]
+            let space = rest.prefix { $0 == " " }
+            out += space
+            rest = rest.dropFirst(space.count)
             let quote = rest.first == "\"" || rest.first == "'" ? String(rest.first!) : ""
             rest = rest.dropFirst(quote.count)
             let end = rest.firstIndex { quote.isEmpty ? $0 == ")" : String($0) == quote } ?? rest.endIndex

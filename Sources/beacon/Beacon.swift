@@ -14,7 +14,7 @@ struct Beacon: AsyncParsableCommand {
         commandName: "beacon",
         abstract: "把一个文件夹的党建学习资料生成网站、口袋书和展板 (builds a site, pocket books and boards from content/).",
         version: "\(beaconVersion) (\(beaconCommit))",
-        subcommands: [Build.self, Check.self, New.self, Init.self, Serve.self, ThemeCommand.self],
+        subcommands: [Build.self, Check.self, New.self, Import.self, Init.self, Serve.self, ThemeCommand.self],
         defaultSubcommand: Build.self)
 }
 

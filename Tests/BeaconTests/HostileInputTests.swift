@@ -238,6 +238,22 @@ final class HostileInputTests: XCTestCase {
         return r.stdout.filter { !$0.isWhitespace }
     }
 
+    /// A Latin word too long for the line is broken between any two letters; the "，" after it
+    /// must still not start a line (found in review when the break rule after a Latin letter
+    /// was left to Pango).
+    func testNoLineStartsWithACommaAfterAnOverlongLatinWord() throws {
+        let letters = Array("Supercalifragilisticexpialidociousandmorelettersuntilthewordistoolongforanyline")
+        var md = ""
+        for n in 40..<100 { md += "第\(n)段" + String(letters[0..<min(letters.count, n)]) + "，后文继续。\n\n" }
+        let site = try bookSite(md)
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let r = try runCommand(try XCTUnwrap(which("pdftotext")), ["-q", "-layout", site.output.appendingPathComponent("books/du-ben.pdf").path, "-"])
+        let starts = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("，") }
+        XCTAssertEqual(starts, [])
+        XCTAssertTrue(r.stdout.contains("后文继续"))
+    }
+
     func testDeepQuotesAndListsKeepTheirTextInPrint() throws {
         var md = String(repeating: ">", count: 30) + " 引用最深处的文字\n\n"
         for level in 0..<30 { md += String(repeating: "  ", count: level) + "- 第\(level + 1)层\n" }
