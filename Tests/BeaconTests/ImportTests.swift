@@ -18,6 +18,14 @@ final class ImportTests: XCTestCase {
         }
         let py = "import os, sys, zipfile\nz = zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED)\nfor root, _, files in os.walk(sys.argv[1]):\n    for f in files:\n        p = os.path.join(root, f); z.write(p, os.path.relpath(p, sys.argv[1]))\nz.close()\n"
         XCTAssertEqual(try runCommand(try XCTUnwrap(which("python3")), ["-c", py, dir.path, url.path]).status, 0)
+        // docs/import.md compares Beacon with pandoc on these documents: BEACON_IMPORT_SAMPLES
+        // names a folder to keep them in.
+        if let keep = ProcessInfo.processInfo.environment["BEACON_IMPORT_SAMPLES"] {
+            let dest = URL(fileURLWithPath: keep).appendingPathComponent(name + "-" + url.lastPathComponent)
+            try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: dest)
+            try FileManager.default.copyItem(at: url, to: dest)
+        }
     }
 
     func document(_ body: String, styles: String, extra: [String: String] = [:], pictures: [String: Data] = [:]) -> [String: Data] {
@@ -25,6 +33,9 @@ final class ImportTests: XCTestCase {
             "[Content_Types].xml": Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>".utf8),
             "word/document.xml": Data("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><w:document xmlns:w=\"\(Self.w)\" xmlns:r=\"\(Self.r)\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>\(body)</w:body></w:document>".utf8),
             "word/styles.xml": Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:styles xmlns:w=\"\(Self.w)\">\(styles)</w:styles>".utf8),
+            // The package's own relationships, as every Word and WPS file has them.
+            "_rels/.rels": Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>".utf8),
+            "word/_rels/document.xml.rels": Data("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/></Relationships>".utf8),
         ]
         for (k, v) in extra { parts[k] = Data(v.utf8) }
         for (k, v) in pictures { parts[k] = v }
@@ -51,8 +62,8 @@ final class ImportTests: XCTestCase {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-import-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tmp) }
         let png = try Data(contentsOf: Repo.fixtures.appendingPathComponent("tiny.png"))
-        let numbering = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering xmlns:w=\"\(Self.w)\"><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:numFmt w:val=\"bullet\"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"decimal\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
-        let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"https://www.12371.cn/\" TargetMode=\"External\"/><Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/image1.png\"/></Relationships>"
+        let numbering = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering xmlns:w=\"\(Self.w)\"><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"•\"/></w:lvl><w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"◦\"/></w:lvl></w:abstractNum><w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>"
+        let rels = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId5\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink\" Target=\"https://www.12371.cn/\" TargetMode=\"External\"/><Relationship Id=\"rId6\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/image1.png\"/><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes\" Target=\"footnotes.xml\"/></Relationships>"
         let footnotes = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:footnotes xmlns:w=\"\(Self.w)\"><w:footnote w:type=\"separator\" w:id=\"-1\"><w:p/></w:footnote><w:footnote w:id=\"1\"><w:p><w:r><w:t>见《中国共产党支部工作条例（试行）》。</w:t></w:r></w:p></w:footnote></w:footnotes>"
         let core = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\"><dc:creator>青石村党总支</dc:creator><dcterms:created>2026-05-31T18:30:00Z</dcterms:created></cp:coreProperties>"
         let drawing = "<w:r><w:drawing><wp:inline><wp:docPr id=\"1\" name=\"图片 1\" descr=\"村民议事会现场\"/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:blipFill><a:blip r:embed=\"rId6\"/></pic:blipFill></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
@@ -67,7 +78,7 @@ final class ImportTests: XCTestCase {
         body += p(t("1. 这是正文里打出来的编号，不是列表。"))
         body += p(t("详见") + "<w:hyperlink r:id=\"rId5\">" + t("共产党员网") + "</w:hyperlink>" + t("，以及") + t("《条例》", italic: true) + "<w:r><w:footnoteReference w:id=\"1\"/></w:r>" + t("。"))
         body += p(drawing)
-        body += "<w:tbl><w:tr><w:tc><w:p>\(t("年份"))</w:p></w:tc><w:tc><w:p>\(t("议题"))</w:p></w:tc></w:tr><w:tr><w:tc><w:p>\(t("2026"))</w:p></w:tc><w:tc><w:p>\(t("修建便民桥"))</w:p></w:tc></w:tr></w:tbl>"
+        body += "<w:tbl><w:tblGrid><w:gridCol w:w=\"2000\"/><w:gridCol w:w=\"4000\"/></w:tblGrid><w:tr><w:tc><w:p>\(t("年份"))</w:p></w:tc><w:tc><w:p>\(t("议题"))</w:p></w:tc></w:tr><w:tr><w:tc><w:p>\(t("2026"))</w:p></w:tc><w:tc><w:p>\(t("修建便民桥"))</w:p></w:tc></w:tr></w:tbl>"
         body += p(t("分页之后") + "<w:r><w:br w:type=\"page\"/></w:r>" + t("的文字，半角标点,要改成全角."))
         body += p("<w:r><w:commentReference w:id=\"0\"/></w:r>" + t("有批注的一段。"))
         let file = tmp.appendingPathComponent("议事.docx")
@@ -146,6 +157,62 @@ final class ImportTests: XCTestCase {
         let (report, diags) = site.build()
         XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(diags.filter { $0.severity == .error }.count, 0)
+    }
+
+    /// What has no place in a lesson is reported with where it was, never dropped silently;
+    /// tracked changes are taken as accepted, fields as the text they show.
+    func testWhatCannotBeCarriedOverIsReported() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var body = p(t("第一段。"))
+        body += p("<w:r><w:pict><v:shape xmlns:v=\"urn:schemas-microsoft-com:vml\"><v:textbox><w:txbxContent><w:p>\(t("框里的字"))</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>" + t("有文本框的一段。"))
+        body += p("<w:r><w:drawing><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"rId9\"/></a:graphicData></a:graphic></w:drawing></w:r>")
+        body += p(t("保留") + "<w:ins w:id=\"1\" w:author=\"张\">" + t("插入的") + "</w:ins>" + "<w:del w:id=\"2\" w:author=\"张\"><w:r><w:delText>删去的</w:delText></w:r></w:del>" + t("文字。"))
+        body += p("<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>" + t("3") + "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>" + t("页。"))
+        body += "<w:tbl><w:tblGrid><w:gridCol w:w=\"3000\"/><w:gridCol w:w=\"3000\"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p>\(t("合并的表头"))</w:p></w:tc></w:tr><w:tr><w:tc><w:p>\(t("甲"))</w:p></w:tc><w:tc><w:p>\(t("乙"))</w:p></w:tc></w:tr></w:tbl>"
+        let file = tmp.appendingPathComponent("report.docx")
+        try docx(document(body, styles: wordStyles), at: file)
+        let lesson = try DocxImporter.read(file, mediaURL: "/m/")
+        XCTAssertEqual(lesson.markdown, """
+        第一段。
+
+        有文本框的一段。
+
+        保留插入的文字。
+
+        3页。
+
+        | 合并的表头 |  |
+        |---|---|
+        | 甲 | 乙 |
+
+        """)
+        XCTAssertEqual(lesson.notCarried, [
+            "第 2 段有文本框，其中文字未导入 (text in a text box was not imported)",
+            "第 3 段有图表，未导入；请另存为图片后插入 (a chart was not imported)",
+            "第 4 段有修订（插入），已按接受修订导入 (tracked insertion accepted)",
+            "第 4 段有修订（删除），已按接受修订导入 (tracked deletion accepted)",
+            "第 5 段有域（目录、页码、公式等），只保留了它显示的文字 (a field kept as its shown text)",
+            "第 1 个表格有合并的单元格，已拆开，合并处留空 (table 1: merged cells split)",
+        ])
+    }
+
+    /// A folder: one lesson per document, each reported; a bad one does not stop the others.
+    func testAFolderIsImportedFileByFile() throws {
+        let site = try TempSite()
+        let folder = site.root.appendingPathComponent("来稿")
+        try docx(document(p(t("第一篇稿件"), style: "Title") + p(t("正文一。")), styles: wordStyles), at: folder.appendingPathComponent("一.docx"))
+        try docx(document(p(t("第二篇稿件"), style: "Title") + p(t("正文二。")), styles: wordStyles), at: folder.appendingPathComponent("二.docx"))
+        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0]).write(to: folder.appendingPathComponent("旧.doc"))
+        let r = try runCommand(Repo.beaconBinary.path, ["import", folder.path, "--series", "来稿", "--kind", "案例", "--root", site.root.path])
+        XCTAssertEqual(r.status, 1, "one of three failed")
+        XCTAssertTrue(r.stderr.contains("content/lessons/来稿/第一篇稿件.md：由 "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("content/lessons/来稿/第二篇稿件.md：由 "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("旧.doc:1:1: error: 这是旧版 Word 格式"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("beacon：导入 2 篇，失败 1 篇"), r.stderr)
+        XCTAssertTrue(try site.read("content/lessons/来稿/第二篇稿件.md").contains("kind: 案例\n---\n正文二。\n"))
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
     }
 
     func testBadFilesAreRefusedInWords() throws {
