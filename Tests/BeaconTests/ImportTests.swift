@@ -125,6 +125,24 @@ final class ImportTests: XCTestCase {
         XCTAssertEqual(lesson.pictures.first?.data, png)
         XCTAssertEqual(lesson.fixes, ["halfwidth-punctuation × 2"])
         XCTAssertEqual(lesson.notCarried, ["第 15 段有批注，未导入 (a comment was not imported)"])
+
+        // Through the command into a site: the picture copied out, the lesson built with no error.
+        let site = try TempSite()
+        let r = try runCommand(Repo.beaconBinary.path, ["import", file.path, "--series", "基层治理", "--kind", "案例", "--root", site.root.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("content/lessons/基层治理/村民议事会怎样议事.md：由 "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("议事.docx:1:1: warning: 第 15 段有批注，未导入"), r.stderr)
+        let written = try site.read("content/lessons/基层治理/村民议事会怎样议事.md")
+        XCTAssertTrue(written.hasPrefix("---\ntitle: 村民议事会怎样议事\ndate: 2026-06-01\nkind: 案例\nauthor: 青石村党总支\n---\n## 一、议事的由来\n"), written)
+        XCTAssertTrue(written.contains("![村民议事会现场](/media/lessons/村民议事会怎样议事/图1.png)"))
+        XCTAssertEqual(try Data(contentsOf: site.root.appendingPathComponent("content/media/lessons/村民议事会怎样议事/图1.png")), png)
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
+        XCTAssertEqual(diags.filter { $0.severity == .error }, [])
+        let page = try String(contentsOf: try XCTUnwrap(FileManager.default.enumerator(at: site.output.appendingPathComponent("site/lessons"), includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.first { $0.path.contains("cun-min-yi-shi-hui") && $0.lastPathComponent == "index.html" }), encoding: .utf8)
+        XCTAssertTrue(page.contains("<strong>坚持每季度召开一次。</strong>讨论决定"), "the bold lead sentence on the page")
+        XCTAssertFalse(page.contains("**"))
     }
 
     func testWPSStylesAndTheCommandBuildTheSite() throws {
