@@ -322,8 +322,10 @@ struct Converter {
             notes.append("第 \(paragraphNumber) 段的图片 \(rel.target) 在文档里找不到 (a picture is missing from the document)")
             return
         }
+        // The file's own extension when it is a plain one (png, jpeg, gif, emf …).
         let ext = (rel.target as NSString).pathExtension.lowercased()
-        let name = "图\(pictures.count + 1).\(ext.isEmpty ? "png" : ext)"
+        let plain = !ext.isEmpty && ext.count <= 5 && ext.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+        let name = "图\(pictures.count + 1).\(plain ? ext : "png")"
         pictures.append((name, data))
         let docPr = all.first { $0.name == "docPr" }
         let alt = [docPr?.attribute("descr"), docPr?.attribute("title")].compactMap { $0 }.first { !$0.isEmpty } ?? ""

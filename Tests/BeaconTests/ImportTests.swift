@@ -172,6 +172,7 @@ final class ImportTests: XCTestCase {
         let again = try runCommand(Repo.beaconBinary.path, ["import", file.path, "--series", "学习园地", "--root", site.root.path])
         XCTAssertEqual(again.status, 1)
         XCTAssertTrue(again.stderr.contains("content/lessons/学习园地/学习贯彻党的二十大精神.md:1:1: error: 已有同名的学习资料"), again.stderr)
+        XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["import", file.path, "--series", "学习园地", "--force", "--root", site.root.path]).status, 0)
         let (report, diags) = site.build()
         XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(diags.filter { $0.severity == .error }.count, 0)
@@ -259,6 +260,19 @@ final class ImportTests: XCTestCase {
         let r = try runCommand(Repo.beaconBinary.path, ["import", tmp.appendingPathComponent("old.doc").path, "--root", site.root.path])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.contains("old.doc:1:1: error: 这是旧版 Word 格式（.doc）"), r.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/lessons").path), before)
+
+        // content/media a link to a folder outside content/: nothing is written through it.
+        let outside = tmp.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content/media"))
+        try FileManager.default.createSymbolicLink(at: site.root.appendingPathComponent("content/media"), withDestinationURL: outside)
+        let ok = tmp.appendingPathComponent("ok.docx")
+        try docx(document(p(t("有图的一篇"), style: "Title") + p(t("正文。")), styles: wordStyles), at: ok)
+        let linked = try runCommand(Repo.beaconBinary.path, ["import", ok.path, "--root", site.root.path])
+        XCTAssertEqual(linked.status, 1)
+        XCTAssertTrue(linked.stderr.contains("content/media:1:1: error: 这个文件夹是指向 content/ 之外的链接"), linked.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), [])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/lessons").path), before)
     }
 }
