@@ -16,12 +16,7 @@ struct Import: ParsableCommand {
     @Flag(help: "覆盖已有的同名学习资料 (overwrite a lesson of the same name).") var force = false
     @OptionGroup var site: SiteRoot
 
-    func validate() throws {
-        try NewFile.checkFolderName(series)
-        guard LessonKind(rawValue: kind) != nil else {
-            throw ValidationError("kind 只能是 \(LessonKind.allCases.map(\.rawValue).joined(separator: "、"))")
-        }
-    }
+    func validate() throws { try NewFile.checkLesson(series: series, kind: kind) }
 
     func run() throws {
         let source = URL(fileURLWithPath: path)

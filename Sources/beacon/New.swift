@@ -54,6 +54,14 @@ enum NewFile {
         return s
     }
 
+    /// The series folder and the kind a new or imported lesson is given.
+    static func checkLesson(series: String, kind: String) throws {
+        try checkFolderName(series)
+        guard LessonKind(rawValue: kind) != nil else {
+            throw ValidationError("kind 只能是 \(LessonKind.allCases.map(\.rawValue).joined(separator: "、"))")
+        }
+    }
+
     /// A series folder is one folder name under content/lessons/.
     static func checkFolderName(_ name: String) throws {
         if name.isEmpty || name == "." || name == ".." || name.hasPrefix(".") || name.contains("/") || name.contains("\\")
@@ -108,12 +116,7 @@ struct NewLesson: ParsableCommand {
     @Option(help: "作者 (the author).") var author: String?
     @OptionGroup var site: SiteRoot
 
-    func validate() throws {
-        try NewFile.checkFolderName(series)
-        guard LessonKind(rawValue: kind) != nil else {
-            throw ValidationError("kind 只能是 \(LessonKind.allCases.map(\.rawValue).joined(separator: "、"))")
-        }
-    }
+    func validate() throws { try NewFile.checkLesson(series: series, kind: kind) }
 
     func run() throws {
         let folder = "content/lessons/\(series)"

@@ -4,15 +4,6 @@ import XCTest
 /// The build cache (`.beacon/cache/`): a rebuild reuses the boards whose inputs did not
 /// change, and its output is byte for byte what a clean build of the same input writes.
 final class BuildCacheTests: XCTestCase {
-    func files(_ root: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let base = root.standardizedFileURL.path + "/"
-        let e = try XCTUnwrap(FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]))
-        for case let u as URL in e where (try u.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
-            out[String(u.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: u)
-        }
-        return out
-    }
 
     func inode(_ url: URL) -> UInt64 {
         var st = stat()
@@ -31,7 +22,7 @@ final class BuildCacheTests: XCTestCase {
         let cached = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
         build(cached)
         let boards = cached.output.appendingPathComponent("boards")
-        let before = Dictionary(uniqueKeysWithValues: try files(boards).keys.filter { $0.hasSuffix(".pdf") }
+        let before = Dictionary(uniqueKeysWithValues: try treeFiles(boards).keys.filter { $0.hasSuffix(".pdf") }
             .map { ($0, inode(boards.appendingPathComponent($0))) })
         XCTAssertEqual(before.count, 16)
         try edit(cached)
@@ -40,7 +31,7 @@ final class BuildCacheTests: XCTestCase {
         let clean = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
         try edit(clean)
         build(clean)
-        let a = try files(cached.output), b = try files(clean.output)
+        let a = try treeFiles(cached.output), b = try treeFiles(clean.output)
         XCTAssertEqual(Set(a.keys), Set(b.keys), what)
         XCTAssertEqual(a.keys.filter { a[$0] != b[$0] }.sorted(), [], "\(what): files of the cached rebuild that differ from a clean build")
         return Set(before.keys.filter { before[$0] != inode(boards.appendingPathComponent($0)) })

@@ -5,15 +5,6 @@ import XCTest
 /// cache can tell a changed file from an unchanged one: PDF and ZIP dates come from the
 /// content or SOURCE_DATE_EPOCH, never from the clock.
 final class ReproducibleBuildTests: XCTestCase {
-    func files(_ root: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let base = root.standardizedFileURL.path + "/"
-        let e = try XCTUnwrap(FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]))
-        for case let u as URL in e where (try u.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
-            out[String(u.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: u)
-        }
-        return out
-    }
 
     func testTwoCleanBuildsOfTheExampleAreByteIdentical() throws {
         let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-repro-\(UUID().uuidString)")
@@ -22,7 +13,7 @@ final class ReproducibleBuildTests: XCTestCase {
         XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["build", "-q", "--root", Repo.root.path, "--output", a.path]).status, 0)
         Thread.sleep(forTimeInterval: 1.1)   // a clock in any file would now differ
         XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["build", "-q", "--root", Repo.root.path, "--output", b.path]).status, 0)
-        let first = try files(a), second = try files(b)
+        let first = try treeFiles(a), second = try treeFiles(b)
         XCTAssertGreaterThan(first.count, 100)
         XCTAssertEqual(Set(first.keys), Set(second.keys))
         let differing = first.keys.filter { first[$0] != second[$0] }.sorted()

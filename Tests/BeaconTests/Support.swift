@@ -130,3 +130,14 @@ enum ReleaseTarball {
         return (URL(fileURLWithPath: lines[lines.count - 2]), lines[lines.count - 1])
     }
 }
+
+/// Every regular file under `root`, by its path relative to `root`, with its bytes.
+func treeFiles(_ root: URL) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    let base = root.standardizedFileURL.path + "/"
+    let e = try XCTUnwrap(FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]))
+    for case let u as URL in e where (try u.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        out[String(u.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: u)
+    }
+    return out
+}
