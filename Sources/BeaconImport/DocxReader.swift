@@ -67,7 +67,7 @@ final class DocxPackage {
 
     func xml(_ path: String) throws(ImportError) -> XMLPart? {
         guard let d = try data(path) else { return nil }
-        guard let part = XMLPart(d) else { throw .notADocx("\(path) 不是完好的 XML") }
+        guard let part = XMLPart(d) else { throw .notADocx("\(path) 不是完好的 XML，或带有 Word 从不写的 DTD") }
         return part
     }
 }
@@ -83,6 +83,13 @@ final class XMLPart {
             raw.bindMemory(to: CChar.self).baseAddress.flatMap { xmlReadMemory($0, Int32(raw.count), nil, "UTF-8", options) }
         }
         guard let parsed else { return nil }
+        // Word and WPS never write a DTD; one in a document can only declare entities, and
+        // reading text through nested entity references grows without bound (a "billion
+        // laughs"): refused.
+        if parsed.pointee.intSubset != nil || parsed.pointee.extSubset != nil {
+            xmlFreeDoc(parsed)
+            return nil
+        }
         doc = parsed
     }
     deinit { xmlFreeDoc(doc) }

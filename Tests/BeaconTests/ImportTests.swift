@@ -254,6 +254,20 @@ final class ImportTests: XCTestCase {
         let noBody = tmp.appendingPathComponent("nobody.docx")
         try docx(["word/styles.xml": Data("<w:styles/>".utf8)], at: noBody)
         XCTAssertThrowsError(try DocxImporter.read(noBody, mediaURL: "/m/")) { XCTAssertEqual($0 as? ImportError, .missingPart("word/document.xml")) }
+        // Entities nested ten deep (a "billion laughs"): refused at once, never expanded.
+        let bomb = tmp.appendingPathComponent("bomb.docx")
+        var dtd = "<!DOCTYPE w:document [<!ENTITY a0 \"党建\">"
+        for i in 1...10 { dtd += "<!ENTITY a\(i) \"" + String(repeating: "&a\(i - 1);", count: 10) + "\">" }
+        dtd += "]>"
+        var parts = document(p(t("&a10;")), styles: wordStyles)
+        parts["word/document.xml"] = Data(String(decoding: parts["word/document.xml"]!, as: UTF8.self)
+            .replacingOccurrences(of: "standalone=\"yes\"?>", with: "standalone=\"yes\"?>" + dtd).utf8)
+        try docx(parts, at: bomb)
+        let start = Date()
+        XCTAssertThrowsError(try DocxImporter.read(bomb, mediaURL: "/m/")) {
+            XCTAssertEqual($0 as? ImportError, .notADocx("word/document.xml 不是完好的 XML，或带有 Word 从不写的 DTD"))
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 5)
         // The command: exit 1, the file named, nothing written.
         let site = try TempSite()
         let before = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("content/lessons").path)
