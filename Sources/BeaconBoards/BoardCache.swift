@@ -12,7 +12,8 @@ import BeaconPrint
 ///
 /// The fingerprint covers: the Beacon program (by its file), the date the PDFs carry, the print style, the site's
 /// title, organisation, address and 主题党日 rule, the preview size, and for each board its
-/// whole definition (a template's copy with its branch's values filled in) and what its
+/// whole definition (for a template's copy: the bytes of the template's and the branch's
+/// files it is filled in from) and what its
 /// blocks read from elsewhere: the bytes of every picture (photos, images, the emblem, the
 /// logo), the branch a `stars` block shows, the branches a `branches` block lists, the
 /// lessons a `schedule` names, the address of every QR code and printed link. Fonts are not
@@ -157,7 +158,16 @@ extension BoardRenderer {
         let site = project.site
         f.add(site.title); f.add(site.organisation ?? "-"); f.add(site.baseURL); f.add(dumping: site.partyDay as Any)
         for board in boards {
-            f.add(dumping: board)
+            if let copy = board.copy, let b = branch(copy.branch) {
+                // A template's copy is made from the template's file and its branch's file
+                // (and Beacon): their bytes stand for its definition, far cheaper than
+                // writing the filled-in definition out.
+                f.add(board.slug)
+                f.add(fileDigest(absolute(copy.templatePath)))
+                f.add(fileDigest(absolute(b.path)))
+            } else {
+                f.add(dumping: board)
+            }
             if let e = board.emblem { f.add(resolveFile(e, from: board.path).map(fileDigest) ?? "-") }
             for block in board.blocks {
                 switch block.content {
@@ -168,7 +178,7 @@ extension BoardRenderer {
                 case .branches(let filter):
                     f.add(branchesDigest(filter))
                 case .stars(let slug):
-                    f.add(dumping: branch(slug) as Any)
+                    f.add(branch(slug).map { fileDigest(absolute($0.path)) } ?? "-")
                 case .schedule(let year):
                     for l in project.lessons where l.partyDay?.year == year { f.add(l.title); f.add(dumping: l.partyDay as Any) }
                 case .qr(let target, _):
@@ -183,7 +193,12 @@ extension BoardRenderer {
         return f.hex
     }
 
-    /// A picture's bytes, digested once per renderer.
+    /// A path of the project (content/…) on disk.
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : project.root.appendingPathComponent(path).path
+    }
+
+    /// A file's bytes, digested once per renderer.
     func fileDigest(_ path: String) -> String {
         if let d = digests[path] { return d }
         let f = Fingerprint()
@@ -201,7 +216,7 @@ extension BoardRenderer {
         let key = f.hex
         if let d = digests["branches:" + key] { return d }
         let all = Fingerprint()
-        all.add(dumping: project.branches.filter(filter.matches))
+        for b in project.branches.filter(filter.matches) { all.add(b.slug); all.add(fileDigest(absolute(b.path))) }
         let d = all.hex
         digests["branches:" + key] = d
         return d

@@ -65,6 +65,15 @@ final class BuildCacheTests: XCTestCase {
         XCTAssertFalse(remade.contains("san-hui-yi-ke.pdf"), "\(remade)")
     }
 
+    func testCachedRebuildAfterEditingATemplateEqualsACleanBuild() throws {
+        let remade = try check("a template board") { site in
+            let path = "content/boards/支部亮牌.yml"
+            try site.write(path, try site.read(path).replacingOccurrences(of: "footer: 中共青石区委组织部监制", with: "footer: 中共青石区委组织部印制"))
+        }
+        XCTAssertTrue(remade.contains { $0.hasPrefix("zhi-bu-liang-pai/") }, "\(remade)")
+        XCTAssertFalse(remade.contains("san-hui-yi-ke.pdf"), "\(remade)")
+    }
+
     func testCachedRebuildAfterEditingTheThemeCSSEqualsACleanBuild() throws {
         let remade = try check("the theme's CSS") { site in
             let path = "themes/default/static/style.css"
