@@ -35,8 +35,14 @@ public enum DocxImporter {
         let review = CopyRules.review(text, enabled: Set(CopyRules.all), settle: true)
         var counts: [String: Int] = [:]
         for f in CopyRules.review(text, enabled: Set(CopyRules.all), settle: false).findings where f.replacement != nil { counts[f.rule, default: 0] += 1 }
+        // The title through the copy rules too (as a title: a space between two phrases stays).
+        let written = c.title ?? c.core.title ?? c.firstHeading ?? url.deletingPathExtension().lastPathComponent
+        let titleReview = CopyRules.review(written, enabled: Set(CopyRules.all), title: true, settle: true)
+        let title = titleReview.fixed
+        for f in CopyRules.review(written, enabled: Set(CopyRules.all), title: true, settle: false).findings where f.replacement != nil {
+            counts[f.rule, default: 0] += 1
+        }
         let fixes = counts.keys.sorted().map { "\($0) × \(counts[$0]!)" }
-        let title = c.title ?? c.core.title ?? c.firstHeading ?? url.deletingPathExtension().lastPathComponent
         return ImportedLesson(title: title, date: c.core.date, author: c.core.author, markdown: review.fixed,
                               pictures: c.pictures, notCarried: c.notes, fixes: fixes)
     }
@@ -50,8 +56,23 @@ struct Converter {
     var headingOf: [String: Int] = [:]
     /// Style id → display name (to name list styles and report).
     var styleNames: [String: String] = [:]
-    /// numId → (ilvl → ordered?).
-    var ordered: [String: [Int: Bool]] = [:]
+    /// A numbering level: its format (decimal, chineseCounting, bullet …), its text with
+    /// %1…%9 for the counters, and where it starts.
+    struct Level { var format: String; var text: String; var start: Int }
+    /// numId → its levels.
+    var numbering: [String: [Int: Level]] = [:]
+    /// numId → the counters of its levels, as the document has reached them.
+    var counters: [String: [Int: Int]] = [:]
+    /// Style id → the numbering a style gives its paragraphs (List Number, List Bullet …).
+    var styleNumbering: [String: (numId: String, level: Int)] = [:]
+    /// The list being written: the numId that opened it, the marker width of each open level,
+    /// and whether its ordered items use ")" (so that it does not join the list before it).
+    var list: (numId: String, widths: [Int], paren: Bool, ordered: Bool)?
+    /// The kind of the list last ended (two lists of one kind in a row need other markers).
+    var lastListOrdered: Bool?
+    /// Whether the last block written is a list (a list right after it needs other markers).
+    var lastWasList = false
+    var alternate = false
     var relationships: [String: (target: String, external: Bool)] = [:]
     var footnoteText: [String: String] = [:]
     var core = (title: String?.none, author: String?.none, date: String?.none)
@@ -78,24 +99,37 @@ struct Converter {
                 guard let id = s.attribute("styleId") else { continue }
                 let name = s.child("name")?.attribute("val") ?? id
                 styleNames[id] = name
+                if let num = s.child("pPr")?.child("numPr"), let numId = num.child("numId")?.attribute("val") {
+                    styleNumbering[id] = (numId, Int(num.child("ilvl")?.attribute("val") ?? "0") ?? 0)
+                }
                 if let level = Self.headingLevel(styleName: name, id: id) { headingOf[id] = level }
                 else if let o = s.child("pPr")?.child("outlineLvl")?.attribute("val"), let n = Int(o), n < 9 { headingOf[id] = n + 1 }
             }
         }
-        if let numbering = try package.xml("word/numbering.xml"), let root = numbering.root {
-            var abstract: [String: [Int: Bool]] = [:]
-            for a in root.children where a.name == "abstractNum" {
-                guard let id = a.attribute("abstractNumId") else { continue }
-                var levels: [Int: Bool] = [:]
-                for l in a.children where l.name == "lvl" {
+        if let part = try package.xml("word/numbering.xml"), let root = part.root {
+            func levels(_ node: xmlNodePtr) -> [Int: Level] {
+                var out: [Int: Level] = [:]
+                for l in node.children where l.name == "lvl" {
                     let ilvl = Int(l.attribute("ilvl") ?? "0") ?? 0
-                    let fmt = l.child("numFmt")?.attribute("val") ?? "bullet"
-                    levels[ilvl] = fmt != "bullet" && fmt != "none"
+                    out[ilvl] = Level(format: l.child("numFmt")?.attribute("val") ?? "bullet",
+                                      text: l.child("lvlText")?.attribute("val") ?? "%\(ilvl + 1).",
+                                      start: Int(l.child("start")?.attribute("val") ?? "1") ?? 1)
                 }
-                abstract[id] = levels
+                return out
+            }
+            var abstract: [String: [Int: Level]] = [:]
+            for a in root.children where a.name == "abstractNum" {
+                if let id = a.attribute("abstractNumId") { abstract[id] = levels(a) }
             }
             for n in root.children where n.name == "num" {
-                if let id = n.attribute("numId"), let a = n.child("abstractNumId")?.attribute("val") { ordered[id] = abstract[a] ?? [:] }
+                guard let id = n.attribute("numId"), let a = n.child("abstractNumId")?.attribute("val") else { continue }
+                var lv = abstract[a] ?? [:]
+                for o in n.children where o.name == "lvlOverride" {
+                    let ilvl = Int(o.attribute("ilvl") ?? "0") ?? 0
+                    if let start = o.child("startOverride")?.attribute("val").flatMap({ Int($0) }) { lv[ilvl]?.start = start }
+                    for (k, v) in levels(o) { lv[k] = v }
+                }
+                numbering[id] = lv
             }
         }
         if let rels = try package.xml("word/_rels/document.xml.rels"), let root = rels.root {
@@ -149,28 +183,30 @@ struct Converter {
     // MARK: - Blocks
 
     mutating func convert(_ body: xmlNodePtr) throws(ImportError) {
-        var listOpen: String? = nil   // the numId of the list being written
         for node in body.children {
             switch node.name {
             case "p":
                 paragraphNumber += 1
-                let numPr = node.child("pPr")?.child("numPr")
-                if let numPr, let numId = numPr.child("numId")?.attribute("val"), numId != "0" {
-                    let level = Int(numPr.child("ilvl")?.attribute("val") ?? "0") ?? 0
-                    let text = inline(node).trimmingCharacters(in: .whitespaces)
-                    guard !text.isEmpty else { continue }
-                    let isOrdered = ordered[numId]?[level] ?? false
-                    let item = String(repeating: "   ", count: min(level, 8)) + (isOrdered ? "1. " : "- ") + text
-                    // Items of one list go together; another list (another numId) starts its own.
-                    if listOpen == numId, let last = blocks.popLast() { blocks.append(last + "\n" + item) } else { blocks.append(item) }
-                    listOpen = numId
+                let pPr = node.child("pPr")
+                let style = pPr?.child("pStyle")?.attribute("val")
+                var numbered: (numId: String, level: Int)? = style.flatMap { styleNumbering[$0] }
+                if let numPr = pPr?.child("numPr"), let numId = numPr.child("numId")?.attribute("val") {
+                    numbered = (numId, Int(numPr.child("ilvl")?.attribute("val") ?? "0") ?? numbered?.level ?? 0)
+                }
+                if let n = numbered, n.numId == "0" { numbered = nil }
+                let isHeading = style.flatMap { headingOf[$0] } != nil || pPr?.child("outlineLvl") != nil
+                if let n = numbered, !isHeading {
+                    listItem(node, numId: n.numId, level: n.level)
                     continue
                 }
-                listOpen = nil
-                paragraph(node)
+                // A heading numbered by Word (一、 （一）): its number written as text.
+                let label = numbered.map { count($0.numId, $0.level) }
+                endList()
+                paragraph(node, label: label)
             case "tbl":
-                listOpen = nil
+                endList()
                 table(node)
+                lastWasList = false
             case "sdt":
                 // A content control (a cover page, a table of contents): its paragraphs.
                 if let content = node.child("sdtContent") { try convert(content) }
@@ -180,21 +216,125 @@ struct Converter {
         }
     }
 
-    mutating func paragraph(_ p: xmlNodePtr) {
+    /// Advances the counter of `level` in list `numId` and gives the number as the document
+    /// shows it ("3.", "一、", "（2）", "•").
+    mutating func count(_ numId: String, _ level: Int) -> String {
+        let levels = numbering[numId] ?? [:]
+        var c = counters[numId] ?? [:]
+        c[level] = (c[level] ?? ((levels[level]?.start ?? 1) - 1)) + 1
+        for deeper in c.keys where deeper > level { c[deeper] = nil }
+        counters[numId] = c
+        guard let lv = levels[level] else { return "\(c[level]!)." }
+        if lv.format == "bullet" { return lv.text }
+        if lv.format == "none" { return "" }
+        var text = lv.text
+        for k in (0...8).reversed() where text.contains("%\(k + 1)") {
+            let value = c[k] ?? (levels[k]?.start ?? 1)
+            text = text.replacingOccurrences(of: "%\(k + 1)", with: Self.format(value, levels[k]?.format ?? "decimal"))
+        }
+        return text
+    }
+
+    /// A counter in a numbering format: 3, 三, 叁, ③, c, C, iii, III.
+    static func format(_ n: Int, _ format: String) -> String {
+        switch format {
+        case "chineseCounting", "chineseCountingThousand", "ideographTraditional", "taiwaneseCounting", "taiwaneseCountingThousand":
+            return chinese(n)
+        case "chineseLegalSimplified": return chinese(n, digits: Array("零壹贰叁肆伍陆柒捌玖"), ten: "拾")
+        case "decimalEnclosedCircle", "decimalEnclosedCircleChinese":
+            return (1...20).contains(n) ? String(UnicodeScalar(0x2460 + n - 1)!) : "\(n)"
+        case "lowerLetter", "upperLetter":
+            var v = n, s = ""
+            while v > 0 { v -= 1; s = String(UnicodeScalar(UInt8(97 + v % 26))) + s; v /= 26 }
+            return format == "upperLetter" ? s.uppercased() : s
+        case "lowerRoman", "upperRoman":
+            var v = n, s = ""
+            for (value, numeral) in [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")] {
+                while v >= value { s += numeral; v -= value }
+            }
+            return format == "upperRoman" ? s.uppercased() : s
+        default: return "\(n)"
+        }
+    }
+
+    /// 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五.
+    static func chinese(_ n: Int, digits: [Character] = Array("〇一二三四五六七八九"), ten: String = "十") -> String {
+        guard n > 0, n < 10_000 else { return "\(n)" }
+        let d = digits.map(String.init)
+        if n < 10 { return d[n] }
+        if n < 20 { return ten + (n % 10 == 0 ? "" : d[n % 10]) }
+        if n < 100 { return d[n / 10] + ten + (n % 10 == 0 ? "" : d[n % 10]) }
+        if n < 1000 { return d[n / 100] + "百" + (n % 100 == 0 ? "" : (n % 100 < 10 ? d[0] : "") + (n % 100 < 20 && n % 100 >= 10 ? d[1] + chinese(n % 100, digits: digits, ten: ten) : chinese(n % 100, digits: digits, ten: ten))) }
+        return d[n / 1000] + "千" + (n % 1000 == 0 ? "" : (n % 1000 < 100 ? d[0] : "") + chinese(n % 1000, digits: digits, ten: ten))
+    }
+
+    /// A numbered or bulleted paragraph. Bullets and plain "1." numbering become a Markdown
+    /// list (tight, nested, numbered as the document numbers it); other numbering (一、
+    /// （1） ①) is written as text at the start of its own paragraph, as the document shows it.
+    mutating func listItem(_ node: xmlNodePtr, numId: String, level: Int) {
+        let text = inline(node).trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return }
+        let label = count(numId, level)
+        let lv = numbering[numId]?[level]
+        let isBullet = lv == nil || lv?.format == "bullet"
+        let isPlainNumber = lv?.format == "decimal" && lv?.text == "%\(level + 1)."
+        guard isBullet || isPlainNumber else {
+            endList()
+            blocks.append(Self.protectLineStart(label + text))
+            return
+        }
+        let level = min(level, 8)
+        if list == nil || (level == 0 && list!.numId != numId && list!.widths.count <= 1) {
+            // A new list; right after another one it takes other markers, or Markdown would
+            // read the two as one.
+            let follows = list != nil || lastWasList
+            let sameKind = (list?.ordered ?? lastListOrdered) == !isBullet
+            endList()
+            if follows && sameKind { alternate.toggle() } else { alternate = false }
+            list = (numId, [], alternate, !isBullet)
+            blocks.append("")
+        }
+        var widths = list!.widths
+        if widths.count > level { widths.removeLast(widths.count - level) }
+        while widths.count < level { widths.append(widths.last ?? 2) }
+        let marker: String
+        if isBullet { marker = list!.paren ? "* " : "- " }
+        else {
+            let n = counters[numId]?[level] ?? 1
+            marker = "\(n)" + (list!.paren ? ") " : ". ")
+        }
+        let item = String(repeating: " ", count: widths.reduce(0, +)) + marker + text
+        widths.append(marker.count)
+        list!.widths = widths
+        let last = blocks.removeLast()
+        blocks.append(last.isEmpty ? item : last + "\n" + item)
+    }
+
+    mutating func endList() {
+        lastWasList = list != nil
+        if let list { lastListOrdered = list.ordered }
+        list = nil
+    }
+
+    mutating func paragraph(_ p: xmlNodePtr, label: String? = nil) {
         let style = p.child("pPr")?.child("pStyle")?.attribute("val")
         var level = style.flatMap { headingOf[$0] }
         if level == nil, let o = p.child("pPr")?.child("outlineLvl")?.attribute("val"), let n = Int(o), n < 9 { level = n + 1 }
-        let text = inline(p).trimmingCharacters(in: .whitespaces)
+        var text = inline(p).trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return }   // empty paragraphs (spacing) are dropped
+        lastWasList = false
+        if let label, !label.isEmpty {
+            text = label + (label.last.map { $0.isASCII && !$0.isWhitespace } == true ? " " : "") + text
+        }
         if let level {
+            if level == 0 && title == nil { title = Self.rawText(p); return }
             let plain = Self.plain(text)
             if level == 0 {
-                if title == nil { title = plain; return }
                 blocks.append("## " + plain)
                 return
             }
-            if firstHeading == nil { firstHeading = plain }
-            headings.append((blocks.count, level, plain))
+            if firstHeading == nil { firstHeading = (label.map { $0 + (($0.last?.isASCII ?? false) ? " " : "") } ?? "") + Self.rawText(p) }
+            headings.append((blocks.count, level, plain, (label.map { $0 + (($0.last?.isASCII ?? false) ? " " : "") } ?? "") + Self.rawText(p)))
             blocks.append("")   // written in output(), once every level is known
             return
         }
@@ -205,14 +345,23 @@ struct Converter {
         tableNumber += 1
         var rows: [[String]] = []
         var merged = false
+        var joinedCells = false
         for tr in t.children where tr.name == "tr" {
             var row: [String] = []
             for tc in tr.children where tc.name == "tc" {
                 let props = tc.child("tcPr")
                 let span = Int(props?.child("gridSpan")?.attribute("val") ?? "1") ?? 1
                 if span > 1 || props?.child("vMerge") != nil { merged = true }
-                let text = tc.children.filter { $0.name == "p" }.map { inline($0).trimmingCharacters(in: .whitespaces) }
-                    .filter { !$0.isEmpty }.joined(separator: "<br>")
+                // Paragraphs of a cell: a Markdown table cell holds one line. They are joined
+                // as they are after a closing mark (。；！？), else with "；" (reported).
+                let paragraphs = tc.children.filter { $0.name == "p" }.map { inline($0).trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty }
+                let text = paragraphs.dropFirst().reduce(paragraphs.first ?? "") { joined, next in
+                    if let last = joined.last, "。；！？：…".contains(last) { return joined + next }
+                    joinedCells = true
+                    let wide = { (c: Character?) in c?.unicodeScalars.first.map { CJK.isWide($0) } ?? false }
+                    return joined + (wide(joined.last) || wide(next.first) ? "；" : "; ") + next
+                }
                 row.append(text.replacingOccurrences(of: "|", with: "\\|"))
                 for _ in 1..<max(1, min(span, 64)) { row.append("") }
             }
@@ -220,6 +369,7 @@ struct Converter {
         }
         guard let header = rows.first else { return }
         if merged { notes.append("第 \(tableNumber) 个表格有合并的单元格，已拆开，合并处留空 (table \(tableNumber): merged cells split)") }
+        if joinedCells { notes.append("第 \(tableNumber) 个表格有单元格分了几段，已用“；”连成一段 (table \(tableNumber): paragraphs in a cell joined with ；)") }
         let width = rows.map(\.count).max() ?? header.count
         func line(_ r: [String]) -> String { "| " + (r + Array(repeating: "", count: width - r.count)).joined(separator: " | ") + " |" }
         var out = [line(header), "|" + Array(repeating: "---|", count: width).joined()]
@@ -333,7 +483,7 @@ struct Converter {
     }
 
     /// Headings: (block index, level, text).
-    var headings: [(index: Int, level: Int, text: String)] = []
+    var headings: [(index: Int, level: Int, text: String, raw: String)] = []
 
     /// The Markdown. Without a Title paragraph, a document that opens with a heading takes it
     /// as its title. The lesson's title is the page's h1, so the highest heading level left
@@ -342,7 +492,7 @@ struct Converter {
         var parts = blocks
         var dropped: Int?
         if title == nil, let first = headings.first, first.index == 0 {
-            title = first.text
+            title = first.raw
             dropped = first.index
         }
         let kept = headings.filter { $0.index != dropped }
@@ -410,6 +560,20 @@ struct Converter {
             if !out.hasSuffix(" ") && after != " " { out.append(" ") }
         }
         return out.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A paragraph's text as the document shows it, without Markdown (for the title).
+    static func rawText(_ p: xmlNodePtr) -> String {
+        var out = ""
+        for n in p.descendants {
+            switch n.name {
+            case "t": out += n.text
+            case "tab": out += " "
+            case "br", "cr": if n.attribute("type") != "page" { out += "\u{2028}" }
+            default: break
+            }
+        }
+        return joinBreaks(out).trimmingCharacters(in: .whitespaces)
     }
 
     static func plain(_ s: String) -> String {

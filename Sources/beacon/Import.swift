@@ -66,10 +66,16 @@ struct Import: ParsableCommand {
         }
         let name = NewFile.fileName(lesson.title)
         let relative = "content/lessons/\(series)/\(name).md"
-        let media = "content/media/lessons/\(name)/"
+        // Pictures under the series and the lesson: two lessons of one title in two series
+        // never share (or overwrite) a picture folder.
+        let media = "content/media/lessons/\(series)/\(name)/"
         let target = site.url.appendingPathComponent(relative)
         if FileManager.default.fileExists(atPath: target.path) && !force {
             say(.error(SourceLocation(path: relative), "已有同名的学习资料，没有导入；要覆盖请加 --force (a lesson of this name exists; add --force to overwrite)"))
+            return false
+        }
+        if !force, let taken = lesson.pictures.first(where: { FileManager.default.fileExists(atPath: site.url.appendingPathComponent(media + $0.name).path) }) {
+            say(.error(SourceLocation(path: media + taken.name), "这里已有同名的图片，没有导入；要覆盖请加 --force (a picture of this name exists; add --force to overwrite)"))
             return false
         }
         guard FileManager.default.fileExists(atPath: site.url.appendingPathComponent("content").path) else {
@@ -88,7 +94,7 @@ struct Import: ParsableCommand {
         }
         var text = "---\ntitle: \(NewFile.yaml(lesson.title))\ndate: \(lesson.date ?? NewFile.today())\nkind: \(kind)\n"
         if let author = lesson.author { text += "author: \(NewFile.yaml(author))\n" }
-        text += "---\n" + lesson.markdown.replacingOccurrences(of: Self.mediaPlaceholder, with: "/media/lessons/\(name)/")
+        text += "---\n" + lesson.markdown.replacingOccurrences(of: Self.mediaPlaceholder, with: "/" + media.dropFirst("content/".count))
         do {
             let fm = FileManager.default
             let seriesFolder = site.url.appendingPathComponent("content/lessons/\(series)")

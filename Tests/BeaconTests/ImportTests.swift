@@ -99,10 +99,10 @@ final class ImportTests: XCTestCase {
         ### （一）议事五步法
 
         1. 村民提议
-        1. 党总支审议
+        2. 党总支审议
 
         - 议题公示
-           - 张榜七天
+          - 张榜七天
 
         1\\. 这是正文里打出来的编号，不是列表。
 
@@ -134,8 +134,8 @@ final class ImportTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("议事.docx:1:1: warning: 第 15 段有批注，未导入"), r.stderr)
         let written = try site.read("content/lessons/基层治理/村民议事会怎样议事.md")
         XCTAssertTrue(written.hasPrefix("---\ntitle: 村民议事会怎样议事\ndate: 2026-06-01\nkind: 案例\nauthor: 青石村党总支\n---\n## 一、议事的由来\n"), written)
-        XCTAssertTrue(written.contains("![村民议事会现场](/media/lessons/村民议事会怎样议事/图1.png)"))
-        XCTAssertEqual(try Data(contentsOf: site.root.appendingPathComponent("content/media/lessons/村民议事会怎样议事/图1.png")), png)
+        XCTAssertTrue(written.contains("![村民议事会现场](/media/lessons/基层治理/村民议事会怎样议事/图1.png)"))
+        XCTAssertEqual(try Data(contentsOf: site.root.appendingPathComponent("content/media/lessons/基层治理/村民议事会怎样议事/图1.png")), png)
         let (report, diags) = site.build()
         XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(diags.filter { $0.severity == .error }, [])
@@ -176,6 +176,68 @@ final class ImportTests: XCTestCase {
         let (report, diags) = site.build()
         XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
         XCTAssertEqual(diags.filter { $0.severity == .error }.count, 0)
+    }
+
+    /// Word's own numbering, as editors found it: headings numbered 一、（一） by Word, a list
+    /// that goes on after a paragraph, （1） sub-items, list styles, two lists one after the
+    /// other, a cell of two paragraphs, a title with brackets and a half-width colon.
+    func testWordNumberingListsAndTitles() throws {
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-import-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        func lvl(_ i: Int, _ fmt: String, _ text: String) -> String {
+            "<w:lvl w:ilvl=\"\(i)\"><w:start w:val=\"1\"/><w:numFmt w:val=\"\(fmt)\"/><w:lvlText w:val=\"\(text)\"/></w:lvl>"
+        }
+        let numbering = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering xmlns:w=\"\(Self.w)\">"
+            + "<w:abstractNum w:abstractNumId=\"0\">\(lvl(0, "chineseCounting", "%1、"))\(lvl(1, "chineseCounting", "（%2）"))</w:abstractNum>"
+            + "<w:abstractNum w:abstractNumId=\"1\">\(lvl(0, "decimal", "%1."))\(lvl(1, "decimal", "（%2）"))</w:abstractNum>"
+            + "<w:abstractNum w:abstractNumId=\"2\">\(lvl(0, "decimal", "%1."))</w:abstractNum>"
+            + "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num><w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num>"
+            + "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"2\"/></w:num><w:num w:numId=\"4\"><w:abstractNumId w:val=\"2\"/></w:num></w:numbering>"
+        let styles = wordStyles.replacingOccurrences(of: "<w:name w:val=\"heading 1\"/>", with: "<w:name w:val=\"heading 1\"/><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>")
+            .replacingOccurrences(of: "<w:name w:val=\"heading 2\"/>", with: "<w:name w:val=\"heading 2\"/><w:pPr><w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>")
+            + "<w:style w:type=\"paragraph\" w:styleId=\"ListNumber\"><w:name w:val=\"List Number\"/><w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr></w:style>"
+        var body = p(t("[试行]村民议事规则: 怎样议事"), style: "Title")
+        body += p(t("党员教育管理的重点"), style: "Heading1") + p(t("严格组织生活"), style: "Heading2")
+        body += p(t("第一条"), num: (2, 0)) + p(t("第二条"), num: (2, 0)) + p(t("中间的说明。")) + p(t("第三条"), num: (2, 0))
+        body += p(t("细则甲"), num: (2, 1)) + p(t("细则乙"), num: (2, 1))
+        body += p(t("加强队伍建设"), style: "Heading1")
+        body += p(t("甲"), style: "ListNumber") + p(t("乙"), style: "ListNumber") + "<w:p/>" + p(t("丙"), num: (4, 0)) + p(t("丁"), num: (4, 0))
+        body += "<w:tbl><w:tblGrid><w:gridCol w:w=\"3000\"/></w:tblGrid><w:tr><w:tc><w:p>\(t("方式"))</w:p></w:tc></w:tr><w:tr><w:tc><w:p>\(t("可口头"))</w:p><w:p>\(t("可书面"))</w:p></w:tc></w:tr></w:tbl>"
+        let file = tmp.appendingPathComponent("编号.docx")
+        try docx(document(body, styles: styles, extra: ["word/numbering.xml": numbering]), at: file)
+        let lesson = try DocxImporter.read(file, mediaURL: "/m/")
+        XCTAssertEqual(lesson.title, "[试行]村民议事规则：怎样议事")
+        XCTAssertEqual(lesson.markdown, """
+        ## 一、党员教育管理的重点
+
+        ### （一）严格组织生活
+
+        1. 第一条
+        2. 第二条
+
+        中间的说明。
+
+        3. 第三条
+
+        （1）细则甲
+
+        （2）细则乙
+
+        ## 二、加强队伍建设
+
+        1. 甲
+        2. 乙
+
+        1) 丙
+        2) 丁
+
+        | 方式 |
+        |---|
+        | 可口头；可书面 |
+
+        """)
+        XCTAssertEqual(lesson.fixes, ["halfwidth-punctuation × 1", "space-between-chinese × 1"])
+        XCTAssertEqual(lesson.notCarried, ["第 1 个表格有单元格分了几段，已用“；”连成一段 (table 1: paragraphs in a cell joined with ；)"])
     }
 
     /// What has no place in a lesson is reported with where it was, never dropped silently;
