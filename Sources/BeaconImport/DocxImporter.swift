@@ -84,6 +84,8 @@ struct Converter {
     var title: String?
     var firstHeading: String?
     var paragraphNumber = 0
+    /// The description of the last picture (a caption under it that repeats it is dropped).
+    var lastPictureAlt: String?
     var tableNumber = 0
 
     init(package: DocxPackage, mediaURL: String) {
@@ -323,6 +325,22 @@ struct Converter {
         var text = inline(p).trimmingCharacters(in: .whitespaces)
         guard !text.isEmpty else { return }   // empty paragraphs (spacing) are dropped
         lastWasList = false
+        // Pandoc and some templates put the author and the date in styled paragraphs under the
+        // title: they go to the front matter. A caption paragraph that repeats the picture's
+        // description above it is the caption the page shows already.
+        let styleName = style.flatMap { styleNames[$0] }?.lowercased().replacingOccurrences(of: " ", with: "") ?? ""
+        if styleName == "author" || styleName == "作者" {
+            core.author = Self.rawText(p)   // the document says it in so many words
+            return
+        }
+        if styleName == "date" || styleName == "日期", let d = Day.parse(Self.rawText(p)) {
+            core.date = d.description   // more telling than the file's creation time
+            return
+        }
+        if ["caption", "imagecaption", "题注", "图片标题"].contains(styleName), let alt = lastPictureAlt,
+           blocks.last?.hasPrefix("![") == true, Self.rawText(p) == alt {
+            return
+        }
         if let label, !label.isEmpty {
             text = label + (label.last.map { $0.isASCII && !$0.isWhitespace } == true ? " " : "") + text
         }
@@ -479,6 +497,7 @@ struct Converter {
         pictures.append((name, data))
         let docPr = all.first { $0.name == "docPr" }
         let alt = [docPr?.attribute("descr"), docPr?.attribute("title")].compactMap { $0 }.first { !$0.isEmpty } ?? ""
+        lastPictureAlt = alt
         add("![\(Self.escape(alt))](\(mediaURL)\(name))")
     }
 

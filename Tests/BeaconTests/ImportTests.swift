@@ -238,6 +238,17 @@ final class ImportTests: XCTestCase {
         """)
         XCTAssertEqual(lesson.fixes, ["halfwidth-punctuation × 1", "space-between-chinese × 1"])
         XCTAssertEqual(lesson.notCarried, ["第 1 个表格有单元格分了几段，已用“；”连成一段 (table 1: paragraphs in a cell joined with ；)"])
+
+        // Made by pandoc: the author and date paragraphs go to the front matter.
+        let md = tmp.appendingPathComponent("稿.md"), made = tmp.appendingPathComponent("pandoc.docx")
+        try "---\ntitle: 主题党日活动记录\nauthor: 区委组织部\ndate: 2026-03-01\n---\n\n**活动主题。**重温入党誓词。\n".write(to: md, atomically: true, encoding: .utf8)
+        let pandoc = try XCTUnwrap(which("pandoc"), "pandoc is not installed; run scripts/setup-tests.sh")
+        XCTAssertEqual(try runCommand(pandoc, [md.path, "-o", made.path]).status, 0)
+        let fromPandoc = try DocxImporter.read(made, mediaURL: "/m/")
+        XCTAssertEqual(fromPandoc.title, "主题党日活动记录")
+        XCTAssertEqual(fromPandoc.author, "区委组织部")
+        XCTAssertEqual(fromPandoc.date, "2026-03-01")
+        XCTAssertEqual(fromPandoc.markdown, "**活动主题。**重温入党誓词。\n")
     }
 
     /// What has no place in a lesson is reported with where it was, never dropped silently;
