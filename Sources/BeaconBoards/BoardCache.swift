@@ -77,12 +77,15 @@ final class BoardCache: @unchecked Sendable {
     func restore(_ key: String, boards: [Board], stage: OutputStage, bag: DiagnosticBag) -> [String: BoardFiles]? {
         let e = entry(key)
         guard let manifest = try? String(contentsOf: e.appendingPathComponent("messages.txt"), encoding: .utf8) else { return nil }
+        // Every file there before any is linked (a batch is restored whole or not at all).
+        for i in boards.indices {
+            for ext in ["pdf", "png"] where !FileManager.default.fileExists(atPath: e.appendingPathComponent("\(i).\(ext)").path) { return nil }
+        }
         var out: [String: BoardFiles] = [:]
         do {
             for (i, b) in boards.enumerated() {
                 let pdf = "boards/\(b.slug).pdf", png = "boards/\(b.slug).png"
                 let cachedPDF = e.appendingPathComponent("\(i).pdf"), cachedPNG = e.appendingPathComponent("\(i).png")
-                guard FileManager.default.fileExists(atPath: cachedPDF.path), FileManager.default.fileExists(atPath: cachedPNG.path) else { return nil }
                 try stage.link(from: cachedPDF, to: pdf)
                 try stage.link(from: cachedPDF, to: "site/" + pdf)
                 try stage.link(from: cachedPNG, to: png)

@@ -104,7 +104,7 @@ struct Converter {
                 if let num = s.child("pPr")?.child("numPr"), let numId = num.child("numId")?.attribute("val") {
                     styleNumbering[id] = (numId, Int(num.child("ilvl")?.attribute("val") ?? "0") ?? 0)
                 }
-                if let level = Self.headingLevel(styleName: name, id: id) { headingOf[id] = level }
+                if let level = Self.headingLevel(styleName: name) { headingOf[id] = level }
                 else if let o = s.child("pPr")?.child("outlineLvl")?.attribute("val"), let n = Int(o), n < 9 { headingOf[id] = n + 1 }
             }
         }
@@ -173,7 +173,7 @@ struct Converter {
     }
 
     /// Heading levels from the built-in style names Word and WPS write, in English and Chinese.
-    static func headingLevel(styleName: String, id: String) -> Int? {
+    static func headingLevel(styleName: String) -> Int? {
         let n = styleName.lowercased().replacingOccurrences(of: " ", with: "")
         if n == "title" || n == "标题" { return 0 }
         for prefix in ["heading", "标题"] where n.hasPrefix(prefix) {
@@ -342,7 +342,7 @@ struct Converter {
             return
         }
         if let label, !label.isEmpty {
-            text = label + (label.last.map { $0.isASCII && !$0.isWhitespace } == true ? " " : "") + text
+            text = Self.numbered(label, text)
         }
         if let level {
             if level == 0 && title == nil { title = Self.rawText(p); return }
@@ -351,8 +351,9 @@ struct Converter {
                 blocks.append("## " + plain)
                 return
             }
-            if firstHeading == nil { firstHeading = (label.map { $0 + (($0.last?.isASCII ?? false) ? " " : "") } ?? "") + Self.rawText(p) }
-            headings.append((blocks.count, level, plain, (label.map { $0 + (($0.last?.isASCII ?? false) ? " " : "") } ?? "") + Self.rawText(p)))
+            let raw = Self.numbered(label ?? "", Self.rawText(p))
+            if firstHeading == nil { firstHeading = raw }
+            headings.append((blocks.count, level, plain, raw))
             blocks.append("")   // written in output(), once every level is known
             return
         }
@@ -593,6 +594,12 @@ struct Converter {
             }
         }
         return joinBreaks(out).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// A number Word writes before a paragraph, and the paragraph: "一、党建" but "1. Party".
+    static func numbered(_ label: String, _ text: String) -> String {
+        guard let last = label.last else { return text }
+        return label + (last.isASCII && !last.isWhitespace ? " " : "") + text
     }
 
     static func plain(_ s: String) -> String {

@@ -229,7 +229,11 @@ public final class OutputStage: @unchecked Sendable {
     public func reserve(_ relative: String) throws -> URL {
         try record(relative, staged: true)
         lock.lock(); unsettled.insert(relative); lock.unlock()
-        return staging.appendingPathComponent(relative)
+        // A file staged there before may be a link to another (a cached board): the library
+        // writes a new file, never into that one.
+        let url = staging.appendingPathComponent(relative)
+        unlink(url.path)
+        return url
     }
 
     public func write(_ relative: String, _ text: String) throws {

@@ -83,14 +83,9 @@ struct Import: ParsableCommand {
             return false
         }
         // Only ever inside content/: no folder on the way may lead out (a link to elsewhere).
-        let content = site.url.appendingPathComponent("content").resolvingSymlinksInPath().path + "/"
-        for folder in ["content/lessons", "content/media"] {
-            var existing = site.url.appendingPathComponent(folder)
-            while !FileManager.default.fileExists(atPath: existing.path) && existing.path.count > 1 { existing = existing.deletingLastPathComponent() }
-            guard (existing.resolvingSymlinksInPath().path + "/").hasPrefix(content) || existing.resolvingSymlinksInPath().path + "/" == content else {
-                say(.error(SourceLocation(path: folder), "这个文件夹是指向 content/ 之外的链接，Beacon 不会往里写 (the folder leads outside content/; nothing written)"))
-                return false
-            }
+        for (folder, file) in [("content/lessons", relative), ("content/media", media + "x")] where !NewFile.insideContent(file, root: site.url) {
+            say(.error(SourceLocation(path: folder), "这个文件夹是指向 content/ 之外的链接，Beacon 不会往里写 (the folder leads outside content/; nothing written)"))
+            return false
         }
         var text = "---\ntitle: \(NewFile.yaml(lesson.title))\ndate: \(lesson.date ?? NewFile.today())\nkind: \(kind)\n"
         if let author = lesson.author { text += "author: \(NewFile.yaml(author))\n" }

@@ -71,15 +71,20 @@ enum NewFile {
     }
 
     /// Writes `text` to `relative` under the site, refusing to replace anything.
-    static func write(_ text: String, to relative: String, root: URL) throws {
-        let url = root.appendingPathComponent(relative)
-        // Only ever inside content/: no ".." on the way, and no link leading out.
+    /// Whether a file at `relative` stays inside content/: no ".." on the way, and no folder
+    /// on the way that is a link leading out (`beacon new` and `beacon import` write only there).
+    static func insideContent(_ relative: String, root: URL) -> Bool {
         let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
         let content = root.appendingPathComponent("content").resolvingSymlinksInPath().path + "/"
-        var existing = url.deletingLastPathComponent()
+        var existing = root.appendingPathComponent(relative).deletingLastPathComponent()
         while !FileManager.default.fileExists(atPath: existing.path) && existing.path.count > 1 { existing = existing.deletingLastPathComponent() }
-        guard parts.first == "content", !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }),
-              (existing.resolvingSymlinksInPath().path + "/").hasPrefix(content) else {
+        return parts.first == "content" && !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
+            && (existing.resolvingSymlinksInPath().path + "/").hasPrefix(content)
+    }
+
+    static func write(_ text: String, to relative: String, root: URL) throws {
+        let url = root.appendingPathComponent(relative)
+        guard insideContent(relative, root: root) else {
             FileHandle.standardError.write(Data("\(relative):1:1: error: 只能在 content/ 里新建文件 (beacon new writes only inside content/)\n".utf8))
             throw ExitCode(1)
         }
