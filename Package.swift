@@ -42,8 +42,9 @@ let package = Package(
         ]),
         .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint"]),
         .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "ZIPFoundation"]),
+        .target(name: "BeaconWeChat", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconPrint"]),
         .target(name: "BeaconImport", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "CLibXML2", "ZIPFoundation"]),
-        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards"]),
+        .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards", "BeaconWeChat"]),
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes", "BeaconImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,7 +57,7 @@ let package = Package(
             "BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconPrint", "BeaconLoad", "BeaconBuild",
         ]),
         .testTarget(name: "BeaconTests", dependencies: [
-            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "BeaconThemes", "BeaconImport", "CLibXML2",
+            "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput", "BeaconSite", "BeaconBuild", "BeaconPrint", "BeaconBooks", "BeaconBoards", "BeaconThemes", "BeaconImport", "BeaconWeChat", "CLibXML2",
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -7,6 +7,7 @@ import BeaconPrint
 import BeaconSite
 import BeaconBooks
 import BeaconBoards
+import BeaconWeChat
 
 public struct BuildOptions: Sendable {
     public var root: URL
@@ -179,6 +180,21 @@ public enum Builder {
         let bookFiles = Timings.measure("books") { BookStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
         Progress.show("排版展板（\(project.boards.count) 块）")
         let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
+        if project.site.wechat {
+            // What the 公众号 editor will not keep is said by check and build alike.
+            let styles = WeChatStyleLoader.load(theme: theme.files, bag: bag)
+            WeChatStage.review(project, bag: bag)
+            if !options.dryRun && !bag.hasErrors {
+                Progress.show("写公众号版（\(project.lessons.count) 篇）")
+                let hex = { (c: Colour) in Palette.RGB(r: c.r, g: c.g, b: c.b).hex }
+                let wechatBrand = WeChatStage.Brand(primary: hex(printStyle.accent), accent: hex(printStyle.gold),
+                                                    text: hex(printStyle.text), muted: hex(printStyle.muted), logo: printStyle.logo)
+                Timings.measure("wechat") {
+                    WeChatStage.run(project: project, links: links, styles: styles, brand: wechatBrand,
+                                    fonts: (printStyle.headingFont, printStyle.bodyFont), stage: stage, bag: bag)
+                }
+            }
+        }
         // The site stage takes the project over (and lets each lesson's tree go once its page
         // is written), so the build holds no second copy of the trees.
         let lessonCount = project.lessons.count

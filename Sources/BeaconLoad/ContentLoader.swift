@@ -27,10 +27,10 @@ public struct ContentLoader {
 
     public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
                                   "editions", "zh_hant_phrases", "party_day", "slugs", "raw_html", "copy_rules",
-                                  "logo", "colors", "footer", "icp", "police_filing", "copyright", "offline"]
+                                  "logo", "colors", "footer", "icp", "police_filing", "copyright", "offline", "wechat"]
     public static let seriesKeys = ["title", "summary", "weight", "slug"]
     public static let lessonKeys = ["title", "date", "kind", "author", "summary", "tags", "audience",
-                                    "party_day", "slug", "weight", "draft"]
+                                    "party_day", "slug", "weight", "draft", "wechat_url"]
     /// Hexo and Hugo keys a lesson may use, read as Beacon's: `description` (summary),
     /// `published: false` (draft: true), `authors` (author).
     public static let lessonAliases = ["description", "published", "authors"]
@@ -192,6 +192,7 @@ public struct ContentLoader {
         }
         let rawHTML = f.bool("raw_html") ?? false
         let offline = f.bool("offline") ?? false
+        let wechat = f.bool("wechat") ?? false
         var copyOff: Set<String> = []
         if let node = f.value("copy_rules") {
             if let m = node.mapping {
@@ -218,6 +219,7 @@ public struct ContentLoader {
                               slugs: slugs, rawHTML: rawHTML, location: SourceLocation(path: path))
         site.copyRulesOff = copyOff
         site.offline = offline
+        site.wechat = wechat
         site.hantPhrases = hantPhrases
         site.brand = brand
         return site
@@ -416,11 +418,24 @@ public struct ContentLoader {
                 f.error(f.keyLocation("published"), "published 与 draft 重复；Beacon 用 draft: true 表示草稿 (both 'published' and 'draft'; Beacon uses 'draft')")
             } else if !published { draft = true }
         }
+        var wechatURL: String?
+        if let u = f.string("wechat_url") {
+            let t = u.trimmingCharacters(in: .whitespaces)
+            if !(t.hasPrefix("https://") || t.hasPrefix("http://")) || URLSafety.isUnsafe(t) || t.contains(where: { $0.isWhitespace }) {
+                f.error(f.valueLocation("wechat_url"), "wechat_url 应当是公众号文章的网址，例如 https://mp.weixin.qq.com/s/… (wechat_url must be the article's https address)")
+            } else {
+                if !(URL(string: t)?.host?.hasSuffix("mp.weixin.qq.com") ?? false) {
+                    bag.warning(f.valueLocation("wechat_url"), "wechat_url 不是公众号文章（mp.weixin.qq.com）的网址，公众号里不能点开 (wechat_url is not a WeChat article address)")
+                }
+                wechatURL = t
+            }
+        }
         f.rejectUnknown(known: Self.lessonKeys + Self.lessonAliases)
         guard let title, let date, !f.failed else { return nil }
         var lesson = Lesson(path: path, seriesFolder: folder, fileName: fileName, slug: slug, title: title, date: date,
                             kind: kind, author: author, summary: summary, tags: tags, audience: audience,
                             partyDay: partyDay, weight: weight, draft: draft, body: body)
+        lesson.wechatURL = wechatURL
         if !draft || includeDrafts { lesson.document = markdown.parse(body, path: path, bag: bag) }
         return lesson
     }

@@ -29,6 +29,18 @@ public struct TOCEntry: Sendable, Equatable {
 public struct RenderedHTML: Sendable {
     public var html: String
     public var toc: [TOCEntry]
+    /// With `inlineStyles`: the links the text names, numbered in order, each address once.
+    public var references: [(text: String, url: String)] = []
+}
+
+/// Styles written on each element instead of classes (the WeChat copy, whose editor keeps only
+/// inline `style` attributes). Keys name what is styled: `h2` `h3` `h4` `p` `blockquote` `ul`
+/// `ol` `li` `table` `th` `td` `pre` `code` `figure` `img` `figcaption` `strong` `em` `del`
+/// `hr` `sup` `notes` `notes-title` `note`.
+public struct InlineStyles: Sendable {
+    public var css: [String: String]
+    public init(_ css: [String: String]) { self.css = css }
+    public subscript(_ key: String) -> String { css[key] ?? "" }
 }
 
 /// `MDDocument` → HTML in one walk: heading ids and the table of contents, links as the
@@ -45,6 +57,10 @@ public struct HTMLRenderer {
     /// Put before every id the text makes (headings, footnotes), for pages that show several
     /// texts (a board's blocks) so that their ids do not meet.
     public var idPrefix = ""
+
+    /// Inline styles instead of classes and ids, links as numbered references, no scripts or
+    /// form controls, raw HTML left out: an article for the WeChat editor.
+    public var inlineStyles: InlineStyles?
 
     public static let reservedIDs: Set<String> = ["top", "main", "toc", "content", "footnotes", "site-header", "site-footer", "search"]
 
@@ -64,8 +80,10 @@ public struct HTMLRenderer {
         w.eager = false
         w.footnotes()
         var html = w.out
-        if doc.hasRawHTML { html = RawHTMLSanitizer.sanitize(html) }
-        return RenderedHTML(html: html, toc: Self.contents(w.headings))
+        if doc.hasRawHTML && inlineStyles == nil { html = RawHTMLSanitizer.sanitize(html) }
+        var r = RenderedHTML(html: html, toc: Self.contents(w.headings))
+        r.references = w.references
+        return r
     }
 
     /// Nests h3 under the h2 before it and numbers each group of siblings that has no
@@ -107,11 +125,24 @@ public struct HTMLRenderer {
         var referenceCount: [Int: Int] = [:]
         /// `idPrefix`.
         var p = ""
+        var references: [(text: String, url: String)] = []
+        var referenceNumber: [String: Int] = [:]
+        let styles: InlineStyles?
 
         init(renderer: HTMLRenderer, doc: MDDocument) {
             self.renderer = renderer
             self.doc = doc
             p = renderer.idPrefix
+            styles = renderer.inlineStyles
+        }
+
+        /// `<tag>`, or `<tag style="…">` with inline styles (`key` names the style, the tag by
+        /// default); `extra` is added to the style.
+        mutating func open(_ tag: String, _ key: String? = nil, extra: String = "") {
+            guard let styles else { out += "<\(tag)>"; return }
+            var css = styles[key ?? tag]
+            if !extra.isEmpty { css += css.isEmpty || css.hasSuffix(";") ? extra : ";" + extra }
+            if css.isEmpty { out += "<\(tag)>" } else { out += "<\(tag) style=\""; text(css); out += "\">" }
         }
 
         mutating func text(_ s: String) { HTMLEscape.append(s, to: &out) }
@@ -135,6 +166,12 @@ public struct HTMLRenderer {
                 // The heading as the contents lists it: without its footnote marks.
                 let title = inl.filter { if case .footnoteReference = $0 { return false }; return true }
                     .plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+                if styles != nil {
+                    open("h\(level)", "h\(min(max(level, 2), 4))")
+                    inlines(inl)
+                    out += "</h\(level)>\n"
+                    return
+                }
                 let id = headingID(title)
                 headings.append((level, id, title))
                 out += "<h\(level) id=\"\(id)\">"
@@ -142,14 +179,24 @@ public struct HTMLRenderer {
                 out += "</h\(level)>\n"
             case .paragraph(let inl):
                 if tight { inlines(inl); return }
-                out += "<p>"
+                open("p")
                 inlines(inl)
                 out += "</p>\n"
             case .list(let ordered, let start, let isTight, let items):
-                if ordered { out += start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n" } else { out += "<ul>\n" }
-                for item in items {
-                    out += item.task == nil ? "<li>" : "<li class=\"task\">"
-                    if let done = item.task { out += done ? "<input type=\"checkbox\" checked disabled> " : "<input type=\"checkbox\" disabled> " }
+                if styles != nil {
+                    // The list's own markers: the WeChat editor keeps no `start`.
+                    open(ordered ? "ol" : "ul")
+                    out += "\n"
+                } else if ordered { out += start == 1 ? "<ol>\n" : "<ol start=\"\(start)\">\n" } else { out += "<ul>\n" }
+                for (n, item) in items.enumerated() {
+                    if styles != nil {
+                        open("li", extra: item.task != nil || (ordered && start != 1) ? "list-style:none" : "")
+                        if let done = item.task { out += done ? "☑ " : "☐ " }
+                        else if ordered && start != 1 { out += "\(start + n). " }
+                    } else {
+                        out += item.task == nil ? "<li>" : "<li class=\"task\">"
+                    }
+                    if styles == nil, let done = item.task { out += done ? "<input type=\"checkbox\" checked disabled> " : "<input type=\"checkbox\" disabled> " }
                     for (i, inner) in item.blocks.enumerated() {
                         if isTight, case .paragraph = inner {
                             if i > 0 { out += "\n" }
@@ -163,13 +210,31 @@ public struct HTMLRenderer {
                 }
                 out += ordered ? "</ol>\n" : "</ul>\n"
             case .quote(let inner):
-                out += "<blockquote>\n"
+                open("blockquote")
+                out += "\n"
                 for x in inner { block(x, tight: false) }
                 out += "</blockquote>\n"
             case .table(let alignments, let header, let rows):
-                out += "<div class=\"table-wrap\"><table>\n<thead>\n<tr>\n"
+                if styles != nil {
+                    open("section", "table-wrap")
+                    open("table")
+                    out += "\n<thead>\n<tr>\n"
+                } else {
+                    out += "<div class=\"table-wrap\"><table>\n<thead>\n<tr>\n"
+                }
                 func cell(_ tag: String, _ i: Int, _ content: [MDInline]) {
                     let align = i < alignments.count ? alignments[i] : .none
+                    if styles != nil {
+                        switch align {
+                        case .none: open(tag)
+                        case .left: open(tag, extra: "text-align:left")
+                        case .center: open(tag, extra: "text-align:center")
+                        case .right: open(tag, extra: "text-align:right")
+                        }
+                        inlines(content)
+                        out += "</\(tag)>\n"
+                        return
+                    }
                     switch align {
                     case .none: out += "<\(tag)>"
                     case .left: out += "<\(tag) class=\"align-left\">"
@@ -190,10 +255,15 @@ public struct HTMLRenderer {
                     }
                     out += "</tbody>\n"
                 }
-                out += "</table></div>\n"
+                out += styles != nil ? "</table></section>\n" : "</table></div>\n"
             case .code(let code, let language):
-                out += language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-"
-                if !language.isEmpty { text(language); out += "\">" }
+                if styles != nil {
+                    open("pre")
+                    open("code", "pre-code")
+                } else {
+                    out += language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-"
+                    if !language.isEmpty { text(language); out += "\">" }
+                }
                 text(code)
                 if !code.isEmpty { out += "\n" }
                 out += "</code></pre>\n"
@@ -204,18 +274,20 @@ public struct HTMLRenderer {
                     return
                 }
                 let caption = MDDocument.caption(alt: alt, title: title)
-                out += "<figure>"
+                open("figure")
                 image(src: src, link: link, alt: alt, title: "")
                 if !caption.isEmpty {
-                    out += caption == alt ? "<figcaption aria-hidden=\"true\">" : "<figcaption>"
+                    if styles != nil { open("figcaption") }
+                    else { out += caption == alt ? "<figcaption aria-hidden=\"true\">" : "<figcaption>" }
                     text(caption)
                     out += "</figcaption>"
                 }
                 out += "</figure>\n"
             case .html(let raw):
-                out += raw
+                // The WeChat editor would drop or mangle it; `beacon check` says so.
+                if styles == nil { out += raw }
             case .rule:
-                out += "<hr>\n"
+                if styles != nil { open("hr"); out += "\n" } else { out += "<hr>\n" }
             }
         }
 
@@ -225,6 +297,12 @@ public struct HTMLRenderer {
             out += "\" alt=\""
             text(alt)
             out += "\""
+            if let styles {
+                out += " style=\""
+                text(styles["img"])
+                out += "\">"
+                return
+            }
             if !title.isEmpty { out += " title=\""; text(title); out += "\"" }
             if let size = renderer.imageSize(link) { out += " width=\"\(size.width)\" height=\"\(size.height)\"" }
             out += eager ? " decoding=\"async\">" : " loading=\"lazy\" decoding=\"async\">"
@@ -238,17 +316,31 @@ public struct HTMLRenderer {
             switch i {
             case .text(let t): text(t)
             case .code(let t):
-                out += "<code>"
+                open("code")
                 text(t)
                 out += "</code>"
             case .emphasis(let c):
-                out += "<em>"; inlines(c); out += "</em>"
+                open("em"); inlines(c); out += "</em>"
             case .strong(let c):
-                out += "<strong>"; inlines(c); out += "</strong>"
+                open("strong"); inlines(c); out += "</strong>"
             case .strikethrough(let c):
-                out += "<del>"; inlines(c); out += "</del>"
+                open("del"); inlines(c); out += "</del>"
             case .link(let index, let title, let c):
                 guard let href = renderer.url(doc.links[index]) else { inlines(c); return }
+                if styles != nil {
+                    // The words, then a numbered mark; the address is listed under 参考链接.
+                    inlines(c)
+                    guard !href.hasPrefix("#") else { return }
+                    let n: Int
+                    if let known = referenceNumber[href] { n = known } else {
+                        references.append((c.plainText.trimmingCharacters(in: .whitespacesAndNewlines), href))
+                        n = references.count
+                        referenceNumber[href] = n
+                    }
+                    open("sup")
+                    out += "[\(n)]</sup>"
+                    return
+                }
                 out += "<a href=\""
                 text(href)
                 out += "\""
@@ -261,6 +353,11 @@ public struct HTMLRenderer {
                 guard let src = renderer.url(link) else { text(alt); return }
                 image(src: src, link: link, alt: alt, title: title)
             case .footnoteReference(let n):
+                if styles != nil {
+                    open("sup")
+                    out += "[注\(n)]</sup>"
+                    return
+                }
                 let k = referenceCount[n, default: 0] + 1
                 referenceCount[n] = k
                 let id = k == 1 ? "\(p)fnref-\(n)" : "\(p)fnref-\(n)-\(k)"
@@ -270,12 +367,31 @@ public struct HTMLRenderer {
             case .softBreak:
                 out += "\n"
             case .html(let raw):
-                out += raw
+                if styles == nil { out += raw }
             }
         }
 
         mutating func footnotes() {
             guard !doc.footnotes.isEmpty else { return }
+            if styles != nil {
+                // Notes without anchors: the WeChat editor keeps no in-page links.
+                open("section", "notes")
+                open("p", "notes-title")
+                out += "注释</p>\n"
+                for (i, note) in doc.footnotes.enumerated() {
+                    open("section", "note")
+                    out += "[注\(i + 1)] "
+                    for (k, b) in note.enumerated() {
+                        if case .paragraph(let inl) = b {
+                            if k > 0 { out += "<br>" }
+                            inlines(inl)
+                        } else { block(b, tight: false) }
+                    }
+                    out += "</section>\n"
+                }
+                out += "</section>\n"
+                return
+            }
             out += "<section class=\"footnotes\" aria-label=\"注释\">\n<h2 class=\"footnotes-title\">注释</h2>\n<ol>\n"
             for (i, note) in doc.footnotes.enumerated() {
                 let n = i + 1

@@ -50,6 +50,7 @@ struct TreeWalker {
     var links: [MDLink] = []
     var plain = ""
     var hasRawHTML = false
+    var landmarks: [MDLandmark] = []
     /// How deep the walk is in quotes, lists and nested inline markup; past `maxDepth` the
     /// text is reported once and its inner structure not kept (every output walks the tree
     /// recursively, so a hostile nesting of thousands of levels must stop here).
@@ -80,9 +81,11 @@ struct TreeWalker {
             }
             child = c.next
         }
-        return MDDocument(blocks: blocks, footnotes: footnotes, links: links, plainText: plain,
-                          firstParagraph: (firstParagraph ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
-                          hasRawHTML: hasRawHTML)
+        var doc = MDDocument(blocks: blocks, footnotes: footnotes, links: links, plainText: plain,
+                             firstParagraph: (firstParagraph ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                             hasRawHTML: hasRawHTML)
+        doc.landmarks = landmarks
+        return doc
     }
 
     // MARK: - Positions
@@ -201,6 +204,7 @@ struct TreeWalker {
                 return .paragraph([.text(raw)])
             }
             hasRawHTML = true
+            landmarks.append(MDLandmark(kind: .rawHTML, location: location(node)))
             sanitized(raw, node)
             return .html(raw)
         default:
@@ -262,7 +266,30 @@ struct TreeWalker {
             if r.kind == "table_header" { header = cells } else { rows.append(cells) }
             row = r.next
         }
+        landmarks.append(MDLandmark(kind: .table(minimumWidth: Self.minimumWidth(header: header, rows: rows)), location: location(node)))
         return .table(alignments: alignments, header: header, rows: rows)
+    }
+
+    /// The narrowest a table can be set, in em: each column as wide as its longest unbreakable
+    /// run (a Latin word or number at half an em a character; Chinese may break anywhere but
+    /// reads badly under four characters a line), plus one em of cell padding.
+    static func minimumWidth(header: [[MDInline]], rows: [[[MDInline]]]) -> Double {
+        var widths: [Double] = []
+        for row in [header] + rows {
+            for (i, cell) in row.enumerated() {
+                let text = cell.plainText
+                var longest = 0.0, run = 0.0, han = 0.0
+                for s in text.unicodeScalars {
+                    if CJK.isWide(s) { han += 1; longest = max(longest, run); run = 0 }
+                    else if s == " " || s == "\t" { longest = max(longest, run); run = 0 }
+                    else { run += 0.55 }
+                }
+                longest = max(longest, run, min(han, 4))
+                while widths.count <= i { widths.append(0) }
+                widths[i] = max(widths[i], longest + 1)
+            }
+        }
+        return widths.reduce(0, +)
     }
 
     // MARK: - Inlines
@@ -336,6 +363,7 @@ struct TreeWalker {
                 out.append(.image(links.count - 1, alt: alt, title: title))
             case CMARK_NODE_FOOTNOTE_REFERENCE:
                 let n = Int(c.literal ?? "") ?? 0
+                if !landmarks.contains(where: { $0.kind == .footnote }) { landmarks.append(MDLandmark(kind: .footnote, location: location(c))) }
                 plain += "[\(n)]"
                 out.append(.footnoteReference(n))
             case CMARK_NODE_HTML_INLINE:
@@ -346,6 +374,7 @@ struct TreeWalker {
                     appendText(raw)
                 } else if allowRawHTML {
                     hasRawHTML = true
+                    if !raw.hasPrefix("</") { landmarks.append(MDLandmark(kind: .rawHTML, location: location(c))) }
                     sanitized(raw, c)
                     out.append(.html(raw))
                 } else {

@@ -17,6 +17,9 @@ public struct MDDocument: Sendable, Equatable {
     public var firstParagraph: String
     /// Whether the tree holds raw HTML (kept only when the site allows it).
     public var hasRawHTML: Bool
+    /// Where the text has its tables, footnotes and raw HTML, for outputs that cannot show
+    /// everything (the WeChat copy) to say so at the line that wrote them.
+    public var landmarks: [MDLandmark] = []
 
     public init(blocks: [MDBlock] = [], footnotes: [[MDBlock]] = [], links: [MDLink] = [], plainText: String = "",
                 firstParagraph: String = "", hasRawHTML: Bool = false) {
@@ -29,6 +32,21 @@ public struct MDDocument: Sendable, Equatable {
     }
 
     public static let empty = MDDocument()
+}
+
+/// A part of a text some outputs cannot show as the web page does, and where it was written.
+public struct MDLandmark: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// A table, with the narrowest width it can be set at in em (each column at its longest
+        /// unbreakable word, at least four characters of Chinese, plus one em of padding).
+        case table(minimumWidth: Double)
+        /// The first reference to a footnote.
+        case footnote
+        case rawHTML
+    }
+    public var kind: Kind
+    public var location: SourceLocation
+    public init(kind: Kind, location: SourceLocation) { self.kind = kind; self.location = location }
 }
 
 /// A link or image target as written, where it was written, and what it resolved to.

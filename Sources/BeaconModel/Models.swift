@@ -92,6 +92,8 @@ public struct SiteConfig: Sendable {
     public var rawHTML: Bool
     /// `offline: true`: every build also writes the offline copy (`output/offline/`).
     public var offline = false
+    /// `wechat: true`: every build also writes a WeChat copy of each lesson (`output/wechat/`).
+    public var wechat = false
     /// Copy rules (beacon check) turned off in site.yml.
     public var copyRulesOff: Set<String> = []
     /// Corrections to ICU's Hans-Hant conversion for the zh-Hant edition: Simplified phrase
@@ -180,6 +182,9 @@ public struct Lesson: Sendable {
     public var partyDay: Day?
     public var weight: Int?
     public var draft: Bool
+    /// `wechat_url`: the lesson as published on the WeChat account; WeChat copies of other
+    /// lessons refer to it instead of the web page.
+    public var wechatURL: String?
     public var body: MarkdownSource
     /// The body parsed (once per build, by the loader); its links resolved by the build.
     public var document: MDDocument = .empty

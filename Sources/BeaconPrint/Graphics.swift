@@ -1,6 +1,7 @@
 import Foundation
 import CPrint
 import BeaconOutput
+import BeaconModel
 
 /// A picture for print: PNG and JPEG as pixels (JPEG also keeps its own bytes, which Cairo
 /// writes into the PDF unchanged), SVG as vectors through librsvg.
@@ -213,5 +214,61 @@ public struct Canvas {
     public func link(page: Int, x: Double, y: Double, width: Double, height: Double) {
         cairo_tag_begin(cr, CAIRO_TAG_LINK, "page=\(page) rect=[\(x) \(y) \(width) \(height)]")
         cairo_tag_end(cr, CAIRO_TAG_LINK)
+    }
+}
+
+/// Smaller copies of pictures for places that limit their width (a WeChat article's pictures:
+/// at most 1080 pixels wide). The picture is turned upright by its EXIF orientation first.
+public enum PictureCopy {
+    /// The picture scaled down to `maxWidth` pixels wide, as JPEG (quality 85) for a JPEG and
+    /// as PNG otherwise, or nil when it is no wider than that already (or is not a bitmap).
+    public static func scaled(_ path: String, maxWidth: Int) throws -> (data: Data, ext: String)? {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard ["jpg", "jpeg", "png"].contains(ext) else { return nil }
+        guard let size = ImageSize.read(path) else { throw PrintImage.LoadError.unreadable(path) }
+        guard size.width > maxWidth else { return nil }
+        if size.width * size.height > PrintImage.maxPixels { throw PrintImage.LoadError.tooLarge(size.width, size.height) }
+        var error: UnsafeMutablePointer<GError>?
+        guard let raw = gdk_pixbuf_new_from_file(path, &error) else {
+            let msg = error.map { String(cString: $0.pointee.message) } ?? path
+            if let error { g_error_free(error) }
+            throw PrintImage.LoadError.unreadable(msg)
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(raw)) }
+        guard let upright = gdk_pixbuf_apply_embedded_orientation(raw) else { throw PrintImage.LoadError.unreadable(path) }
+        defer { g_object_unref(UnsafeMutableRawPointer(upright)) }
+        let w = Int(gdk_pixbuf_get_width(upright)), h = Int(gdk_pixbuf_get_height(upright))
+        guard w > maxWidth else { return nil }
+        let height = max(1, Int((Double(h) * Double(maxWidth) / Double(w)).rounded()))
+        guard let small = gdk_pixbuf_scale_simple(upright, Int32(maxWidth), Int32(height), BEACON_INTERP_HYPER) else {
+            throw PrintImage.LoadError.unreadable(path)
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(small)) }
+        let jpeg = ext != "png"
+        var buffer: UnsafeMutablePointer<gchar>?
+        var count: gsize = 0
+        let type = jpeg ? "jpeg" : "png"
+        var keys: [UnsafeMutablePointer<CChar>?] = [strdup(jpeg ? "quality" : "compression"), nil]
+        var values: [UnsafeMutablePointer<CChar>?] = [strdup(jpeg ? "85" : "6"), nil]
+        defer { free(keys[0]); free(values[0]) }
+        let ok = gdk_pixbuf_save_to_bufferv(small, &buffer, &count, type, &keys, &values, &error)
+        guard ok != 0, let buffer else {
+            let msg = error.map { String(cString: $0.pointee.message) } ?? path
+            if let error { g_error_free(error) }
+            throw PrintImage.LoadError.unreadable(msg)
+        }
+        defer { g_free(buffer) }
+        return (Data(bytes: buffer, count: Int(count)), jpeg ? "jpg" : "png")
+    }
+}
+
+/// A picture drawn by Beacon (a WeChat cover, a share image): `draw` paints on a canvas of
+/// `width` × `height` pixels, written as PNG.
+public enum DrawnPicture {
+    public static func png(width: Int, height: Int, to path: String, draw: @escaping (OpaquePointer) -> Void) throws {
+        let page = PrintPage()
+        page.ops.append { cr, _ in draw(cr) }
+        let file = PageFile(page: page, size: PaperSize(width: Double(width), height: Double(height)), bleed: 0, title: "", subject: "")
+        try PageFiles.preview(file, to: path, longSide: max(width, height))
     }
 }

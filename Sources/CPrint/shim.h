@@ -30,6 +30,13 @@ int gdk_pixbuf_get_rowstride(const GdkPixbuf *pixbuf);
 int gdk_pixbuf_get_n_channels(const GdkPixbuf *pixbuf);
 gboolean gdk_pixbuf_get_has_alpha(const GdkPixbuf *pixbuf);
 const guint8 *gdk_pixbuf_read_pixels(const GdkPixbuf *pixbuf);
+/* Scaled copies (WeChat pictures). GDK_INTERP_HYPER is 3 in gdk-pixbuf's GdkInterpType. */
+GdkPixbuf *gdk_pixbuf_new_from_file(const char *filename, GError **error);
+GdkPixbuf *gdk_pixbuf_apply_embedded_orientation(GdkPixbuf *src);
+GdkPixbuf *gdk_pixbuf_scale_simple(const GdkPixbuf *src, int dest_width, int dest_height, int interp_type);
+gboolean gdk_pixbuf_save_to_bufferv(GdkPixbuf *pixbuf, gchar **buffer, gsize *buffer_size, const char *type,
+                                    char **option_keys, char **option_values, GError **error);
+#define BEACON_INTERP_HYPER 3
 
 
 /* A PNG from a Cairo RGB24 image surface's pixels, written with libpng at a chosen zlib

@@ -1,0 +1,124 @@
+import Foundation
+import BeaconModel
+import BeaconPrint
+
+/// Draws a lesson's 公众号 cover (900×383) and share picture (500×500) with the print engine:
+/// the brand's colour, the series in the accent colour, the title as large as fits, the
+/// organisation, and the logo when the site has one. Chinese line rules hold in the title as
+/// on a printed page. One painter per thread (Pango layouts are not shared across threads).
+final class CoverPainter {
+    let ts = Typesetter()
+    let brand: WeChatStage.Brand
+    let fonts: (heading: String, body: String)
+    let siteName: String
+    private lazy var logo: PrintImage? = brand.logo.flatMap { try? PrintImage.load($0) }
+
+    init(brand: WeChatStage.Brand, fonts: (heading: String, body: String), siteName: String) {
+        self.brand = brand
+        self.fonts = fonts
+        self.siteName = siteName
+    }
+
+    /// Everything a picture is drawn from.
+    static func key(name: String, title: String, series: String, siteName: String, brand: WeChatStage.Brand, logo: String,
+                    fonts: (heading: String, body: String)) -> String {
+        let f = Fingerprint()
+        f.add("beacon wechat cover 1"); f.add(Fingerprint.program); f.add(name)
+        for s in [title, series, siteName, brand.primary, brand.accent, brand.text, brand.muted, logo, fonts.heading, fonts.body] { f.add(s) }
+        return f.hex
+    }
+
+    func text(_ s: String, _ size: Double, bold: Bool = false, colour: Colour) -> RichText {
+        RichText(s, style: TextStyle(font: FontSpec(family: bold ? fonts.heading : fonts.body, size: size, bold: bold), colour: colour))
+    }
+
+    /// The title at the largest size from `largest` down to `smallest` that takes at most
+    /// `lines` lines (at the smallest size it takes what it needs).
+    /// A title written in phrases (党员进网格　服务到家门) breaks between them when it takes
+    /// more than one line, never inside a phrase where it can help it.
+    /// Lines are balanced: 怎样讲好一堂党课 in two lines is 怎样讲好 / 一堂党课, not seven and
+    /// one. Returns the paragraph and the width it was set at (for centring it).
+    func title(_ s: String, width: Double, largest: Double, smallest: Double, lines: Int, align: TextAlign) -> (Typesetter.Paragraph, Double) {
+        let phrases = s.split(whereSeparator: { $0 == "\u{3000}" || $0 == " " }).map(String.init)
+        var size = largest
+        func set(_ t: String, _ w: Double) -> Typesetter.Paragraph {
+            ts.layout(text(t, size, bold: true, colour: .white), width: w, align: align, leading: 1.3)
+        }
+        func balanced(_ p: Typesetter.Paragraph) -> (Typesetter.Paragraph, Double) {
+            let n = p.lines.count
+            guard n > 1 else { return (p, width) }
+            let natural = set(s, 100_000).width
+            let target = min(width, natural / Double(n) + size * 0.99)
+            let b = set(s, target)
+            return b.lines.count == n ? (b, target) : (p, width)
+        }
+        while true {
+            let whole = set(s, width)
+            if whole.lines.count == 1 { return (whole, width) }
+            if phrases.count > 1 {
+                let broken = set(phrases.joined(separator: "\n"), width)
+                if broken.lines.count <= lines { return (broken, width) }
+            }
+            if whole.lines.count <= lines && phrases.count <= 1 { return balanced(whole) }
+            if size <= smallest { return balanced(whole) }
+            size = max(smallest, size - 2)
+        }
+    }
+
+    func paint(size: (width: Int, height: Int), title: String, series: String, to path: String) throws {
+        let w = Double(size.width), h = Double(size.height)
+        let primary = Colour(hex: brand.primary) ?? Colour(r: 0.66, g: 0.11, b: 0.11)
+        let accent = Colour(hex: brand.accent) ?? Colour(r: 0.79, g: 0.64, b: 0.15)
+        // The organisation in white at 80 %, over the brand colour.
+        let soft = Colour(r: 0.8 + 0.2 * primary.r, g: 0.8 + 0.2 * primary.g, b: 0.8 + 0.2 * primary.b)
+        let logo = self.logo
+        let band = (h * 0.026).rounded()
+        if w > h * 1.5 {
+            // The cover: text from the left, the logo top right.
+            let pad = 56.0
+            let logoSide = logo == nil ? 0 : 64.0
+            let textWidth = w - 2 * pad - (logo == nil ? 0 : logoSide + 24)
+            let seriesP = ts.layout(text(series, 24, bold: true, colour: accent), width: textWidth, align: .left, leading: 1.2)
+            let orgP = ts.layout(text(siteName, 20, colour: soft), width: w - 2 * pad, align: .left, leading: 1.2)
+            let (titleP, _) = self.title(title, width: textWidth, largest: 54, smallest: 30, lines: 2, align: .left)
+            let top = 44 + seriesP.height + 14, bottom = h - band - 34 - orgP.height
+            let titleY = top + max(0, (bottom - top - titleP.height) / 2)
+            try DrawnPicture.png(width: size.width, height: size.height, to: path) { cr in
+                let c = Canvas(cr)
+                c.fill(0, 0, w, h, primary)
+                c.fill(0, h - band, w, band, accent)
+                c.fill(pad, 44 + seriesP.height + 4, 48, 3, accent)
+                seriesP.draw(cr, x: pad, y: 44)
+                titleP.draw(cr, x: pad, y: titleY)
+                orgP.draw(cr, x: pad, y: h - band - 26 - orgP.height)
+                if let logo {
+                    let lw = logoSide * logo.pixelWidth / max(1, logo.pixelHeight)
+                    logo.draw(cr, x: w - pad - lw, y: 40, width: lw, height: logoSide)
+                }
+            }
+        } else {
+            // The square share picture: centred, the logo above.
+            let pad = 40.0
+            let logoSide = logo == nil ? 0 : 56.0
+            let seriesP = ts.layout(text(series, 22, bold: true, colour: accent), width: w - 2 * pad, align: .center, leading: 1.2)
+            let orgP = ts.layout(text(siteName, 18, colour: soft), width: w - 2 * pad, align: .center, leading: 1.2)
+            let (titleP, titleWidth) = self.title(title, width: w - 2 * pad, largest: 56, smallest: 28, lines: 4, align: .center)
+            let seriesY = 40 + (logo == nil ? 0 : logoSide + 20)
+            let top = seriesY + seriesP.height + 24, bottom = h - band - 30 - orgP.height
+            let titleY = top + max(0, (bottom - top - titleP.height) / 2)
+            try DrawnPicture.png(width: size.width, height: size.height, to: path) { cr in
+                let c = Canvas(cr)
+                c.fill(0, 0, w, h, primary)
+                c.fill(0, h - band, w, band, accent)
+                if let logo {
+                    let lw = logoSide * logo.pixelWidth / max(1, logo.pixelHeight)
+                    logo.draw(cr, x: (w - lw) / 2, y: 40, width: lw, height: logoSide)
+                }
+                seriesP.draw(cr, x: pad, y: seriesY)
+                c.fill((w - 48) / 2, seriesY + seriesP.height + 8, 48, 3, accent)
+                titleP.draw(cr, x: pad + (w - 2 * pad - titleWidth) / 2, y: titleY)
+                orgP.draw(cr, x: pad, y: h - band - 22 - orgP.height)
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import BeaconModel
+import BeaconText
+import BeaconMarkdown
+import BeaconOutput
+import BeaconPrint
+
+/// The WeChat copy of every lesson (`wechat: true` in site.yml), in `output/wechat/`, not part
+/// of the published site: for each lesson an article whose every style is written on its
+/// element (the 公众号 editor keeps nothing else), rendered from the same tree as the web page;
+/// a page that shows it as a phone does with a 复制到公众号 button; a 900×383 cover and a
+/// 500×500 share picture drawn by the print engine; and the summary cut to WeChat's 120
+/// characters. Pictures wider than 1080 pixels get a smaller copy under `site/wechat/`, since
+/// the editor fetches pictures from the published site when the article is pasted.
+public enum WeChatStage {
+    public static let maxPictureWidth = 1080
+    public static let cover = (width: 900, height: 383)
+    public static let share = (width: 500, height: 500)
+    /// The 摘要 field of the 公众号 editor takes 120 characters.
+    public static let summaryLimit = 120
+    /// A phone's text column in em of the article's type (375 px less the editor's margins).
+    public static let phoneWidth = 22.0
+
+    /// The brand the article and its pictures are drawn in.
+    public struct Brand: Sendable {
+        public var primary: String
+        public var accent: String
+        public var text: String
+        public var muted: String
+        public var logo: String?
+        public init(primary: String, accent: String, text: String, muted: String, logo: String?) {
+            self.primary = primary; self.accent = accent; self.text = text; self.muted = muted; self.logo = logo
+        }
+        var colours: [String: String] { ["primary": primary, "accent": accent, "text": text, "muted": muted] }
+    }
+
+    /// The folder of a lesson's copy under output/: `wechat/<series>/<slug>/`.
+    public static func folder(_ lessonRoute: String) -> String {
+        "wechat/" + (lessonRoute.hasPrefix(Routes.lessons) ? String(lessonRoute.dropFirst(Routes.lessons.count)) : lessonRoute)
+    }
+
+    /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
+    public static func summary(_ l: Lesson) -> String {
+        let doc = l.document
+        let text = l.summary ?? (doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
+        // `summary` adds "……" (two characters) when it cuts.
+        return TextMeasures.summary(text, limit: summaryLimit - 2)
+    }
+
+    /// What will not survive the 公众号 editor, said at the line that wrote it.
+    public static func review(_ project: Project, bag: DiagnosticBag) {
+        for l in project.lessons where !l.draft {
+            for m in l.document.landmarks {
+                switch m.kind {
+                case .table(let width) where width > phoneWidth:
+                    bag.warning(m.location, String(format: "这个表格在手机上至少要 %.0f 个字宽，公众号里一屏只有 %.0f 个字，读者要左右滑动；可以减少列数或改成列表 (table needs %.0f em, a phone shows %.0f)", width, phoneWidth, width, phoneWidth))
+                case .table:
+                    break
+                case .footnote:
+                    bag.warning(m.location, "公众号文章里注释不能点击跳转，会按“[注1]”写在文末 (footnotes become plain notes at the end of the WeChat article)")
+                case .rawHTML:
+                    bag.warning(m.location, "公众号版不保留 Markdown 里的 HTML，这一段不会出现在公众号文章里 (raw HTML is left out of the WeChat article)")
+                }
+            }
+            for link in l.document.links where link.isImage {
+                if case .external(let url) = link.target {
+                    bag.warning(link.location, "图片 \(url.prefix(60)) 不在 content/ 里；公众号编辑器不一定取得到外站图片，请把图片放进 content/media/ (picture outside content/ may not reach the WeChat editor)")
+                }
+            }
+        }
+    }
+
+    /// Writes the copies into the stage. Returns the number of articles written.
+    @discardableResult
+    public static func run(project: Project, links: ContentLinks, styles: [String: String], brand: Brand,
+                           fonts: (heading: String, body: String), stage: OutputStage, bag: DiagnosticBag) -> Int {
+        let routes = links.routes
+        let inline = InlineStyles(WeChatStyleColours.resolve(styles, colours: brand.colours))
+        let lessons = project.lessons.filter { !$0.draft }.sorted { ($0.date, $1.path) > ($1.date, $0.path) }
+        // Links to other lessons go to their 公众号 article when the lesson names one.
+        var wechatURL: [String: String] = [:]
+        for l in project.lessons { if let u = l.wechatURL { wechatURL[routes.lesson(l)] = u } }
+        let cache = WeChatCache(root: project.root)
+        let pictures = PictureCopies(links: links, stage: stage, cache: cache, bag: bag)
+        let seriesTitle = Dictionary(project.series.map { ($0.folder, $0.title) }, uniquingKeysWith: { a, _ in a })
+        let siteName = project.site.organisation ?? project.site.title
+        let logoDigest = brand.logo.flatMap { FileManager.default.contents(atPath: $0) }.map { d -> String in
+            let f = Fingerprint(); f.add(d); return f.hex
+        } ?? ""
+        let slugger = Slugger(mode: project.site.slugs)
+        var entries = [WeChatPage.Entry?](repeating: nil, count: lessons.count)
+        let lock = NSLock()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lessons.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let painter = CoverPainter(brand: brand, fonts: fonts, siteName: siteName)
+            for i in stride(from: w, to: lessons.count, by: workers) {
+                let l = lessons[i]
+                let route = routes.lesson(l)
+                let dir = folder(route)
+                var renderer = HTMLRenderer(slugger: slugger, url: { link in
+                    switch link.target {
+                    case .page(let r, let suffix): return wechatURL[r] ?? routes.absolute(r) + suffix
+                    case .file(let path, let suffix):
+                        if link.isImage { return pictures.url(for: path) }
+                        return routes.absolute(ContentLinks.fileRoute(path)) + suffix
+                    default: return links.printURL(link)
+                    }
+                })
+                renderer.inlineStyles = inline
+                let rendered = renderer.render(l.document)
+                let article = WeChatPage.article(rendered, styles: inline)
+                let series = seriesTitle[l.seriesFolder] ?? l.seriesFolder
+                var made = true
+                for (name, size) in [("cover.png", cover), ("share.png", share)] {
+                    let key = CoverPainter.key(name: name, title: l.title, series: series, siteName: siteName, brand: brand, logo: logoDigest, fonts: fonts)
+                    do {
+                        try cache.file(key: key, ext: "png", into: dir + name, stage: stage) { path in
+                            try painter.paint(size: size, title: l.title, series: series, to: path)
+                        }
+                    } catch {
+                        bag.error(SourceLocation(path: l.path), "公众号\(name == "cover.png" ? "封面" : "分享图")画不出来 (cannot draw the WeChat \(name)): \(error)")
+                        made = false
+                    }
+                }
+                let entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, folder: dir,
+                                             summary: summary(l), webURL: routes.absolute(route), article: article)
+                do {
+                    try stage.write(dir + "index.html", WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")))
+                } catch {
+                    bag.error(SourceLocation(path: "output/" + dir + "index.html"), "无法写入 (cannot write): \(FileProblem.describe(error))")
+                    made = false
+                }
+                if made { lock.lock(); entries[i] = entry; lock.unlock() }
+            }
+        }
+        let written = entries.compactMap { $0 }
+        do {
+            try stage.write("wechat/index.html", WeChatPage.list(written, site: project.site))
+            try stage.write("wechat/assets/wechat.css", WeChatPage.css)
+            try stage.write("wechat/assets/wechat.js", WeChatPage.script)
+        } catch {
+            bag.error(SourceLocation(path: "output/wechat/"), "无法写入 (cannot write): \(FileProblem.describe(error))")
+        }
+        if !bag.hasErrors { cache.prune() }
+        return written.count
+    }
+}
+
+/// The brand colours in a theme's wechat.yml styles (`{primary}` and the rest).
+enum WeChatStyleColours {
+    static func resolve(_ styles: [String: String], colours: [String: String]) -> [String: String] {
+        styles.mapValues { css in
+            var out = css
+            for (name, value) in colours { out = out.replacingOccurrences(of: "{\(name)}", with: value) }
+            return out
+        }
+    }
+}
+
+/// Pictures as the article names them: the published address of the picture, or of a copy
+/// 1080 pixels wide written to `site/wechat/…` when the picture is wider.
+final class PictureCopies: @unchecked Sendable {
+    let links: ContentLinks
+    let stage: OutputStage
+    let cache: WeChatCache
+    let bag: DiagnosticBag
+    private let lock = NSLock()
+    private var made: [String: String] = [:]
+
+    init(links: ContentLinks, stage: OutputStage, cache: WeChatCache, bag: DiagnosticBag) {
+        self.links = links; self.stage = stage; self.cache = cache; self.bag = bag
+    }
+
+    func url(for path: String) -> String {
+        lock.lock()
+        if let known = made[path] { lock.unlock(); return known }
+        lock.unlock()
+        let routes = links.routes
+        let route = ContentLinks.fileRoute(path)
+        var url = routes.absolute(route)
+        let file = links.contentFolder + "/" + path
+        if let size = ImageSize.read(file), size.width > WeChatStage.maxPictureWidth {
+            let copyRoute = "wechat/" + route
+            do {
+                let f = Fingerprint()
+                f.add("beacon wechat picture 1"); f.add("\(WeChatStage.maxPictureWidth)")
+                f.add(try Data(contentsOf: URL(fileURLWithPath: file)))
+                try cache.file(key: f.hex, ext: (path as NSString).pathExtension.lowercased(), into: "site/" + copyRoute, stage: stage) { out in
+                    // nil: no wider than 1080 once turned upright; the picture as it is.
+                    let data = try PictureCopy.scaled(file, maxWidth: WeChatStage.maxPictureWidth)?.data ?? Data(contentsOf: URL(fileURLWithPath: file))
+                    try data.write(to: URL(fileURLWithPath: out))
+                }
+                url = routes.absolute(copyRoute)
+            } catch {
+                bag.warning(SourceLocation(path: "content/" + path), "公众号用的 1080 像素宽的图片做不出来，用原图 (cannot make the 1080-pixel copy): \(error)")
+            }
+        }
+        lock.lock(); made[path] = url; lock.unlock()
+        return url
+    }
+}
