@@ -181,9 +181,10 @@ public enum Builder {
         Progress.show("排版展板（\(project.boards.count) 块）")
         let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
         if project.site.wechat {
-            // What the 公众号 editor will not keep is said by check and build alike.
             let styles = WeChatStyleLoader.load(theme: theme.files, bag: bag)
-            WeChatStage.review(project, bag: bag)
+            // What the 公众号 editor will not keep as the web page shows it is advice for
+            // `beacon check`; the build writes the article in the form that survives.
+            if options.dryRun { WeChatStage.review(project, bag: bag) }
             if !options.dryRun && !bag.hasErrors {
                 Progress.show("写公众号版（\(project.lessons.count) 篇）")
                 let hex = { (c: Colour) in Palette.RGB(r: c.r, g: c.g, b: c.b).hex }

@@ -310,8 +310,10 @@ public final class OutputStage: @unchecked Sendable {
             try record(relative, staged: false)
             return
         }
+        // Not settled against the old file even when the bytes are the same: the cache's
+        // file takes its place, so the next build finds the very file and compares nothing.
         try record(relative, staged: true)
-        lock.lock(); unsettled.insert(relative); lock.unlock()
+        lock.lock(); unsettled.remove(relative); lock.unlock()
         let dest = staging.appendingPathComponent(relative)
         if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
         if Foundation.link(source.path, dest.path) != 0 { try fm.copyItem(at: source, to: dest) }

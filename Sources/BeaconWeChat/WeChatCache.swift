@@ -37,7 +37,9 @@ final class WeChatCache: @unchecked Sendable {
         let fm = FileManager.default
         try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
         let temp = dir.appendingPathComponent(".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard (try? fm.copyItem(at: file, to: temp)) != nil else { return }
+        // A hard link: once the build is committed, the output's file is the cache's, and the
+        // next build sees that with one stat instead of comparing the bytes.
+        guard link(file.path, temp.path) == 0 || (try? fm.copyItem(at: file, to: temp)) != nil else { return }
         if rename(temp.path, dir.appendingPathComponent(name).path) != 0 { try? fm.removeItem(at: temp) }
     }
 
