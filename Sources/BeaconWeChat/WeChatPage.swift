@@ -135,7 +135,7 @@ enum WeChatPage {
     .layout{display:flex;flex-wrap:wrap;gap:24px;justify-content:center;align-items:flex-start;padding:24px 12px}
     .phone{width:100%;max-width:390px;background:#fff;border:1px solid #ddd;border-radius:18px;overflow:hidden;box-shadow:0 2px 12px rgba(0,0,0,.08)}
     .tools{display:flex;align-items:center;gap:10px;padding:10px 12px;background:#fafafa;border-bottom:1px solid #eee}
-    button{font:inherit;cursor:pointer;border:0;border-radius:6px;padding:8px 16px;background:#07c160;color:#fff;font-weight:bold}
+    button{flex:none;white-space:nowrap;font:inherit;cursor:pointer;border:0;border-radius:6px;padding:8px 16px;background:#07c160;color:#fff;font-weight:bold}
     button:focus-visible{outline:3px solid #1f1f1f;outline-offset:2px}
     .status{font-size:13px;color:#595959}
     .screen{padding:20px 16px 32px}

