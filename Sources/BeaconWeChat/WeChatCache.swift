@@ -12,18 +12,21 @@ final class WeChatCache: @unchecked Sendable {
     private let lock = NSLock()
     private var used: Set<String> = []
 
+    private let dirPath: String
+
     init(root: URL) {
         dir = root.appendingPathComponent(".beacon/cache/wechat", isDirectory: true)
+        dirPath = dir.path
     }
 
     /// Puts the file for `key` at `relative` in the stage: from the cache, or made by `make`
     /// (which writes the path it is given) and then kept in the cache.
     func file(key: String, ext: String, into relative: String, stage: OutputStage, make: (String) throws -> Void) throws {
         let name = key + "." + ext
-        let cached = dir.appendingPathComponent(name)
         lock.lock(); used.insert(name); lock.unlock()
-        if FileManager.default.fileExists(atPath: cached.path) {
-            do { try stage.link(from: cached, to: relative); return } catch {
+        var st = stat()
+        if lstat(dirPath + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            do { try stage.link(from: URL(fileURLWithPath: dirPath + "/" + name), to: relative); return } catch {
                 // An unreadable entry: made again below.
             }
         }

@@ -89,26 +89,32 @@ public enum WeChatStage {
         } ?? ""
         let slugger = Slugger(mode: project.site.slugs)
         var entries = [WeChatPage.Entry?](repeating: nil, count: lessons.count)
+        // What every page shares: the styles, the brand and the site's facts.
+        let pageBase: String = {
+            let f = Fingerprint()
+            for (k, v) in inline.css.sorted(by: { $0.key < $1.key }) { f.add(k); f.add(v) }
+            for v in [brand.primary, brand.accent, brand.text, brand.muted, project.site.title, project.site.organisation ?? "\u{0}",
+                      routes.absolute(""), project.site.rawHTML ? "raw" : "plain"] { f.add(v) }
+            return f.hex
+        }()
         let lock = NSLock()
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lessons.count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             let painter = CoverPainter(brand: brand, fonts: fonts, siteName: siteName)
+            var renderer = HTMLRenderer(slugger: slugger, url: { link in
+                switch link.target {
+                case .page(let r, let suffix): return wechatURL[r] ?? routes.absolute(r) + suffix
+                case .file(let path, let suffix):
+                    if link.isImage { return pictures.url(for: path) }
+                    return routes.absolute(ContentLinks.fileRoute(path)) + suffix
+                default: return links.printURL(link)
+                }
+            })
+            renderer.inlineStyles = inline
             for i in stride(from: w, to: lessons.count, by: workers) {
                 let l = lessons[i]
                 let route = routes.lesson(l)
                 let dir = folder(route)
-                var renderer = HTMLRenderer(slugger: slugger, url: { link in
-                    switch link.target {
-                    case .page(let r, let suffix): return wechatURL[r] ?? routes.absolute(r) + suffix
-                    case .file(let path, let suffix):
-                        if link.isImage { return pictures.url(for: path) }
-                        return routes.absolute(ContentLinks.fileRoute(path)) + suffix
-                    default: return links.printURL(link)
-                    }
-                })
-                renderer.inlineStyles = inline
-                let rendered = renderer.render(l.document)
-                let article = WeChatPage.article(rendered, styles: inline)
                 let series = seriesTitle[l.seriesFolder] ?? l.seriesFolder
                 var made = true
                 for (name, size) in [("cover.png", cover), ("share.png", share)] {
@@ -122,10 +128,21 @@ public enum WeChatStage {
                         made = false
                     }
                 }
-                let entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, folder: dir,
-                                             summary: summary(l), webURL: routes.absolute(route), article: article)
+                var entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, folder: dir,
+                                             summary: "", webURL: routes.absolute(route), article: "")
+                // The page from the cache when nothing it is made from changed: the lesson's
+                // text, its facts, the address of everything it links to, the styles, the site.
+                let f = Fingerprint()
+                f.add("beacon wechat page 1"); f.add(Fingerprint.program); f.add(pageBase)
+                f.add(l.body.text); f.add(l.summary ?? "\u{0}"); f.add(l.title); f.add(l.date.description); f.add(l.author ?? "\u{0}")
+                f.add(series); f.add(dir); f.add(entry.webURL)
+                for link in l.document.links { f.add(renderer.url(link) ?? "\u{0}") }
                 do {
-                    try stage.write(dir + "index.html", WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")))
+                    try cache.file(key: f.hex, ext: "html", into: dir + "index.html", stage: stage) { path in
+                        entry.summary = summary(l)
+                        entry.article = WeChatPage.article(renderer.render(l.document), styles: inline)
+                        try WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")).write(toFile: path, atomically: false, encoding: .utf8)
+                    }
                 } catch {
                     bag.error(SourceLocation(path: "output/" + dir + "index.html"), "无法写入 (cannot write): \(FileProblem.describe(error))")
                     made = false
@@ -158,12 +175,14 @@ enum WeChatStyleColours {
 }
 
 /// Pictures as the article names them: the published address of the picture, or of a copy
-/// 1080 pixels wide written to `site/wechat/…` when the picture is wider.
+/// the 公众号 editor takes: 1080 pixels wide when the picture is wider, and PNG for SVG (the
+/// editor takes no SVG), written to `site/wechat/…`.
 final class PictureCopies: @unchecked Sendable {
     let links: ContentLinks
     let stage: OutputStage
     let cache: WeChatCache
     let bag: DiagnosticBag
+    /// Held while a copy is made, so that two articles with one picture make it once.
     private let lock = NSLock()
     private var made: [String: String] = [:]
 
@@ -172,30 +191,50 @@ final class PictureCopies: @unchecked Sendable {
     }
 
     func url(for path: String) -> String {
-        lock.lock()
-        if let known = made[path] { lock.unlock(); return known }
-        lock.unlock()
+        lock.lock(); defer { lock.unlock() }
+        if let known = made[path] { return known }
         let routes = links.routes
         let route = ContentLinks.fileRoute(path)
         var url = routes.absolute(route)
         let file = links.contentFolder + "/" + path
-        if let size = ImageSize.read(file), size.width > WeChatStage.maxPictureWidth {
-            let copyRoute = "wechat/" + route
-            do {
-                let f = Fingerprint()
-                f.add("beacon wechat picture 1"); f.add("\(WeChatStage.maxPictureWidth)")
-                f.add(try Data(contentsOf: URL(fileURLWithPath: file)))
-                try cache.file(key: f.hex, ext: (path as NSString).pathExtension.lowercased(), into: "site/" + copyRoute, stage: stage) { out in
+        let ext = (path as NSString).pathExtension.lowercased()
+        let max = WeChatStage.maxPictureWidth
+        do {
+            if ext == "svg" {
+                let copyRoute = "wechat/" + route + ".png"
+                try cache.file(key: key("svg", file), ext: "png", into: "site/" + copyRoute, stage: stage) { out in
+                    let img = try PrintImage.load(file)
+                    // Twice its own size (sharp on a phone), at most 1080 wide and 8000 high.
+                    var w = img.pixelWidth >= Double(max) / 2 ? Double(max) : img.pixelWidth * 2
+                    var h = w * img.pixelHeight / Swift.max(1, img.pixelWidth)
+                    if h > 8000 { w *= 8000 / h; h = 8000 }
+                    let width = Swift.max(1, Int(w.rounded())), height = Swift.max(1, Int(h.rounded()))
+                    try DrawnPicture.png(width: width, height: height, to: out) { cr in
+                        Canvas(cr).fill(0, 0, Double(width), Double(height), .white)
+                        img.draw(cr, x: 0, y: 0, width: Double(width), height: Double(height))
+                    }
+                }
+                url = routes.absolute(copyRoute)
+            } else if let size = ImageSize.read(file), size.width > max {
+                let copyRoute = "wechat/" + route
+                try cache.file(key: key("\(max)", file), ext: ext, into: "site/" + copyRoute, stage: stage) { out in
                     // nil: no wider than 1080 once turned upright; the picture as it is.
-                    let data = try PictureCopy.scaled(file, maxWidth: WeChatStage.maxPictureWidth)?.data ?? Data(contentsOf: URL(fileURLWithPath: file))
+                    let data = try PictureCopy.scaled(file, maxWidth: max)?.data ?? Data(contentsOf: URL(fileURLWithPath: file))
                     try data.write(to: URL(fileURLWithPath: out))
                 }
                 url = routes.absolute(copyRoute)
-            } catch {
-                bag.warning(SourceLocation(path: "content/" + path), "公众号用的 1080 像素宽的图片做不出来，用原图 (cannot make the 1080-pixel copy): \(error)")
             }
+        } catch {
+            bag.warning(SourceLocation(path: "content/" + path), "公众号用的图片副本做不出来，用原图 (cannot make the WeChat copy of the picture): \(error)")
         }
-        lock.lock(); made[path] = url; lock.unlock()
+        made[path] = url
         return url
+    }
+
+    private func key(_ kind: String, _ file: String) throws -> String {
+        let f = Fingerprint()
+        f.add("beacon wechat picture 2"); f.add(Fingerprint.program); f.add(kind)
+        f.add(try Data(contentsOf: URL(fileURLWithPath: file)))
+        return f.hex
     }
 }
