@@ -57,7 +57,7 @@ struct TreeWalker {
     var depth = 0
     var reportedDepth = false
     static let maxDepth = 40
-    private var sourceLines: [Substring]?
+    private var sourceLines: [ArraySlice<UInt8>]?
 
     init(allowRawHTML: Bool, path: String, source: MarkdownSource, prepared: CJKEmphasis.Prepared, bag: DiagnosticBag) {
         self.allowRawHTML = allowRawHTML
@@ -99,14 +99,16 @@ struct TreeWalker {
         let line = cur.startLine
         var byteColumn = max(1, cur.startColumn) - 1
         if sourceLines == nil {
-            sourceLines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+            // Split as bytes: a line's columns are counted from its bytes anyway.
+            sourceLines = Array(source.text.utf8).split(separator: 10, omittingEmptySubsequences: false)
         }
         byteColumn -= prepared.insertedBytes(line: line, before: byteColumn)
         var column = byteColumn + 1
         if let lines = sourceLines, lines.indices.contains(line - 1) {
-            let bytes = Array(lines[line - 1].utf8)
+            let bytes = lines[line - 1]
             let upto = min(bytes.count, byteColumn)
-            column = String(decoding: bytes[0..<upto], as: UTF8.self).unicodeScalars.count + 1
+            // Scalars before the column: every byte that does not continue a UTF-8 sequence.
+            column = bytes.prefix(upto).reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } + 1
         }
         return SourceLocation(path: path, line: line + source.lineOffset, column: column + source.columnOffset)
     }

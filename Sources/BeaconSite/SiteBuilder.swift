@@ -80,10 +80,16 @@ public final class SiteBuilder: @unchecked Sendable {
     /// Content files outside content/media that any text links to or shows (copied to files/).
     private(set) var linkedFiles: Set<String> = []
     let siteContext: [String: Any]
+    /// The build cache's pages (`.beacon/cache/pages/`), see PageCache.swift.
+    let pageCache: CachedFiles
+    let itemMemo: ItemMemo
+    /// Fingerprints of `siteContext` and of the zh-Hant edition's conversion.
+    private(set) var siteKey = ""
+    private(set) var hantKey = ""
     /// The navigation of each section, built once.
     private(set) var navBySection: [String: [[String: Any]]] = [:]
-    private(set) public var pageCount = 0
-    private let countLock = NSLock()
+    public internal(set) var pageCount = 0
+    let countLock = NSLock()
 
     /// The files the book stage wrote, by book slug; routes are relative to the site.
     public var bookFiles: [String: BookFiles] = [:]
@@ -176,9 +182,19 @@ public final class SiteBuilder: @unchecked Sendable {
         if let p = brand.policeFiling { site["police"] = ["text": p, "url": Brand.policeURL(p)] }
         if let c = brand.copyright { site["copyright"] = c }
         siteContext = site
+        pageCache = CachedFiles(root: project.root, part: "pages")
+        itemMemo = ItemMemo(folder: pageCache.dir)
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }
+        siteKey = Self.siteKey(siteContext, builder: self)
+        let h = Fingerprint()
+        h.add("zh-Hant 1")
+        if hant != nil {
+            for (a, b) in Self.hantPhrases(theme.strings, site: project.site.hantPhrases).sorted(by: { $0.key < $1.key }) { h.add(a); h.add(b) }
+            h.add(routes.basePath); h.add(routes.absolute("")); h.add(project.site.language)
+        }
+        hantKey = h.hex
     }
 
     /// A word of the interface, from the theme's strings.yml.
@@ -220,6 +236,10 @@ public final class SiteBuilder: @unchecked Sendable {
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
+        if !bag.hasErrors {
+            itemMemo.save()
+            pageCache.prune()
+        }
         templateTime.report()
         writeTime.report()
     }
@@ -287,6 +307,11 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func page(_ template: String, route: String, title: String?, description: String? = nil,
               section: String, extra: [String: Any]) -> String {
+        let ctx = pageContext(route: route, title: title, description: description, section: section, extra: extra)
+        return templateTime.add { theme.render(template, ctx) }
+    }
+
+    func pageContext(route: String, title: String?, description: String?, section: String, extra: [String: Any]) -> [String: Any] {
         var ctx = extra
         ctx["site"] = siteContext
         ctx["nav"] = navBySection[section] ?? nav(current: section)
@@ -302,7 +327,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let title { p["title"] = title }
         p["description"] = description ?? project.site.description ?? project.site.title
         ctx["page"] = p
-        return templateTime.add { theme.render(template, ctx) }
+        return ctx
     }
 
     func nav(current: String) -> [[String: Any]] {
@@ -415,7 +440,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
-                f.itemHTML = templateTime.add { theme.render("lesson-item", item) }
+                f.itemHTML = itemMemo.text(contextKey("lesson-item", item)) { templateTime.add { theme.render("lesson-item", item) } }
                 renderLessonPage(l, facts: f, toc: r.toc)
                 if !inFeed.contains(l.id) { f.html = "" }
                 f.search = tokenTime.add { searchDoc(l, plain: doc.plainText) }
@@ -501,9 +526,8 @@ public final class SiteBuilder: @unchecked Sendable {
                 replacements.append((svg, other.svg(pixels: 3)))
             }
         }
-        let html = page("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
-                        extra: ["lesson": item])
-        write(routes.lesson(l), html, hantReplacements: replacements)
+        renderPage("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
+                   extra: ["lesson": item], hantReplacements: replacements)
     }
 }
 

@@ -14,6 +14,9 @@ public struct Theme: Sendable {
     public let library: MustacheLibrary
     /// The words of the interface (strings.yml).
     public let strings: UIStrings
+    /// Every template's name and text (with Beacon itself): what a page's rendering depends on
+    /// besides its context, for the build cache.
+    public var fingerprint = ""
 
     /// Templates every theme must have, one per page kind.
     public static let required = ["home", "lessons", "series", "lesson", "tags", "tag", "archive", "archive-year",
@@ -29,11 +32,14 @@ public struct Theme: Sendable {
         var library = MustacheLibrary()
         var ok = true
         var broken: Set<String> = []
-        for path in files.paths(under: "templates") where path.hasSuffix(".mustache") {
+        let print = Fingerprint()
+        print.add("beacon templates 1"); print.add(Fingerprint.program)
+        for path in files.paths(under: "templates").sorted() where path.hasSuffix(".mustache") {
             let display = files.display(path)
             let templateName = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
             do {
                 guard let text = try files.text(path) else { continue }
+                print.add(templateName); print.add(text)
                 try library.register(text, named: templateName)
             } catch let d as Diagnostic {
                 bag.report(d); ok = false
@@ -52,7 +58,10 @@ public struct Theme: Sendable {
             ok = false
         }
         let strings = UIStrings.load(theme: files, bag: bag)
-        return ok ? Theme(name: files.name, files: files, library: library, strings: strings) : nil
+        guard ok else { return nil }
+        var theme = Theme(name: files.name, files: files, library: library, strings: strings)
+        theme.fingerprint = print.hex
+        return theme
     }
 
     public func render(_ template: String, _ context: [String: Any]) -> String {

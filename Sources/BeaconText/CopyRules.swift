@@ -68,7 +68,10 @@ public enum CopyRules {
 
     static func pass(_ text: String, enabled: Set<String>, title: Bool) -> Review {
         var rules = Rules(enabled: enabled)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines split on scalars: splitting a String splits on grapheme clusters, several times
+        // the work, for the same lines (a line feed joins no cluster but "\r\n", which
+        // Beacon's reader has made "\n" already).
+        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         var findings: [Finding] = []
         var changed: [Int: String] = [:]
         // An open code fence: its character and length (a closing fence is at least as long).
@@ -82,7 +85,7 @@ public enum CopyRules {
             paragraph = []
         }
         for (index, sub) in lines.enumerated() {
-            let s = Array(sub.unicodeScalars.map(\.value))
+            let s = sub.map(\.value)
             // Trimmed of spaces and tabs.
             var lo = 0, hi = s.count
             while lo < hi && (s[lo] == 0x20 || s[lo] == 0x09) { lo += 1 }

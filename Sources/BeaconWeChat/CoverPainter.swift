@@ -1,6 +1,7 @@
 import Foundation
 import BeaconModel
 import BeaconPrint
+import BeaconOutput
 
 /// Draws a lesson's 公众号 cover (900×383) and share picture (500×500) with the print engine:
 /// the brand's colour, the series in the accent colour, the title as large as fits, the

@@ -49,7 +49,7 @@ public enum WeChatStage {
 
     /// What will not survive the 公众号 editor, said at the line that wrote it.
     public static func review(_ project: Project, bag: DiagnosticBag) {
-        for l in project.lessons where !l.draft {
+        for l in project.lessons {
             for m in l.document.landmarks {
                 switch m.kind {
                 case .table(let width) where width > phoneWidth:
@@ -76,11 +76,11 @@ public enum WeChatStage {
                            fonts: (heading: String, body: String), stage: OutputStage, bag: DiagnosticBag) -> Int {
         let routes = links.routes
         let inline = InlineStyles(WeChatStyleColours.resolve(styles, colours: brand.colours))
-        let lessons = project.lessons.filter { !$0.draft }.sorted { ($0.date, $1.path) > ($1.date, $0.path) }
+        let lessons = project.lessons.sorted { ($0.date, $1.path) > ($1.date, $0.path) }
         // Links to other lessons go to their 公众号 article when the lesson names one.
         var wechatURL: [String: String] = [:]
         for l in project.lessons { if let u = l.wechatURL { wechatURL[routes.lesson(l)] = u } }
-        let cache = WeChatCache(root: project.root)
+        let cache = CachedFiles(root: project.root, part: "wechat")
         let pictures = PictureCopies(links: links, stage: stage, cache: cache, bag: bag)
         let seriesTitle = Dictionary(project.series.map { ($0.folder, $0.title) }, uniquingKeysWith: { a, _ in a })
         let siteName = project.site.organisation ?? project.site.title
@@ -180,13 +180,13 @@ enum WeChatStyleColours {
 final class PictureCopies: @unchecked Sendable {
     let links: ContentLinks
     let stage: OutputStage
-    let cache: WeChatCache
+    let cache: CachedFiles
     let bag: DiagnosticBag
     /// Held while a copy is made, so that two articles with one picture make it once.
     private let lock = NSLock()
     private var made: [String: String] = [:]
 
-    init(links: ContentLinks, stage: OutputStage, cache: WeChatCache, bag: DiagnosticBag) {
+    init(links: ContentLinks, stage: OutputStage, cache: CachedFiles, bag: DiagnosticBag) {
         self.links = links; self.stage = stage; self.cache = cache; self.bag = bag
     }
 

@@ -40,6 +40,8 @@ enum Skeleton {
         theme: default
         party_day: 15
         slugs: pinyin
+        # 要在微信公众号推送，把下一行的 # 去掉：每篇课程另出一份可直接粘贴的公众号版（output/wechat/）
+        # wechat: true
 
         """),
         ("content/lessons/学习园地/_series.yml", """

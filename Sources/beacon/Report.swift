@@ -11,20 +11,13 @@ struct Reporter {
     var format: OutputFormat
     var root: URL
 
+    /// Each quoted file's lines, read once however many messages quote it (a build of 10,000
+    /// lessons may say thousands of things about a few hundred files).
+    private let files = QuotedFiles()
+
     func sourceLine(_ d: Diagnostic) -> String? {
-        // Only the editor's own files are quoted (never output/, never through a symbolic link
-        // out of the project, never a special file or a huge one).
-        guard d.location.path.hasPrefix("content/") || d.location.path.hasPrefix("themes/") else { return nil }
-        let url = root.appendingPathComponent(d.location.path)
-        var st = stat()
-        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16_000_000 else { return nil }
-        let base = root.resolvingSymlinksInPath().path + "/"
-        guard url.resolvingSymlinksInPath().path.hasPrefix(base) else { return nil }
-        guard let data = try? Data(contentsOf: url), var text = String(data: data, encoding: .utf8) else { return nil }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.indices.contains(d.location.line - 1) else { return nil }
-        var line = String(lines[d.location.line - 1])
+        guard let lines = files.lines(d.location.path, root: root), lines.indices.contains(d.location.line - 1) else { return nil }
+        var line = String(decoding: lines[d.location.line - 1], as: UTF8.self)
         if line.hasSuffix("\r") { line.removeLast() }
         return line
     }
@@ -74,5 +67,32 @@ enum CJKWidth {
         default:
             return false
         }
+    }
+}
+
+/// The lines of the files messages quote, read once each.
+final class QuotedFiles {
+    private var known: [String: [ArraySlice<UInt8>]?] = [:]
+
+    func lines(_ path: String, root: URL) -> [ArraySlice<UInt8>]? {
+        if let k = known[path] { return k }
+        let read = Self.read(path, root: root)
+        known[path] = read
+        return read
+    }
+
+    static func read(_ path: String, root: URL) -> [ArraySlice<UInt8>]? {
+        // Only the editor's own files are quoted (never output/, never through a symbolic link
+        // out of the project, never a special file or a huge one).
+        guard path.hasPrefix("content/") || path.hasPrefix("themes/") else { return nil }
+        let url = root.appendingPathComponent(path)
+        var st = stat()
+        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16_000_000 else { return nil }
+        let base = root.resolvingSymlinksInPath().path + "/"
+        guard url.resolvingSymlinksInPath().path.hasPrefix(base) else { return nil }
+        guard let data = try? Data(contentsOf: url), String(data: data, encoding: .utf8) != nil else { return nil }
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes.split(separator: 10, omittingEmptySubsequences: false)
     }
 }

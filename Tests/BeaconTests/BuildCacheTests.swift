@@ -89,4 +89,55 @@ final class BuildCacheTests: XCTestCase {
         }
         XCTAssertEqual(remade.count, 16, "every board is made again")
     }
+
+    /// The WeChat copy of 怎样讲好一堂党课 refers to 合格党员的四条标准 by its wechat_url: a new
+    /// address there changes that page, though its own text did not change.
+    func testCachedRebuildAfterALinkedLessonsWeChatAddressChangesEqualsACleanBuild() throws {
+        var page = ""
+        try check("a linked lesson's wechat_url") { site in
+            let path = "content/lessons/两学一做/合格党员标准.md"
+            try site.write(path, try site.read(path).replacingOccurrences(of: "qingshi-hege-dangyuan", with: "qingshi-hege-dangyuan-2"))
+            page = "wechat/san-hui-yi-ke/dang-ke/index.html"
+        }
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        build(site)
+        let before = try String(contentsOf: site.output.appendingPathComponent(page), encoding: .utf8)
+        let path = "content/lessons/两学一做/合格党员标准.md"
+        try site.write(path, try site.read(path).replacingOccurrences(of: "qingshi-hege-dangyuan", with: "qingshi-hege-dangyuan-2"))
+        build(site)
+        let after = try String(contentsOf: site.output.appendingPathComponent(page), encoding: .utf8)
+        XCTAssertTrue(before.contains("mp.weixin.qq.com/s/qingshi-hege-dangyuan<"), before)
+        XCTAssertTrue(after.contains("mp.weixin.qq.com/s/qingshi-hege-dangyuan-2<"), after)
+    }
+
+    func testCachedRebuildAfterEditingTheWeChatStylesEqualsACleanBuild() throws {
+        try check("the theme's wechat.yml") { site in
+            try site.write("themes/default/wechat.yml", try site.read("themes/default/wechat.yml").replacingOccurrences(of: "h3: \"margin:1.6em", with: "h3: \"margin:1.8em"))
+        }
+    }
+
+    /// A lesson's new title reaches the pages of its neighbours (上一篇/下一篇) and the lists:
+    /// cached lesson pages are keyed by everything their template sees, so those are made
+    /// again and the others are linked from the cache, the very files of the last build.
+    func testCachedRebuildAfterATitleChangesRemakesItsNeighboursOnly() throws {
+        let path = "content/lessons/三会一课/党课.md"
+        try check("a lesson's title") { site in
+            try site.write(path, try site.read(path).replacingOccurrences(of: "title: 怎样讲好一堂党课", with: "title: 怎样讲好一堂微党课"))
+        }
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        build(site)
+        build(site)
+        let lessons = site.output.appendingPathComponent("site/lessons")
+        let pages = try treeFiles(lessons).keys.filter { $0.split(separator: "/").count == 3 }
+        let before = Dictionary(uniqueKeysWithValues: pages.map { ($0, inode(lessons.appendingPathComponent($0))) })
+        try site.write(path, try site.read(path).replacingOccurrences(of: "title: 怎样讲好一堂党课", with: "title: 怎样讲好一堂微党课"))
+        build(site)
+        let remade = Set(pages.filter { before[$0] != inode(lessons.appendingPathComponent($0)) })
+        XCTAssertTrue(remade.contains("san-hui-yi-ke/dang-ke/index.html"), "\(remade)")
+        XCTAssertGreaterThanOrEqual(remade.count, 2, "a neighbour shows the new title: \(remade)")
+        XCTAssertLessThanOrEqual(remade.count, 3, "\(remade)")
+        XCTAssertFalse(remade.contains { $0.hasPrefix("liang-xue-yi-zuo/") }, "\(remade)")
+        let neighbours = try remade.filter { $0 != "san-hui-yi-ke/dang-ke/index.html" }.map { try String(contentsOf: lessons.appendingPathComponent($0), encoding: .utf8) }
+        XCTAssertTrue(neighbours.allSatisfy { $0.contains("怎样讲好一堂微党课") })
+    }
 }

@@ -1,27 +1,26 @@
 import Foundation
 import BeaconModel
-import BeaconOutput
-import BeaconPrint
 
-/// The WeChat part of the build cache (`.beacon/cache/wechat/`, safe to delete): covers,
-/// share pictures and 1080-pixel copies of pictures, each under the fingerprint of what it is
-/// drawn from. A file found there is linked into the output instead of drawn again; after a
+/// One part of the build cache (`.beacon/cache/<part>/` beside `content/`, ignored by git,
+/// safe to delete): files made from inputs that a fingerprint names (site pages, WeChat
+/// covers), kept under that fingerprint. A file found there is linked into the output instead
+/// of made again; one made is linked into the cache (a hard link: once the build is committed,
+/// the output's file is the cache's, and the next build knows it by one `lstat`). After a full
 /// build, the files it did not use are removed (only names of the cache's own shape).
-final class WeChatCache: @unchecked Sendable {
-    let dir: URL
+public final class CachedFiles: @unchecked Sendable {
+    public let dir: URL
+    private let dirPath: String
     private let lock = NSLock()
     private var used: Set<String> = []
 
-    private let dirPath: String
-
-    init(root: URL) {
-        dir = root.appendingPathComponent(".beacon/cache/wechat", isDirectory: true)
+    public init(root: URL, part: String) {
+        dir = root.appendingPathComponent(".beacon/cache/\(part)", isDirectory: true)
         dirPath = dir.path
     }
 
     /// Puts the file for `key` at `relative` in the stage: from the cache, or made by `make`
     /// (which writes the path it is given) and then kept in the cache.
-    func file(key: String, ext: String, into relative: String, stage: OutputStage, make: (String) throws -> Void) throws {
+    public func file(key: String, ext: String, into relative: String, stage: OutputStage, make: (String) throws -> Void) throws {
         let name = key + "." + ext
         lock.lock(); used.insert(name); lock.unlock()
         var st = stat()
@@ -36,24 +35,37 @@ final class WeChatCache: @unchecked Sendable {
         store(out, as: name)
     }
 
+    /// The text kept for `key`, or the text `make` gives, then kept.
+    public func text(key: String, ext: String, make: () -> String) -> String {
+        let name = key + "." + ext
+        lock.lock(); used.insert(name); lock.unlock()
+        if let data = FileManager.default.contents(atPath: dirPath + "/" + name), let text = String(data: data, encoding: .utf8) {
+            return text
+        }
+        let text = make()
+        let fm = FileManager.default
+        try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
+        let temp = dirPath + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        if fm.createFile(atPath: temp, contents: Data(text.utf8)), rename(temp, dirPath + "/" + name) != 0 { unlink(temp) }
+        return text
+    }
+
     private func store(_ file: URL, as name: String) {
         let fm = FileManager.default
         try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
         let temp = dir.appendingPathComponent(".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        // A hard link: once the build is committed, the output's file is the cache's, and the
-        // next build sees that with one stat instead of comparing the bytes.
         guard link(file.path, temp.path) == 0 || (try? fm.copyItem(at: file, to: temp)) != nil else { return }
         if rename(temp.path, dir.appendingPathComponent(name).path) != 0 { try? fm.removeItem(at: temp) }
     }
 
     /// Removes the entries this build did not use.
-    func prune() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
+    public func prune() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dirPath) else { return }
         lock.lock(); let keep = used; lock.unlock()
         for n in names where !keep.contains(n) {
             let parts = n.split(separator: ".")
             guard parts.count == 2, parts[0].count == 64, parts[0].allSatisfy(\.isHexDigit) else { continue }
-            try? FileManager.default.removeItem(at: dir.appendingPathComponent(n))
+            unlink(dirPath + "/" + n)
         }
     }
 }

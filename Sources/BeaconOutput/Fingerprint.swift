@@ -1,5 +1,5 @@
 import Foundation
-import CPrint
+import CGLib
 
 /// A SHA-256 of what an output was made from (GLib's checksum): the build cache's key.
 public final class Fingerprint {
