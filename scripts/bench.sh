@@ -3,9 +3,11 @@
 #
 #   scripts/bench.sh [LESSONS] [ROUNDS]      default 10000 lessons, 5 rounds
 #
-# Each round builds the same corpus with both tools twice, alternating which tool goes first:
-# a clean build into an emptied output folder (as a fresh CI checkout would), then a rebuild
-# into the output the clean build left (as an editor or a cached CI job would). Prints wall
+# Each round builds the same corpus with both tools, alternating which tool goes first: a
+# clean build into an emptied output folder with no build cache (a first build), for Beacon
+# also one with the build cache of the build before (a CI job that keeps .beacon/cache, which
+# Beacon's CI templates do; compared with Hugo's clean build), then a rebuild into the output
+# there (as an editor would). Prints wall
 # time, user and system CPU time and peak memory per run, the medians, and the ratios
 # Beacon / Hugo. Absolute times on a shared machine drift; the ratio of medians measured in
 # one run is the figure to quote.
@@ -45,16 +47,19 @@ run() { # tool mode command...
 }
 beacon_build() { run beacon "$1" "$beacon" build -q -r "$work/site"; }
 hugo_build()   { run hugo "$1" hugo --quiet -s "$work/hugo-site" -d "$work/hugo-out"; }
-clean_beacon() { rm -rf "$work/site/output"; beacon_build clean; }
+# clean: no output and no build cache (a first build); cached: no output, the cache of the
+# build before kept (a CI job that keeps .beacon/cache); rebuild: into the output there.
+clean_beacon() { rm -rf "$work/site/output" "$work/site/.beacon"; beacon_build clean; }
+cached_beacon() { rm -rf "$work/site/output"; beacon_build cached; }
 clean_hugo()   { rm -rf "$work/hugo-out"; hugo_build clean; }
 
 echo "# $n lessons, $rounds rounds"
 clean_beacon >/dev/null; clean_hugo >/dev/null; : > "$work/results.txt"   # warm the file cache
 for i in $(seq "$rounds"); do
   if [ $((i % 2)) -eq 1 ]; then
-    clean_beacon; clean_hugo; beacon_build rebuild; hugo_build rebuild
+    clean_beacon; clean_hugo; cached_beacon; beacon_build rebuild; hugo_build rebuild
   else
-    clean_hugo; clean_beacon; hugo_build rebuild; beacon_build rebuild
+    clean_hugo; clean_beacon; cached_beacon; hugo_build rebuild; beacon_build rebuild
   fi
 done
 
@@ -65,11 +70,11 @@ import sys, statistics
 rows = [l.split() for l in open(sys.argv[1])]
 def med(tool, mode, col): return statistics.median(float(r[col]) for r in rows if r[0] == tool and r[1] == mode)
 print(f"pages written: beacon {sys.argv[2]}, hugo {sys.argv[3]}")
-for mode in ("clean", "rebuild"):
-    bw, hw = med("beacon", mode, 2), med("hugo", mode, 2)
-    bu, hu = med("beacon", mode, 3), med("hugo", mode, 3)
-    bs, hs = med("beacon", mode, 4), med("hugo", mode, 4)
-    bm, hm = med("beacon", mode, 5) / 1024, med("hugo", mode, 5) / 1024
+for mode, peer in (("clean", "clean"), ("cached", "clean"), ("rebuild", "rebuild")):
+    bw, hw = med("beacon", mode, 2), med("hugo", peer, 2)
+    bu, hu = med("beacon", mode, 3), med("hugo", peer, 3)
+    bs, hs = med("beacon", mode, 4), med("hugo", peer, 4)
+    bm, hm = med("beacon", mode, 5) / 1024, med("hugo", peer, 5) / 1024
     print(f"{mode:8} median wall {bw:6.2f} s vs {hw:6.2f} s, ratio {bw / hw:.2f} | "
           f"user {bu:6.2f} s vs {hu:6.2f} s, ratio {bu / hu:.2f} | sys {bs:5.2f} vs {hs:5.2f} | "
           f"peak {bm:.0f} MiB vs {hm:.0f} MiB")

@@ -2,6 +2,7 @@ import Foundation
 import BeaconModel
 import BeaconText
 import BeaconLoad
+import BeaconOutput
 
 /// The Chinese copy rules over everything an editor wrote (lesson and branch bodies, and
 /// every text in front matter, boards, books and site.yml), and `--fix`.
@@ -20,13 +21,27 @@ public enum CopyCheck {
         let erroneous = Set(bag.all.filter { $0.severity == .error }.map(\.location.path))
         // The rules read each text on its own: on every core, then reported in file order.
         var all = [CopyRules.Review?](repeating: nil, count: sources.count)
+        // A report (not --fix) of a text the rules read before comes from the build cache.
+        let memo = fix ? nil : MemoFile(project.root.appendingPathComponent(".beacon/cache/copy-rules.txt"))
+        let rules = enabled.sorted().joined(separator: ",")
         all.withUnsafeMutableBufferPointer { out in
             let buffer = out
             DispatchQueue.concurrentPerform(iterations: sources.count) { i in
-                let r = CopyRules.review(sources[i].text, enabled: enabled, title: sources[i].title, settle: fix)
+                let t = sources[i]
+                let r: CopyRules.Review
+                if let memo {
+                    let f = Fingerprint()
+                    f.add("beacon copy rules 1"); f.add(Fingerprint.program); f.add(rules); f.add(t.title ? "title" : "text"); f.add(t.text)
+                    let kept = memo.text(f.hex) { FindingCoding.encode(CopyRules.review(t.text, enabled: enabled, title: t.title, settle: false).findings) }
+                    r = CopyRules.Review(findings: FindingCoding.decode(kept) ?? CopyRules.review(t.text, enabled: enabled, title: t.title, settle: false).findings,
+                                         fixed: t.text, changedLines: [:])
+                } else {
+                    r = CopyRules.review(t.text, enabled: enabled, title: t.title, settle: fix)
+                }
                 buffer[i] = r.findings.isEmpty ? nil : r
             }
         }
+        memo?.save()
         var log: [(SourceLocation, String)] = []
         // One rewrite per file, with every text of it that has something to fix.
         var byFile: [String: [(EditorText, CopyRules.Review)]] = [:]
@@ -126,5 +141,43 @@ public enum CopyCheck {
             if rename(tmp.path, url.path) != 0 { try? FileManager.default.removeItem(at: tmp); return false }
         } catch { return false }
         return true
+    }
+}
+
+/// The copy rules' findings as a line of text each, for the build cache: the fields joined by
+/// tabs, with backslash, tab and line feed escaped.
+enum FindingCoding {
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    static func unescape(_ s: Substring) -> String {
+        guard s.contains("\\") else { return String(s) }
+        var out = "", escaped = false
+        for c in s {
+            if escaped { out.append(c == "t" ? "\t" : c == "n" ? "\n" : c); escaped = false }
+            else if c == "\\" { escaped = true }
+            else { out.append(c) }
+        }
+        return out
+    }
+
+    static func encode(_ findings: [CopyRules.Finding]) -> String {
+        findings.map { f in
+            [escape(f.rule), "\(f.line)", "\(f.column)", "\(f.length)", escape(f.message), f.replacement.map { "=" + escape($0) } ?? "-"].joined(separator: "\t")
+        }.joined(separator: "\n")
+    }
+
+    /// nil when the text is not what `encode` writes.
+    static func decode(_ text: String) -> [CopyRules.Finding]? {
+        if text.isEmpty { return [] }
+        var out: [CopyRules.Finding] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let p = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard p.count == 6, let l = Int(p[1]), let c = Int(p[2]), let n = Int(p[3]) else { return nil }
+            let replacement: String? = p[5] == "-" ? nil : p[5].hasPrefix("=") ? unescape(p[5].dropFirst()) : nil
+            out.append(CopyRules.Finding(rule: unescape(p[0]), line: l, column: c, message: unescape(p[4]), length: n, replacement: replacement))
+        }
+        return out
     }
 }

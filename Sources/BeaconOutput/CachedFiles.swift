@@ -30,7 +30,6 @@ public final class CachedFiles: @unchecked Sendable {
             }
         }
         let out = try stage.reserve(relative)
-        try FileManager.default.createDirectory(at: out.deletingLastPathComponent(), withIntermediateDirectories: true)
         try make(out.path)
         store(out, as: name)
     }
@@ -50,12 +49,23 @@ public final class CachedFiles: @unchecked Sendable {
         return text
     }
 
+    private var madeFolder = false
+
+    /// Links the file into the cache under its name: one `link`, atomic, so no temporary name
+    /// is needed (when two builds store one name, either file is the same bytes). A file
+    /// system without hard links gets a copy, renamed into place.
     private func store(_ file: URL, as name: String) {
-        let fm = FileManager.default
-        try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dir.appendingPathComponent(".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        guard link(file.path, temp.path) == 0 || (try? fm.copyItem(at: file, to: temp)) != nil else { return }
-        if rename(temp.path, dir.appendingPathComponent(name).path) != 0 { try? fm.removeItem(at: temp) }
+        lock.lock()
+        if !madeFolder {
+            try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            madeFolder = true
+        }
+        lock.unlock()
+        let dest = dirPath + "/" + name
+        if link(file.path, dest) == 0 || errno == EEXIST { return }
+        let temp = dest + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        guard (try? FileManager.default.copyItem(atPath: file.path, toPath: temp)) != nil else { return }
+        if rename(temp, dest) != 0 { unlink(temp) }
     }
 
     /// Removes the entries this build did not use.

@@ -145,8 +145,8 @@ extension SiteBuilder {
                 if let t = block.title { d["title"] = t }
                 return d
             }
-            write(boardRoute(b), page("board", route: boardRoute(b), title: b.title, description: b.subtitle, section: "boards",
-                                      extra: ["board": item]))
+            renderPage("board", route: boardRoute(b), title: b.title, description: b.subtitle, section: "boards",
+                       extra: ["board": item])
         }
     }
 }

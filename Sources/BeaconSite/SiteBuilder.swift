@@ -82,7 +82,7 @@ public final class SiteBuilder: @unchecked Sendable {
     let siteContext: [String: Any]
     /// The build cache's pages (`.beacon/cache/pages/`), see PageCache.swift.
     let pageCache: CachedFiles
-    let itemMemo: ItemMemo
+    let itemMemo: MemoFile
     /// Fingerprints of `siteContext` and of the zh-Hant edition's conversion.
     private(set) var siteKey = ""
     private(set) var hantKey = ""
@@ -183,7 +183,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if let c = brand.copyright { site["copyright"] = c }
         siteContext = site
         pageCache = CachedFiles(root: project.root, part: "pages")
-        itemMemo = ItemMemo(folder: pageCache.dir)
+        itemMemo = MemoFile(pageCache.dir.appendingPathComponent("lesson-items.txt"))
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }

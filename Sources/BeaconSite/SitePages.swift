@@ -47,8 +47,8 @@ extension SiteBuilder {
             // The boards made for this branch from template boards.
             item["boards"] = (copies[b.slug] ?? []).map { boardItem($0) }
             let description = TextMeasures.summary(b.document.firstParagraph.isEmpty ? b.name : b.document.firstParagraph)
-            write(routes.branch(b), page("branch", route: routes.branch(b), title: b.name, description: description,
-                                         section: "branches", extra: ["branch": item]))
+            renderPage("branch", route: routes.branch(b), title: b.name, description: description,
+                       section: "branches", extra: ["branch": item])
         }
         // The directory, grouped by domain in the fixed order of the eight domains.
         var groups: [[String: Any]] = []

@@ -18,6 +18,11 @@ public enum CopyRules {
         /// `replacement`.
         public var length: Int
         public var replacement: String?
+
+        public init(rule: String, line: Int, column: Int, message: String, length: Int, replacement: String?) {
+            self.rule = rule; self.line = line; self.column = column; self.message = message
+            self.length = length; self.replacement = replacement
+        }
     }
 
     public static let all = ["halfwidth-punctuation", "straight-quotes", "ellipsis-and-dash", "fullwidth-alnum",
@@ -43,6 +48,10 @@ public enum CopyRules {
         public var fixed: String
         /// The lines (0-based) that the fixes change, with their new text.
         public var changedLines: [Int: String]
+
+        public init(findings: [Finding], fixed: String, changedLines: [Int: String]) {
+            self.findings = findings; self.fixed = fixed; self.changedLines = changedLines
+        }
     }
 
     /// `settle`: fix the fixed text again until nothing changes (what `--fix` writes); a

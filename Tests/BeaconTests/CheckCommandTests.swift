@@ -11,6 +11,21 @@ final class CheckCommandTests: XCTestCase {
         return s
     }
 
+    /// The second check reads the findings from the build cache: the same messages, and a
+    /// changed text is read again.
+    func testFindingsFromTheCacheAreTheSameMessages() throws {
+        let s = try site()
+        let first = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: s.root.appendingPathComponent(".beacon/cache/copy-rules.txt").path))
+        let again = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        XCTAssertEqual(again.stderr, first.stderr)
+        XCTAssertTrue(first.stderr.contains("14 个警告"), first.stderr)
+        try s.write(lesson, try s.read(lesson).replacingOccurrences(of: "党员要学习,要工作。", with: "党员要学习，要工作。"))
+        let fixed = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        XCTAssertFalse(fixed.stderr.contains("\(lesson):5:6: warning: [halfwidth-punctuation]"), fixed.stderr)
+        XCTAssertTrue(fixed.stderr.contains("13 个警告"), fixed.stderr)
+    }
+
     func testHumanMessagesWithCaret() throws {
         let s = try site()
         let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
