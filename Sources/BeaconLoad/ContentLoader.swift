@@ -422,10 +422,10 @@ public struct ContentLoader {
         if let u = f.string("wechat_url") {
             let t = u.trimmingCharacters(in: .whitespaces)
             if !(t.hasPrefix("https://") || t.hasPrefix("http://")) || URLSafety.isUnsafe(t) || t.contains(where: { $0.isWhitespace }) {
-                f.error(f.valueLocation("wechat_url"), "wechat_url 应当是公众号文章的网址，例如 https://mp.weixin.qq.com/s/… (wechat_url must be the article's https address)")
+                f.error(f.valueLocation("wechat_url"), "wechat_url 应当是公众号文章的网址，例如 https://mp.weixin.qq.com/s/… (wechat_url must be the article's web address)")
             } else {
-                if !(URL(string: t)?.host?.hasSuffix("mp.weixin.qq.com") ?? false) {
-                    bag.warning(f.valueLocation("wechat_url"), "wechat_url 不是公众号文章（mp.weixin.qq.com）的网址，公众号里不能点开 (wechat_url is not a WeChat article address)")
+                if URL(string: t)?.host?.lowercased() != "mp.weixin.qq.com" || !t.hasPrefix("https://") {
+                    bag.warning(f.valueLocation("wechat_url"), "wechat_url 不是公众号文章的网址（https://mp.weixin.qq.com/…），公众号里不能点开 (wechat_url is not a WeChat article address)")
                 }
                 wechatURL = t
             }

@@ -128,6 +128,9 @@ public struct HTMLRenderer {
         var references: [(text: String, url: String)] = []
         var referenceNumber: [String: Int] = [:]
         let styles: InlineStyles?
+        var inHeading = false
+        /// A list item's marker (☐, "7. ") for the item's first paragraph, with inline styles.
+        var marker = ""
 
         init(renderer: HTMLRenderer, doc: MDDocument) {
             self.renderer = renderer
@@ -140,7 +143,7 @@ public struct HTMLRenderer {
         /// default); `extra` is added to the style.
         mutating func open(_ tag: String, _ key: String? = nil, extra: String = "") {
             guard let styles else { out += "<\(tag)>"; return }
-            var css = styles[key ?? tag]
+            var css = inHeading && ["strong", "em", "del", "code", "sup"].contains(key ?? tag) ? "" : styles[key ?? tag]
             if !extra.isEmpty { css += css.isEmpty || css.hasSuffix(";") ? extra : ";" + extra }
             if css.isEmpty { out += "<\(tag)>" } else { out += "<\(tag) style=\""; text(css); out += "\">" }
         }
@@ -168,7 +171,11 @@ public struct HTMLRenderer {
                     .plainText.trimmingCharacters(in: .whitespacesAndNewlines)
                 if styles != nil {
                     open("h\(level)", "h\(min(max(level, 2), 4))")
+                    // Marks inside a heading take the heading's colours (a bold word on a
+                    // coloured band would otherwise be the band's colour).
+                    inHeading = true
                     inlines(inl)
+                    inHeading = false
                     out += "</h\(level)>\n"
                     return
                 }
@@ -178,8 +185,9 @@ public struct HTMLRenderer {
                 inlines(inl)
                 out += "</h\(level)>\n"
             case .paragraph(let inl):
-                if tight { inlines(inl); return }
+                if tight { out += marker; marker = ""; inlines(inl); return }
                 open("p")
+                out += marker; marker = ""
                 inlines(inl)
                 out += "</p>\n"
             case .list(let ordered, let start, let isTight, let items):
@@ -191,8 +199,10 @@ public struct HTMLRenderer {
                 for (n, item) in items.enumerated() {
                     if styles != nil {
                         open("li", extra: item.task != nil || (ordered && start != 1) ? "list-style:none" : "")
-                        if let done = item.task { out += done ? "☑ " : "☐ " }
-                        else if ordered && start != 1 { out += "\(start + n). " }
+                        // The marker goes into the item's first paragraph, loose or tight.
+                        if let done = item.task { marker = done ? "☑ " : "☐ " }
+                        else if ordered && start != 1 { marker = "\(start + n). " }
+                        if case .paragraph? = item.blocks.first {} else { out += marker; marker = "" }
                     } else {
                         out += item.task == nil ? "<li>" : "<li class=\"task\">"
                     }
@@ -291,7 +301,7 @@ public struct HTMLRenderer {
             }
         }
 
-        mutating func image(src: String, link: MDLink, alt: String, title: String) {
+        mutating func image(src: String, link: MDLink, alt: String, title: String, key: String = "img") {
             out += "<img src=\""
             text(src)
             out += "\" alt=\""
@@ -299,7 +309,7 @@ public struct HTMLRenderer {
             out += "\""
             if let styles {
                 out += " style=\""
-                text(styles["img"])
+                text(styles[key])
                 out += "\">"
                 return
             }
@@ -351,7 +361,7 @@ public struct HTMLRenderer {
             case .image(let index, let alt, let title):
                 let link = doc.links[index]
                 guard let src = renderer.url(link) else { text(alt); return }
-                image(src: src, link: link, alt: alt, title: title)
+                image(src: src, link: link, alt: alt, title: title, key: "img-inline")
             case .footnoteReference(let n):
                 if styles != nil {
                     open("sup")

@@ -4,8 +4,9 @@ import BeaconModel
 /// One part of the build cache (`.beacon/cache/<part>/` beside `content/`, ignored by git,
 /// safe to delete): files made from inputs that a fingerprint names (site pages, WeChat
 /// covers), kept under that fingerprint. A file found there is linked into the output instead
-/// of made again; one made is linked into the cache (a hard link: once the build is committed,
-/// the output's file is the cache's, and the next build knows it by one `lstat`). After a full
+/// of made again; one made is made in the cache and linked into the output (a hard link: once
+/// the build is committed, the output's file is the cache's, and the next build knows it by
+/// one `lstat`). After a full
 /// build, the files it did not use are removed (only names of the cache's own shape).
 public final class CachedFiles: @unchecked Sendable {
     public let dir: URL
@@ -19,19 +20,26 @@ public final class CachedFiles: @unchecked Sendable {
     }
 
     /// Puts the file for `key` at `relative` in the stage: from the cache, or made by `make`
-    /// (which writes the path it is given) and then kept in the cache.
+    /// (which writes the path it is given) into the cache first. When `make` fails, neither
+    /// the stage nor the cache holds anything for it.
     public func file(key: String, ext: String, into relative: String, stage: OutputStage, make: (String) throws -> Void) throws {
         let name = key + "." + ext
+        let dest = dirPath + "/" + name
         lock.lock(); used.insert(name); lock.unlock()
         var st = stat()
-        if lstat(dirPath + "/" + name, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
-            do { try stage.link(from: URL(fileURLWithPath: dirPath + "/" + name), to: relative); return } catch {
+        if lstat(dest, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            do { try stage.link(from: URL(fileURLWithPath: dest), to: relative); return } catch {
                 // An unreadable entry: made again below.
             }
         }
-        let out = try stage.reserve(relative)
-        try make(out.path)
-        store(out, as: name)
+        makeFolder()
+        let temp = dirPath + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        do { try make(temp) } catch { unlink(temp); throw error }
+        guard rename(temp, dest) == 0 else {
+            unlink(temp)
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+        }
+        try stage.link(from: URL(fileURLWithPath: dest), to: relative)
     }
 
     /// The text kept for `key`, or the text `make` gives, then kept.
@@ -51,21 +59,12 @@ public final class CachedFiles: @unchecked Sendable {
 
     private var madeFolder = false
 
-    /// Links the file into the cache under its name: one `link`, atomic, so no temporary name
-    /// is needed (when two builds store one name, either file is the same bytes). A file
-    /// system without hard links gets a copy, renamed into place.
-    private func store(_ file: URL, as name: String) {
-        lock.lock()
+    private func makeFolder() {
+        lock.lock(); defer { lock.unlock() }
         if !madeFolder {
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             madeFolder = true
         }
-        lock.unlock()
-        let dest = dirPath + "/" + name
-        if link(file.path, dest) == 0 || errno == EEXIST { return }
-        let temp = dest + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        guard (try? FileManager.default.copyItem(atPath: file.path, toPath: temp)) != nil else { return }
-        if rename(temp, dest) != 0 { unlink(temp) }
     }
 
     /// Removes the entries this build did not use.

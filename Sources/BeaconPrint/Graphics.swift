@@ -66,12 +66,7 @@ public final class PrintImage {
             return img
         case "png", "jpg", "jpeg":
             // The header first: no picture is decoded that is too big or cut short.
-            let bytes = [UInt8](data.prefix(16)), tail = [UInt8](data.suffix(64))
-            if bytes.starts(with: [0xFF, 0xD8]) {
-                guard (0..<max(0, tail.count - 1)).contains(where: { tail[$0] == 0xFF && tail[$0 + 1] == 0xD9 }) else { throw LoadError.truncated }
-            } else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-                guard tail.count >= 12, String(decoding: tail.suffix(12), as: UTF8.self).contains("IEND") else { throw LoadError.truncated }
-            }
+            try checkWhole(head: [UInt8](data.prefix(16)), tail: [UInt8](data.suffix(64)))
             if let size = ImageSize.read(path), size.width * size.height > maxPixels { throw LoadError.tooLarge(size.width, size.height) }
             guard let loader = gdk_pixbuf_loader_new() else { throw LoadError.unreadable(path) }
             defer { g_object_unref(UnsafeMutableRawPointer(loader)) }
@@ -120,6 +115,15 @@ public final class PrintImage {
             return img
         default:
             throw LoadError.unsupported(ext.isEmpty ? path : ext)
+        }
+    }
+
+    /// Throws `truncated` for a JPEG or PNG whose end is missing (a file not fully copied).
+    static func checkWhole(head bytes: [UInt8], tail: [UInt8]) throws {
+        if bytes.starts(with: [0xFF, 0xD8]) {
+            guard (0..<max(0, tail.count - 1)).contains(where: { tail[$0] == 0xFF && tail[$0 + 1] == 0xD9 }) else { throw LoadError.truncated }
+        } else if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
+            guard tail.count >= 12, String(decoding: tail.suffix(12), as: UTF8.self).contains("IEND") else { throw LoadError.truncated }
         }
     }
 
@@ -228,6 +232,13 @@ public enum PictureCopy {
         guard let size = ImageSize.read(path) else { throw PrintImage.LoadError.unreadable(path) }
         guard size.width > maxWidth else { return nil }
         if size.width * size.height > PrintImage.maxPixels { throw PrintImage.LoadError.tooLarge(size.width, size.height) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw PrintImage.LoadError.unreadable((path as NSString).lastPathComponent) }
+        let head = [UInt8](handle.readData(ofLength: 16))
+        let end = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: end > 64 ? end - 64 : 0)
+        let tail = [UInt8](handle.readDataToEndOfFile())
+        try? handle.close()
+        try PrintImage.checkWhole(head: head, tail: tail)
         var error: UnsafeMutablePointer<GError>?
         guard let raw = gdk_pixbuf_new_from_file(path, &error) else {
             let msg = error.map { String(cString: $0.pointee.message) } ?? path

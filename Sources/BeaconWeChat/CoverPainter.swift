@@ -66,6 +66,34 @@ final class CoverPainter {
         }
     }
 
+    /// The title as `title` sets it, made smaller (to 14 px) and at last cut with "…" until it
+    /// is no taller than `maxHeight`: a very long title never runs over the rest.
+    func fitted(_ s: String, width: Double, largest: Double, smallest: Double, lines: Int, align: TextAlign,
+                maxHeight: Double) -> (Typesetter.Paragraph, Double) {
+        var best = title(s, width: width, largest: largest, smallest: smallest, lines: lines, align: align)
+        if best.0.height <= maxHeight { return best }
+        var size = smallest
+        while size > 14 {
+            size = max(14, size - 2)
+            best = title(s, width: width, largest: size, smallest: size, lines: .max, align: align)
+            if best.0.height <= maxHeight { return best }
+        }
+        var cut = Array(s)
+        while cut.count > 1 {
+            cut.removeLast(max(1, cut.count / 10))
+            best = title(String(cut) + "…", width: width, largest: 14, smallest: 14, lines: .max, align: align)
+            if best.0.height <= maxHeight { return best }
+        }
+        return best
+    }
+
+    /// The logo's size: `side` high, at most `maxWidth` wide.
+    static func logoSize(_ logo: PrintImage, side: Double, maxWidth: Double) -> (width: Double, height: Double) {
+        let aspect = logo.pixelWidth / max(1, logo.pixelHeight)
+        let w = min(side * aspect, maxWidth)
+        return (w, w / max(0.01, aspect))
+    }
+
     func paint(size: (width: Int, height: Int), title: String, series: String, to path: String) throws {
         let w = Double(size.width), h = Double(size.height)
         let primary = Colour(hex: brand.primary) ?? Colour(r: 0.66, g: 0.11, b: 0.11)
@@ -77,12 +105,12 @@ final class CoverPainter {
         if w > h * 1.5 {
             // The cover: text from the left, the logo top right.
             let pad = 56.0
-            let logoSide = logo == nil ? 0 : 64.0
-            let textWidth = w - 2 * pad - (logo == nil ? 0 : logoSide + 24)
+            let logoBox = logo.map { Self.logoSize($0, side: 64, maxWidth: 160) } ?? (width: 0, height: 0)
+            let textWidth = w - 2 * pad - (logo == nil ? 0 : logoBox.width + 24)
             let seriesP = ts.layout(text(series, 24, bold: true, colour: accent), width: textWidth, align: .left, leading: 1.2)
             let orgP = ts.layout(text(siteName, 20, colour: soft), width: w - 2 * pad, align: .left, leading: 1.2)
-            let (titleP, _) = self.title(title, width: textWidth, largest: 54, smallest: 30, lines: 2, align: .left)
             let top = 44 + seriesP.height + 14, bottom = h - band - 34 - orgP.height
+            let (titleP, _) = fitted(title, width: textWidth, largest: 54, smallest: 30, lines: 2, align: .left, maxHeight: bottom - top)
             let titleY = top + max(0, (bottom - top - titleP.height) / 2)
             try DrawnPicture.png(width: size.width, height: size.height, to: path) { cr in
                 let c = Canvas(cr)
@@ -92,29 +120,23 @@ final class CoverPainter {
                 seriesP.draw(cr, x: pad, y: 44)
                 titleP.draw(cr, x: pad, y: titleY)
                 orgP.draw(cr, x: pad, y: h - band - 26 - orgP.height)
-                if let logo {
-                    let lw = logoSide * logo.pixelWidth / max(1, logo.pixelHeight)
-                    logo.draw(cr, x: w - pad - lw, y: 40, width: lw, height: logoSide)
-                }
+                if let logo { logo.draw(cr, x: w - pad - logoBox.width, y: 40, width: logoBox.width, height: logoBox.height) }
             }
         } else {
             // The square share picture: centred, the logo above.
             let pad = 40.0
-            let logoSide = logo == nil ? 0 : 56.0
+            let logoBox = logo.map { Self.logoSize($0, side: 56, maxWidth: w - 2 * pad) } ?? (width: 0, height: 0)
             let seriesP = ts.layout(text(series, 22, bold: true, colour: accent), width: w - 2 * pad, align: .center, leading: 1.2)
             let orgP = ts.layout(text(siteName, 18, colour: soft), width: w - 2 * pad, align: .center, leading: 1.2)
-            let (titleP, titleWidth) = self.title(title, width: w - 2 * pad, largest: 56, smallest: 28, lines: 4, align: .center)
-            let seriesY = 40 + (logo == nil ? 0 : logoSide + 20)
+            let seriesY = 40 + (logo == nil ? 0 : logoBox.height + 20)
             let top = seriesY + seriesP.height + 24, bottom = h - band - 30 - orgP.height
+            let (titleP, titleWidth) = fitted(title, width: w - 2 * pad, largest: 56, smallest: 28, lines: 4, align: .center, maxHeight: bottom - top)
             let titleY = top + max(0, (bottom - top - titleP.height) / 2)
             try DrawnPicture.png(width: size.width, height: size.height, to: path) { cr in
                 let c = Canvas(cr)
                 c.fill(0, 0, w, h, primary)
                 c.fill(0, h - band, w, band, accent)
-                if let logo {
-                    let lw = logoSide * logo.pixelWidth / max(1, logo.pixelHeight)
-                    logo.draw(cr, x: (w - lw) / 2, y: 40, width: lw, height: logoSide)
-                }
+                if let logo { logo.draw(cr, x: (w - logoBox.width) / 2, y: 40, width: logoBox.width, height: logoBox.height) }
                 seriesP.draw(cr, x: pad, y: seriesY)
                 c.fill((w - 48) / 2, seriesY + seriesP.height + 8, 48, 3, accent)
                 titleP.draw(cr, x: pad + (w - 2 * pad - titleWidth) / 2, y: titleY)

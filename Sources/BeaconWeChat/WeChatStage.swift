@@ -62,6 +62,12 @@ public enum WeChatStage {
                     bag.warning(m.location, "公众号版不保留 Markdown 里的 HTML，这一段不会出现在公众号文章里 (raw HTML is left out of the WeChat article)")
                 }
             }
+            // The 公众号 editor takes a title of 64 characters and an author of 8.
+            for (value, limit, what) in [(l.title, 64, "标题"), (l.author ?? "", 8, "作者")] where value.count > limit {
+                let at = project.texts.first { $0.path == l.path && $0.text == value }.map { SourceLocation(path: $0.path, line: $0.line, column: $0.column) }
+                    ?? SourceLocation(path: l.path, line: 1)
+                bag.warning(at, "\(what)有 \(value.count) 个字，公众号的\(what)最多 \(limit) 个字，粘贴时要删短 (the WeChat editor takes at most \(limit) characters here)")
+            }
             for link in l.document.links where link.isImage {
                 if case .external(let url) = link.target {
                     bag.warning(link.location, "图片 \(url.prefix(60)) 不在 content/ 里；公众号编辑器不一定取得到外站图片，请把图片放进 content/media/ (picture outside content/ may not reach the WeChat editor)")
@@ -105,7 +111,7 @@ public enum WeChatStage {
                 switch link.target {
                 case .page(let r, let suffix): return wechatURL[r] ?? routes.absolute(r) + suffix
                 case .file(let path, let suffix):
-                    if link.isImage { return pictures.url(for: path) }
+                    if link.isImage { return pictures.url(for: path, at: link.location) }
                     return routes.absolute(ContentLinks.fileRoute(path)) + suffix
                 default: return links.printURL(link)
                 }
@@ -190,13 +196,22 @@ final class PictureCopies: @unchecked Sendable {
         self.links = links; self.stage = stage; self.cache = cache; self.bag = bag
     }
 
-    func url(for path: String) -> String {
+    /// The real path of content/, for pictures that are links.
+    private lazy var contentReal = URL(fileURLWithPath: links.contentFolder).resolvingSymlinksInPath().path + "/"
+
+    func url(for path: String, at location: SourceLocation) -> String {
         lock.lock(); defer { lock.unlock() }
         if let known = made[path] { return known }
         let routes = links.routes
         let route = ContentLinks.fileRoute(path)
         var url = routes.absolute(route)
         let file = links.contentFolder + "/" + path
+        // Only pictures that are content's own files are read (never through a link out of it).
+        guard URL(fileURLWithPath: file).resolvingSymlinksInPath().path.hasPrefix(contentReal) else {
+            bag.warning(location, "图片 \(path) 链接到了 content/ 之外，公众号版不读取它 (picture links outside content/; not read for the WeChat copy)")
+            made[path] = url
+            return url
+        }
         let ext = (path as NSString).pathExtension.lowercased()
         let max = WeChatStage.maxPictureWidth
         do {
@@ -225,7 +240,7 @@ final class PictureCopies: @unchecked Sendable {
                 url = routes.absolute(copyRoute)
             }
         } catch {
-            bag.warning(SourceLocation(path: "content/" + path), "公众号用的图片副本做不出来，用原图 (cannot make the WeChat copy of the picture): \(error)")
+            bag.warning(location, "公众号用的图片副本做不出来，用原图 (cannot make the WeChat copy of content/\(path)): \((error as? PrintImage.LoadError)?.description ?? FileProblem.describe(error))")
         }
         made[path] = url
         return url

@@ -297,22 +297,107 @@ final class WeChatTests: XCTestCase {
 
     func testStylesThatTheEditorWouldDropAreErrorsAtTheirLine() {
         let bag = DiagnosticBag()
-        let yaml = """
+        let yaml = #"""
         h2: "color:{primary};position:absolute"
         p: "margin:0;background:url(https://x.org/a.png)"
         strong: "color:{brand}"
         blockquote: "transform:rotate(2deg)"
         li: "margin:0"
         heading: "color:red"
-        """
+        h3: "/**/position:fixed"
+        h4: "posit\\ion:absolute"
+        td: "background:\\75 rl(https://x.org/a.png)"
+        th: "background-image:image-set('https://x.org/a.png' 1x)"
+        em: "translate:0 -200px"
+        del: "-moz-transform:scale(2)"
+        code: "font-family:'Menlo',monospace;color:{accent}"
+        """#
         let styles = WeChatStyleLoader.load(text: yaml, displayPath: "themes/mine/wechat.yml", bag: bag)
         let messages = bag.all.map(\.description)
-        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:1:5: error: wechat.yml 的 h2：不能用 position") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:2:4: error: wechat.yml 的 p：不能从网址取图片或字体") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:3:9: error: wechat.yml 的 strong：没有 {brand} 这种颜色") }, "\(messages)")
-        XCTAssertTrue(messages.contains { $0.hasPrefix("themes/mine/wechat.yml:4:13: error: wechat.yml 的 blockquote：不能用 transform") }, "\(messages)")
+        func said(_ line: Int, _ key: String, _ what: String) -> Bool {
+            messages.contains { $0.hasPrefix("themes/mine/wechat.yml:\(line):") && $0.contains("error: wechat.yml 的 \(key)：\(what)") }
+        }
+        XCTAssertTrue(said(1, "h2", "不能用 position"), "\(messages)")
+        XCTAssertTrue(said(2, "p", "不能用 url("), "\(messages)")
+        XCTAssertTrue(said(3, "strong", "没有 {brand} 这种颜色"), "\(messages)")
+        XCTAssertTrue(said(4, "blockquote", "不能用 transform"), "\(messages)")
         XCTAssertTrue(messages.contains { $0.contains("heading") && $0.contains("unknown key") }, "\(messages)")
-        XCTAssertEqual(styles, ["li": "margin:0"])
+        XCTAssertTrue(said(7, "h3", "不能写注释"), "\(messages)")
+        XCTAssertTrue(said(8, "h4", "不能用字符 \\"), "\(messages)")
+        XCTAssertTrue(said(9, "td", "不能用字符 \\"), "\(messages)")
+        XCTAssertTrue(said(10, "th", "不能用 image-set("), "\(messages)")
+        XCTAssertTrue(said(11, "em", "不能用 translate"), "\(messages)")
+        XCTAssertTrue(said(12, "del", "不能用 -moz-transform"), "\(messages)")
+        XCTAssertEqual(styles, ["li": "margin:0", "code": "font-family:'Menlo',monospace;color:{accent}"])
+        let long = WeChatStyleLoader.load(text: "p: \"" + String(repeating: "margin:0;", count: 200) + "\"\n", displayPath: "w.yml", bag: bag)
+        XCTAssertEqual(long, [:])
+        XCTAssertTrue(bag.all.contains { $0.description.contains("超过 1000 个字符") })
+    }
+
+    /// Marks inside headings take the heading's colours; loose task lists and lists that
+    /// start at 7 keep their marker on the item's line; a picture inside a sentence stays in it.
+    func testInlineStylesInHeadingsListsAndSentences() throws {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        try s.write("content/media/dot.png", tmpPNG(width: 20, height: 20))
+        try s.write("content/lessons/学习/样式.md", """
+        ---
+        title: 样式
+        date: 2026-03-01
+        ---
+
+        ## 认真学习**党章**和[党规](https://www.12371.cn/)
+
+        - [ ] 第一项
+
+        - [x] 第二项
+
+        7. 甲
+
+        8. 乙
+
+        行内图片![小图](/media/dot.png)在文字中。
+        """)
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/yang-shi/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("认真学习<strong>党章</strong>和党规<sup>[1]</sup></h2>"), page)
+        XCTAssertTrue(page.contains("\">☐ 第一项</p>"), page)
+        XCTAssertTrue(page.contains("\">☑ 第二项</p>"), page)
+        XCTAssertTrue(page.contains("\">7. 甲</p>"), page)
+        XCTAssertTrue(page.contains("行内图片<img src=\"https://example.org/test/media/dot.png\" alt=\"小图\" style=\"max-width:100%;height:auto;vertical-align:middle\">在文字中。"), page)
+    }
+
+    /// A picture that cannot be read, or that links out of content/, is a warning at the line
+    /// that shows it; the build goes on with the picture's own address.
+    func testBrokenAndLinkedOutPicturesAreWarningsNotFailures() throws {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let wide = tmpPNG(width: 2000, height: 100)
+        try s.write("content/media/broken.png", wide.prefix(wide.count / 2))
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-outside-\(UUID().uuidString).png")
+        try wide.write(to: outside)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(atPath: s.root.appendingPathComponent("content/media/sneaky.png").path, withDestinationPath: outside.path)
+        try s.write("content/lessons/学习/图.md", "---\ntitle: 图\ndate: 2026-03-01\n---\n\n![坏图](/media/broken.png)\n\n![外面](/media/sneaky.png)\n")
+        let (report, diags) = s.build()
+        let text = diags.map(\.description)
+        XCTAssertFalse(report.succeeded, "the site refuses the link out of content/")
+        XCTAssertTrue(text.contains { $0.hasPrefix("content/media/sneaky.png:1:1: error: 符号链接指到了所在文件夹之外") }, "\(text)")
+        XCTAssertTrue(text.contains { $0.hasPrefix("content/lessons/学习/图.md:6:1: warning: 公众号用的图片副本做不出来，用原图 (cannot make the WeChat copy of content/media/broken.png): 图片文件不完整") }, "\(text)")
+        XCTAssertTrue(text.contains { $0.hasPrefix("content/lessons/学习/图.md:8:1: warning: 图片 media/sneaky.png 链接到了 content/ 之外") }, "\(text)")
+        let cached = (try? FileManager.default.contentsOfDirectory(atPath: s.root.appendingPathComponent(".beacon/cache/wechat").path)) ?? []
+        let pngs = cached.filter { $0.hasSuffix(".png") }.count, pages = cached.filter { $0.hasSuffix(".html") }.count
+        XCTAssertEqual(pages, 3)
+        XCTAssertEqual(pngs, 2 * pages + 1, "covers, share pictures and the PNG of the fixture's SVG; no copy of the outside file: \(cached)")
+        // Without the link, the broken picture alone: a warning, and the build succeeds.
+        try FileManager.default.removeItem(at: s.root.appendingPathComponent("content/media/sneaky.png"))
+        try s.write("content/lessons/学习/图.md", "---\ntitle: 图\ndate: 2026-03-01\n---\n\n![坏图](/media/broken.png)\n")
+        let (again, later) = s.build()
+        XCTAssertTrue(again.succeeded, "\(later)")
+        XCTAssertTrue(later.contains { $0.description.hasPrefix("content/lessons/学习/图.md:6:1: warning: 公众号用的图片副本做不出来") }, "\(later)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: s.output.appendingPathComponent("site/wechat/media/sneaky.png").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: s.output.appendingPathComponent("site/wechat/media/broken.png").path))
     }
 
     /// A picture wider than 1080 pixels gets a 1080-pixel copy on the site; the article names
