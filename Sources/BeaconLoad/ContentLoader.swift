@@ -421,7 +421,9 @@ public struct ContentLoader {
         var wechatURL: String?
         if let u = f.string("wechat_url") {
             let t = u.trimmingCharacters(in: .whitespaces)
-            if !(t.hasPrefix("https://") || t.hasPrefix("http://")) || URLSafety.isUnsafe(t) || t.contains(where: { $0.isWhitespace }) {
+            // An address as a browser writes it: printable ASCII only (no spaces, no direction marks).
+            if !(t.hasPrefix("https://") || t.hasPrefix("http://")) || URLSafety.isUnsafe(t)
+                || !t.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "\"" && $0 != "<" && $0 != ">" }) {
                 f.error(f.valueLocation("wechat_url"), "wechat_url 应当是公众号文章的网址，例如 https://mp.weixin.qq.com/s/… (wechat_url must be the article's web address)")
             } else {
                 if URL(string: t)?.host?.lowercased() != "mp.weixin.qq.com" || !t.hasPrefix("https://") {
