@@ -62,6 +62,12 @@ public struct HTMLRenderer {
     /// form controls, raw HTML left out: an article for the WeChat editor.
     public var inlineStyles: InlineStyles?
 
+    /// `<br>`, `<br/>` or `<br />`, in any case.
+    public static func isLineBreak(_ raw: String) -> Bool {
+        let t = raw.lowercased().replacingOccurrences(of: " ", with: "")
+        return t == "<br>" || t == "<br/>"
+    }
+
     public static let reservedIDs: Set<String> = ["top", "main", "toc", "content", "footnotes", "site-header", "site-footer", "search"]
 
     public init(slugger: Slugger, url: @escaping (MDLink) -> String?, imageSize: @escaping (MDLink) -> (width: Int, height: Int)? = { _ in nil }) {
@@ -378,6 +384,8 @@ public struct HTMLRenderer {
                 out += "\n"
             case .html(let raw):
                 if styles == nil { out += raw }
+                // A line break survives the WeChat editor; other tags are left out.
+                else if HTMLRenderer.isLineBreak(raw) { out += "<br>" }
             }
         }
 

@@ -206,7 +206,7 @@ struct TreeWalker {
                 return .paragraph([.text(raw)])
             }
             hasRawHTML = true
-            landmarks.append(MDLandmark(kind: .rawHTML, location: location(node)))
+            landmarks.append(MDLandmark(kind: .rawHTML(block: true), location: location(node)))
             sanitized(raw, node)
             return .html(raw)
         default:
@@ -376,7 +376,7 @@ struct TreeWalker {
                     appendText(raw)
                 } else if allowRawHTML {
                     hasRawHTML = true
-                    if !raw.hasPrefix("</") { landmarks.append(MDLandmark(kind: .rawHTML, location: location(c))) }
+                    if !raw.hasPrefix("</"), !HTMLRenderer.isLineBreak(raw) { landmarks.append(MDLandmark(kind: .rawHTML(block: false), location: location(c))) }
                     sanitized(raw, c)
                     out.append(.html(raw))
                 } else {

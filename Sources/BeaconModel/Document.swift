@@ -42,7 +42,8 @@ public struct MDLandmark: Sendable, Equatable {
         case table(minimumWidth: Double)
         /// The first reference to a footnote.
         case footnote
-        case rawHTML
+        /// HTML as a block of its own, or a tag inside a paragraph.
+        case rawHTML(block: Bool)
     }
     public var kind: Kind
     public var location: SourceLocation

@@ -42,6 +42,22 @@ enum WeChatPage {
         return out + "</section>"
     }
 
+    /// The start of a page, to the end of its head: not indexed, its own style sheet.
+    static func head(_ title: String, assets: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="robots" content="noindex">
+        <title>\(esc(title))</title>
+        <link rel="stylesheet" href="\(assets)wechat.css">
+        </head>
+
+        """
+    }
+
     /// `../` up from a folder under output/wechat/ to output/wechat/.
     static func up(_ folder: String) -> String {
         String(repeating: "../", count: max(0, folder.split(separator: "/").count - 1))
@@ -50,16 +66,7 @@ enum WeChatPage {
     static func page(_ e: Entry, site: SiteConfig, baseURL: String) -> String {
         let up = up(e.folder)
         let meta = [e.author, site.organisation ?? site.title].compactMap { $0 }.joined(separator: " · ")
-        return """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex">
-        <title>公众号版：\(esc(e.title))</title>
-        <link rel="stylesheet" href="\(up)assets/wechat.css">
-        </head>
+        return head("公众号版：" + e.title, assets: up + "assets/") + """
         <body>
         <header class="bar"><a href="\(up)index.html">← 全部公众号版</a><span>公众号版 · 不在网站上发布</span></header>
         <main class="layout">
@@ -102,16 +109,7 @@ enum WeChatPage {
             let href = String(e.folder.dropFirst("wechat/".count)) + "index.html"
             rows += "<li><a href=\"\(esc(href))\"><img src=\"\(esc(String(e.folder.dropFirst("wechat/".count))))share.png\" width=\"64\" height=\"64\" alt=\"\" loading=\"lazy\"><span><strong>\(esc(e.title))</strong><small>\(esc(e.series)) · \(e.date.chinese)</small></span></a></li>\n"
         }
-        return """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex">
-        <title>公众号版 - \(esc(site.title))</title>
-        <link rel="stylesheet" href="assets/wechat.css">
-        </head>
+        return head("公众号版 - " + site.title, assets: "assets/") + """
         <body>
         <header class="bar"><span>\(esc(site.title))</span><span>公众号版 · 不在网站上发布</span></header>
         <main class="list">

@@ -58,8 +58,10 @@ public enum WeChatStage {
                     break
                 case .footnote:
                     bag.warning(m.location, "公众号文章里注释不能点击跳转，会按“[注1]”写在文末 (footnotes become plain notes at the end of the WeChat article)")
-                case .rawHTML:
+                case .rawHTML(let block) where block:
                     bag.warning(m.location, "公众号版不保留 Markdown 里的 HTML，这一段不会出现在公众号文章里 (raw HTML is left out of the WeChat article)")
+                case .rawHTML:
+                    bag.warning(m.location, "公众号版不保留这个 HTML 标记：其中的文字留下，标记带来的样式和结构没有 (the tag is left out of the WeChat article; its text stays)")
                 }
             }
             // The 公众号 editor takes a title of 64 characters and an author of 8.

@@ -281,6 +281,8 @@ final class WeChatTests: XCTestCase {
 
         ![远处的图](https://cdn.example.com/x.png)
 
+        行内<span>标记</span>和换行<br>第二行
+
         [^a]: 一条注释。
         """)
         let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
@@ -289,6 +291,8 @@ final class WeChatTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("\(path):10:6: warning: 公众号文章里注释不能点击跳转"), r.stderr)
         XCTAssertTrue(r.stderr.contains("\(path):12:1: warning: 公众号版不保留 Markdown 里的 HTML"), r.stderr)
         XCTAssertTrue(r.stderr.contains("\(path):14:1: warning: 图片 https://cdn.example.com/x.png 不在 content/ 里"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(path):16:3: warning: 公众号版不保留这个 HTML 标记：其中的文字留下"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("\(path):16:21:"), "a line break survives: \(r.stderr)")
         // Without wechat: true, none of this is said.
         try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nraw_html: true\n")
         let off = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
