@@ -16,7 +16,9 @@ public struct Day: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// `2026-03-01`
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        func two(_ n: Int) -> String { n < 10 && n >= 0 ? "0\(n)" : "\(n)" }
+        let y = year >= 1000 || year < 0 ? "\(year)" : String(repeating: "0", count: 4 - "\(year)".count) + "\(year)"
+        return "\(y)-\(two(month))-\(two(day))"
     }
 
     /// `2026年3月1日`

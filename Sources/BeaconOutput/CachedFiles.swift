@@ -28,7 +28,7 @@ public final class CachedFiles: @unchecked Sendable {
         lock.lock(); used.insert(name); lock.unlock()
         var st = stat()
         if lstat(dest, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
-            do { try stage.link(from: URL(fileURLWithPath: dest), to: relative); return } catch {
+            do { try stage.link(fromPath: dest, to: relative); return } catch {
                 // An unreadable entry: made again below.
             }
         }
@@ -39,7 +39,7 @@ public final class CachedFiles: @unchecked Sendable {
             unlink(temp)
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
-        try stage.link(from: URL(fileURLWithPath: dest), to: relative)
+        try stage.link(fromPath: dest, to: relative)
     }
 
     /// The text kept for `key`, or the text `make` gives, then kept.

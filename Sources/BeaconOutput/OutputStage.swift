@@ -304,9 +304,13 @@ public final class OutputStage: @unchecked Sendable {
     /// The same file under a second name (a hard link; a copy where linking is not possible):
     /// a board's PDF is both in `boards/` for the print shop and in `site/boards/`.
     public func link(from source: URL, to relative: String) throws {
+        try link(fromPath: source.path, to: relative)
+    }
+
+    public func link(fromPath source: String, to relative: String) throws {
         // The output already holds this very file (a cached board linked there by the last
         // build): nothing to stage.
-        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source.path, output.path + "/" + relative) {
+        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source, output.path + "/" + relative) {
             try record(relative, staged: false)
             return
         }
@@ -316,7 +320,7 @@ public final class OutputStage: @unchecked Sendable {
         lock.lock(); unsettled.remove(relative); lock.unlock()
         let dest = staging.appendingPathComponent(relative)
         if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
-        if Foundation.link(source.path, dest.path) != 0 { try fm.copyItem(at: source, to: dest) }
+        if Foundation.link(source, dest.path) != 0 { try fm.copyItem(atPath: source, toPath: dest.path) }
     }
 
     /// Throws away the staged build: everything in it was written by this build.
@@ -348,6 +352,12 @@ public final class OutputStage: @unchecked Sendable {
     /// is written (a file of Beacon's where a folder now goes).
     func pathStaysInside(_ rel: String, removable: Set<String> = []) -> Bool {
         guard Self.isPlainRelative(rel) else { return false }
+        // A folder checked before had its parents checked with it.
+        if let slash = rel.lastIndex(of: "/") {
+            let parent = String(rel[..<slash])
+            dirLock.lock(); let known = checkedDirs.contains(parent); dirLock.unlock()
+            if known { return true }
+        }
         var dir = ""
         for part in rel.split(separator: "/").dropLast() {
             dir += dir.isEmpty ? String(part) : "/" + part
@@ -472,6 +482,11 @@ public final class OutputStage: @unchecked Sendable {
                 try? fm.removeItem(at: staging.appendingPathComponent(Self.markerName))
                 try fm.moveItem(at: staging, to: output)
                 Self.untrack(staging)
+                return
+            }
+            // Nothing to move and nothing to remove: the output is already this build's.
+            if moving.isEmpty && stale.isEmpty && mine == previous {
+                discard()
                 return
             }
             // Should the moves stop half way, the manifest already names every file that may
