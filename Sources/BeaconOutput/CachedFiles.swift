@@ -42,21 +42,6 @@ public final class CachedFiles: @unchecked Sendable {
         try stage.link(fromPath: dest, to: relative)
     }
 
-    /// The text kept for `key`, or the text `make` gives, then kept.
-    public func text(key: String, ext: String, make: () -> String) -> String {
-        let name = key + "." + ext
-        lock.lock(); used.insert(name); lock.unlock()
-        if let data = FileManager.default.contents(atPath: dirPath + "/" + name), let text = String(data: data, encoding: .utf8) {
-            return text
-        }
-        let text = make()
-        let fm = FileManager.default
-        try? fm.createDirectory(at: dir, withIntermediateDirectories: true)
-        let temp = dirPath + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        if fm.createFile(atPath: temp, contents: Data(text.utf8)), rename(temp, dirPath + "/" + name) != 0 { unlink(temp) }
-        return text
-    }
-
     private var madeFolder = false
 
     private func makeFolder() {
