@@ -10,24 +10,9 @@ public enum PrintSettingsLoader {
     /// The theme's print.yml: the built-in theme's, with the keys of the site's own print.yml
     /// (which may hold only the keys it changes) over it.
     public static func load(theme: ThemeFiles, bag: DiagnosticBag) -> PrintSettings {
-        let path = "print.yml"
-        var settings = PrintSettings()
-        for layer in theme.builtinLayers(path) {
-            let display = "themes/\(layer.theme)/print.yml"
-            guard let text = try? TextFile.decode(layer.data, displayPath: display) else { continue }
-            settings = settings.overlaid(with: load(text: text, displayPath: display, bag: bag))
+        theme.layeredTexts("print.yml", bag: bag).reduce(PrintSettings()) { settings, layer in
+            settings.overlaid(with: load(text: layer.text, displayPath: layer.display, bag: bag))
         }
-        guard theme.isLocal(path) else { return settings }
-        let display = theme.display(path)
-        let text: String
-        do {
-            guard let t = try theme.text(path) else { return settings }
-            text = t
-        } catch {
-            bag.report(error)
-            return settings
-        }
-        return settings.overlaid(with: load(text: text, displayPath: display, bag: bag))
     }
 
     public static func load(text: String, displayPath path: String, bag: DiagnosticBag) -> PrintSettings {

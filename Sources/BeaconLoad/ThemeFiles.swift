@@ -130,4 +130,21 @@ public struct ThemeFiles: Sendable {
     public func builtinLayers(_ path: String) -> [(theme: String, data: Data)] {
         chain.reversed().compactMap { t in BuiltinThemes.file(t, path).map { (t, $0) } }
     }
+
+    /// A file whose keys lie over one another (print.yml, wechat.yml): each built-in layer's
+    /// text, farthest first, then the site's own file when it has one (a problem reading it
+    /// is reported), each with the path messages name.
+    public func layeredTexts(_ path: String, bag: DiagnosticBag) -> [(text: String, display: String)] {
+        var out: [(String, String)] = builtinLayers(path).compactMap { layer in
+            let display = "themes/\(layer.theme)/\(path)"
+            return (try? TextFile.decode(layer.data, displayPath: display)).map { ($0, display) }
+        }
+        guard isLocal(path) else { return out }
+        do {
+            if let text = try self.text(path) { out.append((text, display(path))) }
+        } catch {
+            bag.report(error)
+        }
+        return out
+    }
 }

@@ -40,19 +40,9 @@ public enum WeChatStyleLoader {
     public static let maxLength = 1_000
 
     public static func load(theme: ThemeFiles, bag: DiagnosticBag) -> [String: String] {
-        let path = "wechat.yml"
         var styles: [String: String] = [:]
-        for layer in theme.builtinLayers(path) {
-            let display = "themes/\(layer.theme)/wechat.yml"
-            guard let text = try? TextFile.decode(layer.data, displayPath: display) else { continue }
-            styles.merge(load(text: text, displayPath: display, bag: bag)) { _, new in new }
-        }
-        guard theme.isLocal(path) else { return styles }
-        do {
-            guard let text = try theme.text(path) else { return styles }
-            styles.merge(load(text: text, displayPath: theme.display(path), bag: bag)) { _, new in new }
-        } catch {
-            bag.report(error)
+        for layer in theme.layeredTexts("wechat.yml", bag: bag) {
+            styles.merge(load(text: layer.text, displayPath: layer.display, bag: bag)) { _, new in new }
         }
         return styles
     }

@@ -32,6 +32,10 @@ public struct MDDocument: Sendable, Equatable {
     }
 
     public static let empty = MDDocument()
+
+    /// What a summary is cut from when the text has none of its own: the first paragraph, or
+    /// the whole text when it opens with something else.
+    public var opening: String { firstParagraph.isEmpty ? plainText : firstParagraph }
 }
 
 /// A part of a text some outputs cannot show as the web page does, and where it was written.

@@ -12,7 +12,8 @@ public final class MemoFile: @unchecked Sendable {
 
     public init(_ url: URL) {
         path = url.path
-        // Entries: a 64-hex key, a space, the byte count, a newline, the bytes, a newline.
+        // Entries: a 64-hex key, a space, the byte count, a newline, the bytes, a newline. A
+        // file not of that shape (cut short, or not Beacon's) is read up to where it goes wrong.
         guard let data = FileManager.default.contents(atPath: path) else { return }
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let b = raw.bindMemory(to: UInt8.self)
@@ -20,7 +21,7 @@ public final class MemoFile: @unchecked Sendable {
             while i + 66 < b.count {
                 let key = String(decoding: b[i..<i + 64], as: UTF8.self)
                 var j = i + 65, n = 0
-                while j < b.count, b[j] != 10 { guard b[j] >= 48 && b[j] <= 57 else { return }; n = n * 10 + Int(b[j] - 48); j += 1 }
+                while j < b.count, b[j] != 10 { guard b[j] >= 48 && b[j] <= 57, n <= b.count else { return }; n = n * 10 + Int(b[j] - 48); j += 1 }
                 j += 1
                 guard j + n < b.count else { return }
                 known[key] = String(decoding: b[j..<j + n], as: UTF8.self)

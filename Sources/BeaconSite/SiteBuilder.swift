@@ -436,7 +436,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 let doc = documents[i]
                 documents[i] = .empty
                 let r = htmlTime.add { html.render(doc) }
-                let summary = l.summary ?? TextMeasures.summary(doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
+                let summary = l.summary ?? TextMeasures.summary(doc.opening)
                 var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
@@ -464,7 +464,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if bag.hasErrors { return [] }
         let doc = l.document
         let r = html.render(doc)
-        let summary = l.summary ?? TextMeasures.summary(doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
+        let summary = l.summary ?? TextMeasures.summary(doc.opening)
         var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
         var item = lessonItem(l, facts: f)
         item["site"] = siteContext

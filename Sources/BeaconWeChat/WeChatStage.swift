@@ -41,8 +41,7 @@ public enum WeChatStage {
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
     public static func summary(_ l: Lesson) -> String {
-        let doc = l.document
-        let text = l.summary ?? (doc.firstParagraph.isEmpty ? doc.plainText : doc.firstParagraph)
+        let text = l.summary ?? l.document.opening
         // `summary` adds "……" (two characters) when it cuts.
         return TextMeasures.summary(text, limit: summaryLimit - 2)
     }
