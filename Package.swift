@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "BeaconThemes"),
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
-        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconThemes", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
+        .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconThemes", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
         .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CGLib"]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF"]),
         .target(name: "BeaconSite", dependencies: [

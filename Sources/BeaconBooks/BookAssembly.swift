@@ -46,7 +46,7 @@ extension BookBuilder {
     }
 
     func lessonSection(_ l: Lesson, book: Book, g: Geometry) -> Section {
-        let doc = l.document
+        let doc = project.document(of: l)
         let line = g.body * style.leading
         var items: [FlowItem] = []
         let seriesTitle = project.series.first { $0.folder == l.seriesFolder }?.title

@@ -24,6 +24,11 @@ public enum CopyCheck {
         // A report (not --fix) of a text the rules read before comes from the build cache.
         let memo = fix ? nil : MemoFile(project.root.appendingPathComponent(".beacon/cache/copy-rules.txt"))
         let rules = enabled.sorted().joined(separator: ",")
+        // A text of a lesson file is known by the file's fingerprint and its place in it (the
+        // same bytes give the same texts): no need to read the text through to key it.
+        var sourceKeys: [String: String] = [:]
+        for l in project.lessons { if let k = l.sourceKey { sourceKeys[l.path] = k } }
+        let bodies = project.lessons.count
         all.withUnsafeMutableBufferPointer { out in
             let buffer = out
             DispatchQueue.concurrentPerform(iterations: sources.count) { i in
@@ -31,7 +36,12 @@ public enum CopyCheck {
                 let r: CopyRules.Review
                 if let memo {
                     let f = Fingerprint()
-                    f.add("beacon copy rules 1"); f.add(Fingerprint.program); f.add(rules); f.add(t.title ? "title" : "text"); f.add(t.text)
+                    f.add("beacon copy rules 2"); f.add(Fingerprint.program); f.add(rules); f.add(t.title ? "title" : "text")
+                    if let source = sourceKeys[t.path] {
+                        f.add(source); f.add(i < bodies ? "body" : "yaml"); f.add("\(t.line):\(t.column):\(t.exact)")
+                    } else {
+                        f.add(t.text)
+                    }
                     let kept = memo.text(f.hex) { FindingCoding.encode(CopyRules.review(t.text, enabled: enabled, title: t.title, settle: false).findings) }
                     r = CopyRules.Review(findings: FindingCoding.decode(kept) ?? CopyRules.review(t.text, enabled: enabled, title: t.title, settle: false).findings,
                                          fixed: t.text, changedLines: [:])

@@ -3,6 +3,7 @@ import Yams
 import BeaconModel
 import BeaconText
 import BeaconMarkdown
+import BeaconOutput
 
 /// `content/` → `Project`: reads every file, validates it, and reports every problem
 /// through the diagnostic bag. Returns nil only when nothing useful can be built
@@ -10,12 +11,12 @@ import BeaconMarkdown
 /// and the caller decides from `bag.hasErrors`.
 public struct ContentLoader {
     public let root: URL
-    public let bag: DiagnosticBag
+    public private(set) var bag: DiagnosticBag
     public var includeDrafts: Bool
     /// Parses every Markdown text once, as it is read (raw HTML kept only if site.yml allows it).
     var markdown = MarkdownParser(allowRawHTML: false)
     /// The texts of every YAML value read, for the copy rules.
-    let texts = EditorTexts.Sink()
+    var texts = EditorTexts.Sink()
 
     public init(root: URL, bag: DiagnosticBag, includeDrafts: Bool = false) {
         self.root = root.standardizedFileURL
@@ -53,14 +54,19 @@ public struct ContentLoader {
 
     func loadContent(site: SiteConfig) -> Project? {
         let slugger = Slugger(mode: site.slugs)
+        let spelt = site.slugs == .pinyin ? PinyinMemo.load(root: root) : 0
+        defer { if site.slugs == .pinyin { PinyinMemo.save(root: root, had: spelt) } }
         let media = listFiles(under: content.appendingPathComponent("media"))
-        let (series, lessons) = loadLessons(slugger: slugger)
+        let (series, lessons) = Timings.measure("load: lessons") { loadLessons(slugger: slugger) }
         let branches = loadBranches(slugger: slugger, media: media)
         let boards = loadBoards(slugger: slugger, lessons: lessons, branches: branches, media: media)
         let books = loadBooks(slugger: slugger, series: series, lessons: lessons)
         var project = Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
                               boards: boards, books: books, media: media)
         project.texts = texts.all
+        // The trees of the lessons read from the cache's records, for the stages that render them.
+        let parser = markdown
+        project.documents = DocumentStore(parse: { body, path in parser.parse(body, path: path, bag: DiagnosticBag()) })
         return project
     }
 
@@ -113,7 +119,16 @@ public struct ContentLoader {
     func readFrontMatterFile(_ url: URL, what: String) -> (YAMLFields, MarkdownSource)? {
         let path = relative(url)
         do {
-            let text = try TextFile.read(url, displayPath: path, within: content)
+            return try frontMatter(TextFile.read(url, displayPath: path, within: content), path: path)
+        } catch {
+            bag.report(error)
+            return nil
+        }
+    }
+
+    /// The front matter and body of a file's text. Reports and returns nil on any failure.
+    func frontMatter(_ text: String, path: String) -> (YAMLFields, MarkdownSource)? {
+        do {
             guard let file = try FrontMatterFile.split(text, path: path) else {
                 bag.error(SourceLocation(path: path), "文件开头缺少 --- 包起来的头信息（front matter） (missing front matter: the file must open with a --- line, its fields, and a closing ---)")
                 return nil
@@ -307,7 +322,7 @@ public struct ContentLoader {
     func loadLessons(slugger: Slugger) -> ([Series], [Lesson]) {
         let lessonsDir = content.appendingPathComponent("lessons")
         var series: [Series] = []
-        var files: [(folder: String, url: URL)] = []
+        var files: [(folder: String, url: URL, name: String)] = []
         for (dir, isDirectory) in children(of: lessonsDir) {
             guard isDirectory else {
                 if dir.pathExtension == "md" {
@@ -335,22 +350,45 @@ public struct ContentLoader {
             series.append(Series(folder: folder, slug: slug ?? slugger.nonEmptySlug(folder), title: title,
                                  summary: summary, weight: weight, location: location))
             for (file, _) in children(of: dir) where file.pathExtension == "md" && !file.lastPathComponent.hasPrefix("_") {
-                files.append((folder, file))
+                files.append((folder, file, file.lastPathComponent))
             }
         }
         checkCollisions(series.map { ($0.slug, $0.location) }, what: "专题 (series)")
-        // Every file name's characters spelt in one ICU call before the parallel read (an ICU
-        // transliterator is costly to open; one per lesson was a tenth of a build).
-        if slugger.mode == .pinyin { slugger.prefetch(files.map { $0.url.lastPathComponent }.joined()) }
-
-        // Lessons are independent of each other: read them on every core.
+        // Lessons are independent of each other: read on every core. A file the build cache
+        // knows comes from its record; the others are parsed after every name they need is
+        // spelt in one ICU call (an ICU transliterator is costly to open; one per lesson was a
+        // tenth of a build, and a build where every file is known opens none).
         var results = [Lesson?](repeating: nil, count: files.count)
+        let memo = Timings.measure("load: memo") { ShardedMemo(folder: root.appendingPathComponent(LessonMemo.folder), name: "lessons") }
+        var unknown = [(data: Data, key: String)?](repeating: nil, count: files.count)
+        let folderPaths = Dictionary(files.map { ($0.folder, relative(lessonsDir.appendingPathComponent($0.folder))) }, uniquingKeysWith: { a, _ in a })
+        Timings.measure("load: read") {
+        results.withUnsafeMutableBufferPointer { out in
+          unknown.withUnsafeMutableBufferPointer { rest in
+            let buffer = out, pending = rest
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                let f = files[i]
+                let path = folderPaths[f.folder]! + "/" + f.name
+                switch cachedLesson(f.url, name: f.name, path: path, folder: f.folder, slugger: slugger, memo: memo) {
+                case .known(let l): buffer[i] = l
+                case .unknown(let data, let key): pending[i] = (data, key)
+                }
+            }
+          }
+        }
+        }
+        let toRead = unknown.indices.filter { unknown[$0] != nil }
+        if slugger.mode == .pinyin && !toRead.isEmpty { slugger.prefetch(toRead.map { files[$0].name }.joined()) }
         results.withUnsafeMutableBufferPointer { out in
             let buffer = out
-            DispatchQueue.concurrentPerform(iterations: files.count) { i in
-                buffer[i] = loadLesson(files[i].url, folder: files[i].folder, slugger: slugger)
+            DispatchQueue.concurrentPerform(iterations: toRead.count) { j in
+                let i = toRead[j], f = files[i]
+                let (data, key) = unknown[i]!
+                buffer[i] = readLesson(data, key: key, url: f.url, path: folderPaths[f.folder]! + "/" + f.name,
+                                       folder: f.folder, slugger: slugger, memo: memo)
             }
         }
+        Timings.measure("load: save") { memo.save() }
         var lessons = results.compactMap { $0 }
         if !includeDrafts { lessons.removeAll { $0.draft } }
         for i in lessons.indices { lessons[i].id = i }
@@ -365,13 +403,68 @@ public struct ContentLoader {
     public func reloadLesson(_ old: Lesson, site: SiteConfig) -> Lesson? {
         var loader = self
         loader.markdown = MarkdownParser(allowRawHTML: site.rawHTML)
-        guard var l = loader.loadLesson(root.appendingPathComponent(old.path), folder: old.seriesFolder, slugger: Slugger(mode: site.slugs)) else { return nil }
+        let url = root.appendingPathComponent(old.path)
+        let text: String
+        do { text = try TextFile.read(url, displayPath: old.path, within: content) } catch {
+            bag.report(error)
+            return nil
+        }
+        guard var l = loader.readLesson(text, url: url, folder: old.seriesFolder, slugger: Slugger(mode: site.slugs)) else { return nil }
         l.id = old.id
         return l
     }
 
-    func loadLesson(_ url: URL, folder: String, slugger: Slugger) -> Lesson? {
-        guard let loaded = readFrontMatterFile(url, what: "头信息") else { return nil }
+    enum CachedLesson {
+        /// Read (from the build cache's record), or nil after an error was reported.
+        case known(Lesson?)
+        /// The file's bytes and their fingerprint, to be parsed.
+        case unknown(Data, String)
+    }
+
+    /// A lesson file, from the build cache's record when `memo` has one for its bytes.
+    func cachedLesson(_ url: URL, name: String, path: String, folder: String, slugger: Slugger, memo: ShardedMemo) -> CachedLesson {
+        let data: Data
+        do { data = try TextFile.readData(url, displayPath: path, within: content) } catch {
+            bag.report(error)
+            return .known(nil)
+        }
+        let key = LessonMemo.key(data, path: path, folder: folder, slugs: slugger.mode, rawHTML: markdown.allowRawHTML,
+                                 includeDrafts: includeDrafts)
+        let fileName = name.hasSuffix(".md") ? String(name.dropLast(3)) : url.deletingPathExtension().lastPathComponent
+        if let record = memo.bytes(key), let file = (try? FrontMatterFile.split(TextFile.decodeKnown(data), path: path)) ?? nil,
+           let decoded = LessonMemo.decode(record, path: path, folder: folder, fileName: fileName, body: file.body) {
+            let (lesson, diagnostics, texts) = decoded
+            var l = lesson
+            l.sourceKey = key
+            bag.append(contentsOf: diagnostics)
+            self.texts.add(texts)
+            return .known(l)
+        }
+        return .unknown(data, key)
+    }
+
+    /// A lesson file the build cache does not know: parsed, and recorded when it gave no error.
+    func readLesson(_ data: Data, key: String, url: URL, path: String, folder: String, slugger: Slugger, memo: ShardedMemo) -> Lesson? {
+        // With a bag and a sink of its own, to know what to record.
+        var reader = self
+        reader.bag = DiagnosticBag()
+        reader.texts = EditorTexts.Sink()
+        var lesson: Lesson?
+        do {
+            lesson = try reader.readLesson(TextFile.decode(data, displayPath: path), url: url, folder: folder, slugger: slugger)
+        } catch {
+            reader.bag.report(error)
+        }
+        let diagnostics = reader.bag.all
+        bag.append(contentsOf: diagnostics)
+        texts.add(reader.texts.all)
+        lesson?.sourceKey = key
+        if let lesson, !reader.bag.hasErrors { memo.store(key, LessonMemo.encode(lesson, diagnostics: diagnostics, texts: reader.texts.all)) }
+        return lesson
+    }
+
+    func readLesson(_ text: String, url: URL, folder: String, slugger: Slugger) -> Lesson? {
+        guard let loaded = frontMatter(text, path: relative(url)) else { return nil }
         var f = loaded.0
         let body = loaded.1
         let path = f.path

@@ -10,6 +10,11 @@ public enum TextFile {
     /// writer, a device never ends); a symbolic link is followed only when it ends inside
     /// `within` (content/ or the theme's folder), so no file from elsewhere is ever read.
     public static func read(_ url: URL, displayPath: String, within: URL? = nil) throws(Diagnostic) -> String {
+        try decode(readData(url, displayPath: displayPath, within: within), displayPath: displayPath)
+    }
+
+    /// The bytes of an editor's file, under the same rules as `read`.
+    public static func readData(_ url: URL, displayPath: String, within: URL? = nil) throws(Diagnostic) -> Data {
         var st = stat()
         guard lstat(url.path, &st) == 0 else {
             throw .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(String(cString: strerror(errno)))")
@@ -30,7 +35,7 @@ public enum TextFile {
         } catch {
             throw .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(FileProblem.describe(error))")
         }
-        return try decode(data, displayPath: displayPath)
+        return data
     }
 
     /// Characters that are no text: control characters other than tab and line ends, and
@@ -76,24 +81,34 @@ public enum TextFile {
                          "文件\(kind)；\(resaveHint)")
         }
         try refuseUnprintable(text, displayPath: displayPath)
-        if bytes.contains(0x0D) {
-            // CRLF and lone CR line ends become LF.
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var i = 0
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == 0x0D {
-                    out.append(0x0A)
-                    if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
-                } else {
-                    out.append(b)
-                }
-                i += 1
-            }
-            text = String(decoding: out, as: UTF8.self)
-        }
+        if bytes.contains(0x0D) { text = withLineFeeds(bytes) }
         return text
+    }
+
+    /// The text of bytes `decode` accepted before (a file the build cache's record names by
+    /// its fingerprint): the same text, without looking for what it refuses.
+    public static func decodeKnown(_ data: Data) -> String {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        return bytes.contains(0x0D) ? withLineFeeds(bytes) : String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// CRLF and lone CR line ends as LF.
+    static func withLineFeeds(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0D {
+                out.append(0x0A)
+                if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The offset of the first byte that does not start or continue a valid UTF-8 sequence.

@@ -20,6 +20,11 @@ public struct MDDocument: Sendable, Equatable {
     /// Where the text has its tables, footnotes and raw HTML, for outputs that cannot show
     /// everything (the WeChat copy) to say so at the line that wrote them.
     public var landmarks: [MDLandmark] = []
+    /// An outline: what the build needs of a text before any output renders it (links,
+    /// plain text, first paragraph, landmarks, whether it holds raw HTML) without its blocks
+    /// and footnotes. The loader gives one for a file the build cache read before; a stage
+    /// that renders the text asks `DocumentStore` for the whole tree.
+    public var isOutline = false
 
     public init(blocks: [MDBlock] = [], footnotes: [[MDBlock]] = [], links: [MDLink] = [], plainText: String = "",
                 firstParagraph: String = "", hasRawHTML: Bool = false) {
@@ -33,9 +38,54 @@ public struct MDDocument: Sendable, Equatable {
 
     public static let empty = MDDocument()
 
+    /// This document without its blocks and footnotes (see `isOutline`).
+    public var outline: MDDocument {
+        var o = self
+        o.blocks = []
+        o.footnotes = []
+        o.isOutline = true
+        return o
+    }
+
     /// What a summary is cut from when the text has none of its own: the first paragraph, or
     /// the whole text when it opens with something else.
     public var opening: String { firstParagraph.isEmpty ? plainText : firstParagraph }
+}
+
+/// The whole trees of lessons the loader gave as outlines (a file the build cache read
+/// before), parsed when a stage first needs one, with its links resolved as the outline's
+/// were. A tree a stage asks to keep is parsed once however many stages render it; the site,
+/// the last of them, takes it.
+public final class DocumentStore: @unchecked Sendable {
+    private let parse: @Sendable (MarkdownSource, String) -> MDDocument
+    private var kept: [String: MDDocument] = [:]
+    private let lock = NSLock()
+
+    public init(parse: @escaping @Sendable (_ body: MarkdownSource, _ path: String) -> MDDocument) {
+        self.parse = parse
+    }
+
+    /// The whole tree of a text whose `document` may be an outline.
+    public func document(of outline: MDDocument, body: MarkdownSource, path: String, keep: Bool) -> MDDocument {
+        guard outline.isOutline else { return outline }
+        lock.lock()
+        if let d = kept[path] {
+            if !keep { kept[path] = nil }
+            lock.unlock()
+            return d
+        }
+        lock.unlock()
+        var doc = parse(body, path)
+        // The same bytes give the same links, in the same order: their targets as resolved.
+        if doc.links.count == outline.links.count {
+            for i in doc.links.indices where doc.links[i].raw == outline.links[i].raw { doc.links[i].target = outline.links[i].target }
+        }
+        if keep { lock.lock(); kept[path] = doc; lock.unlock() }
+        return doc
+    }
+
+    /// Lets every kept tree go.
+    public func clear() { lock.lock(); kept = [:]; lock.unlock() }
 }
 
 /// A part of a text some outputs cannot show as the web page does, and where it was written.

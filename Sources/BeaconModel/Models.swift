@@ -188,8 +188,12 @@ public struct Lesson: Sendable {
     /// lessons refer to it instead of the web page.
     public var wechatURL: String?
     public var body: MarkdownSource
-    /// The body parsed (once per build, by the loader); its links resolved by the build.
+    /// The body parsed (once per build, by the loader); its links resolved by the build. An
+    /// outline when the build cache knew the file (`Project.document(of:)` gives the tree).
     public var document: MDDocument = .empty
+    /// The fingerprint of the file's bytes and of the settings it was read with, when it was
+    /// read from a file: what the build cache keys this lesson's results by.
+    public var sourceKey: String?
 
     public init(path: String, seriesFolder: String, fileName: String, slug: String, title: String,
                 date: Day, kind: LessonKind = .学习资料, author: String? = nil, summary: String? = nil,
@@ -317,6 +321,8 @@ public struct Project: Sendable {
     /// The texts editors wrote in YAML values (front matter, boards, books, site.yml), for
     /// the copy rules.
     public var texts: [EditorText] = []
+    /// Parses the lessons the loader gave as outlines, for the stages that render them.
+    public var documents: DocumentStore?
 
     public init(root: URL, site: SiteConfig, series: [Series], lessons: [Lesson], branches: [Branch],
                 boards: [Board], books: [Book], media: Set<String>) {
@@ -328,6 +334,13 @@ public struct Project: Sendable {
         self.boards = boards
         self.books = books
         self.media = media
+    }
+
+    /// The whole tree of a lesson's text (parsed now when the loader gave an outline). `keep`
+    /// holds it for a later stage; the last stage to render the text takes it.
+    public func document(of l: Lesson, keep: Bool = true) -> MDDocument {
+        guard l.document.isOutline, let documents else { return l.document }
+        return documents.document(of: l.document, body: l.body, path: l.path, keep: keep)
     }
 }
 

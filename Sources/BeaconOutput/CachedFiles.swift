@@ -28,7 +28,7 @@ public final class CachedFiles: @unchecked Sendable {
         lock.lock(); used.insert(name); lock.unlock()
         var st = stat()
         if lstat(dest, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
-            do { try stage.link(fromPath: dest, to: relative); return } catch {
+            do { try stage.link(fromPath: dest, to: relative, sourceStatus: st); return } catch {
                 // An unreadable entry: made again below.
             }
         }

@@ -169,9 +169,9 @@ public final class OutputStage: @unchecked Sendable {
     }
 
     /// Whether two paths name one file (the same inode on the same device).
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat(), sb = stat()
-        guard lstat(a, &sa) == 0, lstat(b, &sb) == 0, (sb.st_mode & S_IFMT) == S_IFREG else { return false }
+    static func sameFile(_ a: String, _ b: String, status: stat? = nil) -> Bool {
+        var sa = status ?? stat(), sb = stat()
+        guard status != nil || lstat(a, &sa) == 0, lstat(b, &sb) == 0, (sb.st_mode & S_IFMT) == S_IFREG else { return false }
         return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
@@ -307,10 +307,11 @@ public final class OutputStage: @unchecked Sendable {
         try link(fromPath: source.path, to: relative)
     }
 
-    public func link(fromPath source: String, to relative: String) throws {
+    /// `source` is the file `sourceStatus` (its lstat) describes, when the caller read it.
+    public func link(fromPath source: String, to relative: String, sourceStatus: stat? = nil) throws {
         // The output already holds this very file (a cached board linked there by the last
         // build): nothing to stage.
-        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source, output.path + "/" + relative) {
+        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source, output.path + "/" + relative, status: sourceStatus) {
             try record(relative, staged: false)
             return
         }

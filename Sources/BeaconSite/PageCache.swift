@@ -10,13 +10,36 @@ import BeaconOutput
 /// holding a value of a kind the fingerprint does not know is never cached.
 extension SiteBuilder {
     /// The fingerprint of a template's context, or nil when it cannot be made.
-    func contextKey(_ template: String, _ ctx: [String: Any]) -> String? {
+    /// With `section`, the context is a page's (`pageContext`): its navigation is that
+    /// section's, keyed by its own fingerprint.
+    func contextKey(_ template: String, _ ctx: [String: Any], section: String? = nil) -> String? {
         let f = Fingerprint()
         f.add("beacon page 1"); f.add(theme.fingerprint); f.add(template)
-        return add(ctx, to: f, top: true) ? f.hex : nil
+        return add(ctx, to: f, top: true, navKey: section.flatMap { navKeys[$0] }) ? f.hex : nil
     }
 
-    private func add(_ value: Any, to f: Fingerprint, top: Bool = false) -> Bool {
+    func add(_ value: Any, to f: Fingerprint, top: Bool = false, navKey: String? = nil) -> Bool {
+        // The kinds contexts hold, told by their exact type: a cast that fails costs more
+        // than the hashing (Swift tries to bridge it through Foundation first).
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if type == Self.stringType {
+            f.add("s"); f.add(value as! String)
+            return true
+        }
+        if type == Self.listType {
+            f.add("[")
+            for x in value as! [[String: Any]] { guard add(x, to: f) else { return false } }
+            f.add("]")
+            return true
+        }
+        if type == Self.lessonsType {
+            f.add("[")
+            for x in value as! [LessonContext] { guard add(x, to: f) else { return false } }
+            f.add("]")
+            return true
+        }
+        if type == Self.intType { f.add("i\(value as! Int)"); return true }
+        if type == Self.boolType { f.add((value as! Bool) ? "T" : "F"); return true }
         switch value {
         case let s as String:
             f.add("s"); f.add(s)
@@ -35,10 +58,18 @@ extension SiteBuilder {
                     f.add(siteKey)
                     continue
                 }
+                if top && k == "nav", let navKey {
+                    f.add(navKey)
+                    continue
+                }
                 guard add(d[k]!, to: f) else { return false }
             }
             f.add("}")
         case let c as LessonContext:
+            if let key = facts[c.lesson.id].itemKey {
+                f.add("item"); f.add(key)
+                return true
+            }
             var item = lessonItem(c.lesson, facts: facts[c.lesson.id])
             item["html"] = facts[c.lesson.id].itemHTML
             return add(item, to: f)
@@ -52,6 +83,12 @@ extension SiteBuilder {
         return true
     }
 
+    static let stringType = ObjectIdentifier(String.self)
+    static let intType = ObjectIdentifier(Int.self)
+    static let boolType = ObjectIdentifier(Bool.self)
+    static let listType = ObjectIdentifier([[String: Any]].self)
+    static let lessonsType = ObjectIdentifier([LessonContext].self)
+
     /// The fingerprint of `siteContext`.
     static func siteKey(_ site: [String: Any], builder: SiteBuilder) -> String {
         let f = Fingerprint()
@@ -60,16 +97,23 @@ extension SiteBuilder {
     }
 
     /// Renders a page and writes it (and its zh-Hant copy) through the cache.
+    /// `complete`, when given, puts into the context what the key holds only a stand-in for
+    /// (a lesson's rendered text), before the template renders it.
+    /// `hantReplacements` (made only when the zh-Hant copy is) are keyed by
+    /// `hantReplacementsKey` when given.
     func renderPage(_ template: String, route: String, title: String?, description: String? = nil, section: String,
-                    extra: [String: Any], hantReplacements: [(String, String)] = []) {
-        let ctx = pageContext(route: route, title: title, description: description, section: section, extra: extra)
-        guard directOutput == nil, let key = contextKey(template, ctx) else {
-            write(route, templateTime.add { theme.render(template, ctx) }, hantReplacements: hantReplacements)
+                    extra: [String: Any], hantReplacements: () -> [(String, String)] = { [] }, hantReplacementsKey: String? = nil,
+                    complete: ((inout [String: Any]) -> Void)? = nil) {
+        var ctx = pageContext(route: route, title: title, description: description, section: section, extra: extra)
+        guard directOutput == nil, let key = contextKey(template, ctx, section: section) else {
+            complete?(&ctx)
+            write(route, templateTime.add { theme.render(template, ctx) }, hantReplacements: hant == nil ? [] : hantReplacements())
             return
         }
         var html: String?
         let file = prefix + Routes.file(route)
         cached(key, file) { path in
+            complete?(&ctx)
             let h = templateTime.add { theme.render(template, ctx) }
             html = h
             try h.write(toFile: path, atomically: false, encoding: .utf8)
@@ -77,10 +121,10 @@ extension SiteBuilder {
         guard let hant else { return }
         let f = Fingerprint()
         f.add(key); f.add(hantKey)
-        for (a, b) in hantReplacements { f.add(a); f.add(b) }
+        if let hantReplacementsKey { f.add(hantReplacementsKey) } else { for (a, b) in hantReplacements() { f.add(a); f.add(b) } }
         cached(f.hex, prefix + Routes.file(HantEdition.folder + route)) { path in
             let source = try html ?? String(contentsOf: stage.url(file), encoding: .utf8)
-            try hant.convertPage(source, replacements: hantReplacements).write(toFile: path, atomically: false, encoding: .utf8)
+            try hant.convertPage(source, replacements: hantReplacements()).write(toFile: path, atomically: false, encoding: .utf8)
         }
     }
 

@@ -275,4 +275,60 @@ extension SiteBuilder {
     func searchDoc(_ l: Lesson, plain: String, convert: (([String]) -> [String])? = nil) -> SearchDoc {
         SearchDoc(title: l.title, tags: l.tags, series: seriesByFolder[l.seriesFolder]?.title, plain: plain, slugger: slugger, convert: convert)
     }
+
+    /// A lesson's summary, reading time and search tokens (and its zh-Hant edition's), from
+    /// the build cache when its file, its series' title and the edition's conversion are as
+    /// they were.
+    func lessonFacts(_ l: Lesson, _ doc: MDDocument) -> LessonFacts {
+        var key: String?
+        if let source = l.sourceKey {
+            let h = Fingerprint()
+            h.add("lesson facts 1"); h.add(source); h.add(seriesByFolder[l.seriesFolder]?.title ?? "\u{0}")
+            h.add(slugger.mode.rawValue); h.add(hant != nil ? hantKey : "")
+            key = h.hex
+        }
+        if let key, let bytes = factsMemo.bytes(key) {
+            var r = ByteReader(bytes)
+            var f = LessonFacts(summary: r.string(), minutes: r.int(), html: "", itemHTML: "")
+            f.search = SearchDoc(reading: &r)
+            f.searchHant = r.bool() ? SearchDoc(reading: &r) : nil
+            if r.isComplete { return f }
+        }
+        let summary = l.summary ?? TextMeasures.summary(doc.opening)
+        var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: "", itemHTML: "")
+        f.search = searchDoc(l, plain: doc.plainText)
+        f.searchHant = hant.map { searchDoc(l, plain: doc.plainText, convert: $0.converter.convert) }
+        guard let key else { return f }
+        var w = ByteWriter()
+        w.string(f.summary); w.int(f.minutes)
+        f.search.write(to: &w)
+        w.bool(f.searchHant != nil)
+        f.searchHant?.write(to: &w)
+        factsMemo.store(key, w.bytes)
+        return f
+    }
+}
+
+extension SearchDoc {
+    func write(to w: inout ByteWriter) {
+        w.uint(UInt64(codes.count))
+        for c in codes { w.uint(c) }
+        w.uint(UInt64(words.count))
+        for (word, flags) in words { w.string(word); w.uint(flags) }
+        w.strings(syllables)
+    }
+
+    init(reading r: inout ByteReader) {
+        self.init()
+        let n = r.count()
+        codes.reserveCapacity(n)
+        for _ in 0..<n { codes.append(r.uint()) }
+        let m = r.count()
+        words.reserveCapacity(m)
+        for _ in 0..<m {
+            let word = r.string()
+            words[word] = r.uint()
+        }
+        syllables = r.strings()
+    }
 }

@@ -15,6 +15,9 @@ struct LessonFacts: Sendable {
     /// The theme's `lesson-item` partial for this lesson, rendered once and reused by every
     /// list it appears in.
     var itemHTML: String
+    /// The fingerprint of the entry's context, which decides `itemHTML` and every field a
+    /// list shows of the lesson: a list page's key holds it for the lesson.
+    var itemKey: String?
     /// The lesson's search tokens; kept so that `serve` can rewrite the index after an edit.
     var search = SearchDoc()
     /// The same, of the zh-Hant edition's text.
@@ -83,11 +86,16 @@ public final class SiteBuilder: @unchecked Sendable {
     /// The build cache's pages (`.beacon/cache/pages/`), see PageCache.swift.
     let pageCache: CachedFiles
     let itemMemo: MemoFile
+    /// Each lesson's summary, reading time and search tokens, under its file's fingerprint
+    /// (`lessonFacts`, SearchIndex.swift).
+    let factsMemo: MemoFile
     /// Fingerprints of `siteContext` and of the zh-Hant edition's conversion.
     private(set) var siteKey = ""
     private(set) var hantKey = ""
     /// The navigation of each section, built once.
     private(set) var navBySection: [String: [[String: Any]]] = [:]
+    /// The fingerprint of each section's navigation, for page keys.
+    private(set) var navKeys: [String: String] = [:]
     public internal(set) var pageCount = 0
     let countLock = NSLock()
 
@@ -108,7 +116,8 @@ public final class SiteBuilder: @unchecked Sendable {
         linkedFiles = ContentLinks.referencedFiles(lessonDocuments + project.branches.map(\.document) + boardDocs)
         for i in project.lessons.indices {
             project.lessons[i].document = .empty
-            project.lessons[i].body = MarkdownSource(text: "", lineOffset: 0)    // parsed already
+            // An outline's text is parsed when its page is made.
+            if !lessonDocuments[i].isOutline { project.lessons[i].body = MarkdownSource(text: "", lineOffset: 0) }
         }
         self.project = project
         self.theme = theme
@@ -118,7 +127,7 @@ public final class SiteBuilder: @unchecked Sendable {
         if slugger.mode == .pinyin {
             // Titles, tags and headings spelt in one ICU call (heading ids, search pinyin).
             var text = ""
-            for (l, doc) in zip(project.lessons, lessonDocuments) {
+            for (l, doc) in zip(project.lessons, lessonDocuments) where !doc.isOutline {
                 text += l.title
                 text += l.tags.joined()
                 for case .heading(_, let h) in doc.blocks { text += h.plainText }
@@ -184,10 +193,16 @@ public final class SiteBuilder: @unchecked Sendable {
         siteContext = site
         pageCache = CachedFiles(root: project.root, part: "pages")
         itemMemo = MemoFile(pageCache.dir.appendingPathComponent("lesson-items.txt"))
+        factsMemo = MemoFile(pageCache.dir.appendingPathComponent("lesson-facts.memo"))
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }
         siteKey = Self.siteKey(siteContext, builder: self)
+        for (section, items) in navBySection {
+            let f = Fingerprint()
+            f.add("nav")
+            if add(items, to: f) { navKeys[section] = f.hex }
+        }
         let h = Fingerprint()
         h.add("zh-Hant 1")
         if hant != nil {
@@ -238,6 +253,7 @@ public final class SiteBuilder: @unchecked Sendable {
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
         if !bag.hasErrors {
             itemMemo.save()
+            factsMemo.save()
             pageCache.prune()
         }
         templateTime.report()
@@ -425,9 +441,12 @@ public final class SiteBuilder: @unchecked Sendable {
         let lessons = project.lessons
         let inFeed = Set(latest.prefix(Self.feedSize).map(\.id))
         var results = [LessonFacts?](repeating: nil, count: lessons.count)
-        let tokenTime = TimingTotal("site: lessons: search tokens")
+        let tokenTime = TimingTotal("site: lessons: facts and search tokens")
         let htmlTime = TimingTotal("site: lessons: Markdown to HTML")
-        // Each lesson: Markdown, then its page, written at once; on every core.
+        let store = project.documents
+        // Each lesson: its facts, then its page, written at once; on every core. A page the
+        // build cache holds is linked without its Markdown being rendered (or, when the loader
+        // gave an outline, parsed).
         results.withUnsafeMutableBufferPointer { out in
           lessonDocuments.withUnsafeMutableBufferPointer { docs in
             let buffer = out, documents = docs
@@ -435,23 +454,48 @@ public final class SiteBuilder: @unchecked Sendable {
                 let l = lessons[i]
                 let doc = documents[i]
                 documents[i] = .empty
-                let r = htmlTime.add { html.render(doc) }
-                let summary = l.summary ?? TextMeasures.summary(doc.opening)
-                var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
+                var rendered: RenderedHTML?
+                func body() -> RenderedHTML {
+                    if let rendered { return rendered }
+                    let full = store?.document(of: doc, body: l.body, path: l.path, keep: false) ?? doc
+                    let r = htmlTime.add { html.render(full) }
+                    rendered = r
+                    return r
+                }
+                var f = tokenTime.add { lessonFacts(l, doc) }
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
-                f.itemHTML = itemMemo.text(contextKey("lesson-item", item)) { templateTime.add { theme.render("lesson-item", item) } }
-                renderLessonPage(l, facts: f, toc: r.toc)
-                if !inFeed.contains(l.id) { f.html = "" }
-                f.search = tokenTime.add { searchDoc(l, plain: doc.plainText) }
-                if let hant { f.searchHant = searchDoc(l, plain: doc.plainText, convert: hant.converter.convert) }
+                f.itemKey = contextKey("lesson-item", item)
+                f.itemHTML = itemMemo.text(f.itemKey) { templateTime.add { theme.render("lesson-item", item) } }
+                let key = bodyKey(l, doc)
+                renderLessonPage(l, facts: f, bodyKey: key, body: body)
+                if inFeed.contains(l.id) {
+                    // The feed carries the whole text of the newest lessons.
+                    let feedKey = key.map { k -> String in let h = Fingerprint(); h.add("feed body"); h.add(k); return h.hex }
+                    f.html = itemMemo.text(feedKey) { body().html }
+                }
                 buffer[i] = f
             }
           }
         }
+        store?.clear()
         tokenTime.report()
         htmlTime.report()
         facts = results.map { $0! }
+    }
+
+    /// The fingerprint of a lesson's text as its page shows it: the file it was read from and
+    /// the address (and picture size) of everything it links to. nil for a lesson not read
+    /// from a file.
+    func bodyKey(_ l: Lesson, _ doc: MDDocument) -> String? {
+        guard let source = l.sourceKey else { return nil }
+        let f = Fingerprint()
+        f.add("lesson body 1"); f.add(source)
+        for link in doc.links {
+            f.add(html.url(link) ?? "\u{0}")
+            if link.isImage, let size = html.imageSize(link) { f.add("\(size.width)x\(size.height)") } else { f.add("") }
+        }
+        return f.hex
     }
 
     /// Re-renders one lesson whose list-relevant fields (title, date, kind, series, tags,
@@ -464,19 +508,17 @@ public final class SiteBuilder: @unchecked Sendable {
         if bag.hasErrors { return [] }
         let doc = l.document
         let r = html.render(doc)
-        let summary = l.summary ?? TextMeasures.summary(doc.opening)
-        var f = LessonFacts(summary: summary, minutes: TextMeasures.readingMinutes(doc.plainText), html: r.html, itemHTML: "")
+        var f = lessonFacts(l, doc)
+        f.html = r.html
         var item = lessonItem(l, facts: f)
         item["site"] = siteContext
         f.itemHTML = theme.render("lesson-item", item)
         project.lessons[l.id] = l
-        renderLessonPage(l, facts: f, toc: r.toc)
+        renderLessonPage(l, facts: f, bodyKey: nil, body: { r })
         var written = [routes.lesson(l)]
         let old = facts[l.id]
         let inFeed = latest.prefix(Self.feedSize).contains { $0.id == l.id }
         if !inFeed { f.html = "" }
-        f.search = searchDoc(l, plain: doc.plainText)
-        if let hant { f.searchHant = searchDoc(l, plain: doc.plainText, convert: hant.converter.convert) }
         facts[l.id] = f
         if f.search.codes != old.search.codes || f.search.words != old.search.words {
             // A lesson's words reach nearly every shard, so the index is rewritten after the
@@ -500,15 +542,20 @@ public final class SiteBuilder: @unchecked Sendable {
         return written
     }
 
-    func renderLessonPage(_ l: Lesson, facts f: LessonFacts, toc: [TOCEntry]) {
+    /// A lesson's page. With `bodyKey`, the page is keyed by it in place of the rendered text,
+    /// and `body` is called only when the build cache does not hold the page.
+    func renderLessonPage(_ l: Lesson, facts f: LessonFacts, bodyKey: String?, body: @escaping () -> RenderedHTML) {
         var item = lessonItem(l, facts: f)
-        item["content"] = f.html
         if let a = l.author { item["author"] = a }
         func entry(_ e: TOCEntry) -> [String: Any] {
             // Always set: a missing key would make Mustache show the parent entry's number.
             ["id": e.id, "title": e.title, "children": e.children.map(entry), "number": e.number ?? false]
         }
-        item["toc"] = toc.map(entry)
+        func fill(_ item: inout [String: Any], _ r: RenderedHTML) {
+            item["content"] = r.html
+            item["toc"] = r.toc.map(entry)
+        }
+        if bodyKey == nil { fill(&item, body()) }
         let list = seriesLessons[l.seriesFolder] ?? []
         do {
             let i = seriesPosition[l.id]
@@ -517,17 +564,40 @@ public final class SiteBuilder: @unchecked Sendable {
             item["position"] = i + 1
             item["seriesCount"] = list.count
         }
-        // A QR code to this page, for sharing from a screen to a phone.
-        var replacements: [(String, String)] = []
-        if let qr = QRCode.web(routes.absolute(routes.lesson(l))) {
-            let svg = qr.svg(pixels: 3)
-            item["qr"] = svg
-            if hant != nil, let other = QRCode.web(routes.absolute(HantEdition.folder + routes.lesson(l))) {
-                replacements.append((svg, other.svg(pixels: 3)))
+        // A QR code to this page, for sharing from a screen to a phone (and the zh-Hant copy's
+        // to its own address). Made only when the page is, since its address decides it.
+        let address = routes.absolute(routes.lesson(l))
+        let hantAddress = routes.absolute(HantEdition.folder + routes.lesson(l))
+        var codes: (svg: String, hant: String?)??
+        func qr() -> (svg: String, hant: String?)? {
+            if let codes { return codes }
+            let made = QRCode.web(address).map { code in
+                (code.svg(pixels: 3), hant == nil ? nil : QRCode.web(hantAddress)?.svg(pixels: 3))
             }
+            codes = made
+            return made
         }
+        func replacements() -> [(String, String)] {
+            guard let q = qr(), let other = q.hant else { return [] }
+            return [(q.svg, other)]
+        }
+        guard let bodyKey else {
+            if let q = qr() { item["qr"] = q.svg }
+            renderPage("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
+                       extra: ["lesson": item], hantReplacements: replacements)
+            return
+        }
+        // The key holds stand-ins for the text and the QR code, which its address decides.
+        item["content"] = "\u{0}body " + bodyKey
+        item["qr"] = "\u{0}qr " + address
         renderPage("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
-                   extra: ["lesson": item], hantReplacements: replacements)
+                   extra: ["lesson": item], hantReplacements: replacements, hantReplacementsKey: "qr " + hantAddress,
+                   complete: { ctx in
+                       var lesson = ctx["lesson"] as? [String: Any] ?? [:]
+                       fill(&lesson, body())
+                       if let q = qr() { lesson["qr"] = q.svg } else { lesson["qr"] = nil }
+                       ctx["lesson"] = lesson
+                   })
     }
 }
 

@@ -20,6 +20,19 @@ public final class Slugger: @unchecked Sendable {
         self.mode = mode
     }
 
+    /// Every spelling learnt so far in this process, for the build cache to keep.
+    public static var spellings: [Unicode.Scalar: String] {
+        lock.lock(); defer { lock.unlock() }
+        return cache
+    }
+
+    /// Spellings ICU gave an earlier run of the same program (the build cache's): a build
+    /// whose characters are all known never opens a transliterator.
+    public static func remember(_ known: [Unicode.Scalar: String]) {
+        lock.lock(); defer { lock.unlock() }
+        cache.merge(known) { mine, _ in mine }
+    }
+
     /// The pinyin (ASCII, lower case, no tones) of one Han character, or nil if ICU has none.
     public func pinyin(of scalar: Unicode.Scalar) -> String? {
         Self.lock.lock()

@@ -58,7 +58,7 @@ struct Build: ParsableCommand {
         options.offline = offline
         if strict { options.dryRun = true }
         Progress.enabled = isatty(STDERR_FILENO) != 0 && !quiet && format == .human
-        var report = Builder.build(options, bag: bag)
+        var report = Timings.measure("build") { Builder.build(options, bag: bag) }
         if strict {
             // Warnings fail the build: check everything first, write only when clean.
             if report.succeeded && bag.warningCount == 0 {
@@ -68,7 +68,7 @@ struct Build: ParsableCommand {
                 report.succeeded = false
             }
         }
-        emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json)
+        Timings.measure("report") { emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json) }
         if (!quiet || !report.succeeded) && format != .json {
             // Chinese first, the English in brackets, as every message.
             let status = report.succeeded ? ("生成完毕", "built") : ("生成失败", "failed")

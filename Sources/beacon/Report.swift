@@ -74,22 +74,31 @@ enum CJKWidth {
 final class QuotedFiles {
     private var known: [String: [ArraySlice<UInt8>]?] = [:]
 
+    /// Folders with their symbolic links resolved, each found once.
+    private var realFolders: [String: String] = [:]
+
     func lines(_ path: String, root: URL) -> [ArraySlice<UInt8>]? {
         if let k = known[path] { return k }
-        let read = Self.read(path, root: root)
+        let read = Self.read(path, root: root) { folder in
+            if let known = realFolders[folder] { return known }
+            let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+            realFolders[folder] = real
+            return real
+        }
         known[path] = read
         return read
     }
 
-    static func read(_ path: String, root: URL) -> [ArraySlice<UInt8>]? {
+    static func read(_ path: String, root: URL, realFolder: (String) -> String = { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }) -> [ArraySlice<UInt8>]? {
         // Only the editor's own files are quoted (never output/, never through a symbolic link
         // out of the project, never a special file or a huge one).
         guard path.hasPrefix("content/") || path.hasPrefix("themes/") else { return nil }
         let url = root.appendingPathComponent(path)
         var st = stat()
+        // lstat: the file itself is no link, so where it really is is its folder's real place.
         guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16_000_000 else { return nil }
-        let base = root.resolvingSymlinksInPath().path + "/"
-        guard url.resolvingSymlinksInPath().path.hasPrefix(base) else { return nil }
+        let base = realFolder(root.path) + "/"
+        guard (realFolder(url.deletingLastPathComponent().path) + "/").hasPrefix(base) else { return nil }
         guard let data = try? Data(contentsOf: url), String(data: data, encoding: .utf8) != nil else { return nil }
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }

@@ -1,5 +1,8 @@
 import Foundation
 import XCTest
+import BeaconModel
+import BeaconLoad
+import BeaconMarkdown
 
 /// The build cache (`.beacon/cache/`): a rebuild reuses the boards whose inputs did not
 /// change, and its output is byte for byte what a clean build of the same input writes.
@@ -139,5 +142,80 @@ final class BuildCacheTests: XCTestCase {
         XCTAssertFalse(remade.contains { $0.hasPrefix("liang-xue-yi-zuo/") }, "\(remade)")
         let neighbours = try remade.filter { $0 != "san-hui-yi-ke/dang-ke/index.html" }.map { try String(contentsOf: lessons.appendingPathComponent($0), encoding: .utf8) }
         XCTAssertTrue(neighbours.allSatisfy { $0.contains("怎样讲好一堂微党课") })
+    }
+
+    /// A rebuild takes the lesson files it knows from the cache's records: it parses only the
+    /// texts it renders again (the pocket books'; every page comes from the cache), it says
+    /// every warning the first build said, and an edited lesson is parsed once.
+    func testARebuildParsesOnlyTheTextsItRenders() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        // A lesson that gives warnings: a link whose address is dropped, a space between two
+        // Chinese words (a copy rule).
+        try site.write("content/lessons/主题党日/警告示例.md",
+                       "---\ntitle: 警告示例\ndate: 2026-05-01\n---\n**先学一遍。**再看[这里](javascript:alert(1))。\n\n支部 党员按时参加。\n")
+        let first = site.build()
+        XCTAssertTrue(first.0.succeeded)
+        let counter = MarkdownParser.parseCount
+        counter.reset()
+        counter.enabled = true
+        defer { counter.enabled = false; counter.reset() }
+        let second = site.build()
+        XCTAssertTrue(second.0.succeeded)
+        XCTAssertEqual(second.1.map(\.description), first.1.map(\.description), "the same warnings, from the records")
+        XCTAssertGreaterThanOrEqual(first.1.filter { $0.location.path.hasSuffix("警告示例.md") }.count, 2, "\(first.1)")
+        let lessons = try XCTUnwrap(ContentLoader(root: site.root, bag: DiagnosticBag()).load()).lessons.map(\.path)
+        // 主题党日 is in no pocket book: nothing of it is parsed.
+        let counts = counter.byPath
+        let outsideBooks = lessons.filter { $0.hasPrefix("content/lessons/主题党日/") }
+        XCTAssertEqual(outsideBooks.count, 5)
+        for path in outsideBooks { XCTAssertNil(counts[path], path) }
+        for path in lessons { XCTAssertLessThanOrEqual(counts[path, default: 0], 1, path) }
+        XCTAssertGreaterThan(counts.count, 0, "the books' lessons are parsed for the books")
+
+        let edited = "content/lessons/主题党日/主题党日怎样组织.md"
+        try site.write(edited, try site.read(edited) + "\n**每月固定一天。**党员提前知道，按时参加。\n")
+        counter.reset()
+        let third = site.build()
+        XCTAssertTrue(third.0.succeeded)
+        XCTAssertEqual(counter.byPath[edited], 1, "read afresh once, its tree shared by the stages that render it")
+        for path in outsideBooks where path != edited { XCTAssertNil(counter.byPath[path], path) }
+    }
+
+    /// The records are the cache's, not the editor's: a damaged or foreign file is read up to
+    /// where it goes wrong, a record that does not decode is not used, and the output is what
+    /// a clean build writes.
+    func testDamagedRecordsAreNotUsed() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        build(site)
+        let cache = site.root.appendingPathComponent(".beacon/cache")
+        let memos = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".memo") }
+        XCTAssertGreaterThan(memos.filter { $0.hasPrefix("lessons-") }.count, 4)
+        for (i, name) in memos.enumerated() {
+            let url = cache.appendingPathComponent(name)
+            var bytes = [UInt8](try Data(contentsOf: url))
+            guard bytes.count > 80 else { continue }
+            switch name.hasPrefix("lessons-") ? 1 : i % 3 {
+            case 0: bytes = Array(bytes.prefix(bytes.count / 2))           // cut short
+            case 1:
+                // One bit of each entry's first text (a lesson's slug): still a record, with
+                // other text in it.
+                var at = 0
+                while at + 66 < bytes.count, let nl = bytes[at...].firstIndex(of: 10) {
+                    let head = String(decoding: bytes[at..<nl], as: UTF8.self).split(separator: " ")
+                    guard head.count == 3, let n = Int(head[1]) else { break }
+                    if n > 2 { bytes[nl + 2] ^= 0x01 }
+                    at = nl + 1 + n + 1
+                }
+            default: bytes = Array("not a memo at all\n".utf8) + bytes     // foreign
+            }
+            try Data(bytes).write(to: url)
+        }
+        try "U+4E00 zzz\nnonsense\n".write(to: cache.appendingPathComponent("pinyin.txt"), atomically: true, encoding: .utf8)
+        build(site)
+        let clean = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        build(clean)
+        let a = try treeFiles(site.output), b = try treeFiles(clean.output)
+        XCTAssertEqual(Set(a.keys), Set(b.keys))
+        XCTAssertEqual(a.keys.filter { a[$0] != b[$0] }.sorted(), [])
     }
 }

@@ -4,6 +4,20 @@ import BeaconModel
 import BeaconLoad
 
 final class TextFileTests: XCTestCase {
+    /// A file the build cache knows is turned into text without its checks: the same text
+    /// `decode` gives, byte-order mark, CRLF and lone CR included.
+    func testKnownBytesGiveTheTextDecodeGives() throws {
+        let samples: [[UInt8]] = [
+            Array(try Data(contentsOf: Repo.fixtures.appendingPathComponent("bom-crlf-lesson.md"))),
+            Array("---\ntitle: 标题\n---\n正文\n".utf8),
+            [0xEF, 0xBB, 0xBF] + Array("第一行\r第二行\r\n第三行\r".utf8),
+            Array("\r\n\r\n".utf8), [],
+        ]
+        for bytes in samples {
+            XCTAssertEqual(TextFile.decodeKnown(Data(bytes)), try TextFile.decode(Data(bytes), displayPath: "x.md"), "\(bytes.prefix(12))")
+        }
+    }
+
     func testBOMAndCRLF() throws {
         let data = try Data(contentsOf: Repo.fixtures.appendingPathComponent("bom-crlf-lesson.md"))
         let text = try TextFile.decode(data, displayPath: "x.md")
