@@ -25,6 +25,7 @@ let package = Package(
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "librsvg2-dev", "libgdk-pixbuf-2.0-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0", providers: [.apt(["libglib2.0-dev"])]),
+        .systemLibrary(name: "CZlibCRC", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Beacon's own modules, one per concern. The flow: Load parses every Markdown text once
         // (Markdown) into the typed tree of Model; Output resolves its links once and holds what
@@ -35,14 +36,14 @@ let package = Package(
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconThemes", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CGLib"]),
+        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CGLib", "CZlibCRC"]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF"]),
         .target(name: "BeaconSite", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput",
             .product(name: "Mustache", package: "swift-mustache"),
         ]),
         .target(name: "BeaconBooks", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint"]),
-        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint", "ZIPFoundation"]),
+        .target(name: "BeaconBoards", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "BeaconPrint"]),
         .target(name: "BeaconWeChat", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconPrint"]),
         .target(name: "BeaconImport", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "CLibXML2", "ZIPFoundation"]),
         .target(name: "BeaconBuild", dependencies: ["BeaconModel", "BeaconText", "BeaconLoad", "BeaconOutput", "BeaconPrint", "BeaconSite", "BeaconBooks", "BeaconBoards", "BeaconWeChat"]),

@@ -1,5 +1,4 @@
 import Foundation
-import ZIPFoundation
 import BeaconModel
 import BeaconOutput
 import BeaconPrint
@@ -44,30 +43,20 @@ public enum BoardStage {
         var byTemplate: [String: [Board]] = [:]
         for c in copies { byTemplate[printPack.map { "print-pack-" + $0 } ?? c.copy!.template, default: []].append(c) }
         let zipDate = project.contentDate
-        for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors {
+        for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors { Timings.measure("boards: zip \(template)") {
             let zip = "boards/\(template).zip"
             let zipKey = cache.zipKey(zip, boards: boards, date: zipDate)
             if let zipKey, cache.restoreZip(zipKey, to: zip, site: printPack == nil, stage: stage) {
                 if printPack == nil { for b in boards { files[b.slug]?.zip = zip } }
-                continue
+                return
             }
             do {
                 let url = try stage.reserve(zip)
-                let archive = try Archive(url: url, accessMode: .create)
-                for b in boards {
-                    let pdf = stage.url("boards/\(b.slug).pdf")
-                    // PDFs are compressed already: stored as they are.
-                    // Dated by the content, not by the file's time, so the ZIP is the same
-                    // for the same input.
-                    let size = try FileManager.default.attributesOfItem(atPath: pdf.path)[.size] as? Int64 ?? 0
-                    let handle = try FileHandle(forReadingFrom: pdf)
-                    defer { try? handle.close() }
-                    try archive.addEntry(with: "\(b.copy!.template)/\(b.copy!.branch).pdf", type: .file, uncompressedSize: size,
-                                         modificationDate: zipDate, permissions: 0o644, compressionMethod: .none) { position, chunk in
-                        try handle.seek(toOffset: UInt64(position))
-                        return try handle.read(upToCount: chunk) ?? Data()
-                    }
-                }
+                // PDFs are compressed already: stored as they are. Dated by the content, not by
+                // the files' times, so the ZIP is the same for the same input.
+                try StoredZip.write(boards.map { b in
+                    StoredZip.Entry(name: "\(b.copy!.template)/\(b.copy!.branch).pdf", path: stage.url("boards/\(b.slug).pdf").path)
+                }, date: zipDate, to: url.path)
                 if let zipKey { cache.storeZip(zipKey, from: url) }
                 if printPack == nil {
                     try stage.link(from: url, to: "site/" + zip)
@@ -76,7 +65,7 @@ public enum BoardStage {
             } catch {
                 bag.error(SourceLocation(path: boards[0].copy!.templatePath), "展板打包失败 (cannot write the ZIP of the board's copies): \(error)")
             }
-        }
+        } }
         // The cache keeps what this build used; a partial build (--boards-for) prunes nothing.
         if printPack == nil && !bag.hasErrors { cache.prune() }
         return files
