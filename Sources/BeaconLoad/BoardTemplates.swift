@@ -196,35 +196,45 @@ extension ContentLoader {
         // Messages about copies, each once with every branch it concerns.
         var copyMessages: [Diagnostic: [String]] = [:]
         var messageOrder: [Diagnostic] = []
-        for b in matching {
-            var values = Self.templateValues(b)
-            for (k, v) in defaults where values[k] == nil { values[k] = v }
-            func fill(_ n: Node, key: String?) -> Node {
-                switch n {
-                case .scalar(var s):
-                    if key == "branch" && s.string == "this" { s.string = b.slug; return .scalar(s) }
-                    if let t = compiled[s.string] {
-                        s.string = t.render(values)
-                        return .scalar(s)
+        // The copies are independent of each other: filled and read on every core, then
+        // taken in branch order.
+        var made = [(board: Board?, messages: [Diagnostic], failed: Bool)?](repeating: nil, count: matching.count)
+        made.withUnsafeMutableBufferPointer { buffer in
+            let results = buffer
+            DispatchQueue.concurrentPerform(iterations: matching.count) { i in
+                let b = matching[i]
+                var values = Self.templateValues(b)
+                for (k, v) in defaults where values[k] == nil { values[k] = v }
+                func fill(_ n: Node, key: String?) -> Node {
+                    switch n {
+                    case .scalar(var s):
+                        if key == "branch" && s.string == "this" { s.string = b.slug; return .scalar(s) }
+                        if let t = compiled[s.string] {
+                            s.string = t.render(values)
+                            return .scalar(s)
+                        }
+                        return n
+                    case .mapping(let m):
+                        return .mapping(Node.Mapping(m.map { (k, v) in (k, fill(v, key: k.string)) }, m.tag, m.style, m.mark))
+                    case .sequence(let seq):
+                        return .sequence(Node.Sequence(seq.map { fill($0, key: key) }, seq.tag, seq.style, seq.mark))
+                    default:
+                        return n
                     }
-                    return n
-                case .mapping(let m):
-                    return .mapping(Node.Mapping(m.map { (k, v) in (k, fill(v, key: k.string)) }, m.tag, m.style, m.mark))
-                case .sequence(let seq):
-                    return .sequence(Node.Sequence(seq.map { fill($0, key: key) }, seq.tag, seq.style, seq.mark))
-                default:
-                    return n
                 }
+                let copyBag = DiagnosticBag()
+                let board = parse(fill(node, key: nil), copyBag, b)
+                results[i] = (board, copyBag.all, copyBag.hasErrors)
             }
-            let copyBag = DiagnosticBag()
-            let filled = fill(node, key: nil)
-            let board = parse(filled, copyBag, b)
+        }
+        for (b, result) in zip(matching, made) {
+            guard let result else { continue }
             // A message about one copy names its branch.
-            for d in copyBag.all {
+            for d in result.messages {
                 if copyMessages[d] == nil { messageOrder.append(d) }
                 copyMessages[d, default: []].append("\(b.name)（\(b.path)）")
             }
-            guard var board, !copyBag.hasErrors else { continue }
+            guard var board = result.board, !result.failed else { continue }
             board.slug = slug + "/" + b.slug
             board.copy = BoardCopy(template: slug, templateTitle: title, templatePath: path, branch: b.slug, branchName: b.name, domain: b.domain)
             out.append(board)

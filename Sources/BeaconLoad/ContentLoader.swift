@@ -566,10 +566,18 @@ public struct ContentLoader {
 
     func loadBranches(slugger: Slugger, media: Set<String>) -> [Branch] {
         let dir = content.appendingPathComponent("branches")
-        var out: [Branch] = []
-        for (url, _) in children(of: dir) where url.pathExtension == "md" && !url.lastPathComponent.hasPrefix("_") {
-            if let b = loadBranch(url, slugger: slugger, media: media) { out.append(b) }
+        let files = children(of: dir).map(\.url).filter { $0.pathExtension == "md" && !$0.lastPathComponent.hasPrefix("_") }
+        // Branches are independent of each other, as lessons are: read on every core, after
+        // their names are spelt in one ICU call.
+        if slugger.mode == .pinyin { slugger.prefetch(files.map(\.lastPathComponent).joined()) }
+        var loaded = [Branch?](repeating: nil, count: files.count)
+        loaded.withUnsafeMutableBufferPointer { out in
+            let buffer = out
+            DispatchQueue.concurrentPerform(iterations: files.count) { i in
+                buffer[i] = loadBranch(files[i], slugger: slugger, media: media)
+            }
         }
+        let out = loaded.compactMap { $0 }
         checkCollisions(out.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "支部 (branch)")
         return out
     }
