@@ -8,9 +8,36 @@ public final class MemoFile: @unchecked Sendable {
     private let path: String
     /// The file as it was read, and where each entry's bytes stand in it.
     private var buffer: [UInt8] = []
-    private var known: [String: Int] = [:]
+    private var known: [Key: Int] = [:]
     private var ranges: [Range<Int>] = []
-    private var keys: [String] = []
+    /// Where each entry's key stands in `buffer`.
+    private var keyStarts: [Int] = []
+
+    /// A 64-hex key as four numbers: hashed and compared without looking at text.
+    struct Key: Hashable {
+        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+
+        init?<C: Collection>(hex: C) where C.Element == UInt8 {
+            guard hex.count == 64 else { return nil }
+            var p0: UInt64 = 0, p1: UInt64 = 0, p2: UInt64 = 0, p3: UInt64 = 0
+            for (i, ch) in hex.enumerated() {
+                let v: UInt64
+                switch ch {
+                case 48...57: v = UInt64(ch - 48)
+                case 97...102: v = UInt64(ch - 87)
+                case 65...70: v = UInt64(ch - 55)
+                default: return nil
+                }
+                switch i >> 4 {
+                case 0: p0 = p0 << 4 | v
+                case 1: p1 = p1 << 4 | v
+                case 2: p2 = p2 << 4 | v
+                default: p3 = p3 << 4 | v
+                }
+            }
+            (a, b, c, d) = (p0, p1, p2, p3)
+        }
+    }
     /// Which entries of the file this build used.
     private var kept: [Bool] = []
     private var keptCount = 0
@@ -28,8 +55,7 @@ public final class MemoFile: @unchecked Sendable {
         buffer.withUnsafeBufferPointer { b in
             var i = 0
             while i + 66 < b.count {
-                guard b[i + 64] == 32 else { return }
-                let key = String(decoding: UnsafeBufferPointer(rebasing: b[i..<i + 64]), as: UTF8.self)
+                guard b[i + 64] == 32, let key = Key(hex: UnsafeBufferPointer(rebasing: b[i..<i + 64])) else { return }
                 var j = i + 65, n = 0
                 while j < b.count, b[j] != 32 { guard b[j] >= 48 && b[j] <= 57, n <= b.count else { return }; n = n * 10 + Int(b[j] - 48); j += 1 }
                 j += 1
@@ -40,7 +66,7 @@ public final class MemoFile: @unchecked Sendable {
                 known[key] = ranges.count
                 ranges.append(j..<j + n)
                 sums.append(sum)
-                keys.append(key)
+                keyStarts.append(i)
                 i = j + n + 1
             }
         }
@@ -70,7 +96,7 @@ public final class MemoFile: @unchecked Sendable {
 
     /// The bytes kept under `key`, or nil; an entry read is kept for the next build.
     public func bytes(_ key: String) -> ArraySlice<UInt8>? {
-        if let i = known[key] {     // `known` is not changed after `init`
+        if let k = Key(hex: key.utf8), let i = known[k] {     // `known` is not changed after `init`
             let bytes = buffer[ranges[i]]
             guard Self.sum(bytes) == sums[i] else { return nil }
             lock.lock()
@@ -100,7 +126,10 @@ public final class MemoFile: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard !made.isEmpty || keptCount != ranges.count else { return }
         var entries: [(String, ArraySlice<UInt8>)] = made.map { ($0.key, $0.value[...]) }
-        for i in kept.indices where kept[i] && made[keys[i]] == nil { entries.append((keys[i], buffer[ranges[i]])) }
+        for i in kept.indices where kept[i] {
+            let key = String(decoding: buffer[keyStarts[i]..<keyStarts[i] + 64], as: UTF8.self)
+            if made[key] == nil { entries.append((key, buffer[ranges[i]])) }
+        }
         entries.sort { $0.0 < $1.0 }
         var out: [UInt8] = []
         out.reserveCapacity(entries.reduce(0) { $0 + $1.1.count + 80 })

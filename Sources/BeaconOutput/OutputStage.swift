@@ -340,7 +340,7 @@ public final class OutputStage: @unchecked Sendable {
     /// manifest line that is anything else (edited by hand, or by someone hostile) names no
     /// file of Beacon's and is ignored.
     static func isPlainRelative(_ rel: String) -> Bool {
-        guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.contains("\0") else { return false }
+        guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.utf8.contains(0) else { return false }
         return rel.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
     }
 
