@@ -21,7 +21,7 @@ enum LessonMemo {
     }
 
     static func encode(_ l: Lesson, diagnostics: [Diagnostic], texts: [EditorText]) -> [UInt8] {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: l.document.plainText.utf8.count + 1024)
         w.string(l.slug); w.string(l.title)
         w.int(l.date.year); w.int(l.date.month); w.int(l.date.day)
         w.string(l.kind.rawValue)
@@ -57,7 +57,7 @@ enum LessonMemo {
         for t in texts {
             w.string(t.path); w.string(t.text); w.int(t.line); w.int(t.column); w.bool(t.title); w.bool(t.exact); w.bool(t.plainScalar)
         }
-        return w.bytes
+        return w.finished
     }
 
     /// The lesson a record holds, with `body` (the file's text after its front matter); nil

@@ -7,7 +7,16 @@ import Foundation
 public struct ByteWriter {
     public private(set) var bytes: [UInt8] = []
 
-    public init() {}
+    public init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    /// The record in an array of its own size (a memo holds thousands of them to the end of a
+    /// build: the slack of a growing array would be as much again).
+    public var finished: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+            _ = buffer.initialize(from: bytes)
+            count = bytes.count
+        }
+    }
 
     public mutating func uint(_ value: UInt64) {
         var v = value

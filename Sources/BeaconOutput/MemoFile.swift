@@ -41,7 +41,6 @@ public final class MemoFile: @unchecked Sendable {
     /// Which entries of the file this build used.
     private var kept: [Bool] = []
     private var keptCount = 0
-    private var made: [String: [UInt8]] = [:]
     private let lock = NSLock()
 
     public init(_ url: URL) {
@@ -94,23 +93,59 @@ public final class MemoFile: @unchecked Sendable {
         return h
     }
 
-    /// The bytes kept under `key`, or nil; an entry read is kept for the next build.
+    /// The bytes kept under `key`, or nil; an entry read is kept for the next build. An entry
+    /// stored by this build is on its way to the file, not in memory: asked for again, it is
+    /// not found (and made again).
     public func bytes(_ key: String) -> ArraySlice<UInt8>? {
-        if let k = Key(hex: key.utf8), let i = known[k] {     // `known` is not changed after `init`
-            let bytes = buffer[ranges[i]]
-            guard Self.sum(bytes) == sums[i] else { return nil }
-            lock.lock()
-            if !kept[i] { kept[i] = true; keptCount += 1 }
-            lock.unlock()
-            return bytes
-        }
-        lock.lock(); defer { lock.unlock() }
-        return made[key].map { $0[...] }
+        guard let k = Key(hex: key.utf8), let i = known[k] else { return nil }   // `known` is not changed after `init`
+        let bytes = buffer[ranges[i]]
+        guard Self.sum(bytes) == sums[i] else { return nil }
+        lock.lock()
+        if !kept[i] { kept[i] = true; keptCount += 1 }
+        lock.unlock()
+        return bytes
     }
+
+    /// Entries stored by this build, written at once to the next version of the file (a
+    /// temporary file beside it), so that a build of ten thousand lessons does not hold them
+    /// all in memory; `save` adds the old entries still used and puts the file in place.
+    private var next: Int32 = -1
+    private var nextPath: String { path + ".\(getpid()).next" }
+    private var madeKeys: Set<String> = []
+    private var failed = false
 
     /// Keeps `bytes` under `key`.
     public func store(_ key: String, _ bytes: [UInt8]) {
-        lock.lock(); made[key] = bytes; lock.unlock()
+        guard key.utf8.count == 64 else { return }
+        var entry = Array(Self.header(key, bytes[...]).utf8)
+        entry.append(contentsOf: bytes)
+        entry.append(10)
+        lock.lock(); defer { lock.unlock() }
+        guard !failed, !madeKeys.contains(key) else { return }
+        if next < 0 {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            next = open(nextPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if next < 0 { failed = true; return }
+        }
+        if !Self.writeAll(next, entry) { failed = true; return }
+        madeKeys.insert(key)
+    }
+
+    static func header(_ key: String, _ bytes: ArraySlice<UInt8>) -> String {
+        let sum = String(Self.sum(bytes), radix: 16)
+        return "\(key) \(bytes.count) \(String(repeating: "0", count: 16 - sum.count))\(sum)\n"
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                done += n
+            }
+            return true
+        }
     }
 
     public func text(_ key: String?, make: () -> String) -> String {
@@ -124,26 +159,33 @@ public final class MemoFile: @unchecked Sendable {
     /// Writes the entries this build used, when they are not what the file holds.
     public func save() {
         lock.lock(); defer { lock.unlock() }
-        guard !made.isEmpty || keptCount != ranges.count else { return }
-        var entries: [(String, ArraySlice<UInt8>)] = made.map { ($0.key, $0.value[...]) }
+        guard !failed else { discardNext(); return }
+        guard !madeKeys.isEmpty || keptCount != ranges.count else { discardNext(); return }
+        if next < 0 {
+            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            next = open(nextPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            if next < 0 { return }
+        }
+        var out: [UInt8] = []
         for i in kept.indices where kept[i] {
             let key = String(decoding: buffer[keyStarts[i]..<keyStarts[i] + 64], as: UTF8.self)
-            if made[key] == nil { entries.append((key, buffer[ranges[i]])) }
-        }
-        entries.sort { $0.0 < $1.0 }
-        var out: [UInt8] = []
-        out.reserveCapacity(entries.reduce(0) { $0 + $1.1.count + 80 })
-        for (k, v) in entries {
-            let sum = String(Self.sum(v), radix: 16)
-            out.append(contentsOf: Array("\(k) \(v.count) \(String(repeating: "0", count: 16 - sum.count))\(sum)\n".utf8))
-            out.append(contentsOf: v)
+            guard !madeKeys.contains(key) else { continue }
+            out.append(contentsOf: Array(Self.header(key, buffer[ranges[i]]).utf8))
+            out.append(contentsOf: buffer[ranges[i]])
             out.append(10)
+            if out.count > 1 << 20 { guard Self.writeAll(next, out) else { discardNext(); return }; out.removeAll(keepingCapacity: true) }
         }
-        let folder = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temp = path + ".\(getpid()).tmp"
-        if FileManager.default.createFile(atPath: temp, contents: Data(out)), rename(temp, path) != 0 { unlink(temp) }
+        guard Self.writeAll(next, out) else { discardNext(); return }
+        close(next)
+        next = -1
+        if rename(nextPath, path) != 0 { unlink(nextPath) }
     }
+
+    private func discardNext() {
+        if next >= 0 { close(next); next = -1; unlink(nextPath) }
+    }
+
+    deinit { discardNext() }
 }
 
 /// A memo too large to write again whole when one entry changes (every lesson file as the

@@ -304,7 +304,7 @@ extension SiteBuilder {
         f.search.write(to: &w)
         w.bool(f.searchHant != nil)
         f.searchHant?.write(to: &w)
-        factsMemo.store(key, w.bytes)
+        factsMemo.store(key, w.finished)
         return f
     }
 }
