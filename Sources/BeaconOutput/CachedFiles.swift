@@ -19,6 +19,35 @@ public final class CachedFiles: @unchecked Sendable {
         dirPath = dir.path
     }
 
+    /// The folder's regular files as it was first looked at, by name, with their status: one
+    /// read of the folder instead of an `lstat` per file (30,000 of them for the WeChat copies
+    /// of 10,000 lessons). A file made since is looked at on its own.
+    private var listing: [String: stat]?
+
+    private func listed(_ name: String) -> stat? {
+        lock.lock(); defer { lock.unlock() }
+        if listing == nil {
+            var found: [String: stat] = [:]
+            var folder = stat()
+            if stat(dirPath, &folder) == 0, let d = opendir(dirPath) {
+                while let e = readdir(d) {
+                    guard e.pointee.d_type == UInt8(DT_REG) else { continue }
+                    let entry = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                    }
+                    var st = stat()
+                    st.st_dev = folder.st_dev
+                    st.st_ino = e.pointee.d_ino
+                    st.st_mode = S_IFREG | 0o644
+                    found[entry] = st
+                }
+                closedir(d)
+            }
+            listing = found
+        }
+        return listing?[name]
+    }
+
     /// Puts the file for `key` at `relative` in the stage: from the cache, or made by `make`
     /// (which writes the path it is given) into the cache first. When `make` fails, neither
     /// the stage nor the cache holds anything for it.
@@ -26,8 +55,7 @@ public final class CachedFiles: @unchecked Sendable {
         let name = key + "." + ext
         let dest = dirPath + "/" + name
         lock.lock(); used.insert(name); lock.unlock()
-        var st = stat()
-        if lstat(dest, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+        if let st = listed(name) ?? { var st = stat(); return lstat(dest, &st) == 0 ? st : nil }(), (st.st_mode & S_IFMT) == S_IFREG {
             do { try stage.link(fromPath: dest, to: relative, sourceStatus: st); return } catch {
                 // An unreadable entry: made again below.
             }
