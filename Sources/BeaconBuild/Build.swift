@@ -207,6 +207,8 @@ public enum Builder {
         Progress.show("生成网站（\(lessonCount) 篇课程）")
         site.build()
         keep(site)
+        // What ICU spelt for the site (headings, tags), kept for the next build.
+        if project.site.slugs == .pinyin { PinyinMemo.save(root: options.root) }
         if (options.offline || offlineSite) && !bag.hasErrors {
             Progress.show("写离线副本")
             Timings.measure("offline copy") { OfflineCopy.write(stage: stage, basePath: basePath, bag: bag) }

@@ -54,8 +54,8 @@ public struct ContentLoader {
 
     func loadContent(site: SiteConfig) -> Project? {
         let slugger = Slugger(mode: site.slugs)
-        let spelt = site.slugs == .pinyin ? PinyinMemo.load(root: root) : 0
-        defer { if site.slugs == .pinyin { PinyinMemo.save(root: root, had: spelt) } }
+        if site.slugs == .pinyin { PinyinMemo.load(root: root) }
+        defer { if site.slugs == .pinyin { PinyinMemo.save(root: root) } }
         let media = listFiles(under: content.appendingPathComponent("media"))
         let (series, lessons) = Timings.measure("load: lessons") { loadLessons(slugger: slugger) }
         let branches = loadBranches(slugger: slugger, media: media)
@@ -147,7 +147,8 @@ public struct ContentLoader {
 
     // MARK: - site.yml
 
-    func loadSite() -> SiteConfig? {
+    /// Reads content/site.yml alone.
+    public func loadSite() -> SiteConfig? {
         let url = content.appendingPathComponent("site.yml")
         guard FileManager.default.fileExists(atPath: url.path) else {
             bag.error(SourceLocation(path: "content/site.yml"), "缺少站点配置文件 content/site.yml (missing content/site.yml)")

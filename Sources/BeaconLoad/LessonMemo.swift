@@ -81,11 +81,13 @@ enum LessonMemo {
         if r.bool() {
             var doc = MDDocument()
             for _ in 0..<r.count() {
+                guard !r.failed else { return nil }
                 let raw = r.string(), image = r.bool()
                 doc.links.append(MDLink(raw: raw, isImage: image, location: SourceLocation(path: r.string(), line: r.int(), column: r.int())))
             }
             doc.plainText = r.string(); doc.firstParagraph = r.string(); doc.hasRawHTML = r.bool()
             for _ in 0..<r.count() {
+                guard !r.failed else { return nil }
                 let kind: MDLandmark.Kind
                 switch r.uint() {
                 case 0: kind = .table(minimumWidth: r.double())
@@ -100,12 +102,14 @@ enum LessonMemo {
         }
         var diagnostics: [Diagnostic] = []
         for _ in 0..<r.count() {
+            guard !r.failed else { return nil }
             let error = r.bool()
             let at = SourceLocation(path: r.string(), line: r.int(), column: r.int())
             diagnostics.append(Diagnostic(error ? .error : .warning, at, r.string()))
         }
         var texts: [EditorText] = []
         for _ in 0..<r.count() {
+            guard !r.failed else { return nil }
             var t = EditorText(path: r.string(), text: r.string(), line: r.int(), column: r.int(), title: r.bool(), exact: r.bool())
             t.plainScalar = r.bool()
             texts.append(t)
@@ -119,8 +123,15 @@ enum LessonMemo {
 /// build of the same program: opening ICU's transliterator is a large part of a build that
 /// otherwise finds everything in the cache. Lines `U+XXXX pinyin` after a line naming the
 /// program; a file of another program, or a line not of that shape, is not used.
-enum PinyinMemo {
+public enum PinyinMemo {
     static let file = ".beacon/cache/pinyin.txt"
+
+    /// How many spellings the file holds (as read, or as last written by this process).
+    private final class Count: @unchecked Sendable {
+        let lock = NSLock()
+        var value = 0
+    }
+    private static let written = Count()
 
     /// Reads the file into the slugger's spellings; returns how many it held.
     @discardableResult
@@ -137,18 +148,25 @@ enum PinyinMemo {
             known[scalar] = String(parts[1])
         }
         Slugger.remember(known)
+        written.lock.lock(); written.value = known.count; written.lock.unlock()
         return known.count
     }
 
-    /// Writes the spellings when there are more than the file held.
-    static func save(root: URL, had: Int) {
+    /// Writes the spellings when ICU gave more than the file holds (the loader after reading
+    /// content/, the build again after the site, which spells headings and tags).
+    public static func save(root: URL) {
         let all = Slugger.spellings
-        guard all.count > had else { return }
+        written.lock.lock(); defer { written.lock.unlock() }
+        guard all.count > written.value else { return }
         var out = Fingerprint.program + "\n"
         for (s, p) in all.sorted(by: { $0.key.value < $1.key.value }) { out += "U+" + String(s.value, radix: 16, uppercase: true) + " " + p + "\n" }
         let url = root.appendingPathComponent(file)
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temp = url.path + ".\(getpid()).tmp"
-        if FileManager.default.createFile(atPath: temp, contents: Data(out.utf8)), rename(temp, url.path) != 0 { unlink(temp) }
+        if FileManager.default.createFile(atPath: temp, contents: Data(out.utf8)), rename(temp, url.path) == 0 {
+            written.value = all.count
+        } else {
+            unlink(temp)
+        }
     }
 }

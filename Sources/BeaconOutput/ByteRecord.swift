@@ -124,8 +124,11 @@ public struct ByteReader {
     public mutating func strings() -> [String] {
         let n = count()
         var out: [String] = []
-        out.reserveCapacity(n)
-        for _ in 0..<n { out.append(string()) }
-        return failed ? [] : out
+        out.reserveCapacity(min(n, 1024))
+        for _ in 0..<n {
+            out.append(string())
+            if failed { return [] }
+        }
+        return out
     }
 }

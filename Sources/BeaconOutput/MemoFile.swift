@@ -74,9 +74,10 @@ public final class MemoFile: @unchecked Sendable {
 
     private var sums: [UInt64] = []
 
-    /// A check sum of bytes (not a fingerprint: it finds a damaged entry, fast).
-    static func sum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count)
+    /// A check sum of an entry's key and bytes (not a fingerprint: it finds a damaged entry,
+    /// fast).
+    static func sum(_ bytes: ArraySlice<UInt8>, key: Key) -> UInt64 {
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count) ^ key.a ^ key.b.rotated(17) ^ key.c.rotated(31) ^ key.d.rotated(47)
         bytes.withUnsafeBytes { raw in
             var i = 0
             while i + 8 <= raw.count {
@@ -99,7 +100,7 @@ public final class MemoFile: @unchecked Sendable {
     public func bytes(_ key: String) -> ArraySlice<UInt8>? {
         guard let k = Key(hex: key.utf8), let i = known[k] else { return nil }   // `known` is not changed after `init`
         let bytes = buffer[ranges[i]]
-        guard Self.sum(bytes) == sums[i] else { return nil }
+        guard Self.sum(bytes, key: k) == sums[i] else { return nil }
         lock.lock()
         if !kept[i] { kept[i] = true; keptCount += 1 }
         lock.unlock()
@@ -113,15 +114,16 @@ public final class MemoFile: @unchecked Sendable {
     private var nextPath: String { path + ".\(getpid()).next" }
     private var madeKeys: Set<String> = []
     private var failed = false
+    private var saved = false
 
     /// Keeps `bytes` under `key`.
     public func store(_ key: String, _ bytes: [UInt8]) {
-        guard key.utf8.count == 64 else { return }
+        guard Key(hex: key.utf8) != nil else { return }
         var entry = Array(Self.header(key, bytes[...]).utf8)
         entry.append(contentsOf: bytes)
         entry.append(10)
         lock.lock(); defer { lock.unlock() }
-        guard !failed, !madeKeys.contains(key) else { return }
+        guard !failed, !saved, !madeKeys.contains(key) else { return }
         if next < 0 {
             try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             next = open(nextPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -132,7 +134,7 @@ public final class MemoFile: @unchecked Sendable {
     }
 
     static func header(_ key: String, _ bytes: ArraySlice<UInt8>) -> String {
-        let sum = String(Self.sum(bytes), radix: 16)
+        let sum = String(Self.sum(bytes, key: Key(hex: key.utf8)!), radix: 16)
         return "\(key) \(bytes.count) \(String(repeating: "0", count: 16 - sum.count))\(sum)\n"
     }
 
@@ -159,6 +161,10 @@ public final class MemoFile: @unchecked Sendable {
     /// Writes the entries this build used, when they are not what the file holds.
     public func save() {
         lock.lock(); defer { lock.unlock() }
+        // Once: the file then holds what this build made and used (a second save, or an
+        // entry stored after it, would lose the entries made before).
+        guard !saved else { return }
+        saved = true
         guard !failed else { discardNext(); return }
         guard !madeKeys.isEmpty || keptCount != ranges.count else { discardNext(); return }
         if next < 0 {
@@ -207,4 +213,8 @@ public final class ShardedMemo: @unchecked Sendable {
     public func bytes(_ key: String) -> ArraySlice<UInt8>? { shard(key).bytes(key) }
     public func store(_ key: String, _ bytes: [UInt8]) { shard(key).store(key, bytes) }
     public func save() { for s in shards { s.save() } }
+}
+
+extension UInt64 {
+    func rotated(_ n: UInt64) -> UInt64 { (self << n) | (self >> (64 - n)) }
 }

@@ -61,9 +61,11 @@ public enum StoredZip {
             var left = size
             while left > 0 {
                 let n = try buffer.withUnsafeMutableBytes { raw -> Int in
-                    let got = read(input, raw.baseAddress, min(raw.count, Int(clamping: left)))
-                    if got < 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                    return got
+                    while true {
+                        let got = read(input, raw.baseAddress, min(raw.count, Int(clamping: left)))
+                        if got >= 0 { return got }
+                        if errno != EINTR { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                    }
                 }
                 guard n > 0 else { throw POSIXError(.EIO) }   // the file shrank while read
                 buffer.withUnsafeBytes { raw in crc = crc32(crc, raw.bindMemory(to: UInt8.self).baseAddress, uInt(n)) }

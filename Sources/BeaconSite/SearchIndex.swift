@@ -321,11 +321,11 @@ extension SearchDoc {
     init(reading r: inout ByteReader) {
         self.init()
         let n = r.count()
-        codes.reserveCapacity(n)
-        for _ in 0..<n { codes.append(r.uint()) }
+        codes.reserveCapacity(min(n, 1 << 16))
+        for _ in 0..<n where !r.failed { codes.append(r.uint()) }
         let m = r.count()
-        words.reserveCapacity(m)
-        for _ in 0..<m {
+        words.reserveCapacity(min(m, 1 << 12))
+        for _ in 0..<m where !r.failed {
             let word = r.string()
             words[word] = r.uint()
         }

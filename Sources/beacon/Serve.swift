@@ -207,7 +207,9 @@ final class ServeState: @unchecked Sendable {
         }
         let lines = bag.all.map(\.description)
         for l in lines { FileHandle.standardError.write(Data((l + "\n").utf8)) }
-        let site = ContentLoader(root: root, bag: DiagnosticBag()).load()?.site
+        // Only site.yml: loading every lesson again (as `load` does) would also rewrite the
+        // build cache's records of them.
+        let site = builtSite?.project.site ?? ContentLoader(root: root, bag: DiagnosticBag()).loadSite()
         lock.lock()
         if let site { basePath = site.basePath }
         problems = bag.all.filter { $0.severity == .error }.map(\.description)
