@@ -139,15 +139,7 @@ public final class MemoFile: @unchecked Sendable {
     }
 
     static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let n = write(fd, raw.baseAddress! + done, raw.count - done)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                done += n
-            }
-            return true
-        }
+        (try? bytes.withUnsafeBytes { try BeaconOutput.writeAll(fd, $0) }) != nil
     }
 
     public func text(_ key: String?, make: () -> String) -> String {

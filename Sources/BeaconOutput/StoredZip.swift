@@ -34,7 +34,7 @@ public enum StoredZip {
         written.reserveCapacity(entries.count)
         var buffer = [UInt8](repeating: 0, count: chunk)
         func put(_ bytes: [UInt8]) throws {
-            try bytes.withUnsafeBytes { try writeAll(out, $0) }
+            try bytes.withUnsafeBytes { try BeaconOutput.writeAll(out, $0) }
             offset += UInt64(bytes.count)
         }
         for e in entries {
@@ -69,7 +69,7 @@ public enum StoredZip {
                 }
                 guard n > 0 else { throw POSIXError(.EIO) }   // the file shrank while read
                 buffer.withUnsafeBytes { raw in crc = crc32(crc, raw.bindMemory(to: UInt8.self).baseAddress, uInt(n)) }
-                try buffer.withUnsafeBytes { try writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                try buffer.withUnsafeBytes { try BeaconOutput.writeAll(out, UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
                 offset += UInt64(n)
                 left -= UInt64(n)
             }
@@ -114,18 +114,6 @@ public enum StoredZip {
         end.u32(UInt32(min(directorySize, 0xFFFF_FFFF))); end.u32(UInt32(min(directoryStart, 0xFFFF_FFFF)))
         end.u16(0)
         try put(end.data)
-    }
-
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-            done += n
-        }
     }
 
     /// MS-DOS date and time (two-second steps, 1980–2107), in China Standard Time (the time

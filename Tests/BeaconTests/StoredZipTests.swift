@@ -20,12 +20,13 @@ final class StoredZipTests: XCTestCase {
         try Data("%PDF-1.7 支部亮牌".utf8).write(to: dir.appendingPathComponent("small.pdf"))
         try Data().write(to: dir.appendingPathComponent("empty.pdf"))
         let zip = dir.appendingPathComponent("out.zip").path
-        // 2026-07-01 00:00 China Standard Time.
-        try StoredZip.write([
+        let entries: [StoredZip.Entry] = [
             .init(name: "支部亮牌/qingshi-cun.pdf", path: dir.appendingPathComponent("big.pdf").path),
             .init(name: "支部亮牌/yizhong.pdf", path: dir.appendingPathComponent("small.pdf").path),
             .init(name: "empty.pdf", path: dir.appendingPathComponent("empty.pdf").path),
-        ], date: Date(timeIntervalSince1970: 1_782_835_200), to: zip)
+        ]
+        let date = Date(timeIntervalSince1970: 1_782_835_200)   // 2026-07-01 00:00 China Standard Time
+        try StoredZip.write(entries, date: date, to: zip)
         let script = """
         import sys, zipfile, hashlib
         z = zipfile.ZipFile(sys.argv[1])
@@ -46,11 +47,7 @@ final class StoredZipTests: XCTestCase {
         ])
         // The same files and date, the same bytes.
         let again = dir.appendingPathComponent("again.zip").path
-        try StoredZip.write([
-            .init(name: "支部亮牌/qingshi-cun.pdf", path: dir.appendingPathComponent("big.pdf").path),
-            .init(name: "支部亮牌/yizhong.pdf", path: dir.appendingPathComponent("small.pdf").path),
-            .init(name: "empty.pdf", path: dir.appendingPathComponent("empty.pdf").path),
-        ], date: Date(timeIntervalSince1970: 1_782_835_200), to: again)
+        try StoredZip.write(entries, date: date, to: again)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: zip)), try Data(contentsOf: URL(fileURLWithPath: again)))
     }
 
