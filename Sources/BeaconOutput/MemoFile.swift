@@ -126,7 +126,7 @@ public final class MemoFile: @unchecked Sendable {
         guard !failed, !saved, !madeKeys.contains(key) else { return }
         if next < 0 {
             try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            next = open(nextPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            next = openNext()
             if next < 0 { failed = true; return }
         }
         if !Self.writeAll(next, entry) { failed = true; return }
@@ -161,7 +161,7 @@ public final class MemoFile: @unchecked Sendable {
         guard !madeKeys.isEmpty || keptCount != ranges.count else { discardNext(); return }
         if next < 0 {
             try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            next = open(nextPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            next = openNext()
             if next < 0 { return }
         }
         var out: [UInt8] = []
@@ -177,6 +177,15 @@ public final class MemoFile: @unchecked Sendable {
         close(next)
         next = -1
         if rename(nextPath, path) != 0 { unlink(nextPath) }
+    }
+
+    /// A new file, never one that is there already (a link put there would be written through).
+    private func openNext() -> Int32 {
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        let fd = open(nextPath, flags, 0o644)
+        if fd >= 0 || errno != EEXIST { return fd }
+        unlink(nextPath)
+        return open(nextPath, flags, 0o644)
     }
 
     private func discardNext() {
