@@ -141,7 +141,8 @@ public enum WeChatStage {
                 // text, its facts, the address of everything it links to, the styles, the site.
                 let f = Fingerprint()
                 f.add("beacon wechat page 1"); f.add(Fingerprint.program); f.add(pageBase)
-                f.add(l.body.text); f.add(l.summary ?? "\u{0}"); f.add(l.title); f.add(l.date.description); f.add(l.author ?? "\u{0}")
+                // The file's fingerprint stands for its text when the loader gave one.
+                f.add(l.sourceKey.map { "file " + $0 } ?? l.body.text); f.add(l.summary ?? "\u{0}"); f.add(l.title); f.add(l.date.description); f.add(l.author ?? "\u{0}")
                 f.add(series); f.add(dir); f.add(entry.webURL)
                 for link in l.document.links { f.add(renderer.url(link) ?? "\u{0}") }
                 do {
