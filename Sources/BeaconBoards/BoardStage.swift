@@ -43,12 +43,12 @@ public enum BoardStage {
         var byTemplate: [String: [Board]] = [:]
         for c in copies { byTemplate[printPack.map { "print-pack-" + $0 } ?? c.copy!.template, default: []].append(c) }
         let zipDate = project.contentDate
-        for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors { Timings.measure("boards: zip \(template)") {
+        for (template, boards) in byTemplate.sorted(by: { $0.key < $1.key }) where !bag.hasErrors {
             let zip = "boards/\(template).zip"
             let zipKey = cache.zipKey(zip, boards: boards, date: zipDate)
             if let zipKey, cache.restoreZip(zipKey, to: zip, site: printPack == nil, stage: stage) {
                 if printPack == nil { for b in boards { files[b.slug]?.zip = zip } }
-                return
+                continue
             }
             do {
                 let url = try stage.reserve(zip)
@@ -65,7 +65,7 @@ public enum BoardStage {
             } catch {
                 bag.error(SourceLocation(path: boards[0].copy!.templatePath), "展板打包失败 (cannot write the ZIP of the board's copies): \(error)")
             }
-        } }
+        }
         // The cache keeps what this build used; a partial build (--boards-for) prunes nothing.
         if printPack == nil && !bag.hasErrors { cache.prune() }
         return files

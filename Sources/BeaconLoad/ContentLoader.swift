@@ -57,7 +57,7 @@ public struct ContentLoader {
         if site.slugs == .pinyin { PinyinMemo.load(root: root) }
         defer { if site.slugs == .pinyin { PinyinMemo.save(root: root) } }
         let media = listFiles(under: content.appendingPathComponent("media"))
-        let (series, lessons) = Timings.measure("load: lessons") { loadLessons(slugger: slugger) }
+        let (series, lessons) = loadLessons(slugger: slugger)
         let branches = loadBranches(slugger: slugger, media: media)
         let boards = loadBoards(slugger: slugger, lessons: lessons, branches: branches, media: media)
         let books = loadBooks(slugger: slugger, series: series, lessons: lessons)
@@ -360,10 +360,9 @@ public struct ContentLoader {
         // spelt in one ICU call (an ICU transliterator is costly to open; one per lesson was a
         // tenth of a build, and a build where every file is known opens none).
         var results = [Lesson?](repeating: nil, count: files.count)
-        let memo = Timings.measure("load: memo") { ShardedMemo(folder: root.appendingPathComponent(LessonMemo.folder), name: "lessons") }
+        let memo = ShardedMemo(folder: root.appendingPathComponent(LessonMemo.folder), name: "lessons")
         var unknown = [(data: Data, key: String)?](repeating: nil, count: files.count)
         let folderPaths = Dictionary(files.map { ($0.folder, relative(lessonsDir.appendingPathComponent($0.folder))) }, uniquingKeysWith: { a, _ in a })
-        Timings.measure("load: read") {
         results.withUnsafeMutableBufferPointer { out in
           unknown.withUnsafeMutableBufferPointer { rest in
             let buffer = out, pending = rest
@@ -377,7 +376,6 @@ public struct ContentLoader {
             }
           }
         }
-        }
         let toRead = unknown.indices.filter { unknown[$0] != nil }
         if slugger.mode == .pinyin && !toRead.isEmpty { slugger.prefetch(toRead.map { files[$0].name }.joined()) }
         results.withUnsafeMutableBufferPointer { out in
@@ -389,7 +387,7 @@ public struct ContentLoader {
                                        folder: f.folder, slugger: slugger, memo: memo)
             }
         }
-        Timings.measure("load: save") { memo.save() }
+        memo.save()
         var lessons = results.compactMap { $0 }
         if !includeDrafts { lessons.removeAll { $0.draft } }
         for i in lessons.indices { lessons[i].id = i }

@@ -38,15 +38,6 @@ public struct MDDocument: Sendable, Equatable {
 
     public static let empty = MDDocument()
 
-    /// This document without its blocks and footnotes (see `isOutline`).
-    public var outline: MDDocument {
-        var o = self
-        o.blocks = []
-        o.footnotes = []
-        o.isOutline = true
-        return o
-    }
-
     /// What a summary is cut from when the text has none of its own: the first paragraph, or
     /// the whole text when it opens with something else.
     public var opening: String { firstParagraph.isEmpty ? plainText : firstParagraph }

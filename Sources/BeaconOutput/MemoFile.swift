@@ -124,12 +124,7 @@ public final class MemoFile: @unchecked Sendable {
         entry.append(10)
         lock.lock(); defer { lock.unlock() }
         guard !failed, !saved, !madeKeys.contains(key) else { return }
-        if next < 0 {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            next = openNext()
-            if next < 0 { failed = true; return }
-        }
-        if !Self.writeAll(next, entry) { failed = true; return }
+        guard openNext(), Self.writeAll(next, entry) else { failed = true; return }
         madeKeys.insert(key)
     }
 
@@ -159,18 +154,13 @@ public final class MemoFile: @unchecked Sendable {
         saved = true
         guard !failed else { discardNext(); return }
         guard !madeKeys.isEmpty || keptCount != ranges.count else { discardNext(); return }
-        if next < 0 {
-            try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            next = openNext()
-            if next < 0 { return }
-        }
+        guard openNext() else { return }
+        // The old entries still used, each as the file held it (header, bytes, newline).
         var out: [UInt8] = []
         for i in kept.indices where kept[i] {
             let key = String(decoding: buffer[keyStarts[i]..<keyStarts[i] + 64], as: UTF8.self)
             guard !madeKeys.contains(key) else { continue }
-            out.append(contentsOf: Array(Self.header(key, buffer[ranges[i]]).utf8))
-            out.append(contentsOf: buffer[ranges[i]])
-            out.append(10)
+            out.append(contentsOf: buffer[keyStarts[i]...ranges[i].upperBound])
             if out.count > 1 << 20 { guard Self.writeAll(next, out) else { discardNext(); return }; out.removeAll(keepingCapacity: true) }
         }
         guard Self.writeAll(next, out) else { discardNext(); return }
@@ -179,13 +169,18 @@ public final class MemoFile: @unchecked Sendable {
         if rename(nextPath, path) != 0 { unlink(nextPath) }
     }
 
-    /// A new file, never one that is there already (a link put there would be written through).
-    private func openNext() -> Int32 {
+    /// Opens the next file once, new: never one that is there already (a link put there would
+    /// be written through). Called with the lock held.
+    private func openNext() -> Bool {
+        if next >= 0 { return true }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
-        let fd = open(nextPath, flags, 0o644)
-        if fd >= 0 || errno != EEXIST { return fd }
-        unlink(nextPath)
-        return open(nextPath, flags, 0o644)
+        next = open(nextPath, flags, 0o644)
+        if next < 0 && errno == EEXIST {
+            unlink(nextPath)
+            next = open(nextPath, flags, 0o644)
+        }
+        return next >= 0
     }
 
     private func discardNext() {
