@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CPrint", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev", "librsvg2-dev", "libgdk-pixbuf-2.0-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .systemLibrary(name: "CGLib", pkgConfig: "glib-2.0", providers: [.apt(["libglib2.0-dev"])]),
+        .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlibCRC", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Beacon's own modules, one per concern. The flow: Load parses every Markdown text once
@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconThemes", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CGLib", "CZlibCRC"]),
+        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CNettle", "CZlibCRC"]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF"]),
         .target(name: "BeaconSite", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput",

@@ -9,8 +9,8 @@ APT_PACKAGES=(
   pkg-config
   # Markdown and HTML
   libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
-  # the build cache's fingerprints (GLib SHA-256); the print shop's ZIP (zlib's CRC-32)
-  libglib2.0-dev zlib1g-dev
+  # the build cache's fingerprints (Nettle SHA-256); the print shop's ZIP (zlib's CRC-32)
+  nettle-dev zlib1g-dev
   # print: text layout, PDF/PNG/SVG, QR codes, page files, fonts
   libpango1.0-dev libcairo2-dev libpng-dev libqrencode-dev librsvg2-dev libgdk-pixbuf-2.0-dev libqpdf-dev
   fonts-noto-cjk fonts-lxgw-wenkai

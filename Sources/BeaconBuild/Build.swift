@@ -136,8 +136,8 @@ public enum Builder {
         report.branches = project.branches.count
         report.boards = project.boards.count
         report.books = project.books.count
-        guard let theme = Theme.load(root: options.root, name: project.site.theme, bag: bag,
-                                     location: project.site.location) else { return finish() }
+        guard let theme = Timings.measure("theme", { Theme.load(root: options.root, name: project.site.theme, bag: bag,
+                                                                location: project.site.location) }) else { return finish() }
         // A mistake in one file does not stop the stages that do not need that file: every
         // independent problem is reported in one run, and nothing is committed at the end.
         var printStyle = BookStyle(PrintSettingsLoader.load(theme: theme.files, bag: bag), bag: bag)
@@ -148,6 +148,7 @@ public enum Builder {
         if let logo = brand.logo { printStyle.logo = options.root.appendingPathComponent("content").appendingPathComponent(logo).path }
 
         let stage: OutputStage
+        let stageStart = Timings.start()
         do { stage = try OutputStage(output: options.output) } catch {
             bag.report(error)
             return finish()
@@ -158,6 +159,7 @@ public enum Builder {
             stage.discard()
             return finish()
         }
+        Timings.end("output stage", stageStart)
         if let selection = options.boardsFor {
             Progress.show("排版展板（\(project.boards.count) 块）")
             _ = Timings.measure("boards") {
@@ -200,7 +202,7 @@ public enum Builder {
         // is written), so the build holds no second copy of the trees.
         let lessonCount = project.lessons.count
         let offlineSite = project.site.offline, basePath = project.site.basePath
-        let site = SiteBuilder(project: project, theme: theme, links: links, stage: stage, bag: bag)
+        let site = Timings.measure("site: start") { SiteBuilder(project: project, theme: theme, links: links, stage: stage, bag: bag) }
         project.lessons = []
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
@@ -208,7 +210,7 @@ public enum Builder {
         site.build()
         keep(site)
         // What ICU spelt for the site (headings, tags), kept for the next build.
-        if project.site.slugs == .pinyin { PinyinMemo.save(root: options.root) }
+        if project.site.slugs == .pinyin { Timings.measure("pinyin record") { PinyinMemo.save(root: options.root) } }
         if (options.offline || offlineSite) && !bag.hasErrors {
             Progress.show("写离线副本")
             Timings.measure("offline copy") { OfflineCopy.write(stage: stage, basePath: basePath, bag: bag) }

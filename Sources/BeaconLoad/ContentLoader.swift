@@ -22,9 +22,10 @@ public struct ContentLoader {
         self.root = root.standardizedFileURL
         self.bag = bag
         self.includeDrafts = includeDrafts
+        content = self.root.appendingPathComponent("content")
     }
 
-    var content: URL { root.appendingPathComponent("content") }
+    let content: URL
 
     public static let siteKeys = ["title", "organisation", "description", "base_url", "language", "theme",
                                   "editions", "zh_hant_phrases", "party_day", "slugs", "raw_html", "copy_rules",
@@ -46,7 +47,7 @@ public struct ContentLoader {
             bag.error(SourceLocation(path: "content"), "找不到 content/ 文件夹；请在站点根目录运行 beacon (no content/ folder here; run beacon in the site's folder)")
             return nil
         }
-        guard let site = loadSite() else { return nil }
+        guard let site = Timings.measure("load: site.yml", { loadSite() }) else { return nil }
         var loader = self
         loader.markdown = MarkdownParser(allowRawHTML: site.rawHTML)
         return loader.loadContent(site: site)
@@ -54,13 +55,13 @@ public struct ContentLoader {
 
     func loadContent(site: SiteConfig) -> Project? {
         let slugger = Slugger(mode: site.slugs)
-        if site.slugs == .pinyin { PinyinMemo.load(root: root) }
-        defer { if site.slugs == .pinyin { PinyinMemo.save(root: root) } }
-        let media = listFiles(under: content.appendingPathComponent("media"))
-        let (series, lessons) = loadLessons(slugger: slugger)
-        let branches = loadBranches(slugger: slugger, media: media)
-        let boards = loadBoards(slugger: slugger, lessons: lessons, branches: branches, media: media)
-        let books = loadBooks(slugger: slugger, series: series, lessons: lessons)
+        if site.slugs == .pinyin { Timings.measure("load: pinyin") { PinyinMemo.load(root: root) } }
+        defer { if site.slugs == .pinyin { Timings.measure("load: pinyin record") { PinyinMemo.save(root: root) } } }
+        let media = Timings.measure("load: media") { listFiles(under: content.appendingPathComponent("media")) }
+        let (series, lessons) = Timings.measure("load: lessons") { loadLessons(slugger: slugger) }
+        let branches = Timings.measure("load: branches") { loadBranches(slugger: slugger, media: media) }
+        let boards = Timings.measure("load: boards") { loadBoards(slugger: slugger, lessons: lessons, branches: branches, media: media) }
+        let books = Timings.measure("load: books") { loadBooks(slugger: slugger, series: series, lessons: lessons) }
         var project = Project(root: root, site: site, series: series, lessons: lessons, branches: branches,
                               boards: boards, books: books, media: media)
         project.texts = texts.all
@@ -321,6 +322,7 @@ public struct ContentLoader {
     // MARK: - Lessons
 
     func loadLessons(slugger: Slugger) -> ([Series], [Lesson]) {
+        let listed = Timings.start()
         let lessonsDir = content.appendingPathComponent("lessons")
         var series: [Series] = []
         var files: [(folder: String, url: URL, name: String)] = []
@@ -354,15 +356,17 @@ public struct ContentLoader {
                 files.append((folder, file, file.lastPathComponent))
             }
         }
+        Timings.end("load: lessons: files", listed)
         checkCollisions(series.map { ($0.slug, $0.location) }, what: "专题 (series)")
         // Lessons are independent of each other: read on every core. A file the build cache
         // knows comes from its record; the others are parsed after every name they need is
         // spelt in one ICU call (an ICU transliterator is costly to open; one per lesson was a
         // tenth of a build, and a build where every file is known opens none).
         var results = [Lesson?](repeating: nil, count: files.count)
-        let memo = ShardedMemo(folder: root.appendingPathComponent(LessonMemo.folder), name: "lessons")
+        let memo = Timings.measure("load: lessons: records") { ShardedMemo(folder: root.appendingPathComponent(LessonMemo.folder), name: "lessons") }
+        let reading = Timings.start()
         var unknown = [(data: Data, key: String)?](repeating: nil, count: files.count)
-        let folderPaths = Dictionary(files.map { ($0.folder, relative(lessonsDir.appendingPathComponent($0.folder))) }, uniquingKeysWith: { a, _ in a })
+        let folderPaths = Dictionary(series.map { ($0.folder, relative(lessonsDir.appendingPathComponent($0.folder))) }, uniquingKeysWith: { a, _ in a })
         results.withUnsafeMutableBufferPointer { out in
           unknown.withUnsafeMutableBufferPointer { rest in
             let buffer = out, pending = rest
@@ -376,6 +380,7 @@ public struct ContentLoader {
             }
           }
         }
+        Timings.end("load: lessons: known", reading)
         let toRead = unknown.indices.filter { unknown[$0] != nil }
         if slugger.mode == .pinyin && !toRead.isEmpty { slugger.prefetch(toRead.map { files[$0].name }.joined()) }
         results.withUnsafeMutableBufferPointer { out in
@@ -387,14 +392,13 @@ public struct ContentLoader {
                                        folder: f.folder, slugger: slugger, memo: memo)
             }
         }
-        memo.save()
+        Timings.measure("load: lessons: save records") { memo.save() }
         var lessons = results.compactMap { $0 }
         if !includeDrafts { lessons.removeAll { $0.draft } }
         for i in lessons.indices { lessons[i].id = i }
-        for s in series {
-            let mine = lessons.filter { $0.seriesFolder == s.folder }
-            checkCollisions(mine.map { ($0.slug, SourceLocation(path: $0.path)) }, what: "课程 (lesson)")
-        }
+        var bySeries: [String: [(String, SourceLocation)]] = [:]
+        for l in lessons { bySeries[l.seriesFolder, default: []].append((l.slug, SourceLocation(path: l.path))) }
+        for s in series { checkCollisions(bySeries[s.folder] ?? [], what: "课程 (lesson)") }
         return (series, lessons)
     }
 
@@ -423,7 +427,7 @@ public struct ContentLoader {
     /// A lesson file, from the build cache's record when `memo` has one for its bytes.
     func cachedLesson(_ url: URL, name: String, path: String, folder: String, slugger: Slugger, memo: ShardedMemo) -> CachedLesson {
         let data: Data
-        do { data = try TextFile.readData(url, displayPath: path, within: content) } catch {
+        do { data = try TextFile.readData(path: root.path + "/" + path, displayPath: path, within: content) } catch {
             bag.report(error)
             return .known(nil)
         }

@@ -1,22 +1,27 @@
 import Foundation
-import CGLib
+import CNettle
 
-/// A SHA-256 of what an output was made from (GLib's checksum): the build cache's key.
+/// A SHA-256 of what an output was made from (Nettle's): the build cache's key.
 public final class Fingerprint {
-    private let checksum: OpaquePointer
+    private var context = sha256_ctx()
+    private var digest: [UInt8]? = nil
 
-    public init() { checksum = g_checksum_new(G_CHECKSUM_SHA256) }
-    deinit { g_checksum_free(checksum) }
+    public init() { nettle_sha256_init(&context) }
+
+    private func update(_ base: UnsafePointer<UInt8>?, _ count: Int) {
+        assert(digest == nil, "a fingerprint is read after everything is added")
+        if let base, count > 0 { nettle_sha256_update(&context, count, base) }
+    }
 
     public func add(_ text: String) {
-        var t = text + "\u{1F}"   // a separator no field holds, so "ab"+"c" differs from "a"+"bc"
-        t.withUTF8 { g_checksum_update(checksum, $0.baseAddress, $0.count) }
+        var t = text
+        t.withUTF8 { update($0.baseAddress, $0.count) }
+        var separator: UInt8 = 0x1F   // a separator no field holds, so "ab"+"c" differs from "a"+"bc"
+        update(&separator, 1)
     }
 
     public func add(_ data: Data) {
-        data.withUnsafeBytes { raw in
-            if let base = raw.bindMemory(to: UInt8.self).baseAddress { g_checksum_update(checksum, base, raw.count) }
-        }
+        data.withUnsafeBytes { raw in update(raw.bindMemory(to: UInt8.self).baseAddress, raw.count) }
         add("")
     }
 
@@ -30,8 +35,19 @@ public final class Fingerprint {
 
     /// The hex digest; nothing can be added after it is read.
     public var hex: String {
-        guard let s = g_checksum_get_string(checksum) else { return "" }
-        return String(cString: s)
+        if digest == nil {
+            var bytes = [UInt8](repeating: 0, count: 32)
+            nettle_sha256_digest(&context, 32, &bytes)
+            digest = bytes
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 64) { out in
+            for (i, byte) in digest!.enumerated() {
+                out[2 * i] = digits[Int(byte >> 4)]
+                out[2 * i + 1] = digits[Int(byte & 15)]
+            }
+            return 64
+        }
     }
 
     /// The running program, by its file's size and time: a rebuilt Beacon makes new keys,

@@ -252,9 +252,11 @@ public final class SiteBuilder: @unchecked Sendable {
         ]
         for (name, step) in steps { Timings.measure("site: \(name)", step) }
         if !bag.hasErrors {
-            itemMemo.save()
-            factsMemo.save()
-            pageCache.prune()
+            Timings.measure("site: cache records") {
+                itemMemo.save()
+                factsMemo.save()
+                pageCache.prune()
+            }
         }
         templateTime.report()
         writeTime.report()

@@ -16,8 +16,8 @@ struct Reporter {
     private let files = QuotedFiles()
 
     func sourceLine(_ d: Diagnostic) -> String? {
-        guard let lines = files.lines(d.location.path, root: root), lines.indices.contains(d.location.line - 1) else { return nil }
-        var line = String(decoding: lines[d.location.line - 1], as: UTF8.self)
+        guard let lines = files.lines(d.location.path, root: root), d.location.line >= 1, d.location.line <= lines.count else { return nil }
+        var line = String(decoding: lines.line(d.location.line - 1), as: UTF8.self)
         if line.hasSuffix("\r") { line.removeLast() }
         return line
     }
@@ -72,12 +72,22 @@ enum CJKWidth {
 
 /// The lines of the files messages quote, read once each.
 final class QuotedFiles {
-    private var known: [String: [ArraySlice<UInt8>]?] = [:]
+    /// A file's bytes (no BOM) and where each of its lines starts.
+    struct Lines {
+        var bytes: [UInt8]
+        var starts: [Int]
+        var count: Int { starts.count }
+        func line(_ i: Int) -> ArraySlice<UInt8> {
+            let end = i + 1 < starts.count ? starts[i + 1] - 1 : bytes.count
+            return bytes[starts[i]..<end]
+        }
+    }
+    private var known: [String: Lines?] = [:]
 
     /// Folders with their symbolic links resolved, each found once.
     private var realFolders: [String: String] = [:]
 
-    func lines(_ path: String, root: URL) -> [ArraySlice<UInt8>]? {
+    func lines(_ path: String, root: URL) -> Lines? {
         if let k = known[path] { return k }
         let read = Self.read(path, root: root) { folder in
             if let known = realFolders[folder] { return known }
@@ -89,19 +99,37 @@ final class QuotedFiles {
         return read
     }
 
-    static func read(_ path: String, root: URL, realFolder: (String) -> String = { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }) -> [ArraySlice<UInt8>]? {
+    static func read(_ path: String, root: URL, realFolder: (String) -> String = { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }) -> Lines? {
         // Only the editor's own files are quoted (never output/, never through a symbolic link
         // out of the project, never a special file or a huge one).
         guard path.hasPrefix("content/") || path.hasPrefix("themes/") else { return nil }
-        let url = root.appendingPathComponent(path)
-        var st = stat()
-        // lstat: the file itself is no link, so where it really is is its folder's real place.
-        guard lstat(url.path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16_000_000 else { return nil }
+        let full = root.path + "/" + path
+        guard let slash = full.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        let folder = String(full[..<slash])
         let base = realFolder(root.path) + "/"
-        guard (realFolder(url.deletingLastPathComponent().path) + "/").hasPrefix(base) else { return nil }
-        guard let data = try? Data(contentsOf: url), String(data: data, encoding: .utf8) != nil else { return nil }
-        var bytes = [UInt8](data)
+        guard (realFolder(folder) + "/").hasPrefix(base) else { return nil }
+        // O_NOFOLLOW: the file itself is no link, so where it really is is its folder's real
+        // place; O_NONBLOCK: a pipe put in its place does not hold the report up.
+        let fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size < 16_000_000 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var got = 0
+        while got < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + got, $0.count - got) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            got += n
+        }
+        bytes.removeSubrange(got...)
+        guard String(validating: bytes, as: UTF8.self) != nil else { return nil }   // not UTF-8: nothing to quote
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        return bytes.split(separator: 10, omittingEmptySubsequences: false)
+        var starts = [0]
+        bytes.withUnsafeBufferPointer { b in
+            for i in b.indices where b[i] == 10 { starts.append(i + 1) }
+        }
+        return Lines(bytes: bytes, starts: starts)
     }
 }
