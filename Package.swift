@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlibCRC", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         // Beacon's own modules, one per concern. The flow: Load parses every Markdown text once
         // (Markdown) into the typed tree of Model; Output resolves its links once and holds what
@@ -50,7 +51,7 @@ let package = Package(
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes", "BeaconImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "FlyingFox", package: "FlyingFox"),
+            .product(name: "FlyingFox", package: "FlyingFox"), "CMalloc",
         ], plugins: ["BuildInfo"]),
         // The commit `beacon --version` prints, written before each build.
         .plugin(name: "BuildInfo", capability: .buildTool()),

@@ -111,7 +111,11 @@ public enum Builder {
         let start = Date()
         var report = BuildReport(succeeded: false, pages: 0, lessons: 0, branches: 0, boards: 0, books: 0,
                                  errors: 0, warnings: 0, seconds: 0)
+        // The copy rules only add warnings: they run beside the later stages, on what the
+        // loader read, and every way out of the build waits for them first.
+        let copyRules = DispatchGroup()
         func finish() -> BuildReport {
+            copyRules.wait()
             Progress.clear()
             report.errors = bag.errorCount
             report.warnings = bag.warningCount
@@ -130,7 +134,9 @@ public enum Builder {
         let links = Timings.measure("links") { ContentLinks.resolved(&project, bag: bag) }
         if options.copyRules {
             let checked = project
-            _ = Timings.measure("copy rules") { CopyCheck.run(project: checked, bag: bag, fix: false) }
+            DispatchQueue.global().async(group: copyRules) {
+                _ = Timings.measure("copy rules (beside the stages below)") { CopyCheck.run(project: checked, bag: bag, fix: false) }
+            }
         }
         report.lessons = project.lessons.count
         report.branches = project.branches.count
@@ -217,6 +223,7 @@ public enum Builder {
         }
         Progress.show("写入 output/")
         report.pages = site.pageCount
+        copyRules.wait()
         if bag.hasErrors {
             stage.discard()
             return finish()

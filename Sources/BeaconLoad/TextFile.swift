@@ -23,52 +23,28 @@ public enum TextFile {
         func cannotRead(_ why: String) -> Diagnostic {
             .error(SourceLocation(path: displayPath), "无法读取文件 (cannot read file): \(why)")
         }
-        var st = stat()
-        guard lstat(path, &st) == 0 else { throw cannotRead(String(cString: strerror(errno))) }
-        var real = path
-        if (st.st_mode & S_IFMT) == S_IFLNK {
+        let notRegular = Diagnostic.error(SourceLocation(path: displayPath), "不是普通文件（文件夹、管道、设备或套接字），不会读取 (not a regular file; not read)")
+        // Read without following a link and without waiting on a pipe: one open and one
+        // fstat for an ordinary file (a build reads thousands).
+        switch FileBytes.read(path) {
+        case .success(let bytes): return Data(bytes)
+        case .failure(.notRegular): throw notRegular
+        case .failure(.system(ELOOP)):
+            // A symbolic link: followed only when it ends inside `within` (or its own folder).
             let url = URL(fileURLWithPath: path)
-            real = url.resolvingSymlinksInPath().path
+            let real = url.resolvingSymlinksInPath().path
             let base = (within ?? url.deletingLastPathComponent()).resolvingSymlinksInPath().path + "/"
-            guard real.hasPrefix(base), stat(real, &st) == 0 else {
+            var st = stat()
+            guard real.hasPrefix(base), lstat(real, &st) == 0, (st.st_mode & S_IFMT) != S_IFLNK else {
                 throw .error(SourceLocation(path: displayPath), "符号链接指到了\(within.map { " " + $0.lastPathComponent + " 文件夹" } ?? "所在文件夹")之外（或绕成了圈），不会读取 (symbolic link leads outside its folder or round in a loop; not read)")
             }
-        }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw .error(SourceLocation(path: displayPath), "不是普通文件（文件夹、管道、设备或套接字），不会读取 (not a regular file; not read)")
-        }
-        // Opened without following a link (what was checked above is what is read) and without
-        // waiting on a pipe put in the file's place since.
-        let fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw cannotRead(String(cString: strerror(errno))) }
-        defer { close(fd) }
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            throw .error(SourceLocation(path: displayPath), "不是普通文件（文件夹、管道、设备或套接字），不会读取 (not a regular file; not read)")
-        }
-        var data = Data(count: Int(st.st_size))
-        var got = 0
-        var failure: Int32 = 0
-        data.withUnsafeMutableBytes { buffer in
-            while got < buffer.count {
-                let n = Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got)
-                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                if n == 0 { return }
-                got += n
+            switch FileBytes.read(real) {
+            case .success(let bytes): return Data(bytes)
+            case .failure(.notRegular): throw notRegular
+            case .failure(let failure): throw cannotRead(failure.description)
             }
+        case .failure(let failure): throw cannotRead(failure.description)
         }
-        if failure != 0 { throw cannotRead(String(cString: strerror(failure))) }
-        if got < data.count { data.removeSubrange(got...) } else {
-            // The file may have grown since fstat: read what is left, up to a bound.
-            var more = [UInt8](repeating: 0, count: 1)
-            while data.count < 1 << 30 {
-                let n = more.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-                if n < 0 { if errno == EINTR { continue }; throw cannotRead(String(cString: strerror(errno))) }
-                if n == 0 { break }
-                data.append(contentsOf: more[0..<n])
-                if more.count == 1 { more = [UInt8](repeating: 0, count: 65_536) }
-            }
-        }
-        return data
     }
 
     /// Characters that are no text: control characters other than tab and line ends, and

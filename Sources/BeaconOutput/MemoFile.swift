@@ -1,4 +1,5 @@
 import Foundation
+import BeaconModel
 
 /// Small results kept together in one file of the build cache, each under the fingerprint of
 /// what it was made from (rendered list entries of lessons, the copy rules' findings of a
@@ -49,8 +50,8 @@ public final class MemoFile: @unchecked Sendable {
         // hex), a newline, the bytes, a newline. A file not of that shape (cut short, or not
         // Beacon's) is read up to where it goes wrong; an entry whose bytes do not match their
         // sum (a damaged disk block) is not used.
-        guard let data = FileManager.default.contents(atPath: path) else { return }
-        buffer = [UInt8](data)
+        guard case .success(let bytes) = FileBytes.read(path) else { return }
+        buffer = bytes
         buffer.withUnsafeBufferPointer { b in
             var i = 0
             while i + 66 < b.count {
@@ -198,7 +199,14 @@ public final class ShardedMemo: @unchecked Sendable {
 
     /// The files `<name>-0.memo` … `<name>-f.memo` in `folder`.
     public init(folder: URL, name: String) {
-        shards = (0..<16).map { folder.appendingPathComponent("\(name)-\(String($0, radix: 16)).memo") }.map(MemoFile.init)
+        // Read and indexed on every core: the records of 10,000 lessons are tens of megabytes.
+        let paths = (0..<16).map { folder.appendingPathComponent("\(name)-\(String($0, radix: 16)).memo") }
+        var files = [MemoFile?](repeating: nil, count: paths.count)
+        files.withUnsafeMutableBufferPointer { out in
+            let o = out
+            DispatchQueue.concurrentPerform(iterations: paths.count) { o[$0] = MemoFile(paths[$0]) }
+        }
+        shards = files.map { $0! }
     }
 
     private func shard(_ key: String) -> MemoFile {
@@ -208,6 +216,10 @@ public final class ShardedMemo: @unchecked Sendable {
 
     public func bytes(_ key: String) -> ArraySlice<UInt8>? { shard(key).bytes(key) }
     public func store(_ key: String, _ bytes: [UInt8]) { shard(key).store(key, bytes) }
+    public func text(_ key: String?, make: () -> String) -> String {
+        guard let key else { return make() }
+        return shard(key).text(key, make: make)
+    }
     public func save() { for s in shards { s.save() } }
 }
 

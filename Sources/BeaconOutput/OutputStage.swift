@@ -17,6 +17,8 @@ public final class OutputStage: @unchecked Sendable {
     public static let manifestName = ".beacon-manifest"
     public let output: URL
     public let staging: URL
+    /// `output.path` and `staging.path`, found once (a build asks for them per file).
+    let outputPath: String, stagingPath: String
     /// Every file this build made, staged or kept as it was.
     private var written: Set<String> = []
     /// The files written into the staging folder.
@@ -33,6 +35,8 @@ public final class OutputStage: @unchecked Sendable {
         self.output = output.standardizedFileURL
         let parent = self.output.deletingLastPathComponent()
         staging = parent.appendingPathComponent(".beacon-build-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        outputPath = self.output.path
+        stagingPath = staging.path
         previous = Self.manifest(at: self.output) ?? []
         Self.removeAbandoned(in: parent)
         do {
@@ -154,7 +158,7 @@ public final class OutputStage: @unchecked Sendable {
         lock.unlock()
         if known { return }
         if let slash = dir.lastIndex(of: "/") { try ensureDirectory(String(dir[..<slash])) }
-        if mkdir(staging.path + "/" + dir, 0o755) != 0 && errno != EEXIST {
+        if mkdir(stagingPath + "/" + dir, 0o755) != 0 && errno != EEXIST {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         }
         lock.lock()
@@ -165,7 +169,7 @@ public final class OutputStage: @unchecked Sendable {
     /// Whether `relative` is a file of the last build whose bytes are `bytes`.
     private func unchanged(_ relative: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
         guard previous.contains(relative), pathStaysInside(relative) else { return false }
-        return Self.fileEquals(output.path + "/" + relative, bytes)
+        return Self.fileEquals(outputPath + "/" + relative, bytes)
     }
 
     /// Whether two paths name one file (the same inode on the same device).
@@ -251,7 +255,7 @@ public final class OutputStage: @unchecked Sendable {
             return
         }
         try record(relative, staged: true)
-        try Self.writeFile(staging.path + "/" + relative, bytes)
+        try Self.writeFile(stagingPath + "/" + relative, bytes)
     }
 
     /// Plain POSIX write: the staging folder is thrown away on failure, so no fsync per file.
@@ -303,7 +307,9 @@ public final class OutputStage: @unchecked Sendable {
     public func link(fromPath source: String, to relative: String, sourceStatus: stat? = nil) throws {
         // The output already holds this very file (a cached board linked there by the last
         // build): nothing to stage.
-        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source, output.path + "/" + relative, status: sourceStatus) {
+        // The same inode is the cache's own file: nothing will be written or read there, so
+        // the folders on its way need no check (a removal later checks them itself).
+        if previous.contains(relative), Self.isPlainRelative(relative), Self.sameFile(source, outputPath + "/" + relative, status: sourceStatus) {
             try record(relative, staged: false)
             return
         }
@@ -323,17 +329,35 @@ public final class OutputStage: @unchecked Sendable {
     }
 
     static func manifest(at folder: URL) -> Set<String>? {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent(manifestName), encoding: .utf8) else { return nil }
+        guard case .success(let bytes) = FileBytes.read(folder.appendingPathComponent(manifestName).path),
+              String(validating: bytes, as: UTF8.self) != nil else { return nil }
         // Any line ending: a manifest that went through git with autocrlf is still read.
-        return Set(text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.hasPrefix("#") && isPlainRelative($0) })
+        var paths = Set<String>()
+        for line in bytes.split(whereSeparator: { $0 == 10 || $0 == 13 }) where line.first != UInt8(ascii: "#") {
+            let path = String(decoding: line, as: UTF8.self)
+            if isPlainRelative(path) { paths.insert(path) }
+        }
+        return paths
     }
 
     /// A path Beacon could have written: relative, without `.`/`..` or empty parts. A
     /// manifest line that is anything else (edited by hand, or by someone hostile) names no
     /// file of Beacon's and is ignored.
     static func isPlainRelative(_ rel: String) -> Bool {
-        guard !rel.isEmpty, !rel.hasPrefix("/"), !rel.utf8.contains(0) else { return false }
-        return rel.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        var rel = rel
+        return rel.withUTF8 { b in
+            // Each part between slashes: not empty, not "." or "..", no NUL anywhere.
+            var partStart = 0
+            for i in 0...b.count {
+                if i < b.count && b[i] == 0 { return false }
+                guard i == b.count || b[i] == 0x2F else { continue }
+                let n = i - partStart
+                if n == 0 { return false }
+                if n <= 2 && b[partStart] == 0x2E && (n == 1 || b[partStart + 1] == 0x2E) { return false }
+                partStart = i + 1
+            }
+            return true
+        }
     }
 
     private var checkedDirs: Set<String> = []
@@ -357,7 +381,7 @@ public final class OutputStage: @unchecked Sendable {
             dirLock.lock(); let known = checkedDirs.contains(dir); dirLock.unlock()
             if known { continue }
             var st = stat()
-            if lstat(output.path + "/" + dir, &st) != 0 { return true }          // not there yet: Beacon makes it
+            if lstat(outputPath + "/" + dir, &st) != 0 { return true }          // not there yet: Beacon makes it
             if (st.st_mode & S_IFMT) != S_IFDIR { return removable.contains(dir) && (st.st_mode & S_IFMT) == S_IFREG }
             dirLock.lock(); checkedDirs.insert(dir); dirLock.unlock()
         }
@@ -395,7 +419,7 @@ public final class OutputStage: @unchecked Sendable {
                 throw .error(SourceLocation(path: "\(name)/\(rel)"), "输出文件夹里这条路径经过符号链接或别人的文件，Beacon 不会经由它写入 (a folder on this path in the output is a symbolic link or someone else's file; Beacon will not write through it)")
             }
             var st = stat()
-            guard lstat(output.path + "/" + rel, &st) == 0 else { continue }
+            guard lstat(outputPath + "/" + rel, &st) == 0 else { continue }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 // A folder where a file goes: only one that the last build's leftovers fill.
                 let inside = filesUnder(output.appendingPathComponent(rel)).map { rel + "/" + $0 }
@@ -416,7 +440,7 @@ public final class OutputStage: @unchecked Sendable {
     /// the same already.
     private func writeManifest(_ files: Set<String>) throws {
         let text = Self.manifestText(files)
-        if Data(text.utf8).withUnsafeBytes({ Self.fileEquals(output.path + "/" + Self.manifestName, $0) }) { return }
+        if Data(text.utf8).withUnsafeBytes({ Self.fileEquals(outputPath + "/" + Self.manifestName, $0) }) { return }
         let tmp = staging.appendingPathComponent(".beacon-manifest.\(UInt32.random(in: 0...UInt32.max))")
         try text.write(to: tmp, atomically: false, encoding: .utf8)
         if rename(tmp.path, output.appendingPathComponent(Self.manifestName).path) != 0 {
@@ -435,7 +459,7 @@ public final class OutputStage: @unchecked Sendable {
                     made.insert(dir)
                 }
             }
-            if rename(staging.path + "/" + rel, output.path + "/" + rel) != 0 {
+            if rename(stagingPath + "/" + rel, outputPath + "/" + rel) != 0 {
                 throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
         }
@@ -449,8 +473,8 @@ public final class OutputStage: @unchecked Sendable {
     private func settle() {
         lock.lock(); let candidates = unsettled.intersection(previous); lock.unlock()
         for rel in candidates.sorted() where pathStaysInside(rel) {
-            let path = staging.path + "/" + rel
-            guard Self.filesEqual(path, output.path + "/" + rel) else { continue }
+            let path = stagingPath + "/" + rel
+            guard Self.filesEqual(path, outputPath + "/" + rel) else { continue }
             unlink(path)
             lock.lock(); staged.remove(rel); unsettled.remove(rel); lock.unlock()
         }

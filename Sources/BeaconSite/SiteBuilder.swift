@@ -85,10 +85,10 @@ public final class SiteBuilder: @unchecked Sendable {
     let siteContext: [String: Any]
     /// The build cache's pages (`.beacon/cache/pages/`), see PageCache.swift.
     let pageCache: CachedFiles
-    let itemMemo: MemoFile
+    let itemMemo: ShardedMemo
     /// Each lesson's summary, reading time and search tokens, under its file's fingerprint
     /// (`lessonFacts`, SearchIndex.swift).
-    let factsMemo: MemoFile
+    let factsMemo: ShardedMemo
     /// Fingerprints of `siteContext` and of the zh-Hant edition's conversion.
     private(set) var siteKey = ""
     private(set) var hantKey = ""
@@ -192,8 +192,10 @@ public final class SiteBuilder: @unchecked Sendable {
         if let c = brand.copyright { site["copyright"] = c }
         siteContext = site
         pageCache = CachedFiles(root: project.root, part: "pages")
-        itemMemo = MemoFile(pageCache.dir.appendingPathComponent("lesson-items.txt"))
-        factsMemo = MemoFile(pageCache.dir.appendingPathComponent("lesson-facts.memo"))
+        itemMemo = ShardedMemo(folder: pageCache.dir, name: "lesson-items")
+        factsMemo = ShardedMemo(folder: pageCache.dir, name: "lesson-facts")
+        // The single files these were before (Beacon's own, in its cache).
+        for old in ["lesson-items.txt", "lesson-facts.memo"] { unlink(pageCache.dir.appendingPathComponent(old).path) }
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
             navBySection[section] = nav(current: section)
         }

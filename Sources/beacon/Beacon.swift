@@ -3,6 +3,7 @@ import ArgumentParser
 import BeaconModel
 import BeaconBuild
 import BeaconLoad
+import CMalloc
 
 /// Beacon's version; `beacon --version` prints it with the commit (written at build time by
 /// the BuildInfo plugin). scripts/release names the tarball after both.
@@ -16,6 +17,21 @@ struct Beacon: AsyncParsableCommand {
         version: "\(beaconVersion) (\(beaconCommit))",
         subcommands: [Build.self, Check.self, New.self, Import.self, Init.self, Serve.self, ThemeCommand.self],
         defaultSubcommand: Build.self)
+
+    static func main() async {
+        tuneMalloc()
+        await main(nil)
+    }
+
+    /// glibc's allocator gives memory back to the system as soon as the top of a thread's heap
+    /// is free, and takes it again a moment later: a rebuild of 10,000 lessons made 15,000
+    /// `mprotect` calls doing so. Heaps that grow in larger steps and are trimmed only past
+    /// 128 MiB make none (about 5 % of such a build).
+    static func tuneMalloc() {
+        _ = mallopt(M_TRIM_THRESHOLD, 128 << 20)
+        _ = mallopt(M_TOP_PAD, 64 << 20)
+        _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
+    }
 }
 
 struct Build: ParsableCommand {

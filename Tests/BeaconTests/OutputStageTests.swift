@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import BeaconModel
-import BeaconOutput
+@testable import BeaconOutput
 import BeaconBuild
 
 /// Safe output: build into a staging folder, swap at the end, never delete a file Beacon did
@@ -93,6 +93,17 @@ final class OutputStageTests: XCTestCase {
 
     /// A manifest edited to name files outside output/, or a folder of output/ replaced by a
     /// symbolic link, never makes Beacon remove or write a file outside output/.
+    /// The rule for a manifest line or a path Beacon writes: relative, no empty, "." or ".."
+    /// part, no NUL.
+    func testPlainRelativePaths() {
+        for ok in ["a", "a/b", "site/学习/index.html", ".beacon-manifest", "..x", "x..", ".../a", "a/.b"] {
+            XCTAssertTrue(OutputStage.isPlainRelative(ok), ok)
+        }
+        for bad in ["", "/", "/etc/hostname", "a//b", "a/", "/a", ".", "..", "a/.", "a/..", "../a", "a/./b", "a/../b", "a\u{0}b", "\u{0}"] {
+            XCTAssertFalse(OutputStage.isPlainRelative(bad), bad.debugDescription)
+        }
+    }
+
     func testTamperedManifestAndLinkedFoldersStayInside() throws {
         let site = try TempSite()
         XCTAssertTrue(site.build().0.succeeded)
