@@ -18,25 +18,39 @@ public final class MemoFile: @unchecked Sendable {
     struct Key: Hashable {
         var a: UInt64, b: UInt64, c: UInt64, d: UInt64
 
-        init?<C: Collection>(hex: C) where C.Element == UInt8 {
-            guard hex.count == 64 else { return nil }
-            var p0: UInt64 = 0, p1: UInt64 = 0, p2: UInt64 = 0, p3: UInt64 = 0
-            for (i, ch) in hex.enumerated() {
-                let v: UInt64
-                switch ch {
-                case 48...57: v = UInt64(ch - 48)
-                case 97...102: v = UInt64(ch - 87)
-                case 65...70: v = UInt64(ch - 55)
-                default: return nil
-                }
-                switch i >> 4 {
-                case 0: p0 = p0 << 4 | v
-                case 1: p1 = p1 << 4 | v
-                case 2: p2 = p2 << 4 | v
-                default: p3 = p3 << 4 | v
+        init?(hex: UnsafeBufferPointer<UInt8>) {
+            guard hex.count == 64, let a = Self.word(hex, 0), let b = Self.word(hex, 16),
+                  let c = Self.word(hex, 32), let d = Self.word(hex, 48) else { return nil }
+            (self.a, self.b, self.c, self.d) = (a, b, c, d)
+        }
+
+        init?(hex: String) {
+            var text = hex
+            guard let key = text.withUTF8({ Key(hex: $0) }) else { return nil }
+            self = key
+        }
+
+        /// The value of a hex digit, or 255.
+        static let digit: [UInt8] = (0..<256).map { c -> UInt8 in
+            switch c {
+            case 48...57: return UInt8(c - 48)
+            case 97...102: return UInt8(c - 87)
+            case 65...70: return UInt8(c - 55)
+            default: return 255
+            }
+        }
+
+        /// Sixteen hex digits from `start`.
+        static func word(_ hex: UnsafeBufferPointer<UInt8>, _ start: Int) -> UInt64? {
+            var v: UInt64 = 0, bad: UInt8 = 0
+            digit.withUnsafeBufferPointer { table in
+                for i in start..<start + 16 {
+                    let d = table[Int(hex[i])]
+                    bad |= d & 0xF0
+                    v = v << 4 | UInt64(d & 0x0F)
                 }
             }
-            (a, b, c, d) = (p0, p1, p2, p3)
+            return bad == 0 ? v : nil
         }
     }
     /// Which entries of the file this build used.
@@ -59,8 +73,7 @@ public final class MemoFile: @unchecked Sendable {
                 var j = i + 65, n = 0
                 while j < b.count, b[j] != 32 { guard b[j] >= 48 && b[j] <= 57, n <= b.count else { return }; n = n * 10 + Int(b[j] - 48); j += 1 }
                 j += 1
-                guard j + 17 <= b.count, b[j + 16] == 10,
-                      let sum = UInt64(String(decoding: UnsafeBufferPointer(rebasing: b[j..<j + 16]), as: UTF8.self), radix: 16) else { return }
+                guard j + 17 <= b.count, b[j + 16] == 10, let sum = Key.word(b, j) else { return }
                 j += 17
                 guard j + n < b.count, b[j + n] == 10 else { return }
                 known[key] = ranges.count
@@ -99,7 +112,7 @@ public final class MemoFile: @unchecked Sendable {
     /// stored by this build is on its way to the file, not in memory: asked for again, it is
     /// not found (and made again).
     public func bytes(_ key: String) -> ArraySlice<UInt8>? {
-        guard let k = Key(hex: key.utf8), let i = known[k] else { return nil }   // `known` is not changed after `init`
+        guard let k = Key(hex: key), let i = known[k] else { return nil }   // `known` is not changed after `init`
         let bytes = buffer[ranges[i]]
         guard Self.sum(bytes, key: k) == sums[i] else { return nil }
         lock.lock()
@@ -119,7 +132,7 @@ public final class MemoFile: @unchecked Sendable {
 
     /// Keeps `bytes` under `key`.
     public func store(_ key: String, _ bytes: [UInt8]) {
-        guard Key(hex: key.utf8) != nil else { return }
+        guard Key(hex: key) != nil else { return }
         var entry = Array(Self.header(key, bytes[...]).utf8)
         entry.append(contentsOf: bytes)
         entry.append(10)
@@ -130,7 +143,7 @@ public final class MemoFile: @unchecked Sendable {
     }
 
     static func header(_ key: String, _ bytes: ArraySlice<UInt8>) -> String {
-        let sum = String(Self.sum(bytes, key: Key(hex: key.utf8)!), radix: 16)
+        let sum = String(Self.sum(bytes, key: Key(hex: key)!), radix: 16)
         return "\(key) \(bytes.count) \(String(repeating: "0", count: 16 - sum.count))\(sum)\n"
     }
 

@@ -133,8 +133,8 @@ extension SiteBuilder {
             var item = templateItem(t)
             item["groups"] = groups
             item["filters"] = groups.map { ["domain": $0["domain"]!, "id": $0["id"]!, "count": $0["count"]!] }
-            write(templateRoute(t.slug), page("board-template", route: templateRoute(t.slug), title: t.title,
-                                              description: "每个支部一份，共 \(t.copies.count) 份", section: "boards", extra: ["template": item]))
+            renderPage("board-template", route: templateRoute(t.slug), title: t.title,
+                                              description: "每个支部一份，共 \(t.copies.count) 份", section: "boards", extra: ["template": item])
         }
         let boards = project.boards
         DispatchQueue.concurrentPerform(iterations: boards.count) { i in

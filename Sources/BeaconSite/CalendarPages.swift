@@ -37,9 +37,9 @@ extension SiteBuilder {
     func renderCalendar() {
         let years = calendarYears
         guard !years.isEmpty else { return }
-        write("calendar/", page("calendar", route: "calendar/", title: t("title.calendar"), section: "calendar",
+        renderPage("calendar", route: "calendar/", title: t("title.calendar"), section: "calendar",
                                 extra: ["years": years.map { ["year": $0, "url": routes.url(Self.calendarRoute($0))] },
-                                        "ics": routes.url(Self.calendarFeed), "rule": ruleText]))
+                                        "ics": routes.url(Self.calendarFeed), "rule": ruleText])
         for (i, y) in years.enumerated() {
             let months = partyDays(y).map { entry -> [String: Any] in
                 ["month": "\(entry.day.month)月", "date": entry.day.chinese, "datetime": entry.day.description,
@@ -48,8 +48,8 @@ extension SiteBuilder {
             var nav: [String: Any] = [:]
             if i > 0 { nav["prev"] = ["year": years[i - 1], "url": routes.url(Self.calendarRoute(years[i - 1]))] }
             if i + 1 < years.count { nav["next"] = ["year": years[i + 1], "url": routes.url(Self.calendarRoute(years[i + 1]))] }
-            write(Self.calendarRoute(y), page("calendar-year", route: Self.calendarRoute(y), title: t("title.calendar_year", ["year": "\(y)"]), section: "calendar",
-                                             extra: ["year": y, "months": months, "nav": nav, "ics": routes.url(Self.calendarFeed), "rule": ruleText]))
+            renderPage("calendar-year", route: Self.calendarRoute(y), title: t("title.calendar_year", ["year": "\(y)"]), section: "calendar",
+                                             extra: ["year": y, "months": months, "nav": nav, "ics": routes.url(Self.calendarFeed), "rule": ruleText])
         }
         writeFile(Self.calendarFeed, ics(years: years))
     }

@@ -268,8 +268,8 @@ extension SiteBuilder {
             }
         }
         if changed != nil { return }
-        write(Routes.search, page("search", route: Routes.search, title: t("title.search"), section: "search",
-                                  extra: ["index": routes.url(Routes.search)]))
+        renderPage("search", route: Routes.search, title: t("title.search"), section: "search",
+                                  extra: ["index": routes.url(Routes.search)])
     }
 
     func searchDoc(_ l: Lesson, plain: String, convert: (([String]) -> [String])? = nil) -> SearchDoc {

@@ -58,23 +58,23 @@ extension SiteBuilder {
             if mine.isEmpty { continue }
             groups.append(["domain": d.rawValue, "count": mine.count, "branches": mine.map(branchItem)])
         }
-        write(Routes.branches, page("branches", route: Routes.branches, title: t("title.branches"), section: "branches",
-                                    extra: ["groups": groups, "count": branches.count]))
+        renderPage("branches", route: Routes.branches, title: t("title.branches"), section: "branches",
+                                    extra: ["groups": groups, "count": branches.count])
     }
 
     // MARK: - Series
 
     func renderSeries(only folder: String? = nil) {
         if folder == nil {
-            write(Routes.lessons, page("lessons", route: Routes.lessons, title: t("title.lessons"), section: "lessons",
-                                       extra: ["series": seriesOrder.map(seriesItem)]))
+            renderPage("lessons", route: Routes.lessons, title: t("title.lessons"), section: "lessons",
+                                       extra: ["series": seriesOrder.map(seriesItem)])
         }
         for s in seriesOrder where folder == nil || s.folder == folder {
             let list = seriesLessons[s.folder] ?? []
             var item = seriesItem(s)
             item["lessons"] = lessonList(list)
-            write(routes.series(s.folder), page("series", route: routes.series(s.folder), title: s.title,
-                                                description: s.summary, section: "lessons", extra: ["series": item]))
+            renderPage("series", route: routes.series(s.folder), title: s.title,
+                                                description: s.summary, section: "lessons", extra: ["series": item])
         }
     }
 
@@ -90,7 +90,7 @@ extension SiteBuilder {
             return d
         }
         if selected == nil {
-            write(Routes.tags, page("tags", route: Routes.tags, title: t("title.tags"), section: "tags", extra: ["tags": items]))
+            renderPage("tags", route: Routes.tags, title: t("title.tags"), section: "tags", extra: ["tags": items])
         }
         let all = Array(byTag)
         DispatchQueue.concurrentPerform(iterations: all.count) { i in
@@ -98,7 +98,7 @@ extension SiteBuilder {
             var d = tagItem(t)
             d["count"] = list.count
             d["lessons"] = lessonList(list)
-            write(routes.tag(t), page("tag", route: routes.tag(t), title: self.t("title.tag", ["tag": t]), section: "tags", extra: ["tag": d]))
+            renderPage("tag", route: routes.tag(t), title: self.t("title.tag", ["tag": t]), section: "tags", extra: ["tag": d])
         }
     }
 
@@ -110,8 +110,8 @@ extension SiteBuilder {
         let years = byYear.keys.sorted(by: >)
         let items = years.map { y -> [String: Any] in ["year": y, "count": byYear[y]!.count, "url": routes.url(routes.year(y))] }
         if only == nil {
-            write(Routes.archive, page("archive", route: Routes.archive, title: t("title.archive"), section: "archive",
-                                       extra: ["years": items, "count": latest.count]))
+            renderPage("archive", route: Routes.archive, title: t("title.archive"), section: "archive",
+                                       extra: ["years": items, "count": latest.count])
         }
         DispatchQueue.concurrentPerform(iterations: years.count) { i in
             let y = years[i]
@@ -131,8 +131,8 @@ extension SiteBuilder {
                 if idx + 1 < years.count { nav["older"] = ["year": years[idx + 1], "url": routes.url(routes.year(years[idx + 1]))] }
                 if idx > 0 { nav["newer"] = ["year": years[idx - 1], "url": routes.url(routes.year(years[idx - 1]))] }
             }
-            write(routes.year(y), page("archive-year", route: routes.year(y), title: t("title.year", ["year": "\(y)"]), section: "archive",
-                                       extra: ["year": y, "count": byYear[y]!.count, "months": months, "nav": nav]))
+            renderPage("archive-year", route: routes.year(y), title: t("title.year", ["year": "\(y)"]), section: "archive",
+                                       extra: ["year": y, "count": byYear[y]!.count, "months": months, "nav": nav])
         }
     }
 
@@ -140,13 +140,13 @@ extension SiteBuilder {
 
     func renderPrintIndexes() {
         let single = project.boards.filter { $0.copy == nil }
-        write(Routes.boards, page("boards", route: Routes.boards, title: t("title.boards"), section: "boards",
+        renderPage("boards", route: Routes.boards, title: t("title.boards"), section: "boards",
                                   extra: ["boards": single.map { boardItem($0) }, "count": project.boards.count,
                                           "single": single.count, "templateSets": boardTemplates.count,
                                           "copies": project.boards.count - single.count,
-                                          "templates": boardTemplates.map { templateItem($0) }]))
-        write(Routes.books, page("books", route: Routes.books, title: t("title.books"), section: "books",
-                                 extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count]))
+                                          "templates": boardTemplates.map { templateItem($0) }])
+        renderPage("books", route: Routes.books, title: t("title.books"), section: "books",
+                                 extra: ["books": project.books.map { bookItem($0) }, "count": project.books.count])
     }
 
     // MARK: - Home and 404
@@ -171,11 +171,11 @@ extension SiteBuilder {
                                    "url": routes.url(Self.calendarRoute(next.day.year))] as [String: Any]
         }
         if !project.books.isEmpty { ctx["bookCount"] = project.books.count; ctx["booksURL"] = routes.url(Routes.books) }
-        write(Routes.home, page("home", route: Routes.home, title: nil, section: "home", extra: ctx))
+        renderPage("home", route: Routes.home, title: nil, section: "home", extra: ctx)
     }
 
     func renderNotFound() {
-        write(Routes.notFound, page("404", route: Routes.notFound, title: t("title.not_found"), section: "", extra: [:]))
+        renderPage("404", route: Routes.notFound, title: t("title.not_found"), section: "", extra: [:])
     }
 
     // MARK: - Feed and sitemap
