@@ -188,19 +188,32 @@ public enum Builder {
         let bookFiles = Timings.measure("books") { BookStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
         Progress.show("排版展板（\(project.boards.count) 块）")
         let boardFiles = Timings.measure("boards") { BoardStage.run(project: project, style: printStyle, links: links, stage: stage, bag: bag) }
+        // The WeChat copies run beside the site's list pages and search index (after its lesson
+        // pages, whose trees they take over), on the loader's copy of the project.
+        var wechat: (() -> Void)?
         if project.site.wechat {
             let styles = WeChatStyleLoader.load(theme: theme.files, bag: bag)
             // What the 公众号 editor will not keep as the web page shows it is advice for
             // `beacon check`; the build writes the article in the form that survives.
             if options.dryRun { WeChatStage.review(project, bag: bag) }
             if !options.dryRun && !bag.hasErrors {
-                Progress.show("写公众号版（\(project.lessons.count) 篇）")
                 let hex = { (c: Colour) in Palette.RGB(r: c.r, g: c.g, b: c.b).hex }
                 let wechatBrand = WeChatStage.Brand(primary: hex(printStyle.accent), accent: hex(printStyle.gold),
                                                     text: hex(printStyle.text), muted: hex(printStyle.muted), logo: printStyle.logo)
-                Timings.measure("wechat") {
-                    WeChatStage.run(project: project, links: links, styles: styles, brand: wechatBrand,
-                                    fonts: (printStyle.headingFont, printStyle.bodyFont), stage: stage, bag: bag)
+                let fonts = (printStyle.headingFont, printStyle.bodyFont)
+                var wechatProject = project
+                // What the copies read of an outline: its links and opening paragraph; not the
+                // plain text of every lesson, held twice while the site runs beside.
+                for i in wechatProject.lessons.indices where wechatProject.lessons[i].document.isOutline {
+                    if !wechatProject.lessons[i].document.firstParagraph.isEmpty { wechatProject.lessons[i].document.plainText = "" }
+                    wechatProject.lessons[i].document.landmarks = []
+                }
+                let copies = wechatProject
+                wechat = {
+                    Timings.measure("wechat (beside the site's lists)") {
+                        _ = WeChatStage.run(project: copies, links: links, styles: styles, brand: wechatBrand,
+                                        fonts: fonts, stage: stage, bag: bag)
+                    }
                 }
             }
         }
@@ -212,8 +225,17 @@ public enum Builder {
         project.lessons = []
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
-        Progress.show("生成网站（\(lessonCount) 篇课程）")
+        let wechatDone = DispatchGroup()
+        if let wechat {
+            // The lesson pages keep the trees they parse for the copies, which take them.
+            site.keepDocuments = true
+            site.afterLessons = { DispatchQueue.global().async(group: wechatDone, execute: wechat) }
+        }
+        Progress.show(wechat == nil ? "生成网站（\(lessonCount) 篇课程）" : "生成网站和公众号版（\(lessonCount) 篇课程）")
         site.build()
+        wechatDone.wait()
+        site.afterLessons = nil
+        wechat = nil
         keep(site)
         // What ICU spelt for the site (headings, tags), kept for the next build.
         if project.site.slugs == .pinyin { Timings.measure("pinyin record") { PinyinMemo.save(root: options.root) } }

@@ -328,6 +328,13 @@ public final class OutputStage: @unchecked Sendable {
         Self.untrack(staging)
     }
 
+    /// Whether `folder` holds a manifest `manifest(at:)` would read (without reading its lines:
+    /// a build checks this twice, and the manifest of 10,000 lessons has 40,000 lines).
+    static func hasManifest(at folder: URL) -> Bool {
+        guard case .success(let bytes) = FileBytes.read(folder.appendingPathComponent(manifestName).path) else { return false }
+        return String(validating: bytes, as: UTF8.self) != nil
+    }
+
     static func manifest(at folder: URL) -> Set<String>? {
         guard case .success(let bytes) = FileBytes.read(folder.appendingPathComponent(manifestName).path),
               String(validating: bytes, as: UTF8.self) != nil else { return nil }
@@ -402,7 +409,7 @@ public final class OutputStage: @unchecked Sendable {
         guard isDir.boolValue else {
             throw .error(SourceLocation(path: name), "\(name) 是一个文件而不是文件夹，Beacon 不会覆盖它 (\(name) is a file, not a folder; Beacon will not replace it)")
         }
-        guard Self.manifest(at: output) == nil, !force else { return }
+        guard !Self.hasManifest(at: output), !force else { return }
         let files = filesUnder(output)
         if files.isEmpty { return }
         throw .error(SourceLocation(path: name), "\(name)/ 不是 Beacon 生成的，里面已有 \(files.count) 个文件；请换一个输出文件夹，或确认后加 --force (\(name)/ is not empty and was not made by Beacon; choose another folder or pass --force)")

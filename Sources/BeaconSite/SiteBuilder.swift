@@ -252,7 +252,10 @@ public final class SiteBuilder: @unchecked Sendable {
             ("archive", { self.renderArchive() }), ("boards and books", renderPrintIndexes), ("calendar", renderCalendar), ("search", writeSearchIndex), ("board pages", renderBoardPages), ("home", renderHome),
             ("404", renderNotFound), ("feed", writeFeed), ("sitemap", writeSitemap), ("assets", copyAssets),
         ]
-        for (name, step) in steps { Timings.measure("site: \(name)", step) }
+        for (name, step) in steps {
+            Timings.measure("site: \(name)", step)
+            if name == "lessons" { afterLessons?() }
+        }
         if !bag.hasErrors {
             Timings.measure("site: cache records") {
                 itemMemo.save()
@@ -263,6 +266,12 @@ public final class SiteBuilder: @unchecked Sendable {
         templateTime.report()
         writeTime.report()
     }
+
+    /// Run once the lesson pages are made (the build starts the WeChat copies there).
+    public var afterLessons: (() -> Void)?
+    /// Whether a lesson's tree parsed for its page is kept for a later stage (the WeChat
+    /// copies, which take it) instead of let go at once.
+    public var keepDocuments = false
 
     /// When set (by `beacon serve` after a full build), pages are written straight into this
     /// site folder, each file replaced atomically, instead of into the staging folder.
@@ -461,7 +470,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 var rendered: RenderedHTML?
                 func body() -> RenderedHTML {
                     if let rendered { return rendered }
-                    let full = store?.document(of: doc, body: l.body, path: l.path, keep: false) ?? doc
+                    let full = store?.document(of: doc, body: l.body, path: l.path, keep: keepDocuments) ?? doc
                     let r = htmlTime.add { html.render(full) }
                     rendered = r
                     return r

@@ -148,7 +148,7 @@ public enum WeChatStage {
                 do {
                     try cache.file(key: f.hex, ext: "html", into: dir + "index.html", stage: stage) { path in
                         entry.summary = summary(l)
-                        entry.article = WeChatPage.article(renderer.render(project.document(of: l)), styles: inline)
+                        entry.article = WeChatPage.article(renderer.render(project.document(of: l, keep: false)), styles: inline)
                         try WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")).write(toFile: path, atomically: false, encoding: .utf8)
                     }
                 } catch {
