@@ -113,9 +113,16 @@ public enum Builder {
                                  errors: 0, warnings: 0, seconds: 0)
         // The copy rules only add warnings: they run beside the later stages, on what the
         // loader read, and every way out of the build waits for them first.
-        let copyRules = DispatchGroup()
-        func finish() -> BuildReport {
+        let copyRules = DispatchGroup(), copyRulesBag = DiagnosticBag()
+        var copyRulesJoined = false, copyRulesMark = 0
+        func joinCopyRules() {
+            guard !copyRulesJoined else { return }
             copyRules.wait()
+            bag.merge(copyRulesBag, at: copyRulesMark)
+            copyRulesJoined = true
+        }
+        func finish() -> BuildReport {
+            joinCopyRules()
             Progress.clear()
             report.errors = bag.errorCount
             report.warnings = bag.warningCount
@@ -134,8 +141,9 @@ public enum Builder {
         let links = Timings.measure("links") { ContentLinks.resolved(&project, bag: bag) }
         if options.copyRules {
             let checked = project
+            copyRulesMark = bag.mark
             DispatchQueue.global().async(group: copyRules) {
-                _ = Timings.measure("copy rules (beside the stages below)") { CopyCheck.run(project: checked, bag: bag, fix: false) }
+                _ = Timings.measure("copy rules (beside the stages below)") { CopyCheck.run(project: checked, bag: copyRulesBag, fix: false) }
             }
         }
         report.lessons = project.lessons.count
@@ -191,6 +199,7 @@ public enum Builder {
         // The WeChat copies run beside the site's list pages and search index (after its lesson
         // pages, whose trees they take over), on the loader's copy of the project.
         var wechat: (() -> Void)?
+        let wechatBag = DiagnosticBag()
         if project.site.wechat {
             let styles = WeChatStyleLoader.load(theme: theme.files, bag: bag)
             // What the 公众号 editor will not keep as the web page shows it is advice for
@@ -210,9 +219,10 @@ public enum Builder {
                 }
                 let copies = wechatProject
                 wechat = {
+                    // Its own bag, merged once it is done (see `DiagnosticBag.merge`).
                     Timings.measure("wechat (beside the site's lists)") {
                         _ = WeChatStage.run(project: copies, links: links, styles: styles, brand: wechatBrand,
-                                        fonts: fonts, stage: stage, bag: bag)
+                                        fonts: fonts, stage: stage, bag: wechatBag)
                     }
                 }
             }
@@ -225,7 +235,7 @@ public enum Builder {
         project.lessons = []
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
-        let wechatDone = DispatchGroup()
+        let wechatDone = DispatchGroup(), wechatMark = bag.mark
         if let wechat {
             // The lesson pages keep the trees they parse for the copies, which take them.
             site.keepDocuments = true
@@ -234,6 +244,8 @@ public enum Builder {
         Progress.show(wechat == nil ? "生成网站（\(lessonCount) 篇课程）" : "生成网站和公众号版（\(lessonCount) 篇课程）")
         site.build()
         wechatDone.wait()
+        bag.merge(wechatBag, at: wechatMark)
+        project.documents?.clear()
         site.afterLessons = nil
         wechat = nil
         keep(site)
@@ -245,7 +257,7 @@ public enum Builder {
         }
         Progress.show("写入 output/")
         report.pages = site.pageCount
-        copyRules.wait()
+        joinCopyRules()
         if bag.hasErrors {
             stage.discard()
             return finish()

@@ -86,6 +86,32 @@ public final class DiagnosticBag: @unchecked Sendable {
         items.append(contentsOf: list)
     }
 
+    /// Where the next diagnostic will go: a place for `merge(_:at:)`.
+    public var mark: Int {
+        lock.lock(); defer { lock.unlock() }
+        return items.count
+    }
+
+    /// Adds what `other` collected, in its order, at `mark` (taken when the stage that
+    /// reported into `other` began). A stage that runs beside others reports into a bag of its
+    /// own, so that the order of messages on one line is the order of the stages, never the
+    /// order in which threads came.
+    public func merge(_ other: DiagnosticBag, at mark: Int) {
+        other.lock.lock(); let theirs = other.items, more = other.moreDiskFull; other.lock.unlock()
+        lock.lock(); defer { lock.unlock() }
+        var kept: [Diagnostic] = []
+        var diskFull = items.contains { $0.message.hasSuffix("(disk full)") }
+        for d in theirs {
+            if d.message.hasSuffix("(disk full)") {
+                if diskFull { moreDiskFull += 1; continue }
+                diskFull = true
+            }
+            kept.append(d)
+        }
+        items.insert(contentsOf: kept, at: min(max(mark, 0), items.count))
+        moreDiskFull += more
+    }
+
     /// All diagnostics, sorted by file, line and column; exact duplicates removed.
     public var all: [Diagnostic] {
         lock.lock(); defer { lock.unlock() }

@@ -8,10 +8,11 @@ public enum FileBytes {
         case system(Int32)
         case notRegular
 
+        /// In the words every file message uses (Chinese, the English in brackets).
         public var description: String {
             switch self {
-            case .system(let code): return String(cString: strerror(code))
-            case .notRegular: return "not a regular file"
+            case .system(let code): return FileProblem.describe(POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO))
+            case .notRegular: return "不是普通文件 (not a regular file)"
             }
         }
     }
@@ -21,8 +22,16 @@ public enum FileBytes {
     /// a pipe or device put there is refused without waiting on it. Read up to the size the
     /// file had when opened, or its end if that comes first.
     public static func read(_ path: String, limit: Int = 1 << 30) -> Result<[UInt8], Failure> {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(.system(errno)) }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let code = errno
+            // A socket (ENXIO) or another special file that cannot be opened is no file to read.
+            var st = stat()
+            if code != ELOOP, lstat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG, (st.st_mode & S_IFMT) != S_IFLNK {
+                return .failure(.notRegular)
+            }
+            return .failure(.system(code))
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { return .failure(.system(errno)) }

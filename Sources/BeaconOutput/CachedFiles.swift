@@ -28,15 +28,21 @@ public final class CachedFiles: @unchecked Sendable {
         var folder = stat()
         if lstat(dirPath, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR, let d = opendir(dirPath) {
             while let e = readdir(d) {
-                guard e.pointee.d_type == UInt8(DT_REG) else { continue }
+                let type = e.pointee.d_type
+                guard type == UInt8(DT_REG) || type == UInt8(DT_UNKNOWN) else { continue }
                 let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
                     String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
                 }
                 guard Self.isCacheName(name) else { continue }
                 var st = stat()
-                st.st_dev = folder.st_dev
-                st.st_ino = e.pointee.d_ino
-                st.st_mode = S_IFREG | 0o644
+                if type == UInt8(DT_UNKNOWN) {
+                    // A file system that does not say the type in the listing: asked per file.
+                    guard fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0, (st.st_mode & S_IFMT) == S_IFREG else { continue }
+                } else {
+                    st.st_dev = folder.st_dev
+                    st.st_ino = e.pointee.d_ino
+                    st.st_mode = S_IFREG | 0o644
+                }
                 found[name] = (st, found.count)
             }
             closedir(d)
@@ -45,10 +51,11 @@ public final class CachedFiles: @unchecked Sendable {
         usedListed = [Bool](repeating: false, count: found.count)
     }
 
-    /// A name of the cache's own shape: 64 hex digits, a dot, an extension of letters.
+    /// A name of the cache's own shape: 64 hex digits, a dot, an extension of lower-case
+    /// letters and digits (or none).
     static func isCacheName(_ name: String) -> Bool {
         let u = Array(name.utf8)
-        guard u.count > 66, u[64] == UInt8(ascii: "."), u[65...].allSatisfy({ (97...122).contains($0) }) else { return false }
+        guard u.count >= 65, u[64] == UInt8(ascii: "."), u[65...].allSatisfy({ (97...122).contains($0) || (48...57).contains($0) }) else { return false }
         return u[..<64].allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 

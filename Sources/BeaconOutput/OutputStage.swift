@@ -307,9 +307,7 @@ public final class OutputStage: @unchecked Sendable {
     public func link(fromPath source: String, to relative: String, sourceStatus: stat? = nil) throws {
         // The output already holds this very file (a cached board linked there by the last
         // build): nothing to stage.
-        // The same inode is the cache's own file: nothing will be written or read there, so
-        // the folders on its way need no check (a removal later checks them itself).
-        if previous.contains(relative), Self.isPlainRelative(relative), Self.sameFile(source, outputPath + "/" + relative, status: sourceStatus) {
+        if previous.contains(relative), pathStaysInside(relative), Self.sameFile(source, outputPath + "/" + relative, status: sourceStatus) {
             try record(relative, staged: false)
             return
         }

@@ -491,7 +491,8 @@ public final class SiteBuilder: @unchecked Sendable {
             }
           }
         }
-        store?.clear()
+        // Trees kept for a later stage (the WeChat copies) are that stage's to take.
+        if !keepDocuments { store?.clear() }
         tokenTime.report()
         htmlTime.report()
         facts = results.map { $0! }

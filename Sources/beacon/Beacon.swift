@@ -18,12 +18,7 @@ struct Beacon: AsyncParsableCommand {
         subcommands: [Build.self, Check.self, New.self, Import.self, Init.self, Serve.self, ThemeCommand.self],
         defaultSubcommand: Build.self)
 
-    static func main() async {
-        tuneMalloc()
-        await main(nil)
-    }
-
-    /// glibc's allocator gives memory back to the system as soon as the top of a thread's heap
+    /// For `build` and `check` (not `serve`, which lives on): glibc's allocator gives memory back to the system as soon as the top of a thread's heap
     /// is free, and takes it again a moment later: a rebuild of 10,000 lessons made 15,000
     /// `mprotect` calls doing so. Heaps that grow in larger steps and are trimmed only past
     /// 128 MiB make none (about 5 % of such a build).
@@ -74,22 +69,27 @@ struct Build: ParsableCommand {
         options.offline = offline
         if strict { options.dryRun = true }
         Progress.enabled = isatty(STDERR_FILENO) != 0 && !quiet && format == .human
-        var report = Timings.measure("build") { () -> BuildReport in
+        Beacon.tuneMalloc()
+        /// The last build of the process: its site stage (which holds every lesson) is left
+        /// for the system to take back when the process ends, rather than freed value by
+        /// value (20 ms at 10,000 lessons).
+        func lastBuild(_ options: BuildOptions, bag: DiagnosticBag) -> BuildReport {
             let (report, site) = Builder.run(options, bag: bag)
-            // The process ends after the report: the site stage (which holds every lesson) is
-            // left for the system to take back at once rather than freed value by value
-            // (20 ms at 10,000 lessons).
             if let site { _ = Unmanaged.passRetained(site) }
             return report
         }
+        var report: BuildReport
         if strict {
             // Warnings fail the build: check everything first, write only when clean.
+            report = Timings.measure("build") { Builder.build(options, bag: bag) }
             if report.succeeded && bag.warningCount == 0 {
                 options.dryRun = false
-                report = Builder.build(options, bag: DiagnosticBag())
+                report = lastBuild(options, bag: DiagnosticBag())
             } else {
                 report.succeeded = false
             }
+        } else {
+            report = Timings.measure("build") { lastBuild(options, bag: bag) }
         }
         Timings.measure("report") { emit(Reporter(format: format, root: rootURL).render(bag.all), json: format == .json) }
         if (!quiet || !report.succeeded) && format != .json {
@@ -136,6 +136,7 @@ struct Check: ParsableCommand {
     var drafts = false
 
     func run() throws {
+        Beacon.tuneMalloc()
         let rootURL = URL(fileURLWithPath: root, isDirectory: true)
         let bag = DiagnosticBag()
         var options = BuildOptions(root: rootURL, includeDrafts: drafts)

@@ -181,6 +181,31 @@ final class BuildCacheTests: XCTestCase {
         for path in outsideBooks where path != edited { XCTAssertNil(counter.byPath[path], path) }
     }
 
+    /// A change every page sees (the site's title) renders every lesson page and WeChat copy
+    /// again from the records: each text is parsed once, its tree passed from the lesson
+    /// page to the WeChat copy that runs beside the site's lists.
+    func testASiteWideChangeParsesEachTextOnce() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        XCTAssertTrue(try site.read("content/site.yml").contains("wechat: true"))
+        XCTAssertTrue(site.build().0.succeeded)
+        let yml = try site.read("content/site.yml")
+        let title = try XCTUnwrap(yml.split(separator: "\n").first { $0.hasPrefix("title:") })
+        try site.write("content/site.yml", yml.replacingOccurrences(of: String(title), with: String(title) + "（新）"))
+        let counter = MarkdownParser.parseCount
+        counter.reset()
+        counter.enabled = true
+        defer { counter.enabled = false; counter.reset() }
+        let (report, diagnostics) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diagnostics)")
+        counter.enabled = false
+        let lessons = try XCTUnwrap(ContentLoader(root: site.root, bag: DiagnosticBag()).load()).lessons.map(\.path)
+        XCTAssertGreaterThan(lessons.count, 10)
+        for path in lessons { XCTAssertEqual(counter.byPath[path], 1, path) }
+        let clean = try TempSite(copyingContentFrom: site.root.appendingPathComponent("content"))
+        XCTAssertTrue(clean.build().0.succeeded)
+        XCTAssertEqual(try treeFiles(site.output.appendingPathComponent("wechat")), try treeFiles(clean.output.appendingPathComponent("wechat")))
+    }
+
     /// The records are the cache's, not the editor's: a damaged or foreign file is read up to
     /// where it goes wrong, a record that does not decode is not used, and the output is what
     /// a clean build writes.

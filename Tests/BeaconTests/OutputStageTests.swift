@@ -91,19 +91,19 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(site.leftovers(), [])
     }
 
-    /// A manifest edited to name files outside output/, or a folder of output/ replaced by a
-    /// symbolic link, never makes Beacon remove or write a file outside output/.
     /// The rule for a manifest line or a path Beacon writes: relative, no empty, "." or ".."
     /// part, no NUL.
     func testPlainRelativePaths() {
         for ok in ["a", "a/b", "site/学习/index.html", ".beacon-manifest", "..x", "x..", ".../a", "a/.b"] {
             XCTAssertTrue(OutputStage.isPlainRelative(ok), ok)
         }
-        for bad in ["", "/", "/etc/hostname", "a//b", "a/", "/a", ".", "..", "a/.", "a/..", "../a", "a/./b", "a/../b", "a\u{0}b", "\u{0}"] {
+        for bad in ["", "/", "/etc/hostname", "a//b", "a/", "/a", ".", "..", "a/.", "a/..", "../a", "a/./b", "a/../b", "a\u{0}b", "\u{0}", "../\u{301}x", "/\u{301}etc"] {
             XCTAssertFalse(OutputStage.isPlainRelative(bad), bad.debugDescription)
         }
     }
 
+    /// A manifest edited to name files outside output/, or a folder of output/ replaced by a
+    /// symbolic link, never makes Beacon remove or write a file outside output/.
     func testTamperedManifestAndLinkedFoldersStayInside() throws {
         let site = try TempSite()
         XCTAssertTrue(site.build().0.succeeded)
