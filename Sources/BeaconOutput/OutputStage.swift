@@ -380,17 +380,60 @@ public final class OutputStage: @unchecked Sendable {
             dirLock.lock(); let known = checkedDirs.contains(parent); dirLock.unlock()
             if known { return true }
         }
-        var dir = ""
+        var dir = "", parent = ""
         for part in rel.split(separator: "/").dropLast() {
+            parent = dir
             dir += dir.isEmpty ? String(part) : "/" + part
             dirLock.lock(); let known = checkedDirs.contains(dir); dirLock.unlock()
             if known { continue }
-            var st = stat()
-            if lstat(outputPath + "/" + dir, &st) != 0 { return true }          // not there yet: Beacon makes it
-            if (st.st_mode & S_IFMT) != S_IFDIR { return removable.contains(dir) && (st.st_mode & S_IFMT) == S_IFREG }
+            // The parent's listing says what `part` is (one read of `site/<series>/` answers
+            // for its thousand lesson folders); a file system that does not say asks lstat.
+            var type = UInt8(DT_UNKNOWN)
+            if let types = entryTypes(parent) {
+                guard let t = types[String(part)] else { return true }        // not there yet: Beacon makes it
+                type = t
+            }
+            if type == UInt8(DT_UNKNOWN) {
+                var st = stat()
+                if lstat(outputPath + "/" + dir, &st) != 0 { return true }
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR: type = UInt8(DT_DIR)
+                case S_IFREG: type = UInt8(DT_REG)
+                default: type = UInt8(DT_LNK)
+                }
+            }
+            if type != UInt8(DT_DIR) { return removable.contains(dir) && type == UInt8(DT_REG) }
             dirLock.lock(); checkedDirs.insert(dir); dirLock.unlock()
         }
         return true
+    }
+
+    /// The type of each entry of a folder of `output/` (checked itself before it is read), by
+    /// name, read once; nil when it cannot be read.
+    private var folderTypes: [String: [String: UInt8]?] = [:]
+
+    private func entryTypes(_ folder: String) -> [String: UInt8]? {
+        dirLock.lock()
+        if let known = folderTypes[folder] { dirLock.unlock(); return known }
+        dirLock.unlock()
+        var types: [String: UInt8]?
+        let path = folder.isEmpty ? outputPath : outputPath + "/" + folder
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if fd >= 0, let d = fdopendir(fd) {
+            var found: [String: UInt8] = [:]
+            while let e = readdir(d) {
+                let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
+                    String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+                }
+                found[name] = e.pointee.d_type
+            }
+            closedir(d)
+            types = found
+        } else if fd >= 0 {
+            close(fd)
+        }
+        dirLock.lock(); folderTypes[folder] = types; dirLock.unlock()
+        return types
     }
 
     /// Every file under `folder`, hidden ones included, relative to it.
@@ -566,6 +609,6 @@ public final class OutputStage: @unchecked Sendable {
             rmdir(folder.path + "/" + dir)
         }
         // Folders found in the way may have gone: check again when next asked.
-        dirLock.lock(); checkedDirs = []; dirLock.unlock()
+        dirLock.lock(); checkedDirs = []; folderTypes = [:]; dirLock.unlock()
     }
 }

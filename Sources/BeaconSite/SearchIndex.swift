@@ -149,8 +149,40 @@ struct SearchIndexWriter {
     }
 
     /// One shard: its Han postings (sorted here) and its words.
+    /// Orders postings `code << 22 | doc << 4 | flags` by code, keeping their order otherwise:
+    /// a stable radix sort on the 42 bits of the code, four passes of 11 bits. The postings
+    /// come in document order and a document has each code once, so this is the order of
+    /// the whole values, in a third of the time a comparison sort takes.
+    static func sortByCode(_ list: inout [UInt64]) {
+        let n = list.count
+        guard n > 256 else { list.sort(); return }
+        var spare = [UInt64](repeating: 0, count: n)
+        var counts = [Int](repeating: 0, count: 2048)
+        list.withUnsafeMutableBufferPointer { a in
+            spare.withUnsafeMutableBufferPointer { b in
+                counts.withUnsafeMutableBufferPointer { c in
+                    var from = a, to = b
+                    for pass in 0..<4 {
+                        let shift = UInt64(22 + 11 * pass)
+                        for i in 0..<2048 { c[i] = 0 }
+                        for v in from { c[Int(truncatingIfNeeded: (v >> shift) & 2047)] += 1 }
+                        var sum = 0
+                        for i in 0..<2048 { let k = c[i]; c[i] = sum; sum += k }
+                        for v in from {
+                            let d = Int(truncatingIfNeeded: (v >> shift) & 2047)
+                            to[c[d]] = v
+                            c[d] += 1
+                        }
+                        swap(&from, &to)
+                    }
+                    // Four passes: the sorted values are back in `list`.
+                }
+            }
+        }
+    }
+
     static func shardJSON(_ list: inout [UInt64], words: [(String, UInt64)]) -> Data {
-        list.sort()
+        sortByCode(&list)
         var json = JSONBytes()
         json.bytes.reserveCapacity(list.count * 4 + 64)
         json.raw("{")
