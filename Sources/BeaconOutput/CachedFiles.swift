@@ -65,15 +65,11 @@ public final class CachedFiles: @unchecked Sendable {
     public func file(key: String, ext: String, into relative: String, stage: OutputStage, make: (String) throws -> Void) throws {
         let name = key + "." + ext
         let dest = dirPath + "/" + name
-        var found: stat?
+        // A name the folder did not hold when the build began is made (one another build made
+        // since is made again and put in its place: the same bytes).
         if let entry = listing[name] {
             lock.lock(); usedListed[entry.index] = true; lock.unlock()
-            found = entry.status
-        } else {
-            var st = stat()
-            if lstat(dest, &st) == 0 { found = st }
-        }
-        if let st = found, (st.st_mode & S_IFMT) == S_IFREG {
+            let st = entry.status
             do { try stage.link(fromPath: dest, to: relative, sourceStatus: st); return } catch {
                 // An unreadable entry: made again below.
             }

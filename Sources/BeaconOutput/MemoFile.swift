@@ -138,8 +138,26 @@ public final class MemoFile: @unchecked Sendable {
         entry.append(10)
         lock.lock(); defer { lock.unlock() }
         guard !failed, !saved, !madeKeys.contains(key) else { return }
-        guard openNext(), Self.writeAll(next, entry) else { failed = true; return }
         madeKeys.insert(key)
+        // Gathered into pieces of 64 KiB: one write call per entry was 60,000 calls in a
+        // first build of 10,000 lessons.
+        if pending.count + entry.count > 64 << 10 { flushPending() }
+        if entry.count > 64 << 10 {
+            if !openNext() || !Self.writeAll(next, entry) { failed = true }
+        } else {
+            if pending.capacity == 0 { pending.reserveCapacity(64 << 10) }
+            pending.append(contentsOf: entry)
+        }
+    }
+
+    /// Entries stored and not yet written to the next file.
+    private var pending: [UInt8] = []
+
+    /// Called with the lock held.
+    private func flushPending() {
+        guard !pending.isEmpty else { return }
+        if !openNext() || !Self.writeAll(next, pending) { failed = true }
+        pending.removeAll(keepingCapacity: true)
     }
 
     static func header(_ key: String, _ bytes: ArraySlice<UInt8>) -> String {
@@ -166,6 +184,7 @@ public final class MemoFile: @unchecked Sendable {
         // entry stored after it, would lose the entries made before).
         guard !saved else { return }
         saved = true
+        flushPending()
         guard !failed else { discardNext(); return }
         guard !madeKeys.isEmpty || keptCount != ranges.count else { discardNext(); return }
         guard openNext() else { return }

@@ -116,7 +116,7 @@ extension SiteBuilder {
             complete?(&ctx)
             let h = templateTime.add { theme.render(template, ctx) }
             html = h
-            try h.write(toFile: path, atomically: false, encoding: .utf8)
+            try writeNewFile(path, h)
         }
         guard let hant else { return }
         let f = Fingerprint()
@@ -124,7 +124,7 @@ extension SiteBuilder {
         if let hantReplacementsKey { f.add(hantReplacementsKey) } else { for (a, b) in hantReplacements() { f.add(a); f.add(b) } }
         cached(f.hex, prefix + Routes.file(HantEdition.folder + route)) { path in
             let source = try html ?? String(contentsOf: stage.url(file), encoding: .utf8)
-            try hant.convertPage(source, replacements: hantReplacements()).write(toFile: path, atomically: false, encoding: .utf8)
+            try writeNewFile(path, hant.convertPage(source, replacements: hantReplacements()))
         }
     }
 

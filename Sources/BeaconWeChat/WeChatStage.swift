@@ -149,7 +149,7 @@ public enum WeChatStage {
                     try cache.file(key: f.hex, ext: "html", into: dir + "index.html", stage: stage) { path in
                         entry.summary = summary(l)
                         entry.article = WeChatPage.article(renderer.render(project.document(of: l, keep: false)), styles: inline)
-                        try WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")).write(toFile: path, atomically: false, encoding: .utf8)
+                        try writeNewFile(path, WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")))
                     }
                 } catch {
                     bag.error(SourceLocation(path: "output/" + dir + "index.html"), "无法写入 (cannot write): \(FileProblem.describe(error))")
