@@ -12,12 +12,12 @@ public enum CopyCheck {
     /// have no errors, and returns one line per change.
     public static func run(project: Project, bag: DiagnosticBag, fix: Bool) -> [String] {
         let enabled = Set(CopyRules.all).subtracting(project.site.copyRulesOff)
-        let lessonPaths = Set(project.lessons.map(\.path))
+        let lessonPaths = Set(project.lessons.map { BytePath($0.path) })
         var sources: [EditorText] = []
         for l in project.lessons { sources.append(body(l.path, l.body)) }
         for b in project.branches { sources.append(body(b.path, b.body)) }
         // Drafts left out of the build are left out here too.
-        sources += project.texts.filter { !$0.path.hasPrefix("content/lessons/") || $0.path.hasSuffix(".yml") || lessonPaths.contains($0.path) }
+        sources += project.texts.filter { !$0.path.hasPrefix("content/lessons/") || $0.path.hasSuffix(".yml") || lessonPaths.contains(BytePath($0.path)) }
         let erroneous = Set(bag.all.filter { $0.severity == .error }.map(\.location.path))
         // The rules read each text on its own: on every core, then reported in file order.
         var all = [CopyRules.Review?](repeating: nil, count: sources.count)
@@ -26,8 +26,8 @@ public enum CopyCheck {
         let rules = enabled.sorted().joined(separator: ",")
         // A text of a lesson file is known by the file's fingerprint and its place in it (the
         // same bytes give the same texts): no need to read the text through to key it.
-        var sourceKeys: [String: String] = [:]
-        for l in project.lessons { if let k = l.sourceKey { sourceKeys[l.path] = k } }
+        var sourceKeys: [BytePath: String] = [:]
+        for l in project.lessons { if let k = l.sourceKey { sourceKeys[BytePath(l.path)] = k } }
         let bodies = project.lessons.count
         all.withUnsafeMutableBufferPointer { out in
             let buffer = out
@@ -37,7 +37,7 @@ public enum CopyCheck {
                 if let memo {
                     let f = Fingerprint()
                     f.add("beacon copy rules 2"); f.add(Fingerprint.program); f.add(rules); f.add(t.title ? "title" : "text")
-                    if let source = sourceKeys[t.path] {
+                    if let source = sourceKeys[BytePath(t.path)] {
                         f.add(source); f.add(i < bodies ? "body" : "yaml"); f.add("\(t.line):\(t.column):\(t.exact)")
                     } else {
                         f.add(t.text)

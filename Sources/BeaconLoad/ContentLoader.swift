@@ -85,17 +85,23 @@ public struct ContentLoader {
     func children(of dir: URL) -> [(url: URL, isDirectory: Bool)] {
         FileTree.entries(of: dir.path).filter { !$0.name.hasPrefix(".") }.compactMap { e in
             let url = dir.appendingPathComponent(e.name, isDirectory: e.isDirectory)
-            if e.isLink && e.isDirectory {
-                let real = url.resolvingSymlinksInPath().path
-                let base = content.resolvingSymlinksInPath().path
-                let here = dir.resolvingSymlinksInPath().path
-                guard real.hasPrefix(base + "/"), !(here + "/").hasPrefix(real + "/") else {
-                    bag.error(SourceLocation(path: relative(url)), "符号链接指到了 content 文件夹之外（或指回它所在的文件夹），不会读取 (symbolic link leads outside content/ or back up; not read)")
-                    return nil
-                }
-            }
+            guard linkedFolderStaysInside(e, url: url, in: dir) else { return nil }
             return (url, e.isDirectory)
         }
+    }
+
+    /// A symbolic link to a folder is followed only when it ends inside content/ and not at
+    /// a folder it sits in; otherwise it is an error (and false).
+    func linkedFolderStaysInside(_ e: FileTree.Entry, url: URL, in dir: URL) -> Bool {
+        guard e.isLink && e.isDirectory else { return true }
+        let real = url.resolvingSymlinksInPath().path
+        let base = content.resolvingSymlinksInPath().path
+        let here = dir.resolvingSymlinksInPath().path
+        guard real.hasPrefix(base + "/"), !(here + "/").hasPrefix(real + "/") else {
+            bag.error(SourceLocation(path: relative(url)), "符号链接指到了 content 文件夹之外（或指回它所在的文件夹），不会读取 (symbolic link leads outside content/ or back up; not read)")
+            return false
+        }
+        return true
     }
 
     /// Every regular file under `dir`, as paths relative to `dir`.
@@ -325,7 +331,7 @@ public struct ContentLoader {
         let listed = Timings.start()
         let lessonsDir = content.appendingPathComponent("lessons")
         var series: [Series] = []
-        var files: [(folder: String, url: URL, name: String)] = []
+        var files: [(folder: String, dir: URL, name: String)] = []
         for (dir, isDirectory) in children(of: lessonsDir) {
             guard isDirectory else {
                 if dir.pathExtension == "md" {
@@ -352,8 +358,10 @@ public struct ContentLoader {
             }
             series.append(Series(folder: folder, slug: slug ?? slugger.nonEmptySlug(folder), title: title,
                                  summary: summary, weight: weight, location: location))
-            for (file, _) in children(of: dir) where file.pathExtension == "md" && !file.lastPathComponent.hasPrefix("_") {
-                files.append((folder, file, file.lastPathComponent))
+            // Names only: a URL per file was a tenth of a rebuild's reading.
+            for e in FileTree.entries(of: dir.path) where e.name.hasSuffix(".md") && !e.name.hasPrefix(".") && !e.name.hasPrefix("_") {
+                guard linkedFolderStaysInside(e, url: dir.appendingPathComponent(e.name, isDirectory: true), in: dir) else { continue }
+                files.append((folder, dir, e.name))
             }
         }
         Timings.end("load: lessons: files", listed)
@@ -373,7 +381,7 @@ public struct ContentLoader {
             DispatchQueue.concurrentPerform(iterations: files.count) { i in
                 let f = files[i]
                 let path = folderPaths[f.folder]! + "/" + f.name
-                switch cachedLesson(f.url, name: f.name, path: path, folder: f.folder, slugger: slugger, memo: memo) {
+                switch cachedLesson(name: f.name, path: path, folder: f.folder, slugger: slugger, memo: memo) {
                 case .known(let l): buffer[i] = l
                 case .unknown(let data, let key): pending[i] = (data, key)
                 }
@@ -388,7 +396,7 @@ public struct ContentLoader {
             DispatchQueue.concurrentPerform(iterations: toRead.count) { j in
                 let i = toRead[j], f = files[i]
                 let (data, key) = unknown[i]!
-                buffer[i] = readLesson(data, key: key, url: f.url, path: folderPaths[f.folder]! + "/" + f.name,
+                buffer[i] = readLesson(data, key: key, url: f.dir.appendingPathComponent(f.name), path: folderPaths[f.folder]! + "/" + f.name,
                                        folder: f.folder, slugger: slugger, memo: memo)
             }
         }
@@ -396,9 +404,9 @@ public struct ContentLoader {
         var lessons = results.compactMap { $0 }
         if !includeDrafts { lessons.removeAll { $0.draft } }
         for i in lessons.indices { lessons[i].id = i }
-        var bySeries: [String: [(String, SourceLocation)]] = [:]
-        for l in lessons { bySeries[l.seriesFolder, default: []].append((l.slug, SourceLocation(path: l.path))) }
-        for s in series { checkCollisions(bySeries[s.folder] ?? [], what: "课程 (lesson)") }
+        var bySeries: [BytePath: [(String, SourceLocation)]] = [:]
+        for l in lessons { bySeries[BytePath(l.seriesFolder), default: []].append((l.slug, SourceLocation(path: l.path))) }
+        for s in series { checkCollisions(bySeries[BytePath(s.folder)] ?? [], what: "课程 (lesson)") }
         return (series, lessons)
     }
 
@@ -425,7 +433,7 @@ public struct ContentLoader {
     }
 
     /// A lesson file, from the build cache's record when `memo` has one for its bytes.
-    func cachedLesson(_ url: URL, name: String, path: String, folder: String, slugger: Slugger, memo: ShardedMemo) -> CachedLesson {
+    func cachedLesson(name: String, path: String, folder: String, slugger: Slugger, memo: ShardedMemo) -> CachedLesson {
         let data: Data
         do { data = try TextFile.readData(path: root.path + "/" + path, displayPath: path, within: content) } catch {
             bag.report(error)
@@ -433,7 +441,7 @@ public struct ContentLoader {
         }
         let key = LessonMemo.key(data, path: path, folder: folder, slugs: slugger.mode, rawHTML: markdown.allowRawHTML,
                                  includeDrafts: includeDrafts)
-        let fileName = name.hasSuffix(".md") ? String(name.dropLast(3)) : url.deletingPathExtension().lastPathComponent
+        let fileName = name.hasSuffix(".md") ? String(name.dropLast(3)) : (name as NSString).deletingPathExtension
         if let record = memo.bytes(key), let file = (try? FrontMatterFile.split(TextFile.decodeKnown(data), path: path)) ?? nil,
            let decoded = LessonMemo.decode(record, path: path, folder: folder, fileName: fileName, body: file.body) {
             let (lesson, diagnostics, texts) = decoded
