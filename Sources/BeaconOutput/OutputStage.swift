@@ -315,9 +315,12 @@ public final class OutputStage: @unchecked Sendable {
         // file takes its place, so the next build finds the very file and compares nothing.
         try record(relative, staged: true)
         lock.lock(); unsettled.remove(relative); lock.unlock()
-        let dest = staging.appendingPathComponent(relative)
-        if fm.fileExists(atPath: dest.path) { try fm.removeItem(at: dest) }
-        if Foundation.link(source, dest.path) != 0 { try fm.copyItem(atPath: source, toPath: dest.path) }
+        let dest = stagingPath + "/" + relative
+        // Linked straight away: a file staged there before (the same page twice) goes first.
+        if Foundation.link(source, dest) != 0 {
+            if errno == EEXIST { unlink(dest) }
+            if Foundation.link(source, dest) != 0 { try fm.copyItem(atPath: source, toPath: dest) }
+        }
     }
 
     /// Throws away the staged build: everything in it was written by this build.

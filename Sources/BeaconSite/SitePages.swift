@@ -180,24 +180,14 @@ extension SiteBuilder {
 
     // MARK: - Feed and sitemap
 
+    /// Text for the feed and the sitemap: the one HTML escaper's entities (XML knows them all,
+    /// `&#39;` included), without the control characters XML 1.0 forbids.
     static func xmlEscape(_ s: String) -> String {
-        // Most values (addresses) need nothing: handed back as they are.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) { return s }
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count + 16)
-        for b in s.utf8 {
-            switch b {
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x22: out.append(contentsOf: "&quot;".utf8)
-            case 0x27: out.append(contentsOf: "&apos;".utf8)
-            // Characters XML 1.0 forbids are dropped (a byte below 0x20 is always one character).
-            case 0..<0x20 where b != 0x0A && b != 0x09 && b != 0x0D: continue
-            default: out.append(b)
-            }
+        var s = s
+        if s.utf8.contains(where: { $0 < 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }) {
+            s.unicodeScalars.removeAll { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" }
         }
-        return String(decoding: out, as: UTF8.self)
+        return HTMLEscape.escape(s)
     }
 
     func writeFeed() {

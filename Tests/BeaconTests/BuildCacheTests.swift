@@ -191,16 +191,11 @@ final class BuildCacheTests: XCTestCase {
         let yml = try site.read("content/site.yml")
         let title = try XCTUnwrap(yml.split(separator: "\n").first { $0.hasPrefix("title:") })
         try site.write("content/site.yml", yml.replacingOccurrences(of: String(title), with: String(title) + "（新）"))
-        let counter = MarkdownParser.parseCount
-        counter.reset()
-        counter.enabled = true
-        defer { counter.enabled = false; counter.reset() }
-        let (report, diagnostics) = site.build()
+        let ((report, diagnostics), counts) = countingParses { site.build() }
         XCTAssertTrue(report.succeeded, "\(diagnostics)")
-        counter.enabled = false
         let lessons = try XCTUnwrap(ContentLoader(root: site.root, bag: DiagnosticBag()).load()).lessons.map(\.path)
         XCTAssertGreaterThan(lessons.count, 10)
-        for path in lessons { XCTAssertEqual(counter.byPath[path], 1, path) }
+        for path in lessons { XCTAssertEqual(counts[path], 1, path) }
         let clean = try TempSite(copyingContentFrom: site.root.appendingPathComponent("content"))
         XCTAssertTrue(clean.build().0.succeeded)
         XCTAssertEqual(try treeFiles(site.output.appendingPathComponent("wechat")), try treeFiles(clean.output.appendingPathComponent("wechat")))

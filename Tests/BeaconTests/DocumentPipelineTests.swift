@@ -87,15 +87,9 @@ final class DocumentPipelineTests: XCTestCase {
     /// every text block of a board once per board made from it.
     func testEachMarkdownTextIsParsedOnce() throws {
         let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
-        let counter = MarkdownParser.parseCount
-        counter.reset()
-        counter.enabled = true
-        defer { counter.enabled = false; counter.reset() }
-        let (report, diagnostics) = site.build()
+        let ((report, diagnostics), counts) = countingParses { site.build() }
         XCTAssertTrue(report.succeeded, "\(diagnostics)")
-        let counts = counter.byPath
         let project = try XCTUnwrap(ContentLoader(root: site.root, bag: DiagnosticBag()).load())
-        counter.enabled = false
         XCTAssertGreaterThan(project.lessons.count, 10)
         for l in project.lessons { XCTAssertEqual(counts[l.path], 1, l.path) }
         for b in project.branches { XCTAssertEqual(counts[b.path], 1, b.path) }

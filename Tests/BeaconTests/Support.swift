@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import BeaconModel
 import BeaconBuild
+import BeaconMarkdown
 
 /// Paths of the repository, found from this file.
 enum Repo {
@@ -140,4 +141,15 @@ func treeFiles(_ root: URL) throws -> [String: Data] {
         out[String(u.standardizedFileURL.path.dropFirst(base.count))] = try Data(contentsOf: u)
     }
     return out
+}
+
+/// The Markdown parses `body` makes, by path (the parser counts them while this runs).
+func countingParses<T>(_ body: () throws -> T) rethrows -> (T, [String: Int]) {
+    let counter = MarkdownParser.parseCount
+    counter.reset()
+    counter.enabled = true
+    defer { counter.enabled = false; counter.reset() }
+    let result = try body()
+    counter.enabled = false
+    return (result, counter.byPath)
 }
