@@ -26,7 +26,7 @@ let package = Package(
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CNettle", pkgConfig: "nettle", providers: [.apt(["nettle-dev"])]),
         .systemLibrary(name: "CZlibCRC", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CGlibcExtras"),
 
         // Beacon's own modules, one per concern. The flow: Load parses every Markdown text once
         // (Markdown) into the typed tree of Model; Output resolves its links once and holds what
@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconThemes", "Yams", .product(name: "Mustache", package: "swift-mustache")]),
-        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CNettle", "CZlibCRC"]),
+        .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CNettle", "CZlibCRC", "CGlibcExtras"]),
         .target(name: "BeaconPrint", dependencies: ["BeaconModel", "BeaconText", "BeaconOutput", "CPrint", "CQPDF"]),
         .target(name: "BeaconSite", dependencies: [
             "BeaconModel", "BeaconText", "BeaconLoad", "BeaconMarkdown", "BeaconOutput",
@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(name: "beacon", dependencies: [
             "BeaconModel", "BeaconText", "BeaconBuild", "BeaconLoad", "BeaconSite", "BeaconOutput", "BeaconThemes", "BeaconImport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "FlyingFox", package: "FlyingFox"), "CMalloc",
+            .product(name: "FlyingFox", package: "FlyingFox"), "CGlibcExtras",
         ], plugins: ["BuildInfo"]),
         // The commit `beacon --version` prints, written before each build.
         .plugin(name: "BuildInfo", capability: .buildTool()),

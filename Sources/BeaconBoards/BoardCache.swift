@@ -63,6 +63,7 @@ final class BoardCache: @unchecked Sendable {
         try? fm.removeItem(at: temp)
         guard link(file.path, temp.path) == 0 || (try? fm.copyItem(at: file, to: temp)) != nil else { return }
         if rename(temp.path, dest.path) != 0 { try? fm.removeItem(at: temp); return }
+        CacheDurability.noteMade()
         lock.lock(); usedZips.insert(key + ".zip"); lock.unlock()
     }
     private var usedZips: Set<String> = []
@@ -123,6 +124,7 @@ final class BoardCache: @unchecked Sendable {
             let final = entry(key)
             try? fm.removeItem(at: final)
             try fm.moveItem(at: temp, to: final)
+            CacheDurability.noteMade()
             lock.lock(); used.insert(key); lock.unlock()
         } catch {
             try? fm.removeItem(at: temp)

@@ -200,6 +200,7 @@ public enum Builder {
         // pages, whose trees they take over), on the loader's copy of the project.
         var wechat: (() -> Void)?
         let wechatBag = DiagnosticBag()
+        nonisolated(unsafe) var wechatPrune: (() -> Void)?   // set by the copies' queue, read after it is waited for
         if project.site.wechat {
             let styles = WeChatStyleLoader.load(theme: theme.files, bag: bag)
             // What the 公众号 editor will not keep as the web page shows it is advice for
@@ -221,8 +222,8 @@ public enum Builder {
                 wechat = {
                     // Its own bag, merged once it is done (see `DiagnosticBag.merge`).
                     Timings.measure("wechat (beside the site's lists)") {
-                        _ = WeChatStage.run(project: copies, links: links, styles: styles, brand: wechatBrand,
-                                        fonts: fonts, stage: stage, bag: wechatBag)
+                        wechatPrune = WeChatStage.run(project: copies, links: links, styles: styles, brand: wechatBrand,
+                                                      fonts: fonts, stage: stage, bag: wechatBag).prune
                     }
                 }
             }
@@ -245,6 +246,9 @@ public enum Builder {
         site.build()
         wechatDone.wait()
         bag.merge(wechatBag, at: wechatMark)
+        // The copies' cache keeps only what this build used, once the whole build is sound.
+        if !bag.hasErrors { wechatPrune?() }
+        wechatPrune = nil
         project.documents?.clear()
         site.afterLessons = nil
         wechat = nil
@@ -272,6 +276,7 @@ public enum Builder {
             stage.discard()
             return finish()
         }
+        Timings.measure("cache to disk") { CacheDurability.settle(options.root.appendingPathComponent(".beacon/cache")) }
         report.succeeded = true
         return finish()
     }

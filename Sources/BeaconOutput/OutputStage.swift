@@ -368,7 +368,8 @@ public final class OutputStage: @unchecked Sendable {
         }
     }
 
-    private var checkedDirs: Set<String> = []
+    /// Folders checked, by their exact bytes (two names Unicode calls equal are two folders).
+    private var checkedDirs: Set<BytePath> = []
     private let dirLock = NSLock()
 
     /// Whether every folder on the way to `rel` inside `output/` is a real folder (or does not
@@ -380,20 +381,20 @@ public final class OutputStage: @unchecked Sendable {
         // A folder checked before had its parents checked with it.
         if let slash = rel.lastIndex(of: "/") {
             let parent = String(rel[..<slash])
-            dirLock.lock(); let known = checkedDirs.contains(parent); dirLock.unlock()
+            dirLock.lock(); let known = checkedDirs.contains(BytePath(parent)); dirLock.unlock()
             if known { return true }
         }
         var dir = "", parent = ""
         for part in rel.split(separator: "/").dropLast() {
             parent = dir
             dir += dir.isEmpty ? String(part) : "/" + part
-            dirLock.lock(); let known = checkedDirs.contains(dir); dirLock.unlock()
+            dirLock.lock(); let known = checkedDirs.contains(BytePath(dir)); dirLock.unlock()
             if known { continue }
             // The parent's listing says what `part` is (one read of `site/<series>/` answers
             // for its thousand lesson folders); a file system that does not say asks lstat.
             var type = UInt8(DT_UNKNOWN)
             if let types = entryTypes(parent) {
-                guard let t = types[String(part)] else { return true }        // not there yet: Beacon makes it
+                guard let t = types[BytePath(String(part))] else { return true }        // not there yet: Beacon makes it
                 type = t
             }
             if type == UInt8(DT_UNKNOWN) {
@@ -406,36 +407,36 @@ public final class OutputStage: @unchecked Sendable {
                 }
             }
             if type != UInt8(DT_DIR) { return removable.contains(dir) && type == UInt8(DT_REG) }
-            dirLock.lock(); checkedDirs.insert(dir); dirLock.unlock()
+            dirLock.lock(); checkedDirs.insert(BytePath(dir)); dirLock.unlock()
         }
         return true
     }
 
     /// The type of each entry of a folder of `output/` (checked itself before it is read), by
-    /// name, read once; nil when it cannot be read.
-    private var folderTypes: [String: [String: UInt8]?] = [:]
+    /// the exact bytes of its name, read once; nil when it cannot be read.
+    private var folderTypes: [BytePath: [BytePath: UInt8]?] = [:]
 
-    private func entryTypes(_ folder: String) -> [String: UInt8]? {
+    private func entryTypes(_ folder: String) -> [BytePath: UInt8]? {
         dirLock.lock()
-        if let known = folderTypes[folder] { dirLock.unlock(); return known }
+        if let known = folderTypes[BytePath(folder)] { dirLock.unlock(); return known }
         dirLock.unlock()
-        var types: [String: UInt8]?
+        var types: [BytePath: UInt8]?
         let path = folder.isEmpty ? outputPath : outputPath + "/" + folder
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         if fd >= 0, let d = fdopendir(fd) {
-            var found: [String: UInt8] = [:]
+            var found: [BytePath: UInt8] = [:]
             while let e = readdir(d) {
                 let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
                     String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
                 }
-                found[name] = e.pointee.d_type
+                found[BytePath(name)] = e.pointee.d_type
             }
             closedir(d)
             types = found
         } else if fd >= 0 {
             close(fd)
         }
-        dirLock.lock(); folderTypes[folder] = types; dirLock.unlock()
+        dirLock.lock(); folderTypes[BytePath(folder)] = types; dirLock.unlock()
         return types
     }
 

@@ -77,10 +77,12 @@ public enum WeChatStage {
         }
     }
 
-    /// Writes the copies into the stage. Returns the number of articles written.
+    /// Writes the copies into the stage. Returns the number of articles written, and what
+    /// prunes the copies' cache of what this build did not use: for the caller to run once the
+    /// whole build has no errors (the copies run beside other stages).
     @discardableResult
     public static func run(project: Project, links: ContentLinks, styles: [String: String], brand: Brand,
-                           fonts: (heading: String, body: String), stage: OutputStage, bag: DiagnosticBag) -> Int {
+                           fonts: (heading: String, body: String), stage: OutputStage, bag: DiagnosticBag) -> (articles: Int, prune: () -> Void) {
         let routes = links.routes
         let inline = InlineStyles(WeChatStyleColours.resolve(styles, colours: brand.colours))
         let lessons = project.lessons.sorted { ($0.date, $1.path) > ($1.date, $0.path) }
@@ -166,8 +168,7 @@ public enum WeChatStage {
         } catch {
             bag.error(SourceLocation(path: "output/wechat/"), "无法写入 (cannot write): \(FileProblem.describe(error))")
         }
-        if !bag.hasErrors { cache.prune() }
-        return written.count
+        return (written.count, { cache.prune() })
     }
 }
 
@@ -215,6 +216,8 @@ final class PictureCopies: @unchecked Sendable {
             return url
         }
         let ext = (path as NSString).pathExtension.lowercased()
+        // The cache names its copy with letters and digits only (`x.jpg~` is kept as `.jpg`).
+        let cacheExt = String(ext.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
         let max = WeChatStage.maxPictureWidth
         do {
             if ext == "svg" {
@@ -234,7 +237,7 @@ final class PictureCopies: @unchecked Sendable {
                 url = routes.absolute(copyRoute)
             } else if let size = ImageSize.read(file), size.width > max {
                 let copyRoute = "wechat/" + route
-                try cache.file(key: key("\(max)", file), ext: ext, into: "site/" + copyRoute, stage: stage) { out in
+                try cache.file(key: key("\(max)", file), ext: cacheExt, into: "site/" + copyRoute, stage: stage) { out in
                     // nil: no wider than 1080 once turned upright; the picture as it is.
                     let data = try PictureCopy.scaled(file, maxWidth: max)?.data ?? Data(contentsOf: URL(fileURLWithPath: file))
                     try data.write(to: URL(fileURLWithPath: out))

@@ -3,7 +3,7 @@ import ArgumentParser
 import BeaconModel
 import BeaconBuild
 import BeaconLoad
-import CMalloc
+import CGlibcExtras
 
 /// Beacon's version; `beacon --version` prints it with the commit (written at build time by
 /// the BuildInfo plugin). scripts/release names the tarball after both.
