@@ -64,13 +64,21 @@ public final class DiagnosticBag: @unchecked Sendable {
     /// Writes refused for a full disk after the first: said once, with how many more.
     private var moreDiskFull = 0
 
+    private static func isDiskFull(_ d: Diagnostic) -> Bool { d.message.hasSuffix("(disk full)") }
+
+    /// Whether `d` is said, or only counted as one more full-disk write. Called with the lock
+    /// held; `saidDiskFull` is whether one is said already.
+    private func admit(_ d: Diagnostic, saidDiskFull: inout Bool) -> Bool {
+        guard Self.isDiskFull(d) else { return true }
+        if saidDiskFull { moreDiskFull += 1; return false }
+        saidDiskFull = true
+        return true
+    }
+
     public func report(_ diagnostic: Diagnostic) {
         lock.lock(); defer { lock.unlock() }
-        if diagnostic.message.hasSuffix("(disk full)"), items.contains(where: { $0.message.hasSuffix("(disk full)") }) {
-            moreDiskFull += 1
-            return
-        }
-        items.append(diagnostic)
+        var said = items.contains(where: Self.isDiskFull)
+        if admit(diagnostic, saidDiskFull: &said) { items.append(diagnostic) }
     }
 
     public func error(_ location: SourceLocation, _ message: String) {
@@ -99,15 +107,8 @@ public final class DiagnosticBag: @unchecked Sendable {
     public func merge(_ other: DiagnosticBag, at mark: Int) {
         other.lock.lock(); let theirs = other.items, more = other.moreDiskFull; other.lock.unlock()
         lock.lock(); defer { lock.unlock() }
-        var kept: [Diagnostic] = []
-        var diskFull = items.contains { $0.message.hasSuffix("(disk full)") }
-        for d in theirs {
-            if d.message.hasSuffix("(disk full)") {
-                if diskFull { moreDiskFull += 1; continue }
-                diskFull = true
-            }
-            kept.append(d)
-        }
+        var said = items.contains(where: Self.isDiskFull)
+        let kept = theirs.filter { admit($0, saidDiskFull: &said) }
         items.insert(contentsOf: kept, at: min(max(mark, 0), items.count))
         moreDiskFull += more
     }
@@ -117,7 +118,7 @@ public final class DiagnosticBag: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var seen = Set<Diagnostic>()
         var list = items.filter { seen.insert($0).inserted }
-        if moreDiskFull > 0, let i = list.firstIndex(where: { $0.message.hasSuffix("(disk full)") }) {
+        if moreDiskFull > 0, let i = list.firstIndex(where: Self.isDiskFull) {
             list[i].message += "；另有 \(moreDiskFull) 个文件也因此没有写入 (and \(moreDiskFull) more files)"
         }
         return list.sorted { ($0.location, $0.severity == .error ? 0 : 1) < ($1.location, $1.severity == .error ? 0 : 1) }

@@ -255,15 +255,8 @@ public final class OutputStage: @unchecked Sendable {
             return
         }
         try record(relative, staged: true)
-        try Self.writeFile(stagingPath + "/" + relative, bytes)
-    }
-
-    /// Plain POSIX write: the staging folder is thrown away on failure, so no fsync per file.
-    static func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-        defer { close(fd) }
-        try writeAll(fd, bytes)
+        // The staging folder is thrown away on failure: no fsync per file.
+        try writeFile(stagingPath + "/" + relative, bytes)
     }
 
     /// Why a file was not copied into the output.

@@ -102,6 +102,26 @@ final class OutputStageTests: XCTestCase {
         }
     }
 
+    /// Two folder names Unicode counts as equal (豈 U+8C48 and the compatibility 豈 U+F900) are
+    /// two folders: a link under one is never taken for the real folder under the other.
+    func testALinkNamedLikeARealFolderIsStillALink() throws {
+        let site = try TempSite()
+        try site.write("elsewhere/keep.txt", "别人的文件")
+        let output = site.output
+        try FileManager.default.createDirectory(at: output.appendingPathComponent("\u{8C48}"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: output.appendingPathComponent("\u{F900}").path,
+                                                   withDestinationPath: site.root.appendingPathComponent("elsewhere").path)
+        let stage = try OutputStage(output: output)
+        defer { stage.discard() }
+        XCTAssertTrue(stage.pathStaysInside("\u{8C48}/x.html"))
+        XCTAssertFalse(stage.pathStaysInside("\u{F900}/x.html"), "the link is not the real folder")
+        // Asked the other way round (the link first), the same answers.
+        let again = try OutputStage(output: output)
+        defer { again.discard() }
+        XCTAssertFalse(again.pathStaysInside("\u{F900}/y.html"))
+        XCTAssertTrue(again.pathStaysInside("\u{8C48}/y.html"))
+    }
+
     /// A manifest edited to name files outside output/, or a folder of output/ replaced by a
     /// symbolic link, never makes Beacon remove or write a file outside output/.
     func testTamperedManifestAndLinkedFoldersStayInside() throws {
