@@ -13,8 +13,12 @@ enum WeChatPage {
         var series: String
         var date: Day
         var author: String?
-        /// `wechat/<series>/<slug>/`
-        var folder: String
+        /// `wechat/<series>/<slug>`: the page is this with `.html` after it (WeChatStage.base)
+        var base: String
+        /// The page's own name and its pictures', relative to its folder.
+        var name: Substring { base[base.index(after: base.lastIndex(of: "/") ?? base.startIndex)...] }
+        /// The page's path relative to output/wechat/.
+        var inList: Substring { base.dropFirst("wechat/".count) }
         var summary: String
         var webURL: String
         /// The article: inline styles only, ready for the clipboard.
@@ -58,13 +62,13 @@ enum WeChatPage {
         """
     }
 
-    /// `../` up from a folder under output/wechat/ to output/wechat/.
-    static func up(_ folder: String) -> String {
-        String(repeating: "../", count: max(0, folder.split(separator: "/").count - 1))
+    /// `../` up from a page's folder to output/wechat/: one per folder between them.
+    static func up(_ base: String) -> String {
+        String(repeating: "../", count: max(0, base.split(separator: "/").count - 2))
     }
 
     static func page(_ e: Entry, site: SiteConfig, baseURL: String) -> String {
-        let up = up(e.folder)
+        let up = up(e.base), cover = esc(e.name + WeChatStage.coverSuffix), share = esc(e.name + WeChatStage.shareSuffix)
         let meta = [e.author, site.organisation ?? site.title].compactMap { $0 }.joined(separator: " · ")
         return head("公众号版：" + e.title, assets: up + "assets/") + """
         <body>
@@ -89,10 +93,10 @@ enum WeChatPage {
             <dd><p id="summary">\(esc(e.summary))</p><button type="button" id="copy-summary">复制摘要</button></dd>
             <dt>原文链接</dt><dd><a href="\(esc(e.webURL))">\(esc(e.webURL))</a></dd>
           </dl>
-          <figure><img src="cover.png" width="\(WeChatStage.cover.width)" height="\(WeChatStage.cover.height)" alt="封面：\(esc(e.title))">
-            <figcaption>封面 \(WeChatStage.cover.width)×\(WeChatStage.cover.height)（2.35:1） <a href="cover.png" download>下载</a></figcaption></figure>
-          <figure class="square"><img src="share.png" width="\(WeChatStage.share.width)" height="\(WeChatStage.share.height)" alt="分享图：\(esc(e.title))">
-            <figcaption>分享图 \(WeChatStage.share.width)×\(WeChatStage.share.height)（1:1） <a href="share.png" download>下载</a></figcaption></figure>
+          <figure><img src="\(cover)" width="\(WeChatStage.cover.width)" height="\(WeChatStage.cover.height)" alt="封面：\(esc(e.title))">
+            <figcaption>封面 \(WeChatStage.cover.width)×\(WeChatStage.cover.height)（2.35:1） <a href="\(cover)" download>下载</a></figcaption></figure>
+          <figure class="square"><img src="\(share)" width="\(WeChatStage.share.width)" height="\(WeChatStage.share.height)" alt="分享图：\(esc(e.title))">
+            <figcaption>分享图 \(WeChatStage.share.width)×\(WeChatStage.share.height)（1:1） <a href="\(share)" download>下载</a></figcaption></figure>
           <p class="hint">点“复制到公众号”，再到公众号后台的编辑器里粘贴（Ctrl+V）。图片由编辑器从网站取回，请先发布网站。</p>
         </aside>
         </main>
@@ -106,8 +110,7 @@ enum WeChatPage {
     static func list(_ entries: [Entry], site: SiteConfig) -> String {
         var rows = ""
         for e in entries {
-            let href = String(e.folder.dropFirst("wechat/".count)) + "index.html"
-            rows += "<li><a href=\"\(esc(href))\"><img src=\"\(esc(String(e.folder.dropFirst("wechat/".count))))share.png\" width=\"64\" height=\"64\" alt=\"\" loading=\"lazy\"><span><strong>\(esc(e.title))</strong><small>\(esc(e.series)) · \(e.date.chinese)</small></span></a></li>\n"
+            rows += "<li><a href=\"\(esc(e.inList + WeChatStage.pageSuffix))\"><img src=\"\(esc(e.inList + WeChatStage.shareSuffix))\" width=\"64\" height=\"64\" alt=\"\" loading=\"lazy\"><span><strong>\(esc(e.title))</strong><small>\(esc(e.series)) · \(e.date.chinese)</small></span></a></li>\n"
         }
         return head("公众号版 - " + site.title, assets: "assets/") + """
         <body>

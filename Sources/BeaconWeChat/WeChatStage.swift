@@ -34,10 +34,18 @@ public enum WeChatStage {
         var colours: [String: String] { ["primary": primary, "accent": accent, "text": text, "muted": muted] }
     }
 
-    /// The folder of a lesson's copy under output/: `wechat/<series>/<slug>/`.
-    public static func folder(_ lessonRoute: String) -> String {
-        "wechat/" + (lessonRoute.hasPrefix(Routes.lessons) ? String(lessonRoute.dropFirst(Routes.lessons.count)) : lessonRoute)
+    /// Where a lesson's copy goes under output/: `wechat/<series>/<slug>`, which names its
+    /// three files, `<slug>.html`, `<slug>-cover.png` and `<slug>-share.png`. A series has one
+    /// folder and a lesson none of its own: a folder per lesson cost a first build into an
+    /// emptied output/ as much as the site's own lesson folders (each new folder is a new inode).
+    public static func base(_ lessonRoute: String) -> String {
+        var rest = lessonRoute.hasPrefix(Routes.lessons) ? String(lessonRoute.dropFirst(Routes.lessons.count)) : lessonRoute
+        if rest.hasSuffix("/") { rest.removeLast() }
+        return "wechat/" + rest
     }
+
+    /// The names a lesson's copy adds to its base: the page, the cover, the share picture.
+    public static let pageSuffix = ".html", coverSuffix = "-cover.png", shareSuffix = "-share.png"
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
     public static func summary(_ l: Lesson) -> String {
@@ -123,13 +131,13 @@ public enum WeChatStage {
             for i in stride(from: w, to: lessons.count, by: workers) {
                 let l = lessons[i]
                 let route = routes.lesson(l)
-                let dir = folder(route)
+                let base = base(route)
                 let series = seriesTitle[l.seriesFolder] ?? l.seriesFolder
                 var made = true
-                for (name, size) in [("cover.png", cover), ("share.png", share)] {
+                for (name, suffix, size) in [("cover.png", coverSuffix, cover), ("share.png", shareSuffix, share)] {
                     let key = CoverPainter.key(name: name, title: l.title, series: series, siteName: siteName, brand: brand, logo: logoDigest, fonts: fonts)
                     do {
-                        try cache.file(key: key, ext: "png", into: dir + name, stage: stage) { path in
+                        try cache.file(key: key, ext: "png", into: base + suffix, stage: stage) { path in
                             try painter.paint(size: size, title: l.title, series: series, to: path)
                         }
                     } catch {
@@ -137,24 +145,24 @@ public enum WeChatStage {
                         made = false
                     }
                 }
-                var entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, folder: dir,
+                var entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, base: base,
                                              summary: "", webURL: routes.absolute(route), article: "")
                 // The page from the cache when nothing it is made from changed: the lesson's
                 // text, its facts, the address of everything it links to, the styles, the site.
                 let f = Fingerprint()
-                f.add("beacon wechat page 1"); f.add(Fingerprint.program); f.add(pageBase)
+                f.add("beacon wechat page 2"); f.add(Fingerprint.program); f.add(pageBase)
                 // The file's fingerprint stands for its text when the loader gave one.
                 f.add(l.sourceKey.map { "file " + $0 } ?? l.body.text); f.add(l.summary ?? "\u{0}"); f.add(l.title); f.add(l.date.description); f.add(l.author ?? "\u{0}")
-                f.add(series); f.add(dir); f.add(entry.webURL)
+                f.add(series); f.add(base); f.add(entry.webURL)
                 for link in l.document.links { f.add(renderer.url(link) ?? "\u{0}") }
                 do {
-                    try cache.file(key: f.hex, ext: "html", into: dir + "index.html", stage: stage) { path in
+                    try cache.file(key: f.hex, ext: "html", into: base + pageSuffix, stage: stage) { path in
                         entry.summary = summary(l)
                         entry.article = WeChatPage.article(renderer.render(project.document(of: l, keep: false)), styles: inline)
                         try writeNewFile(path, WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")))
                     }
                 } catch {
-                    bag.error(SourceLocation(path: "output/" + dir + "index.html"), "无法写入 (cannot write): \(FileProblem.describe(error))")
+                    bag.error(SourceLocation(path: "output/" + base + pageSuffix), "无法写入 (cannot write): \(FileProblem.describe(error))")
                     made = false
                 }
                 if made { lock.lock(); entries[i] = entry; lock.unlock() }

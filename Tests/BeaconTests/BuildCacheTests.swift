@@ -100,7 +100,7 @@ final class BuildCacheTests: XCTestCase {
         try check("a linked lesson's wechat_url") { site in
             let path = "content/lessons/两学一做/合格党员标准.md"
             try site.write(path, try site.read(path).replacingOccurrences(of: "qingshi-hege-dangyuan", with: "qingshi-hege-dangyuan-2"))
-            page = "wechat/san-hui-yi-ke/dang-ke/index.html"
+            page = "wechat/san-hui-yi-ke/dang-ke.html"
         }
         let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
         build(site)

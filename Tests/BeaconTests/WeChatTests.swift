@@ -32,7 +32,8 @@ final class WeChatTests: XCTestCase {
     func articlePages() throws -> [URL] {
         let dir = output.appendingPathComponent("wechat")
         let e = try XCTUnwrap(FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil))
-        return (e.allObjects as! [URL]).filter { $0.lastPathComponent == "index.html" && $0.deletingLastPathComponent() != dir }
+        // wechat/<series>/<slug>.html: one folder per series, none per lesson.
+        return (e.allObjects as! [URL]).filter { $0.pathExtension == "html" && $0.deletingLastPathComponent().deletingLastPathComponent() == dir }
             .sorted { $0.path < $1.path }
     }
 
@@ -73,6 +74,41 @@ final class WeChatTests: XCTestCase {
                        "the copies are not part of the published site")
         let sitemap = try String(contentsOf: output.appendingPathComponent("site/sitemap.xml"), encoding: .utf8)
         XCTAssertFalse(sitemap.contains("wechat"))
+    }
+
+    /// The copies are opened from a folder: every relative address on the list and on each
+    /// copy's page (the way back, the style sheet and script, the cover and share picture, the
+    /// list's share pictures) names a file that is there. A lesson has no folder of its own.
+    func testEveryRelativeAddressOfTheCopiesLeadsToAFile() throws {
+        let wechat = output.appendingPathComponent("wechat")
+        let pages = try [wechat.appendingPathComponent("index.html")] + articlePages()
+        var checked = 0, pictures = 0
+        for page in pages {
+            let html = try String(contentsOf: page, encoding: .utf8)
+            let addresses = html.matches(of: #/(?:href|src)="([^"]*)"/#).map { String($0.output.1) }
+            for a in addresses where !a.contains(":") && !a.hasPrefix("#") {
+                let target = page.deletingLastPathComponent().appendingPathComponent(a.removingPercentEncoding ?? a).standardizedFileURL
+                var isDir: ObjCBool = false
+                XCTAssertTrue(FileManager.default.fileExists(atPath: target.path, isDirectory: &isDir) && !isDir.boolValue,
+                              "\(a) on \(page.path) names no file")
+                XCTAssertTrue(target.path.hasPrefix(wechat.path + "/"), "\(a) on \(page.path) leaves output/wechat/")
+                checked += 1
+                if a.hasSuffix("-cover.png") || a.hasSuffix("-share.png") { pictures += 1 }
+            }
+        }
+        XCTAssertGreaterThan(checked, 6 * pages.count - 6)
+        XCTAssertEqual(pictures, 4 * (pages.count - 1) + (pages.count - 1), "two pictures, each shown and offered for download, on every copy; the share picture on the list")
+        let folders = try FileManager.default.contentsOfDirectory(at: wechat, includingPropertiesForKeys: nil)
+            .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && $0.lastPathComponent != "assets" }
+        for series in folders {
+            let inside = try FileManager.default.contentsOfDirectory(atPath: series.path)
+            XCTAssertTrue(inside.allSatisfy { !$0.contains("/") && ($0.hasSuffix(".html") || $0.hasSuffix(".png")) }, "\(series.lastPathComponent): \(inside)")
+            for name in inside {
+                var isDir: ObjCBool = false
+                XCTAssertTrue(FileManager.default.fileExists(atPath: series.appendingPathComponent(name).path, isDirectory: &isDir) && !isDir.boolValue,
+                              "\(series.lastPathComponent)/\(name) is a folder: a lesson's copy has none")
+            }
+        }
     }
 
     /// Every element of every article: styles only inline, no class, id, style or script
@@ -128,11 +164,11 @@ final class WeChatTests: XCTestCase {
     /// Links become a mark and a numbered address as text; a lesson with a wechat_url is
     /// referred to by it; footnotes are notes at the end; bold lead sentences keep their bold.
     func testLinksBecomeReferencesAndNotesStayReadable() throws {
-        let dangke = try String(contentsOf: output.appendingPathComponent("wechat/san-hui-yi-ke/dang-ke/index.html"), encoding: .utf8)
+        let dangke = try String(contentsOf: output.appendingPathComponent("wechat/san-hui-yi-ke/dang-ke.html"), encoding: .utf8)
         XCTAssertTrue(dangke.contains("参考链接</p>"))
         XCTAssertTrue(dangke.contains("[1] 合格党员的四条标准：https://mp.weixin.qq.com/s/qingshi-hege-dangyuan"), "the linked lesson's wechat_url")
         XCTAssertTrue(dangke.contains("四条标准<sup style="), "the mark stands where the link was")
-        let meeting = try String(contentsOf: output.appendingPathComponent("wechat/san-hui-yi-ke/zu-zhi-sheng-huo-hui/index.html"), encoding: .utf8)
+        let meeting = try String(contentsOf: output.appendingPathComponent("wechat/san-hui-yi-ke/zu-zhi-sheng-huo-hui.html"), encoding: .utf8)
         XCTAssertTrue(meeting.contains("[注1]</sup>"))
         XCTAssertTrue(meeting.contains(">注释</p>"))
         XCTAssertTrue(meeting.contains("<strong style=\"font-weight:bold;color:#a81c1c\">自我批评要深，相互批评要诚。</strong>"))
@@ -142,8 +178,8 @@ final class WeChatTests: XCTestCase {
 
     func testCoverAndSharePicturesHaveTheirExactSizes() throws {
         for page in try articlePages() {
-            let dir = page.deletingLastPathComponent()
-            for (name, w, h) in [("cover.png", 900, 383), ("share.png", 500, 500)] {
+            let dir = page.deletingLastPathComponent(), slug = page.deletingPathExtension().lastPathComponent
+            for (name, w, h) in [(slug + "-cover.png", 900, 383), (slug + "-share.png", 500, 500)] {
                 let data = try Data(contentsOf: dir.appendingPathComponent(name))
                 XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
                 let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
@@ -183,7 +219,7 @@ final class WeChatTests: XCTestCase {
         try server.run()
         defer { server.terminate(); server.waitUntilExit() }
         Thread.sleep(forTimeInterval: 1)
-        let page = "http://127.0.0.1:\(port)/wechat/san-hui-yi-ke/zhi-bu-dang-yuan-da-hui/index.html"
+        let page = "http://127.0.0.1:\(port)/wechat/san-hui-yi-ke/zhi-bu-dang-yuan-da-hui.html"
         let shot = tmp.appendingPathComponent("phone.png")
         let r = try runCommand(node, [script.path, chromium, page, shot.path])
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -364,7 +400,7 @@ final class WeChatTests: XCTestCase {
         """)
         let (report, diags) = s.build()
         XCTAssertTrue(report.succeeded, "\(diags)")
-        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/yang-shi/index.html"), encoding: .utf8)
+        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/yang-shi.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("认真学习<strong>党章</strong>和党规<sup>[1]</sup></h2>"), page)
         XCTAssertTrue(page.contains("\">☐ 第一项</p>"), page)
         XCTAssertTrue(page.contains("\">☑ 第二项</p>"), page)
@@ -418,7 +454,7 @@ final class WeChatTests: XCTestCase {
         let data = try Data(contentsOf: copy)
         XCTAssertEqual(data[16..<20].reduce(0) { $0 << 8 | Int($1) }, 1080)
         XCTAssertEqual(data[20..<24].reduce(0) { $0 << 8 | Int($1) }, 270)
-        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/kuan-tu/index.html"), encoding: .utf8)
+        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/kuan-tu.html"), encoding: .utf8)
         XCTAssertTrue(page.contains("src=\"https://example.org/test/wechat/media/wide.png\""), page)
         XCTAssertTrue(page.contains(">活动现场</figcaption>"))
         let first = s.snapshot()
