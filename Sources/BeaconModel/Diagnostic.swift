@@ -63,12 +63,15 @@ public final class DiagnosticBag: @unchecked Sendable {
 
     /// Writes refused for a full disk after the first: said once, with how many more.
     private var moreDiskFull = 0
+    /// Whether `items` holds a full-disk message (kept, not searched for: a build with
+    /// thousands of warnings would search them all on every report).
+    private var saidDiskFull = false
 
     private static func isDiskFull(_ d: Diagnostic) -> Bool { d.message.hasSuffix("(disk full)") }
 
     /// Whether `d` is said, or only counted as one more full-disk write. Called with the lock
-    /// held; `saidDiskFull` is whether one is said already.
-    private func admit(_ d: Diagnostic, saidDiskFull: inout Bool) -> Bool {
+    /// held.
+    private func admit(_ d: Diagnostic) -> Bool {
         guard Self.isDiskFull(d) else { return true }
         if saidDiskFull { moreDiskFull += 1; return false }
         saidDiskFull = true
@@ -77,8 +80,7 @@ public final class DiagnosticBag: @unchecked Sendable {
 
     public func report(_ diagnostic: Diagnostic) {
         lock.lock(); defer { lock.unlock() }
-        var said = items.contains(where: Self.isDiskFull)
-        if admit(diagnostic, saidDiskFull: &said) { items.append(diagnostic) }
+        if admit(diagnostic) { items.append(diagnostic) }
     }
 
     public func error(_ location: SourceLocation, _ message: String) {
@@ -91,7 +93,7 @@ public final class DiagnosticBag: @unchecked Sendable {
 
     public func append(contentsOf list: [Diagnostic]) {
         lock.lock(); defer { lock.unlock() }
-        items.append(contentsOf: list)
+        items.append(contentsOf: list.filter { admit($0) })
     }
 
     /// Where the next diagnostic will go: a place for `merge(_:at:)`.
@@ -107,8 +109,7 @@ public final class DiagnosticBag: @unchecked Sendable {
     public func merge(_ other: DiagnosticBag, at mark: Int) {
         other.lock.lock(); let theirs = other.items, more = other.moreDiskFull; other.lock.unlock()
         lock.lock(); defer { lock.unlock() }
-        var said = items.contains(where: Self.isDiskFull)
-        let kept = theirs.filter { admit($0, saidDiskFull: &said) }
+        let kept = theirs.filter { admit($0) }
         items.insert(contentsOf: kept, at: min(max(mark, 0), items.count))
         moreDiskFull += more
     }

@@ -315,6 +315,28 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(FileProblem.describe(CocoaError(.fileWriteVolumeReadOnly)), "磁盘是只读的 (read-only file system)")
     }
 
+    /// The bag says a full disk once however the messages come (reported, appended, merged
+    /// from a stage's own bag), counts the rest, and keeps every other message.
+    func testTheBagSaysAFullDiskOnce() {
+        let full = "磁盘已满，请腾出空间后再生成 (disk full)"
+        let bag = DiagnosticBag(), side = DiagnosticBag()
+        let mark = bag.mark
+        bag.warning(SourceLocation(path: "a.md", line: 1), "第一条")
+        bag.error(SourceLocation(path: "output/a.html"), "无法写入 (cannot write): " + full)
+        side.error(SourceLocation(path: "output/b.html"), "无法写入 (cannot write): " + full)
+        side.error(SourceLocation(path: "output/c.html"), "无法写入 (cannot write): " + full)
+        side.warning(SourceLocation(path: "b.md", line: 2), "第二条")
+        bag.append(contentsOf: [.error(SourceLocation(path: "output/d.html"), "无法写入 (cannot write): " + full)])
+        bag.merge(side, at: mark)
+        bag.error(SourceLocation(path: "output/e.html"), "无法写入 (cannot write): " + full)
+        XCTAssertEqual(bag.all.map(\.description), [
+            "a.md:1:1: warning: 第一条",
+            "b.md:2:1: warning: 第二条",
+            "output/a.html:1:1: error: 无法写入 (cannot write): \(full)；另有 4 个文件也因此没有写入 (and 4 more files)",
+        ])
+        XCTAssertEqual(bag.errorCount, 1)
+    }
+
     /// On a full disk the build says so once, and the count in the summary is what was printed.
     func testDiskFullIsSaidOnce() throws {
         let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-full-\(UUID().uuidString)")

@@ -122,6 +122,77 @@ final class OutputStageTests: XCTestCase {
         XCTAssertTrue(again.pathStaysInside("\u{8C48}/y.html"))
     }
 
+    /// A file the cache does not hold is made in the stage and linked into the cache under its
+    /// name: the output's file and the cache's are one file, the cache's folder holds nothing
+    /// else (no temporary name), and a file another build put under that name since the cache
+    /// was listed gives way. A failed `make` leaves nothing in the stage or the cache.
+    func testACacheEntryIsMadeInTheStageAndLinkedIntoTheCache() throws {
+        let site = try TempSite()
+        let cacheDir = site.root.appendingPathComponent(".beacon/cache/t")
+        let stage = try OutputStage(output: site.output)
+        let cache = CachedFiles(root: site.root, part: "t")
+        let fresh = String(repeating: "cd", count: 32), raced = String(repeating: "ab", count: 32)
+        try cache.file(key: fresh, ext: "html", into: "site/a/index.html", stage: stage) { path in
+            try writeNewFile(path, "<p>第一页</p>")
+        }
+        // Put there after the listing (another build): replaced by this build's file.
+        try Data("别的构建写的".utf8).write(to: cacheDir.appendingPathComponent(raced + ".html"))
+        try cache.file(key: raced, ext: "html", into: "site/c/index.html", stage: stage) { path in
+            try writeNewFile(path, "<p>第三页</p>")
+        }
+        XCTAssertThrowsError(try cache.file(key: String(repeating: "ef", count: 32), ext: "html", into: "site/b/index.html", stage: stage) { path in
+            try writeNewFile(path, "<p>写了一半</p>")
+            throw POSIXError(.EIO)
+        })
+        try stage.commit(force: false)
+        for (key, page, text) in [(fresh, "site/a/index.html", "<p>第一页</p>"), (raced, "site/c/index.html", "<p>第三页</p>")] {
+            var a = stat(), c = stat()
+            XCTAssertEqual(lstat(site.output.appendingPathComponent(page).path, &a), 0)
+            XCTAssertEqual(lstat(cacheDir.appendingPathComponent(key + ".html").path, &c), 0)
+            XCTAssertEqual(a.st_ino, c.st_ino, "one file, linked: \(page)")
+            XCTAssertEqual(try String(contentsOf: cacheDir.appendingPathComponent(key + ".html"), encoding: .utf8), text)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("site/b/index.html").path), "a failed page is not in the output")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cacheDir.path).sorted(), [raced + ".html", fresh + ".html"].sorted(),
+                       "no temporary names, nothing for the failed page")
+        // The same page into a new output: the cache's file is linked, nothing is made.
+        try FileManager.default.removeItem(at: site.output)
+        let again = try OutputStage(output: site.output)
+        try CachedFiles(root: site.root, part: "t").file(key: fresh, ext: "html", into: "site/a/index.html", stage: again) { _ in XCTFail("made again") }
+        try again.commit(force: false)
+        XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/a/index.html"), encoding: .utf8), "<p>第一页</p>")
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
+    /// A page written into the stage where a page from the cache was staged before replaces
+    /// it and never writes into the cache's file (they are one file until then).
+    func testWritingOverAStagedCacheFileLeavesTheCacheAlone() throws {
+        let site = try TempSite()
+        let stage = try OutputStage(output: site.output)
+        let cache = CachedFiles(root: site.root, part: "t")
+        let key = String(repeating: "12", count: 32)
+        try cache.file(key: key, ext: "html", into: "site/x.html", stage: stage) { path in try writeNewFile(path, "缓存里的页") }
+        try stage.write("site/x.html", "后来写的页")
+        try stage.commit(force: false)
+        XCTAssertEqual(try String(contentsOf: site.root.appendingPathComponent(".beacon/cache/t/\(key).html"), encoding: .utf8), "缓存里的页")
+        XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/x.html"), encoding: .utf8), "后来写的页")
+    }
+
+    /// The folders at the top of the output are made under a random name and renamed (the
+    /// file system places them by their name's hash otherwise): the output holds them under
+    /// their own names and nothing else.
+    func testTopFoldersAreMadeUnderTheirNames() throws {
+        let site = try TempSite()
+        let stage = try OutputStage(output: site.output)
+        for rel in ["site/index.html", "site/lessons/a/index.html", "books/书.pdf", "wechat/a/b.html"] {
+            try stage.write(rel, "页")
+        }
+        try stage.commit(force: false)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.output.path).sorted(),
+                       [".beacon-manifest", "books", "site", "wechat"])
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
     /// A manifest edited to name files outside output/, or a folder of output/ replaced by a
     /// symbolic link, never makes Beacon remove or write a file outside output/.
     func testTamperedManifestAndLinkedFoldersStayInside() throws {
