@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-import BeaconText
+@testable import BeaconText
 
 final class CopyRuleTests: XCTestCase {
     /// (text, the rules it must trigger in order, the text after --fix). Prose unless the
@@ -91,6 +91,14 @@ final class CopyRuleTests: XCTestCase {
         ("学习！ ！", ["space-between-chinese"], "学习！"),
         ("学习(...", ["halfwidth-punctuation", "unbalanced-pairs", "ellipsis-and-dash"], "学习（……"),
     ]
+
+    /// The quick test for a pair mark answers as the set of pairs does, for every character of
+    /// the Basic Multilingual Plane and beyond.
+    func testPairMarksAreKnownWithoutTheSet() {
+        for v in UInt32(0)..<0x2_0000 where CopyRules.isPairMark(v) != CopyRules.pairMarks.contains(v) {
+            XCTFail(String(format: "U+%04X", v))
+        }
+    }
 
     func testCases() {
         XCTAssertGreaterThanOrEqual(cases.count, 40)
