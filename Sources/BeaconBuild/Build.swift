@@ -53,7 +53,7 @@ public enum Builder {
     /// The print pack's file name part: the slug, or the filter with `=` and `,` as `-`.
     public static func packName(_ selection: String) -> String {
         let slugger = Slugger()
-        let s = slugger.slug(selection.replacingOccurrences(of: "=", with: "-").replacingOccurrences(of: ",", with: "-"))
+        let s = Slugger.fitted(slugger.slug(selection.replacingOccurrences(of: "=", with: "-").replacingOccurrences(of: ",", with: "-")))
         return s.isEmpty ? Slugger.fallback(for: selection) : s
     }
 

@@ -350,7 +350,7 @@ public struct ContentLoader {
                     summary = f.string("summary")
                     weight = f.int("weight", label: "排序")
                     if let s = f.string("slug") {
-                        slug = slugger.slug(s)
+                        slug = Slugger.fitted(slugger.slug(s))
                         if slug!.isEmpty { f.error(f.valueLocation("slug"), "slug 不能为空 (slug spells nothing)") ; slug = nil }
                     }
                     f.rejectUnknown(known: Self.seriesKeys)
@@ -510,7 +510,7 @@ public struct ContentLoader {
         let partyDay = f.day("party_day")
         var slug = slugger.nonEmptySlug(fileName)
         if let s = f.string("slug") {
-            let clean = slugger.slug(s)
+            let clean = Slugger.fitted(slugger.slug(s))
             if clean.isEmpty {
                 f.error(f.valueLocation("slug"), "slug “\(s)”拼不出网址，请用字母、数字和连字符 (slug spells nothing; use letters, digits and hyphens)")
             } else { slug = clean }
@@ -641,7 +641,7 @@ public struct ContentLoader {
         let stats = f.value("stats").map { statList($0, fields: &f, bag: bag) } ?? []
         var slug = slugger.nonEmptySlug(fileName)
         if let s = f.string("slug") {
-            let clean = slugger.slug(s)
+            let clean = Slugger.fitted(slugger.slug(s))
             if clean.isEmpty { f.error(f.valueLocation("slug"), "slug “\(s)”拼不出网址 (slug spells nothing)") } else { slug = clean }
         }
         var branch = Branch(path: f.path, fileName: fileName, slug: slug, name: name ?? "",

@@ -61,11 +61,12 @@ public final class DiagnosticBag: @unchecked Sendable {
 
     public init() {}
 
-    /// Writes refused for a full disk after the first: said once, with how many more.
-    private var moreDiskFull = 0
-    /// Whether `items` holds a full-disk message (kept, not searched for: a build with
-    /// thousands of warnings would search them all on every report).
-    private var saidDiskFull = false
+    /// Writes refused for a full disk after the first: said once for each severity (a warning
+    /// never hides an error), with how many more.
+    private var moreDiskFull: [Diagnostic.Severity: Int] = [:]
+    /// The severities `items` holds a full-disk message of (kept, not searched for: a build
+    /// with thousands of warnings would search them all on every report).
+    private var saidDiskFull: Set<Diagnostic.Severity> = []
 
     private static func isDiskFull(_ d: Diagnostic) -> Bool { d.message.hasSuffix("(disk full)") }
 
@@ -73,8 +74,8 @@ public final class DiagnosticBag: @unchecked Sendable {
     /// held.
     private func admit(_ d: Diagnostic) -> Bool {
         guard Self.isDiskFull(d) else { return true }
-        if saidDiskFull { moreDiskFull += 1; return false }
-        saidDiskFull = true
+        if saidDiskFull.contains(d.severity) { moreDiskFull[d.severity, default: 0] += 1; return false }
+        saidDiskFull.insert(d.severity)
         return true
     }
 
@@ -111,7 +112,7 @@ public final class DiagnosticBag: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         let kept = theirs.filter { admit($0) }
         items.insert(contentsOf: kept, at: min(max(mark, 0), items.count))
-        moreDiskFull += more
+        moreDiskFull.merge(more, uniquingKeysWith: +)
     }
 
     /// All diagnostics, sorted by file, line and column; exact duplicates removed.
@@ -119,8 +120,10 @@ public final class DiagnosticBag: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var seen = Set<Diagnostic>()
         var list = items.filter { seen.insert($0).inserted }
-        if moreDiskFull > 0, let i = list.firstIndex(where: Self.isDiskFull) {
-            list[i].message += "；另有 \(moreDiskFull) 个文件也因此没有写入 (and \(moreDiskFull) more files)"
+        for (severity, more) in moreDiskFull where more > 0 {
+            if let i = list.firstIndex(where: { $0.severity == severity && Self.isDiskFull($0) }) {
+                list[i].message += "；另有 \(more) 个文件也因此没有写入 (and \(more) more files)"
+            }
         }
         return list.sorted { ($0.location, $0.severity == .error ? 0 : 1) < ($1.location, $1.severity == .error ? 0 : 1) }
     }

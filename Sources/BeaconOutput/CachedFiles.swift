@@ -5,7 +5,8 @@ import CGlibcExtras
 /// One part of the build cache (`.beacon/cache/<part>/` beside `content/`, ignored by git,
 /// safe to delete): files made from inputs that a fingerprint names (site pages, WeChat
 /// covers), kept under that fingerprint. A file found there is linked into the output instead
-/// of made again; one made is made in the cache and linked into the output (a hard link: once
+/// of made again; one made is made in the output's staging folder and linked into the cache
+/// under its name, whole or not at all (a hard link: once
 /// the build is committed, the output's file is the cache's, and the next build knows it by
 /// one `lstat`). After a full
 /// build, the files it did not use are removed (only names of the cache's own shape).

@@ -163,8 +163,13 @@ public final class OutputStage: @unchecked Sendable {
     private func record(_ relative: String, staged isStaged: Bool) throws {
         lock.lock()
         written.insert(relative)
-        if isStaged { staged.insert(relative) } else { staged.remove(relative) }
+        let dropped = isStaged ? false : staged.remove(relative) != nil
+        if isStaged { staged.insert(relative) }
         lock.unlock()
+        // A file staged there before (the same path twice, the second time kept as the output
+        // has it) goes: the staging folder holds exactly what `staged` names, so a later
+        // write there never writes into a file shared with the build cache.
+        if dropped { unlink(stagingPath + "/" + relative) }
         if isStaged, let slash = relative.lastIndex(of: "/") {
             try ensureDirectory(String(relative[..<slash]))
         }
@@ -366,7 +371,12 @@ public final class OutputStage: @unchecked Sendable {
         lock.lock(); let again = staged.contains(relative); lock.unlock()
         // The same page twice: the file staged first goes (it may be the cache's).
         if again { unlink(dest) }
-        do { try make(dest) } catch { unlink(dest); throw error }
+        do { try make(dest) } catch {
+            unlink(dest)
+            // Nothing is there now, whatever was staged before.
+            if again { lock.lock(); staged.remove(relative); written.remove(relative); unsettled.remove(relative); lock.unlock() }
+            throw error
+        }
         try record(relative, staged: true)
         lock.lock(); unsettled.remove(relative); lock.unlock()
         return dest

@@ -17,7 +17,7 @@ public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
 /// Writes `bytes` to the file at `path`, created (or emptied) with plain POSIX calls and no
 /// `fsync`: what a build writes is thrown away or flushed as a whole if the build fails or
 /// ends. With `new`, the file must not exist yet (`O_EXCL | O_NOFOLLOW`: never written through a
-/// link left in its place): the build cache's entries, named at random and renamed into place.
+/// link left in its place): a file made for the build cache, linked into it once written.
 /// (Foundation's `String.write(toFile:)` syncs every file it writes: a tenth of a first
 /// build's time.)
 public func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, new: Bool = false) throws {

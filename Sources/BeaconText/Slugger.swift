@@ -187,9 +187,34 @@ public final class Slugger: @unchecked Sendable {
         return "p-" + String(hash % 0xFFFFFF, radix: 16)
     }
 
-    /// `slug(text)`, or the fallback when that is empty.
+    /// `slug(text)`, or the fallback when that is empty, as a name in a path (`fitted`).
     public func nonEmptySlug(_ text: String) -> String {
         let s = slug(text)
-        return s.isEmpty ? Slugger.fallback(for: text) : s
+        return s.isEmpty ? Slugger.fallback(for: text) : Slugger.fitted(s)
+    }
+
+    /// The longest slug a path takes, in bytes: a file name holds 255, and a lesson's WeChat
+    /// cover adds `-cover.png`. A Chinese file name of 80 characters spells 400 bytes of pinyin.
+    public static let longestPathSlug = 240
+
+    /// `slug` as a name in a path: one longer than `longestPathSlug` bytes is cut after a whole
+    /// word and ends in 8 hex digits of the whole, so two long names that start alike stay two.
+    /// Shorter slugs are as they were (their addresses stay).
+    public static func fitted(_ slug: String) -> String {
+        guard slug.utf8.count > longestPathSlug else { return slug }
+        var hash: UInt64 = 0xcbf29ce484222325
+        for b in slug.utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
+        let tail = "-" + String(String(hash, radix: 16).suffix(8))
+        let room = longestPathSlug - tail.utf8.count
+        var head = String.UnicodeScalarView()
+        var bytes = 0
+        for u in slug.unicodeScalars {
+            let n = String(u).utf8.count
+            if bytes + n > room { break }
+            head.append(u); bytes += n
+        }
+        var cut = String(head)
+        if let dash = cut.lastIndex(of: "-"), cut.distance(from: cut.startIndex, to: dash) > 0 { cut = String(cut[..<dash]) }
+        return cut + tail
     }
 }

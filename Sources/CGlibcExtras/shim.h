@@ -4,7 +4,6 @@
 #include <malloc.h>
 #include <sys/ioctl.h>
 #include <linux/fs.h>
-#include <errno.h>
 int syncfs(int fd);
 
 /* Marks the folder open at `fd` as the top of a tree for the Orlov allocator of ext2/3/4

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import BeaconModel
 import BeaconMarkdown
+import BeaconText
 
 /// Hostile input, safe output: nothing from outside content/ published, no script on a page,
 /// no crash, nothing silently cut.
@@ -335,6 +336,41 @@ final class HostileInputTests: XCTestCase {
             "output/a.html:1:1: error: 无法写入 (cannot write): \(full)；另有 4 个文件也因此没有写入 (and 4 more files)",
         ])
         XCTAssertEqual(bag.errorCount, 1)
+        // A full disk first said in a warning never hides the errors after it.
+        let other = DiagnosticBag()
+        other.warning(SourceLocation(path: "content/media/x.png"), "公众号用的图片副本做不出来，用原图: " + full)
+        other.error(SourceLocation(path: "output/f.html"), "无法写入 (cannot write): " + full)
+        other.error(SourceLocation(path: "output/g.html"), "无法写入 (cannot write): " + full)
+        XCTAssertTrue(other.hasErrors)
+        XCTAssertEqual(other.all.map(\.description), [
+            "content/media/x.png:1:1: warning: 公众号用的图片副本做不出来，用原图: \(full)",
+            "output/f.html:1:1: error: 无法写入 (cannot write): \(full)；另有 1 个文件也因此没有写入 (and 1 more files)",
+        ])
+    }
+
+    /// A file name as long as a Chinese title can be (77 characters, 235 bytes) spells a slug
+    /// of 500 bytes: cut after a whole word to at most 240 bytes with 8 hex digits of the whole,
+    /// so the site and the WeChat copies build, and two such names that differ only at the end
+    /// stay two pages.
+    func testALongFileNameGivesASlugAFileNameCanHold() throws {
+        let site = try TempSite()
+        try site.write("content/site.yml", "title: 长名字\nbase_url: https://example.org/\nwechat: true\n")
+        let stem = String(repeating: "学习贯彻党的二十大精神", count: 7)
+        for end in ["", "之二"] {
+            try site.write("content/lessons/学习/\(stem)\(end).md", "---\ntitle: 长名字\(end)\ndate: 2026-03-01\n---\n正文。\n")
+        }
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, diags.map(\.description).joined(separator: "\n"))
+        let folders = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("site/lessons/xue-xi").path)
+            .filter { $0 != "index.html" }.sorted()
+        XCTAssertEqual(folders.count, 2, "\(folders)")
+        for f in folders {
+            XCTAssertLessThanOrEqual(f.utf8.count, Slugger.longestPathSlug)
+            XCTAssertTrue(f.hasPrefix("xue-xi-guan-che-dang-de-er-shi-da-jing-shen-"), f)
+            XCTAssertNotNil(f.range(of: "-[0-9a-f]{8}$", options: .regularExpression), f)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("wechat/xue-xi/\(f)-cover.png").path))
+        }
+        XCTAssertEqual(Slugger.fitted("dang-ke"), "dang-ke", "short slugs stay as they are")
     }
 
     /// On a full disk the build says so once, and the count in the summary is what was printed.

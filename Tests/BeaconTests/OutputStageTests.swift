@@ -178,6 +178,30 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/x.html"), encoding: .utf8), "后来写的页")
     }
 
+    /// A path made again whose making fails leaves nothing staged under it (the file staged
+    /// first is gone), so the commit does not look for it; a path written and then kept as the
+    /// last build had it leaves no staged file behind to be written into later.
+    func testTheStageHoldsExactlyWhatItNames() throws {
+        let site = try TempSite()
+        let first = try OutputStage(output: site.output)
+        try first.write("site/kept.html", "上次的页")
+        try first.commit(force: false)
+        let stage = try OutputStage(output: site.output)
+        try stage.write("site/twice.html", "第一次")
+        XCTAssertThrowsError(try stage.make("site/twice.html") { path in
+            try writeNewFile(path, "写了一半")
+            throw POSIXError(.EIO)
+        })
+        try stage.write("site/kept.html", "改过的页")
+        try stage.write("site/kept.html", "上次的页")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stage.staging.appendingPathComponent("site/kept.html").path),
+                       "kept as the output has it: nothing staged")
+        try stage.commit(force: false)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("site/twice.html").path))
+        XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/kept.html"), encoding: .utf8), "上次的页")
+        XCTAssertEqual(site.leftovers(), [])
+    }
+
     /// The folders at the top of the output are made under a random name and renamed (the
     /// file system places them by their name's hash otherwise): the output holds them under
     /// their own names and nothing else.
