@@ -229,7 +229,14 @@ final class PictureCopies: @unchecked Sendable {
         let max = WeChatStage.maxPictureWidth
         do {
             if ext == "svg" {
-                let copyRoute = "wechat/" + route + ".png"
+                var copyRoute = "wechat/" + route + ".png"
+                // A picture named so beside the SVG (`x.svg` and `x.svg.png`) has its own copy
+                // there when it is wide: the SVG's takes a name with a hash of its path.
+                var beside = stat()
+                if lstat(file + ".png", &beside) == 0 {
+                    let f = Fingerprint(); f.add(path)
+                    copyRoute = "wechat/" + route + "." + f.hex.prefix(8) + ".png"
+                }
                 try cache.file(key: key("svg", file), ext: "png", into: "site/" + copyRoute, stage: stage) { out in
                     let img = try PrintImage.load(file)
                     // Twice its own size (sharp on a phone), at most 1080 wide and 8000 high.

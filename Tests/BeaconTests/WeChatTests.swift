@@ -466,6 +466,28 @@ final class WeChatTests: XCTestCase {
         XCTAssertEqual(s.snapshot(), first, "a clean build without the cache is the same")
     }
 
+    /// An SVG and a wide PNG named like the SVG's copy (`flow.svg` and `flow.svg.png`): each
+    /// article shows a copy of its own picture, whichever lesson is made first (the SVG's
+    /// copy takes a name with a hash of its path).
+    func testTwoPicturesWhoseCopiesWouldShareANameKeepTheirOwn() throws {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        try s.write("content/media/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#a81c1c\"/></svg>")
+        try s.write("content/media/flow.svg.png", tmpPNG(width: 2400, height: 600))
+        try s.write("content/lessons/学习/甲.md", "---\ntitle: 甲\ndate: 2026-03-01\n---\n\n![流程](/media/flow.svg)\n")
+        try s.write("content/lessons/学习/乙.md", "---\ntitle: 乙\ndate: 2026-03-02\n---\n\n![宽图](/media/flow.svg.png)\n")
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let jia = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/jia.html"), encoding: .utf8)
+        let yi = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/yi.html"), encoding: .utf8)
+        XCTAssertTrue(yi.contains("src=\"https://example.org/test/wechat/media/flow.svg.png\""), yi)
+        let svgCopy = try XCTUnwrap(jia.firstMatch(of: #/src="https://example\.org/test/(wechat/media/flow\.svg\.[0-9a-f]{8}\.png)"/#)?.output.1, jia)
+        let wide = try Data(contentsOf: s.output.appendingPathComponent("site/wechat/media/flow.svg.png"))
+        XCTAssertEqual(wide[16..<20].reduce(0) { $0 << 8 | Int($1) }, 1080, "the wide picture's copy")
+        let drawn = try Data(contentsOf: s.output.appendingPathComponent("site/" + svgCopy))
+        XCTAssertEqual(drawn[16..<20].reduce(0) { $0 << 8 | Int($1) }, 80, "the SVG drawn at twice its size")
+    }
+
     /// A solid-colour RGB PNG, written by python's zlib.
     func tmpPNG(width: Int, height: Int) -> Data {
         let py = """
