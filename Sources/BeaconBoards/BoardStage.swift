@@ -95,7 +95,8 @@ public enum BoardStage {
         let out = makeFresh(boards, renderer: renderer, stage: stage, bag: local, previewSide: previewSide)
         renderer.bag = bag
         let messages = local.all
-        bag.append(contentsOf: messages)
+        // The bag's own messages (with their full-disk count), not `all`'s sayings of them.
+        bag.merge(local, at: bag.mark)
         if let cache, let key, !messages.contains(where: { $0.severity == .error }), out.count == boards.count {
             cache.store(key, boards: boards, stage: stage, messages: messages)
         }

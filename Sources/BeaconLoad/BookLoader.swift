@@ -104,7 +104,7 @@ extension ContentLoader {
             } else {
                 for e in editions {
                     var copy = book
-                    copy.slug = book.slug + "-" + slugger.nonEmptySlug(e.audience.rawValue)
+                    copy.slug = Slugger.fitted(book.slug + "-" + slugger.nonEmptySlug(e.audience.rawValue))
                     copy.edition = e
                     out.append(copy)
                 }

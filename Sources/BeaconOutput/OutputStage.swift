@@ -161,6 +161,10 @@ public final class OutputStage: @unchecked Sendable {
     private var createdDirs: Set<String> = []
 
     private func record(_ relative: String, staged isStaged: Bool) throws {
+        // The folder first: a path is named only when its file can be there.
+        if isStaged, let slash = relative.lastIndex(of: "/") {
+            try ensureDirectory(String(relative[..<slash]))
+        }
         lock.lock()
         written.insert(relative)
         let dropped = isStaged ? false : staged.remove(relative) != nil
@@ -170,9 +174,6 @@ public final class OutputStage: @unchecked Sendable {
         // has it) goes: the staging folder holds exactly what `staged` names, so a later
         // write there never writes into a file shared with the build cache.
         if dropped { unlink(stagingPath + "/" + relative) }
-        if isStaged, let slash = relative.lastIndex(of: "/") {
-            try ensureDirectory(String(relative[..<slash]))
-        }
     }
 
     /// Creates a folder of the staging tree (and its parents) once, with plain mkdir.
@@ -295,13 +296,15 @@ public final class OutputStage: @unchecked Sendable {
             try record(relative, staged: false)
             return
         }
-        lock.lock(); let again = staged.contains(relative); lock.unlock()
         try record(relative, staged: true)
-        // A file staged there before may be the build cache's (a hard link): never written
-        // into, but replaced.
-        if again { unlink(stagingPath + "/" + relative) }
-        // The staging folder is thrown away on failure: no fsync per file.
-        try writeFile(stagingPath + "/" + relative, bytes)
+        // Always a new file (`O_EXCL`): a file staged there before may be the build cache's
+        // (a hard link), never written into but replaced. The staging folder is thrown away
+        // on failure: no fsync per file.
+        let path = stagingPath + "/" + relative
+        do { try writeFile(path, bytes, new: true) } catch let e as POSIXError where e.code == .EEXIST {
+            unlink(path)
+            try writeFile(path, bytes, new: true)
+        }
     }
 
     /// Why a file was not copied into the output.

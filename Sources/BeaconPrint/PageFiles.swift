@@ -29,7 +29,8 @@ public enum PageFiles {
         doc.title = documentTitle
         doc.subject = first.subject
         doc.pages = pages.map(\.page)
-        let raw = paths[0] + ".batch.cairo"
+        // Named apart from the pages (a page's name may take all of a file name's 255 bytes).
+        let raw = (paths[0] as NSString).deletingLastPathComponent + "/.batch-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).cairo"
         if let cairoTime { try cairoTime.add { try doc.writePDF(to: raw) } } else { try doc.writePDF(to: raw) }
         defer { try? FileManager.default.removeItem(atPath: raw) }
         var src = qpdf_init()

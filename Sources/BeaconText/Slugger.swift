@@ -194,7 +194,8 @@ public final class Slugger: @unchecked Sendable {
     }
 
     /// The longest slug a path takes, in bytes: a file name holds 255, and a lesson's WeChat
-    /// cover adds `-cover.png`. A Chinese file name of 80 characters spells 400 bytes of pinyin.
+    /// cover adds `-cover.png`. A Chinese file name of 77 characters (231 bytes) can spell 300
+    /// bytes of pinyin.
     public static let longestPathSlug = 240
 
     /// `slug` as a name in a path: one longer than `longestPathSlug` bytes is cut after a whole
@@ -204,7 +205,8 @@ public final class Slugger: @unchecked Sendable {
         guard slug.utf8.count > longestPathSlug else { return slug }
         var hash: UInt64 = 0xcbf29ce484222325
         for b in slug.utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
-        let tail = "-" + String(String(hash, radix: 16).suffix(8))
+        let hex = String(hash, radix: 16)
+        let tail = "-" + String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).suffix(8))
         let room = longestPathSlug - tail.utf8.count
         var head = String.UnicodeScalarView()
         var bytes = 0

@@ -348,8 +348,31 @@ final class HostileInputTests: XCTestCase {
         ])
     }
 
-    /// A file name as long as a Chinese title can be (77 characters, 235 bytes) spells a slug
-    /// of 500 bytes: cut after a whole word to at most 240 bytes with 8 hex digits of the whole,
+    /// Long names everywhere a name becomes a file: a book with editions named with 77 Chinese
+    /// characters (each edition's slug adds its audience, each booklet `.print-a4.pdf`), and,
+    /// with `slugs: keep`, a board named with 80 (its slug is 240 bytes, the most a slug is).
+    func testLongBookAndBoardNamesStillGiveTheirFiles() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        let long = String(repeating: "基层党员学习读本", count: 10).prefix(77)
+        try FileManager.default.moveItem(at: site.root.appendingPathComponent("content/books/基层党员读本.yml"),
+                                         to: site.root.appendingPathComponent("content/books/\(long).yml"))
+        var (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, diags.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
+        let books = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("books").path)
+        let editions = books.filter { $0.hasPrefix("ji-ceng-dang-yuan-xue-xi-du-ben-") && $0.hasSuffix(".print-a4.pdf") }
+        XCTAssertEqual(editions.count, 2, "\(books)")
+        XCTAssertTrue(editions.allSatisfy { $0.utf8.count <= 255 })
+        // Han characters kept in slugs: a board of 80 characters is a 240-byte name.
+        try site.write("content/site.yml", try site.read("content/site.yml").replacingOccurrences(of: "\nslugs: pinyin", with: "\nslugs: keep"))
+        let board = String(repeating: "支部工作流程图", count: 12).prefix(80)
+        try site.write("content/boards/\(board).yml", "title: 长名字的展板\nsize: a4\nblocks:\n  - type: text\n    body: 每季度至少召开一次。\n")
+        (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, diags.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("boards/\(board).pdf").path))
+    }
+
+    /// A file name as long as a Chinese title can be (77 characters, 231 bytes) spells a slug
+    /// of 307 bytes: cut after a whole word to at most 240 bytes with 8 hex digits of the whole,
     /// so the site and the WeChat copies build, and two such names that differ only at the end
     /// stay two pages.
     func testALongFileNameGivesASlugAFileNameCanHold() throws {
