@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libcmark-gfm-dev libcmark-gfm-extensions-dev libxml2-dev
   # the build cache's fingerprints (Nettle SHA-256); the print shop's ZIP (zlib's CRC-32)
   nettle-dev zlib1g-dev
+  # <linux/fs.h> for the inode flag of the staging folder (CGlibcExtras; libc6-dev brings it too)
+  linux-libc-dev
   # print: text layout, PDF/PNG/SVG, QR codes, page files, fonts
   libpango1.0-dev libcairo2-dev libpng-dev libqrencode-dev librsvg2-dev libgdk-pixbuf-2.0-dev libqpdf-dev
   fonts-noto-cjk fonts-lxgw-wenkai

@@ -301,9 +301,9 @@ public final class OutputStage: @unchecked Sendable {
         // (a hard link), never written into but replaced. The staging folder is thrown away
         // on failure: no fsync per file.
         let path = stagingPath + "/" + relative
-        do { try writeFile(path, bytes, new: true) } catch let e as POSIXError where e.code == .EEXIST {
+        do { try writeFile(path, bytes) } catch let e as POSIXError where e.code == .EEXIST {
             unlink(path)
-            try writeFile(path, bytes, new: true)
+            try writeFile(path, bytes)
         }
     }
 

@@ -14,22 +14,20 @@ public func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws {
     }
 }
 
-/// Writes `bytes` to the file at `path`, created (or emptied) with plain POSIX calls and no
-/// `fsync`: what a build writes is thrown away or flushed as a whole if the build fails or
-/// ends. With `new`, the file must not exist yet (`O_EXCL | O_NOFOLLOW`: never written through a
-/// link left in its place): a file made for the build cache, linked into it once written.
-/// (Foundation's `String.write(toFile:)` syncs every file it writes: a tenth of a first
-/// build's time.)
-public func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer, new: Bool = false) throws {
-    let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (new ? O_EXCL | O_NOFOLLOW : O_TRUNC)
-    let fd = open(path, flags, 0o644)
+/// Writes `bytes` to a new file at `path` with plain POSIX calls and no `fsync`: what a build
+/// writes is thrown away or flushed as a whole if the build fails or ends. The file must not
+/// exist yet (`O_EXCL | O_NOFOLLOW`): a file in the staging folder may be a hard link into the
+/// build cache, and is never written through. (Foundation's `String.write(toFile:)` syncs
+/// every file it writes: a tenth of a first build's time.)
+public func writeFile(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
     defer { close(fd) }
     try writeAll(fd, bytes)
 }
 
-/// `text` into a new cache file (see `writeFile`).
+/// `text` into a new file (see `writeFile`).
 public func writeNewFile(_ path: String, _ text: String) throws {
     var text = text
-    try text.withUTF8 { try writeFile(path, UnsafeRawBufferPointer($0), new: true) }
+    try text.withUTF8 { try writeFile(path, UnsafeRawBufferPointer($0)) }
 }
