@@ -13,8 +13,9 @@ APT_PACKAGES=(
   nettle-dev zlib1g-dev
   # <linux/fs.h> for the inode flag of the staging folder (CGlibcExtras; libc6-dev brings it too)
   linux-libc-dev
-  # print: text layout, PDF/PNG/SVG, QR codes, page files, fonts
-  libpango1.0-dev libcairo2-dev libpng-dev libqrencode-dev librsvg2-dev libgdk-pixbuf-2.0-dev libqpdf-dev
+  # print: text layout, PDF/PNG/SVG, QR codes, page files, fonts; libdeflate for the PNG files'
+  # pixels (libpng-dev for Cairo's pkg-config file, which asks for it)
+  libpango1.0-dev libcairo2-dev libpng-dev libdeflate-dev libqrencode-dev librsvg2-dev libgdk-pixbuf-2.0-dev libqpdf-dev
   fonts-noto-cjk fonts-lxgw-wenkai
 )
 

@@ -463,7 +463,8 @@ public final class SiteBuilder: @unchecked Sendable {
         results.withUnsafeMutableBufferPointer { out in
           lessonDocuments.withUnsafeMutableBufferPointer { docs in
             let buffer = out, documents = docs
-            DispatchQueue.concurrentPerform(iterations: lessons.count) { i in
+            // Lanes: the two cores make their lesson folders in different series folders.
+            Lanes.run(count: lessons.count) { i in
                 let l = lessons[i]
                 let doc = documents[i]
                 documents[i] = .empty

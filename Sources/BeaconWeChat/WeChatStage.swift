@@ -115,8 +115,8 @@ public enum WeChatStage {
             return f.hex
         }()
         let lock = NSLock()
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, lessons.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        // Lanes: the two cores link their copies into different series folders.
+        Lanes.perWorker(count: lessons.count) { _ in
             let painter = CoverPainter(brand: brand, fonts: fonts, siteName: siteName)
             var renderer = HTMLRenderer(slugger: slugger, url: { link in
                 switch link.target {
@@ -128,7 +128,7 @@ public enum WeChatStage {
                 }
             })
             renderer.inlineStyles = inline
-            for i in stride(from: w, to: lessons.count, by: workers) {
+            return { i in
                 let l = lessons[i]
                 let route = routes.lesson(l)
                 let base = base(route)

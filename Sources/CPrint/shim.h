@@ -39,40 +39,78 @@ gboolean gdk_pixbuf_save_to_bufferv(GdkPixbuf *pixbuf, gchar **buffer, gsize *bu
 #define BEACON_INTERP_HYPER 3
 
 
-/* A PNG from a Cairo RGB24 image surface's pixels, written with libpng at a chosen zlib
-   level (Cairo's own writer always uses the default level, which made most of a board
-   preview's time). Returns 0 on success. libpng reports errors by longjmp, so the whole
-   write stays in this C function. */
-#include <png.h>
+/* A PNG from a Cairo RGB24 image surface's pixels: 8-bit RGB, every row unfiltered, the
+   whole image one zlib stream from libdeflate at `level`, in one IDAT chunk. Cairo's own
+   writer (libpng and zlib at their default level) and then libpng with zlib at level 3 were
+   two thirds of a first build's time with WeChat copies; libdeflate makes the same pixels
+   into a smaller file in about half the time. On these flat pictures (covers, boards) an
+   unfiltered row compressed smallest at every level tried. Returns 0 on success. */
+#include <libdeflate.h>
 #include <stdio.h>
-#include <setjmp.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline void beacon_png_be32(unsigned char *p, uint32_t v) {
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16); p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* One chunk: length, type, data, CRC-32 of type and data. */
+static inline int beacon_png_chunk(FILE *fp, const char *type, const unsigned char *data, size_t n) {
+    unsigned char head[8], tail[4];
+    if (n > 0x7fffffffu) return -1;
+    beacon_png_be32(head, (uint32_t)n);
+    memcpy(head + 4, type, 4);
+    uint32_t crc = libdeflate_crc32(0, type, 4);
+    if (n) crc = libdeflate_crc32(crc, data, n);
+    beacon_png_be32(tail, crc);
+    if (fwrite(head, 1, 8, fp) != 8) return -1;
+    if (n && fwrite(data, 1, n, fp) != n) return -1;
+    return fwrite(tail, 1, 4, fp) == 4 ? 0 : -1;
+}
 
 static inline int beacon_write_png(const char *path, const unsigned char *data, int width, int height, int stride, int level) {
-    FILE *fp = fopen(path, "wb");
-    if (!fp) return -1;
-    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    png_infop info = png ? png_create_info_struct(png) : NULL;
-    if (!png || !info) {
-        if (png) png_destroy_write_struct(&png, NULL);
-        fclose(fp);
-        return -1;
+    if (width <= 0 || height <= 0 || width > 100000 || height > 100000) return -1;
+    size_t row = (size_t)width * 3 + 1, rawSize = row * (size_t)height;
+    unsigned char *raw = malloc(rawSize);
+    struct libdeflate_compressor *z = libdeflate_alloc_compressor(level);
+    size_t bound = z ? libdeflate_zlib_compress_bound(z, rawSize) : 0;
+    unsigned char *packed = z ? malloc(bound) : NULL;
+    int result = -1;
+    FILE *fp = NULL;
+    if (!raw || !z || !packed) goto done;
+    for (int y = 0; y < height; y++) {
+        /* Cairo's RGB24 is a native-endian 32-bit xRGB word. */
+        const uint32_t *src = (const uint32_t *)(data + (size_t)y * (size_t)stride);
+        unsigned char *out = raw + (size_t)y * row;
+        *out++ = 0; /* filter: none */
+        for (int x = 0; x < width; x++) {
+            uint32_t px = src[x];
+            out[0] = (unsigned char)(px >> 16); out[1] = (unsigned char)(px >> 8); out[2] = (unsigned char)px;
+            out += 3;
+        }
     }
-    if (setjmp(png_jmpbuf(png))) {
-        png_destroy_write_struct(&png, &info);
-        fclose(fp);
-        return -1;
-    }
-    png_init_io(png, fp);
-    png_set_compression_level(png, level);
-    png_set_filter(png, 0, PNG_FILTER_SUB);
-    png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(png, info);
-    /* Cairo's RGB24 is a native-endian 32-bit xRGB word: B, G, R, x in memory here. */
-    png_set_bgr(png);
-    png_set_filler(png, 0, PNG_FILLER_AFTER);
-    for (int y = 0; y < height; y++) png_write_row(png, (png_const_bytep)(data + (size_t)y * stride));
-    png_write_end(png, NULL);
-    png_destroy_write_struct(&png, &info);
-    return fclose(fp) == 0 ? 0 : -1;
+    size_t n = libdeflate_zlib_compress(z, raw, rawSize, packed, bound);
+    if (n == 0) goto done;
+    unsigned char ihdr[13];
+    beacon_png_be32(ihdr, (uint32_t)width);
+    beacon_png_be32(ihdr + 4, (uint32_t)height);
+    ihdr[8] = 8;  /* bits per sample */
+    ihdr[9] = 2;  /* colour type: RGB */
+    ihdr[10] = 0; /* deflate */
+    ihdr[11] = 0; /* adaptive filtering (each row says its filter) */
+    ihdr[12] = 0; /* not interlaced */
+    fp = fopen(path, "wbx");
+    if (!fp) goto done;
+    static const unsigned char signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (fwrite(signature, 1, 8, fp) == 8
+        && beacon_png_chunk(fp, "IHDR", ihdr, 13) == 0
+        && beacon_png_chunk(fp, "IDAT", packed, n) == 0
+        && beacon_png_chunk(fp, "IEND", NULL, 0) == 0) result = 0;
+    if (fclose(fp) != 0) result = -1;
+done:
+    free(raw);
+    free(packed);
+    if (z) libdeflate_free_compressor(z);
+    return result;
 }
