@@ -115,7 +115,9 @@ public enum WeChatStage {
             return f.hex
         }()
         let lock = NSLock()
-        // Lanes: the two cores link their copies into different series folders.
+        // Lanes over the lessons in series order (the list is by date): the two cores link
+        // their copies into different series folders.
+        let bySeries = lessons.indices.sorted { (lessons[$0].seriesFolder, $0) < (lessons[$1].seriesFolder, $1) }
         Lanes.perWorker(count: lessons.count) { _ in
             let painter = CoverPainter(brand: brand, fonts: fonts, siteName: siteName)
             var renderer = HTMLRenderer(slugger: slugger, url: { link in
@@ -128,7 +130,8 @@ public enum WeChatStage {
                 }
             })
             renderer.inlineStyles = inline
-            return { i in
+            return { k in
+                let i = bySeries[k]
                 let l = lessons[i]
                 let route = routes.lesson(l)
                 let base = base(route)
