@@ -277,6 +277,9 @@ final class WeChatTests: XCTestCase {
       await send('Page.navigate', { url }, sessionId);
       const ev = async (expression) => (await send('Runtime.evaluate', { expression, awaitPromise: true, userGesture: true, returnByValue: true }, sessionId)).result.value;
       for (let i = 0; i < 50 && (await ev('document.readyState')) !== 'complete'; i++) await sleep(100);
+      // The clipboard answers only a focused page (another Chromium on the machine can take
+      // the focus): brought to the front first.
+      await send('Page.bringToFront', {}, sessionId);
       await ev("document.getElementById('copy-article').click()");
       for (let i = 0; i < 50 && !(await ev("document.getElementById('status').textContent")); i++) await sleep(100);
       const result = JSON.parse(await ev(`(async () => {
@@ -284,7 +287,16 @@ final class WeChatTests: XCTestCase {
         const img = document.querySelector('#article img');
         r.shown = img ? img.src : '';
         r.loaded = img ? (img.complete && img.naturalWidth > 0) : false;
-        for (const item of await navigator.clipboard.read()) for (const t of item.types) r[t] = await (await item.getType(t)).text();
+        for (let tries = 0; ; tries++) {
+          try {
+            for (const item of await navigator.clipboard.read()) for (const t of item.types) r[t] = await (await item.getType(t)).text();
+            break;
+          } catch (e) {
+            if (tries >= 4) { r.error = String(e); break; }
+            window.focus();
+            await new Promise(res => setTimeout(res, 250));
+          }
+        }
         return JSON.stringify(r);
       })()`));
       const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
