@@ -156,7 +156,7 @@ extension BookBuilder {
                 var dx = x + indent + lastW + g.body * 0.5
                 let end = x + g.frameWidth - numberW - g.body * 0.3
                 while dx < end {
-                    Canvas(cr).arc(dx, baseline - g.body * 0.2, 0.35, 0, 2 * .pi)
+                    Canvas(cr).circle(dx, baseline - g.body * 0.2, 0.35)
                     Canvas(cr).fill()
                     dx += g.body * 0.4
                 }

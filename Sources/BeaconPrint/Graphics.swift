@@ -197,6 +197,13 @@ public struct Canvas {
     public func lineTo(_ x: Double, _ y: Double) { cairo_line_to(cr, x, y) }
     public func closePath() { cairo_close_path(cr) }
     public func arc(_ x: Double, _ y: Double, _ r: Double, _ from: Double, _ to: Double) { cairo_arc(cr, x, y, r, from, to) }
+    /// A circle on its own: a new sub-path, so no line joins it to the point drawing left
+    /// (after text, that is where the text was set: a book's contents had a hairline from
+    /// each page number to the first leader dot).
+    public func circle(_ x: Double, _ y: Double, _ r: Double) {
+        cairo_new_sub_path(cr)
+        cairo_arc(cr, x, y, r, 0, 2 * .pi)
+    }
     public func translate(_ x: Double, _ y: Double) { cairo_translate(cr, x, y) }
 
     /// A filled rectangle in one colour.

@@ -96,6 +96,9 @@ public struct RichText {
             let (x, y) = (scalars[a], scalars[b])
             if CJK.isHan(x) && CJK.isHan(y) {
                 if i == a + 1 { wide.insert(i) } else { keep[i] = false }
+            } else if x == "\u{B7}" || y == "\u{B7}" {
+                // A middle dot set off by spaces (中共青石村总支部委员会 · 2026年) is a separator:
+                // its spaces stay, on both sides alike.
             } else if (CJK.isWide(x) && Self.isLatinish(y)) || (Self.isLatinish(x) && CJK.isWide(y)) {
                 keep[i] = false
             }
@@ -147,10 +150,24 @@ public struct RichText {
                 sizeAt[i] = spans[spanIndex].style.font.size * (spans[spanIndex].style.superscript ? 0.6 : 1)
             }
         }
-        func latin(_ i: Int) -> Bool {
+        var latinAt = chars.indices.map { i -> Bool in
             let s = chars[i].scalar
             return Self.isLatinish(s) || (codeAt[i] && !CJK.isWide(s) && s != " ")
         }
+        // A run of symbols with no letter or digit in it (灯塔-党建, 党建+服务) is part of the
+        // Chinese text: the gaps go beside letters and digits (and inline code) only.
+        var start = 0
+        while start < chars.count {
+            guard latinAt[start] else { start += 1; continue }
+            var end = start
+            while end < chars.count && latinAt[end] { end += 1 }
+            let run = start..<end
+            if !run.contains(where: { codeAt[$0] || chars[$0].scalar.properties.isAlphabetic || chars[$0].scalar.properties.numericType != nil }) {
+                for i in run { latinAt[i] = false }
+            }
+            start = end
+        }
+        func latin(_ i: Int) -> Bool { latinAt[i] }
         for i in 1..<chars.count {
             let (p, c) = (chars[i - 1].scalar, chars[i].scalar)
             // Inside a code span nothing is added: code is literal.

@@ -466,7 +466,10 @@ public enum CopyRules {
                     while i > 0 && CopyRules.isDigit(s[i - 1]) { i -= 1 }
                     var j = end + 1
                     while j + 1 < s.count && CopyRules.isDigit(s[j + 1]) { j += 1 }
-                    if (i == 0 || cn[i - 1]) && j + 1 < s.count && CopyRules.isHan(s[j + 1]) {
+                    // Chinese before the number, or a space and then Chinese (截至 202 6年底).
+                    var h = i - 1
+                    while h >= 0 && CopyRules.isSpace(s[h]) { h -= 1 }
+                    if (h < 0 || cn[h]) && j + 1 < s.count && CopyRules.isHan(s[j + 1]) {
                         edits.append(Edit(start: k, length: n, replacement: [], rule: "space-in-number",
                                           message: "数字中间有空格：“\(show(Array(s[i...j])))” (a space inside a number)"))
                     }

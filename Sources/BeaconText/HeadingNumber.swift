@@ -4,6 +4,8 @@ import Foundation
 /// 1. 1、 1） (1) 第一章 第二节 第三部分 第4条 …: a table of contents lists them as written.
 public enum HeadingNumber {
     static let chineseDigits: Set<Character> = Set("〇零一二三四五六七八九十百千两")
+    /// What follows an amount (1.5万元, 2.5%, 1.5小时) rather than a heading's own number.
+    static let amountUnits: Set<Character> = Set("万亿千百元角倍个%‰％米吨斤克年月周天日时分秒岁人户家次项件份名场套台辆亩公")
 
     public static func hasOwn(_ title: String) -> Bool {
         let t = title.drop(while: { $0 == " " || $0 == "\u{3000}" })
@@ -32,7 +34,14 @@ public enum HeadingNumber {
         // 1. 1、 1） 1) 1.2 ①
         if first.isASCII && first.isNumber {
             let num = t.prefix(while: { $0.isASCII && $0.isNumber })
-            guard let next = t.dropFirst(num.count).first else { return false }
+            let rest = t.dropFirst(num.count)
+            guard let next = rest.first else { return false }
+            // 1.5万元经费 is an amount, not a number of its own: a decimal with a unit after it
+            // (1.2 总体要求 and 1.2.3 stay numbers).
+            if next == "." || next == "．", let d = rest.dropFirst().first, d.isASCII && d.isNumber {
+                let after = rest.dropFirst().drop(while: { $0.isASCII && $0.isNumber })
+                if let unit = after.first, amountUnits.contains(unit) || after.hasPrefix("小时") { return false }
+            }
             return [".", "、", "）", ")", "．"].contains(next)
         }
         if let s = first.unicodeScalars.first, (0x2460...0x2473).contains(s.value) || (0x2776...0x2793).contains(s.value) { return true }

@@ -52,6 +52,9 @@ final class CopyRuleTests: XCTestCase {
         ("## 学党章党规   做合格党员", ["space-between-chinese"], "## 学党章党规 做合格党员"),
         ("202 6年", ["space-in-number"], "2026年"),
         ("截至202 6年底", ["space-in-number"], "截至2026年底"),
+        ("截至 202 6年底", ["space-in-number"], "截至 2026年底"),
+        ("数额为 202 6元", ["space-in-number"], "数额为 2026元"),
+        ("Windows 10 2 台", [], "Windows 10 2 台"),
         // Several at once: the fix is complete in one run.
         ("支部 (第一支部) 要求:\"三会一课\"要落实!!", ["space-between-chinese", "halfwidth-punctuation", "halfwidth-punctuation", "space-between-chinese", "halfwidth-punctuation", "straight-quotes", "straight-quotes", "repeated-punctuation"],
          "支部（第一支部）要求：“三会一课”要落实！"),

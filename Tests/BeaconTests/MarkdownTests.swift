@@ -240,12 +240,16 @@ final class MarkdownTests: XCTestCase {
         // An ### before the first ## stands alone; the ## are still 1, 2.
         let orphan = renderMarkdown("### 引言\n\n## 甲\n\n## 乙\n").toc
         XCTAssertEqual(orphan.map { $0.number ?? "-" }, ["-", "1", "2"])
+        // An amount at a heading's start (1.5万元) is not its number: the headings are numbered.
+        let amount = renderMarkdown("## 上半年工作\n\n## 1.5万元经费使用\n\n## 下半年工作\n").toc
+        XCTAssertEqual(amount.map { $0.number ?? "-" }, ["1", "2", "3"])
         // Footnote marks are not part of a heading's contents entry.
         XCTAssertEqual(renderMarkdown("## 标题[^1]\n\n[^1]: 注。\n").toc.map(\.title), ["标题"])
-        for title in ["一、", "十二、任务", "（三）要求", "(4) 步骤", "1. 开头", "2、其次", "3）再次", "第二章 组织", "第十条 纪律", "①首先"] {
+        for title in ["一、", "十二、任务", "（三）要求", "(4) 步骤", "1. 开头", "2、其次", "3）再次", "第二章 组织", "第十条 纪律", "①首先",
+                      "1.2 总体要求", "1.2.3 细则", "3.1总体要求"] {
             XCTAssertTrue(HeadingNumber.hasOwn(title), title)
         }
-        for title in ["2026年工作要点", "一把手责任", "第一书记", "三会一课", "1990 年代"] {
+        for title in ["2026年工作要点", "一把手责任", "第一书记", "三会一课", "1990 年代", "1.5万元经费使用", "2.5%的增幅", "0.5小时微党课"] {
             XCTAssertFalse(HeadingNumber.hasOwn(title), title)
         }
     }

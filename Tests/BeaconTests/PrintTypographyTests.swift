@@ -4,6 +4,7 @@ import BeaconModel
 import BeaconText
 import BeaconLoad
 import BeaconPrint
+import CPrint
 
 /// Print typography measured from positions: where each character was set.
 final class PrintTypographyTests: XCTestCase {
@@ -42,6 +43,56 @@ final class PrintTypographyTests: XCTestCase {
         let codeAlone = ts.label(RichText("--strict", style: code)).characterPositions().map(\.x)
         for k in 1...7 { XCTAssertEqual(cx[2 + k] - cx[2], codeAlone[k] - codeAlone[0], accuracy: 0.02, "inside code") }
         XCTAssertEqual(cx[10] - cx[2], natural("--strict", code) + 2.5, accuracy: 0.02, "after inline code")
+    }
+
+    /// A hyphen or plus between Chinese words (灯塔-党建, 党建+服务) is set tight: the ¼ em
+    /// gaps belong beside letters and digits, not beside a lone symbol.
+    func testALoneSymbolBetweenChineseWordsGetsNoGap() {
+        for text in ["灯塔-党建在线", "党建+服务"] {
+            let p = ts.label(RichText(text, style: body))
+            let at = p.characterPositions().map(\.x)
+            let sym = text.unicodeScalars.firstIndex { $0 == "-" || $0 == "+" }.map { text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: $0) }!
+            let symbol = String(text.unicodeScalars[text.unicodeScalars.index(text.unicodeScalars.startIndex, offsetBy: sym)])
+            XCTAssertEqual(at[sym] - at[sym - 1], 10, accuracy: 0.02, "no gap before \(symbol) in \(text)")
+            XCTAssertEqual(at[sym + 1] - at[sym], natural(symbol), accuracy: 0.02, "no gap after \(symbol) in \(text)")
+        }
+        // With a digit or letter in the run the gaps stay: 5G-党建.
+        let p = ts.label(RichText("用5G-党建", style: body))
+        let at = p.characterPositions().map(\.x)
+        XCTAssertEqual(at[1] - at[0], 10 + 2.5, accuracy: 0.02)
+        XCTAssertEqual(at[4] - at[1], natural("5G-") + 2.5, accuracy: 0.15, "a quarter em after 5G-")
+    }
+
+    /// A middle dot set off by spaces keeps both spaces (a board's footer: 委员会 · 2026年);
+    /// a space between a full-width mark and a digit still goes.
+    func testAMiddleDotKeepsTheSpacesAroundIt() {
+        var r = RichText("中共青石村总支部委员会 · 2026年", style: body)
+        r.normaliseSpaces()
+        XCTAssertEqual(r.text, "中共青石村总支部委员会 · 2026年")
+        var s = RichText("会议时间， 2026年", style: body)
+        s.normaliseSpaces()
+        XCTAssertEqual(s.text, "会议时间，2026年")
+    }
+
+    /// A circle drawn after text starts a path of its own: no line from where the text was
+    /// set (a book's contents had a hairline from each page number to its first leader dot).
+    func testACircleAfterTextIsNotJoinedToIt() throws {
+        let surface = try XCTUnwrap(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 40))
+        defer { cairo_surface_destroy(surface) }
+        let cr = try XCTUnwrap(cairo_create(surface))
+        defer { cairo_destroy(cr) }
+        ts.label(RichText("12", style: body)).draw(cr, x: 80, y: 10)
+        Canvas(cr).circle(10, 20, 0.5)
+        let path = try XCTUnwrap(cairo_copy_path(cr))
+        defer { cairo_path_destroy(path) }
+        var i = 0, kinds: [cairo_path_data_type_t] = []
+        while i < Int(path.pointee.num_data) {
+            let header = path.pointee.data[i].header
+            kinds.append(header.type)
+            i += Int(header.length)
+        }
+        XCTAssertEqual(kinds.first, CAIRO_PATH_MOVE_TO)
+        XCTAssertFalse(kinds.contains(CAIRO_PATH_LINE_TO), "\(kinds)")
     }
 
     static let numbersAndLatin = "桂花里社区有12个网格、3,600多户居民，2026年3月15日上午召开党员大会。会上用Excel表格和“学习强国”App汇总了98.5%的到会率，又请Beacon项目组讲解PDF版口袋书的印制流程，约定2026年4月1日前交第一稿。"
