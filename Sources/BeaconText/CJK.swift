@@ -45,10 +45,10 @@ public enum CJK {
     }
 
     /// Whether a soft line break between these two characters should vanish rather than
-    /// become a space: between two characters of a Chinese run, or next to a Chinese
-    /// punctuation mark.
+    /// become a space: next to any Chinese character or punctuation mark. Chinese text puts
+    /// no space between a Chinese character and a number or Latin word (截至2026⏎年, 依托⏎5G);
+    /// print sets its ¼ em gap there itself. Only a break between two Latin words is a space.
     public static func joinsWithoutSpace(_ before: Unicode.Scalar, _ after: Unicode.Scalar) -> Bool {
-        if isWide(before) && isWide(after) { return true }
-        return isPunctuation(before) || isPunctuation(after)
+        isWide(before) || isWide(after) || isPunctuation(before) || isPunctuation(after)
     }
 }

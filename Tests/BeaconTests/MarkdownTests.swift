@@ -206,6 +206,10 @@ final class MarkdownTests: XCTestCase {
         XCTAssertTrue(r.html.contains("<p>党章是党的根本大法，是全党必须遵循的总规矩。学党章，不是背条文。</p>"), r.html)
         XCTAssertTrue(r.html.contains("<strong>加粗</strong>的文字和 English\nwords 照常。"), r.html)
         XCTAssertFalse(r.doc.plainText.contains("全党 必须"))
+        // Beside a number or a Latin word too: Chinese text has no space there.
+        let n = renderMarkdown("截至2026\n年6月，第3\n季度使用5G\n网络，依托\n5G平台和\nExcel\n表格。")
+        XCTAssertEqual(n.html, "<p>截至2026年6月，第3季度使用5G网络，依托5G平台和Excel表格。</p>\n")
+        XCTAssertEqual(n.doc.plainText.trimmingCharacters(in: .whitespacesAndNewlines), "截至2026年6月，第3季度使用5G网络，依托5G平台和Excel表格。")
     }
 
     func testJoinInsideListsQuotesAndTables() {
