@@ -387,7 +387,7 @@ extension BoardRenderer {
                 case .code(let text, _):
                     var c = s; c.font = font(style.codeFont, size * 0.9)
                     items.append(RichText(text, style: c))
-                case .table(_, let header, let rows):
+                case .table(_, let header, let rows, _):
                     var h = s; h.font.bold = true
                     for (r, row) in ([header] + rows).enumerated() {
                         var line = RichText()
@@ -433,7 +433,7 @@ extension BoardRenderer {
                 case .paragraph(let i), .heading(_, let i): collect(i)
                 case .list(_, _, _, let items): for item in items { collect(item.blocks) }
                 case .quote(let inner): collect(inner)
-                case .table(_, let header, let rows): for row in [header] + rows { for cell in row { collect(cell) } }
+                case .table(_, let header, let rows, _): for row in [header] + rows { for cell in row { collect(cell) } }
                 default: break
                 }
             }

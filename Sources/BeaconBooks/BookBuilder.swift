@@ -174,8 +174,8 @@ public final class BookBuilder {
                     items[0].spaceBefore = i == 0 ? gap : line * 0.1
                     out += items
                 }
-            case .table(let alignments, let header, let rows):
-                out += tableItems(alignments: alignments, header: header, rows: rows, c, g: g, spaceBefore: line * 0.5)
+            case .table(let alignments, let header, let rows, let at):
+                out += tableItems(alignments: alignments, header: header, rows: rows, at: at, c, g: g, spaceBefore: line * 0.5)
                 out.append(.space(line * 0.5))
             case .code(let text, _):
                 var s = bodyStyle(g)
@@ -204,7 +204,7 @@ public final class BookBuilder {
 
     /// A 三线表: heavy rules above and below, a thin rule under the header; the header repeats
     /// on every page the table runs onto.
-    func tableItems(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]], _ c: BlockContext,
+    func tableItems(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]], at: SourceLocation, _ c: BlockContext,
                     g: Geometry, spaceBefore: Double) -> [FlowItem] {
         let cols = max(1, alignments.count)
         // Column widths as a browser sets an automatic table: each column wants the natural
@@ -258,7 +258,7 @@ public final class BookBuilder {
         if widths.contains(where: { $0 - 2 * pad < size * 2 }) {
             let names = header.map { $0.map(\.plainText).joined() }
             let first = names.prefix(3).joined(separator: "｜") + (names.count > 3 ? "…" : "")
-            bag.error(SourceLocation(path: c.document), "表格（表头：\(first)）有 \(cols) 列，在口袋书的版心里缩到最小字号也放不下；请拆成几张表，或改写成列表 (a table of \(cols) columns does not fit the page)")
+            bag.error(at, "表格（表头：\(first)）有 \(cols) 列，在口袋书的版心里缩到最小字号也放不下；请拆成几张表，或改写成列表 (a table of \(cols) columns does not fit the page)")
             return []
         }
         let tableWidth = widths.reduce(0, +)

@@ -230,7 +230,7 @@ public struct HTMLRenderer {
                 out += "\n"
                 for x in inner { block(x, tight: false) }
                 out += "</blockquote>\n"
-            case .table(let alignments, let header, let rows):
+            case .table(let alignments, let header, let rows, _):
                 if styles != nil {
                     open("section", "table-wrap")
                     open("table")
@@ -316,6 +316,9 @@ public struct HTMLRenderer {
             if let styles {
                 out += " style=\""
                 text(styles[key])
+                // Never wider than the picture itself: a small picture in a sentence (a badge,
+                // an icon) stays small instead of filling the phone's width.
+                if let size = renderer.imageSize(link), size.width > 0 { out += ";width:\(size.width)px" }
                 out += "\">"
                 return
             }

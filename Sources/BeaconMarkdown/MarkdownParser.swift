@@ -76,7 +76,11 @@ struct TreeWalker {
             if cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION {
                 footnotes.append(self.blocks(under: c))
             } else if let b = block(c) {
-                if firstParagraph == nil, case .paragraph(let i) = b { firstParagraph = i.plainText }
+                if firstParagraph == nil, case .paragraph(let i) = b {
+                    // The first paragraph with words in it (not a picture on its own).
+                    let prose = i.proseText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if !prose.isEmpty { firstParagraph = prose }
+                }
                 blocks.append(b)
             }
             child = c.next
@@ -268,8 +272,9 @@ struct TreeWalker {
             if r.kind == "table_header" { header = cells } else { rows.append(cells) }
             row = r.next
         }
-        landmarks.append(MDLandmark(kind: .table(minimumWidth: Self.minimumWidth(header: header, rows: rows)), location: location(node)))
-        return .table(alignments: alignments, header: header, rows: rows)
+        let at = location(node)
+        landmarks.append(MDLandmark(kind: .table(minimumWidth: Self.minimumWidth(header: header, rows: rows)), location: at))
+        return .table(alignments: alignments, header: header, rows: rows, at: at)
     }
 
     /// The narrowest a table can be set, in em: each column as wide as its longest unbreakable

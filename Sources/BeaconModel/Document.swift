@@ -38,8 +38,9 @@ public struct MDDocument: Sendable, Equatable {
 
     public static let empty = MDDocument()
 
-    /// What a summary is cut from when the text has none of its own: the first paragraph, or
-    /// the whole text when it opens with something else.
+    /// What a summary is cut from when the text has none of its own: the first paragraph of
+    /// prose (headings, lists, tables and pictures before it are passed over), or the whole
+    /// text when it has none.
     public var opening: String { firstParagraph.isEmpty ? plainText : firstParagraph }
 }
 
@@ -166,6 +167,21 @@ extension Array where Element == MDInline {
         for i in self { s += i.plainText }
         return s
     }
+
+    /// The words a reader reads, for a summary: the plain text without footnote marks and
+    /// pictures (a summary that says "《条例》[1]的要求" or a picture's alt text in mid-sentence
+    /// reads wrong).
+    public var proseText: String {
+        var s = ""
+        for i in self {
+            switch i {
+            case .footnoteReference, .image: break
+            case .emphasis(let c), .strong(let c), .strikethrough(let c), .link(_, _, let c): s += c.proseText
+            default: s += i.plainText
+            }
+        }
+        return s
+    }
 }
 
 public enum MDAlignment: Sendable, Equatable { case none, left, center, right }
@@ -187,7 +203,8 @@ public indirect enum MDBlock: Sendable, Equatable {
     /// `tight`: items hold their text without paragraph spacing (CommonMark's tight list).
     case list(ordered: Bool, start: Int, tight: Bool, items: [MDListItem])
     case quote([MDBlock])
-    case table(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]])
+    /// `at`: where the table starts in its file (for a message about it from any output).
+    case table(alignments: [MDAlignment], header: [[MDInline]], rows: [[[MDInline]]], at: SourceLocation)
     /// A code block and its info string's first word (the language), if any.
     case code(String, language: String)
     /// A paragraph that holds nothing but one picture: a figure with a caption (its title,
@@ -215,7 +232,7 @@ extension MDDocument {
             case .heading(_, let inlines), .paragraph(let inlines): measure(inlines.plainText)
             case .list(_, _, _, let items): for item in items { pending += item.blocks }
             case .quote(let inner): pending += inner
-            case .table(_, let header, let rows):
+            case .table(_, let header, let rows, _):
                 header.forEach { measure($0.plainText) }
                 for row in rows { row.forEach { measure($0.plainText) } }
             case .code(let text, _): measure(text)

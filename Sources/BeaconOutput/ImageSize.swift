@@ -108,3 +108,20 @@ public enum ImageSize {
         return nil
     }
 }
+
+/// Picture sizes by file path, read once however many pages show the picture.
+public final class ImageSizeCache: @unchecked Sendable {
+    private var sizes: [String: (width: Int, height: Int)?] = [:]
+    private let lock = NSLock()
+
+    public init() {}
+
+    public func size(of path: String) -> (width: Int, height: Int)? {
+        lock.lock()
+        if let known = sizes[path] { lock.unlock(); return known }
+        lock.unlock()
+        let read = ImageSize.read(path)
+        lock.lock(); sizes[path] = read; lock.unlock()
+        return read
+    }
+}

@@ -616,17 +616,3 @@ public final class SiteBuilder: @unchecked Sendable {
     }
 }
 
-/// Picture sizes by file path, read once however many pages show the picture.
-final class ImageSizeCache: @unchecked Sendable {
-    private var sizes: [String: (width: Int, height: Int)?] = [:]
-    private let lock = NSLock()
-
-    func size(of path: String) -> (width: Int, height: Int)? {
-        lock.lock()
-        if let known = sizes[path] { lock.unlock(); return known }
-        lock.unlock()
-        let read = ImageSize.read(path)
-        lock.lock(); sizes[path] = read; lock.unlock()
-        return read
-    }
-}

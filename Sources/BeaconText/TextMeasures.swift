@@ -45,15 +45,30 @@ public enum TextMeasures {
                 acc += part
             }
         guard clean.count > limit else { return clean }
-        let head = clean.prefix(limit)
+        let head = Array(clean.prefix(limit))
+        let far = limit * 3 / 5
+        // A whole sentence when one ends in the last two fifths.
         let enders: Set<Character> = ["。", "！", "？", "；"]
-        if let end = head.lastIndex(where: { enders.contains($0) }),
-           head.distance(from: head.startIndex, to: end) >= limit * 3 / 5 {
+        if let end = head.lastIndex(where: { enders.contains($0) }), end >= far {
             return String(head[...end])
         }
-        var cut = String(head)
+        // Else up to a clause (…等重点任务，) when one ends there.
+        let clauses: Set<Character> = ["，", "、", "：", "）", "”", "》"]
+        var cut: [Character]
+        if let c = head.lastIndex(where: { clauses.contains($0) }), c >= far {
+            cut = Array(head[...c])
+        } else {
+            // Else at the limit, but never inside a number or a Latin word (…的基础2……).
+            cut = head
+            let inWord: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "%") }
+            if clean.count > limit, let next = clean.dropFirst(limit).first, inWord(next), let last = cut.last, inWord(last) {
+                var i = cut.count
+                while i > 0 && inWord(cut[i - 1]) { i -= 1 }
+                if i >= limit / 2 { cut = Array(cut[..<i]) }
+            }
+        }
         while let last = cut.last, "，、：；（《“‘ ".contains(last) { cut.removeLast() }
-        return cut + "……"
+        return String(cut) + "……"
     }
 
     /// Edit distance, for "did you mean" suggestions.

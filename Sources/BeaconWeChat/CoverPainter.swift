@@ -24,7 +24,7 @@ final class CoverPainter {
     static func key(name: String, title: String, series: String, siteName: String, brand: WeChatStage.Brand, logo: String,
                     fonts: (heading: String, body: String)) -> String {
         let f = Fingerprint()
-        f.add("beacon wechat cover 1"); f.add(Fingerprint.program); f.add(name)
+        f.add("beacon wechat cover 2"); f.add(Fingerprint.program); f.add(name)
         for s in [title, series, siteName, brand.primary, brand.accent, brand.text, brand.muted, logo, fonts.heading, fonts.body] { f.add(s) }
         return f.hex
     }
@@ -72,7 +72,16 @@ final class CoverPainter {
                 maxHeight: Double) -> (Typesetter.Paragraph, Double) {
         var best = title(s, width: width, largest: largest, smallest: smallest, lines: lines, align: align)
         if best.0.height <= maxHeight { return best }
-        var size = smallest
+        // Too tall at the size that first took few enough lines: the largest size at which it
+        // fits, from there down (a 22-character title in four lines of 56 px overran the
+        // square picture, and used to drop straight to the smallest size).
+        var size = largest
+        while size > smallest {
+            size = max(smallest, size - 2)
+            let t = title(s, width: width, largest: size, smallest: size, lines: lines, align: align)
+            if t.0.lines.count <= lines && t.0.height <= maxHeight { return t }
+        }
+        size = smallest
         while size > 14 {
             size = max(14, size - 2)
             best = title(s, width: width, largest: size, smallest: size, lines: .max, align: align)

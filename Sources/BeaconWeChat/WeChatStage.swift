@@ -54,6 +54,12 @@ public enum WeChatStage {
         return TextMeasures.summary(text, limit: summaryLimit - 2)
     }
 
+    /// Where a lesson's front matter holds `value` (its line and column), else the file.
+    static func location(of value: String, in l: Lesson, _ project: Project) -> SourceLocation {
+        project.texts.first { $0.path == l.path && $0.text == value }.map { SourceLocation(path: $0.path, line: $0.line, column: $0.column) }
+            ?? SourceLocation(path: l.path, line: 1)
+    }
+
     /// What will not survive the 公众号 editor, said at the line that wrote it.
     public static func review(_ project: Project, bag: DiagnosticBag) {
         for l in project.lessons {
@@ -73,9 +79,12 @@ public enum WeChatStage {
             }
             // The 公众号 editor takes a title of 64 characters and an author of 8.
             for (value, limit, what) in [(l.title, 64, "标题"), (l.author ?? "", 8, "作者")] where value.count > limit {
-                let at = project.texts.first { $0.path == l.path && $0.text == value }.map { SourceLocation(path: $0.path, line: $0.line, column: $0.column) }
-                    ?? SourceLocation(path: l.path, line: 1)
-                bag.warning(at, "\(what)有 \(value.count) 个字，公众号的\(what)最多 \(limit) 个字，粘贴时要删短 (the WeChat editor takes at most \(limit) characters here)")
+                bag.warning(location(of: value, in: l, project), "\(what)有 \(value.count) 个字，公众号的\(what)最多 \(limit) 个字，粘贴时要删短 (the WeChat editor takes at most \(limit) characters here)")
+            }
+            // An editor's own summary longer than the 摘要 field is cut in the copy: said here,
+            // where it can be shortened, not found out in the 公众号 editor.
+            if let own = l.summary, own.count > summaryLimit {
+                bag.warning(location(of: own, in: l, project), "摘要有 \(own.count) 个字，公众号的摘要最多 \(summaryLimit) 个字，公众号版会截断为“\(summary(l).suffix(12))”；请删短 (the WeChat summary takes at most \(summaryLimit) characters; the copy cuts it)")
             }
             for link in l.document.links where link.isImage {
                 if case .external(let url) = link.target {
@@ -117,6 +126,7 @@ public enum WeChatStage {
         let lock = NSLock()
         // Lanes over the lessons in series order (the list is by date): the two cores link
         // their copies into different series folders.
+        let sizes = ImageSizeCache()
         let bySeries = lessons.indices.sorted { (lessons[$0].seriesFolder, $0) < (lessons[$1].seriesFolder, $1) }
         Lanes.perWorker(count: lessons.count) { _ in
             let painter = CoverPainter(brand: brand, fonts: fonts, siteName: siteName)
@@ -128,7 +138,7 @@ public enum WeChatStage {
                     return routes.absolute(ContentLinks.fileRoute(path)) + suffix
                 default: return links.printURL(link)
                 }
-            })
+            }, imageSize: { link in links.file(link).flatMap { sizes.size(of: $0) } })
             renderer.inlineStyles = inline
             return { k in
                 let i = bySeries[k]
@@ -153,11 +163,14 @@ public enum WeChatStage {
                 // The page from the cache when nothing it is made from changed: the lesson's
                 // text, its facts, the address of everything it links to, the styles, the site.
                 let f = Fingerprint()
-                f.add("beacon wechat page 2"); f.add(Fingerprint.program); f.add(pageBase)
+                f.add("beacon wechat page 3"); f.add(Fingerprint.program); f.add(pageBase)
                 // The file's fingerprint stands for its text when the loader gave one.
                 f.add(l.sourceKey.map { "file " + $0 } ?? l.body.text); f.add(l.summary ?? "\u{0}"); f.add(l.title); f.add(l.date.description); f.add(l.author ?? "\u{0}")
                 f.add(series); f.add(base); f.add(entry.webURL)
-                for link in l.document.links { f.add(renderer.url(link) ?? "\u{0}") }
+                for link in l.document.links {
+                    f.add(renderer.url(link) ?? "\u{0}")
+                    if link.isImage, let size = renderer.imageSize(link) { f.add("\(size.width)x\(size.height)") } else { f.add("") }
+                }
                 do {
                     try cache.file(key: f.hex, ext: "html", into: base + pageSuffix, stage: stage) { path in
                         entry.summary = summary(l)

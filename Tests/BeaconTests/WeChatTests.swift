@@ -333,7 +333,13 @@ final class WeChatTests: XCTestCase {
 
         [^a]: 一条注释。
         """)
+        let longTitle = String(repeating: "学习贯彻党的二十届四中全会精神", count: 5)
+        let longSummary = String(repeating: "支部每月召开一次支部委员会，研究部署当月工作。", count: 6)
+        try s.write("content/lessons/学习/长摘要.md", "---\ntitle: \(longTitle)\ndate: 2026-03-02\nsummary: \(longSummary)\n---\n\n正文。\n")
         let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        let long = "content/lessons/学习/长摘要.md"
+        XCTAssertTrue(r.stderr.contains("\(long):2:8: warning: 标题有 \(longTitle.count) 个字，公众号的标题最多 64 个字"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("\(long):4:10: warning: 摘要有 \(longSummary.count) 个字，公众号的摘要最多 120 个字，公众号版会截断为"), r.stderr)
         let path = "content/lessons/学习/宽表.md"
         XCTAssertTrue(r.stderr.contains("\(path):6:1: warning: 这个表格在手机上至少要"), r.stderr)
         XCTAssertTrue(r.stderr.contains("\(path):10:6: warning: 公众号文章里注释不能点击跳转"), r.stderr)
