@@ -397,6 +397,10 @@ final class MarkdownTests: XCTestCase {
         let r = renderMarkdown("## 标题\n\n第一段**加粗**文字，\n接着写。\n\n第二段。")
         XCTAssertEqual(r.doc.firstParagraph, "第一段加粗文字，接着写。")
         XCTAssertTrue(r.doc.plainText.contains("第二段。"))
+        // A picture on its own, a list and a table before the prose are passed over; footnote
+        // marks and pictures inside the paragraph are not its words.
+        let late = renderMarkdown("![党徽](/media/a.png)\n\n- 一项\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n按照《条例》[^1]的要求![图](/media/b.png)开展。\n\n[^1]: 注。\n")
+        XCTAssertEqual(late.doc.firstParagraph, "按照《条例》的要求开展。")
     }
 }
 

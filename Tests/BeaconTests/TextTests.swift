@@ -77,6 +77,17 @@ final class TextMeasureTests: XCTestCase {
         XCTAssertEqual(TextMeasures.summary("短句。", limit: 30), "短句。")
     }
 
+    /// With no sentence end in reach, a summary ends at a clause (…等重点任务……), and a cut
+    /// at the limit never falls inside a number or a Latin word (…的基础2……).
+    func testSummaryEndsAtAClauseAndNeverInsideANumber() {
+        let clause = "围绕基层党组织建设、党员教育管理、组织生活规范化等重点任务，推动各领域党组织全面进步全面过硬"
+        XCTAssertEqual(TextMeasures.summary(clause, limit: 40), "围绕基层党组织建设、党员教育管理、组织生活规范化等重点任务……")
+        let number = "今年全区新建党群服务中心一批改造提升村级活动场所在原有的基础2026个点位上继续推进"
+        let cut = TextMeasures.summary(number, limit: 33)
+        XCTAssertEqual(cut, "今年全区新建党群服务中心一批改造提升村级活动场所在原有的基础……")
+        XCTAssertFalse(cut.contains("202"), cut)
+    }
+
     func testSummaryJoinsLinesWithoutSpacesBetweenChinese() {
         XCTAssertEqual(TextMeasures.summary("第一行\n第二行 and\nEnglish"), "第一行第二行 and English")
     }
@@ -93,7 +104,11 @@ final class TextMeasureTests: XCTestCase {
         XCTAssertTrue(CJK.joinsWithoutSpace("，", "A"))
         XCTAssertTrue(CJK.joinsWithoutSpace("A", "。"))
         XCTAssertFalse(CJK.joinsWithoutSpace("a", "b"))
-        XCTAssertFalse(CJK.joinsWithoutSpace("中", "A"), "Chinese then Latin keeps its space")
+        // Beside a Chinese character a break is no space either (截至2026⏎年, 依托⏎5G): only
+        // between two Latin words does it stay a space.
+        XCTAssertTrue(CJK.joinsWithoutSpace("中", "A"))
+        XCTAssertTrue(CJK.joinsWithoutSpace("6", "年"))
+        XCTAssertFalse(CJK.joinsWithoutSpace("6", "A"))
     }
 }
 

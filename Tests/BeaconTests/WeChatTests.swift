@@ -423,7 +423,7 @@ final class WeChatTests: XCTestCase {
         XCTAssertTrue(page.contains("\">☐ 第一项</p>"), page)
         XCTAssertTrue(page.contains("\">☑ 第二项</p>"), page)
         XCTAssertTrue(page.contains("\">7. 甲</p>"), page)
-        XCTAssertTrue(page.contains("行内图片<img src=\"https://example.org/test/media/dot.png\" alt=\"小图\" style=\"max-width:100%;height:auto;vertical-align:middle\">在文字中。"), page)
+        XCTAssertTrue(page.contains("行内图片<img src=\"https://example.org/test/media/dot.png\" alt=\"小图\" style=\"max-width:100%;height:auto;vertical-align:middle;width:20px\">在文字中。"), page)
     }
 
     /// A picture that cannot be read, or that links out of content/, is a warning at the line
@@ -482,6 +482,23 @@ final class WeChatTests: XCTestCase {
         try FileManager.default.removeItem(at: s.output)
         XCTAssertTrue(s.build().0.succeeded)
         XCTAssertEqual(s.snapshot(), first, "a clean build without the cache is the same")
+    }
+
+    /// A picture is never shown wider than it is: a 24-pixel badge in a sentence stays 24
+    /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column.
+    func testPicturesKeepTheirOwnWidth() throws {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        try s.write("content/media/badge.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"24\" height=\"24\"><circle cx=\"12\" cy=\"12\" r=\"10\" fill=\"#a81c1c\"/></svg>")
+        try s.write("content/media/wide.png", tmpPNG(width: 2400, height: 600))
+        try s.write("content/lessons/学习/徽章.md", "---\ntitle: 徽章\ndate: 2026-03-01\n---\n\n佩戴![党徽](/media/badge.svg)参加活动。\n\n![现场](/media/wide.png)\n")
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let page = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/hui-zhang.html"), encoding: .utf8)
+        let badge = try XCTUnwrap(page.firstMatch(of: #/<img src="[^"]*badge\.svg\.png" alt="党徽" style="([^"]*)">/#)?.output.1, page)
+        XCTAssertTrue(badge.hasSuffix(";width:24px"), String(badge))
+        let wide = try XCTUnwrap(page.firstMatch(of: #/<img src="[^"]*wide\.png" alt="现场" style="([^"]*)">/#)?.output.1, page)
+        XCTAssertTrue(wide.contains("max-width:100%") && wide.hasSuffix(";width:2400px"), String(wide))
     }
 
     /// An SVG and a wide PNG named like the SVG's copy (`flow.svg` and `flow.svg.png`): each
