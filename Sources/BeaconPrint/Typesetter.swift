@@ -128,11 +128,17 @@ public final class Typesetter {
             return paragraph
         }
         var p = make(starts: [])
-        // An opening mark at a line start gives up its blank half.
-        var starts = Set(p.lines.dropFirst().map(\.start))
+        // An opening mark at a line start gives up its blank half: on every line of text set
+        // flush (a heading, a contents entry, a table cell, a title), and after the first line
+        // of an indented paragraph, whose indent already sets its first mark apart (a heading
+        // “两学一做”学习教育 looked indented beside 三会一课).
+        func lineStarts(_ q: Paragraph) -> Set<Int> {
+            Set((indent == 0 ? q.lines[...] : q.lines.dropFirst()).map(\.start))
+        }
+        var starts = lineStarts(p)
         let chars = rich.scalarRanges()
         func openingAtStart(_ q: Paragraph) -> Set<Int> {
-            let s = Set(q.lines.dropFirst().map(\.start))
+            let s = lineStarts(q)
             return Set(chars.lazy.filter { s.contains($0.start) && RichText.noLineEnd.contains($0.scalar) }.map(\.start))
         }
         if !openingAtStart(p).isEmpty {

@@ -63,6 +63,15 @@ final class PrintTypographyTests: XCTestCase {
         XCTAssertEqual(at[4] - at[1], natural("5G-") + 2.5, accuracy: 0.15, "a quarter em after 5G-")
     }
 
+    /// An opening mark at the start of flush text (a heading, a contents entry) gives up its
+    /// blank half, so “两学一做” lines up with 三会一课; after a paragraph's indent it keeps it.
+    func testAnOpeningMarkAtTheStartOfFlushTextIsHalved() {
+        let flush = ts.layout(RichText("“两学一做”学习教育", style: body), width: 200, align: .left).characterPositions().map(\.x)
+        XCTAssertEqual(flush[1] - flush[0], 5, accuracy: 0.3)
+        let indented = ts.layout(RichText("“两学一做”学习教育", style: body), width: 200, indent: 20, align: .left).characterPositions().map(\.x)
+        XCTAssertEqual(indented[1] - indented[0], 10, accuracy: 0.3)
+    }
+
     /// A middle dot set off by spaces keeps both spaces (a board's footer: 委员会 · 2026年);
     /// a space between a full-width mark and a digit still goes.
     func testAMiddleDotKeepsTheSpacesAroundIt() {
