@@ -209,11 +209,13 @@ public final class BookBuilder {
         let cols = max(1, alignments.count)
         // Column widths as a browser sets an automatic table: each column wants the natural
         // width of its widest cell and needs at least its header (a header never wraps), its
-        // longest number or Latin word (never cut), and any cell of up to three characters.
-        // When the needs do not fit the frame, the table is set smaller (down to 0.7 of the
-        // body size); when the wants do not fit, each column gets its need and a share of the
-        // rest in proportion to what it wants beyond it.
-        func measure(_ size: Double) -> (natural: [Double], need: [Double], cell: TextStyle, head: TextStyle, pad: Double) {
+        // widest run the line breaker will not break (a number such as 2800×0.5%=14, a Latin
+        // word, 「（元）」), and any cell of up to three characters. When the needs do not fit
+        // the frame, the table is set smaller (down to 0.7 of the body size); when they still do
+        // not, the unbreakable runs keep their width and the headers and short cells share the
+        // rest (a header may then wrap; a number and a short cell never do); when the wants do not fit, each
+        // column gets its need and a share of the rest in proportion to what it wants beyond it.
+        func measure(_ size: Double) -> (natural: [Double], need: [Double], hard: [Double], cell: TextStyle, head: TextStyle, pad: Double) {
             // Half an em each side: at least one em between the texts of two columns.
             let pad = size * 0.5
             let cell = TextStyle(font: font(style.bodyFont, size), colour: style.text)
@@ -221,6 +223,8 @@ public final class BookBuilder {
             head.font = font(style.headingFont, size, bold: true)
             var natural = [Double](repeating: size * 2 + 2 * pad, count: cols)
             var need = [Double](repeating: size * 2 + 2 * pad, count: cols)
+            // What may never break (a number, a Latin word, 「（元）」): the last thing given up.
+            var hard = [Double](repeating: size * 2 + 2 * pad, count: cols)
             for (r, row) in ([header] + rows).enumerated() {
                 for i in 0..<min(cols, row.count) {
                     let text = rich(row[i], base: r == 0 ? head : cell, g: g, links: c.links)
@@ -228,13 +232,15 @@ public final class BookBuilder {
                     let w = min(p.naturalWidth, c.width) + 2 * pad
                     natural[i] = max(natural[i], w)
                     if r == 0 || w <= size * 3 + 2 * pad { need[i] = max(need[i], w) }
-                    for token in Self.unbreakableTokens(text.text) where token.count > 1 {
-                        let tw = ts.label(RichText(token, style: r == 0 ? head : cell)).naturalWidth + 2 * pad
-                        need[i] = max(need[i], min(tw, c.width))
-                    }
+                    // A cell of up to three characters is never wrapped either (第1/档 reads wrong).
+                    if r > 0 && w <= size * 3 + 2 * pad { hard[i] = max(hard[i], w) }
+                    // As the line breaker sees the cell: 2800×0.5%=14 is one run.
+                    let tw = min(p.widestUnbreakable + 2 * pad, c.width)
+                    need[i] = max(need[i], tw)
+                    hard[i] = max(hard[i], tw)
                 }
             }
-            return (natural, need, cell, head, pad)
+            return (natural, need, hard, cell, head, pad)
         }
         var size = g.body * 0.9
         var m = measure(size)
@@ -242,12 +248,17 @@ public final class BookBuilder {
             size *= 0.9
             m = measure(size)
         }
-        let (natural, need, cell, head, pad) = m
+        let (natural, need, hard, cell, head, pad) = m
         var widths = natural
         let total = natural.reduce(0, +)
         if total > c.width {
             let needed = need.reduce(0, +)
-            if needed >= c.width {
+            let unbreakable = hard.reduce(0, +)
+            if needed >= c.width && unbreakable < c.width && needed > unbreakable {
+                // Not room for every header on one line: numbers and words stay whole, and
+                // the headers and short cells share what is left.
+                widths = (0..<cols).map { hard[$0] + (need[$0] - hard[$0]) / (needed - unbreakable) * (c.width - unbreakable) }
+            } else if needed >= c.width {
                 widths = need.map { $0 * c.width / needed }
             } else {
                 let beyond = total - needed
@@ -255,7 +266,7 @@ public final class BookBuilder {
             }
         }
         // Columns narrower than two characters of their own text would overprint each other.
-        if widths.contains(where: { $0 - 2 * pad < size * 2 }) {
+        if widths.contains(where: { $0 - 2 * pad < size * 2 - 0.01 }) {
             let names = header.map { $0.map(\.plainText).joined() }
             let first = names.prefix(3).joined(separator: "｜") + (names.count > 3 ? "…" : "")
             bag.error(at, "表格（表头：\(first)）有 \(cols) 列，在口袋书的版心里缩到最小字号也放不下；请拆成几张表，或改写成列表 (a table of \(cols) columns does not fit the page)")
@@ -309,17 +320,6 @@ public final class BookBuilder {
 
     /// The runs of a cell's text that may not be broken: numbers and Latin words ("13800138000",
     /// "0571-88888888", "2026").
-    static func unbreakableTokens(_ text: String) -> [String] {
-        var out: [String] = [], cur = ""
-        for s in text.unicodeScalars {
-            if s.isASCII && s.value > 0x20 && s.value < 0x7F && !"()[]{}<>\"'".unicodeScalars.contains(s) {
-                cur.unicodeScalars.append(s)
-            } else if !cur.isEmpty { out.append(cur); cur = "" }
-        }
-        if !cur.isEmpty { out.append(cur) }
-        return out
-    }
-
     func imageItems(_ link: MDLink, caption alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
         guard let src = links.file(link) else {
             if case .external = link.target {

@@ -324,6 +324,30 @@ extension Typesetter.Paragraph {
         return out
     }
 
+    /// The widest run the line breaker will not break, in points: a number such as
+    /// 2800×0.5%=14, a Latin word, a character held by its marks (「（元）」). A table column
+    /// narrower than this breaks it anywhere, inside the number. Meant for a label (one line).
+    public var widestUnbreakable: Double {
+        var n: Int32 = 0
+        let chars = rich.scalarRanges()
+        guard !chars.isEmpty, let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else { return 0 }
+        var xs = chars.map { c -> Double in
+            var r = PangoRectangle()
+            pango_layout_index_to_pos(layout.ptr, Int32(c.start), &r)
+            return Double(r.x) / pangoScale
+        }
+        xs.append(naturalWidth)
+        var widest = 0.0, start = 0
+        for i in 1...chars.count where i == chars.count || (i < Int(n) && attrs[i].is_line_break != 0) {
+            // A run ends at a space too: a space at a line's end takes no room.
+            var end = i
+            while end > start + 1 && (chars[end - 1].scalar == " " || chars[end - 1].scalar == "\u{3000}") { end -= 1 }
+            widest = max(widest, xs[end] - xs[start])
+            start = i
+        }
+        return widest
+    }
+
     /// Each line's width as set, in points (for a justified line, the frame's width).
     public var lineWidths: [Double] { facts.map(\.width) }
 

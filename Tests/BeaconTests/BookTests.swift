@@ -348,6 +348,39 @@ final class BookFlowTests: XCTestCase {
     }
 }
 
+/// A table with more columns than the page has room for at full width: numbers and short
+/// cells stay whole (2800×0.5%=14 on one line, never 「2800×0.｜5%=14」), and the headers are
+/// what wraps.
+final class BookTableTests: XCTestCase {
+    func testNumbersAndShortCellsStayWholeInANarrowTable() throws {
+        let site = try TempSite()
+        let md = """
+        ---
+        title: 党费
+        date: 2026-03-22
+        ---
+
+        | 档次 | 月工资收入（税后） | 交纳比例 | 举例（元） | 每年合计（元） | 备注 |
+        |---|---|---|---|---|---|
+        | 第1档 | 3000元以下（含3000元） | 0.5% | 2800×0.5%=14 | 168 | 按月交纳 |
+        | 第2档 | 3000元以上至5000元（含） | 1% | 4500×1%=45 | 540 | 按月交纳 |
+        | 第3档 | 5000元以上至10000元（含） | 1.5% | 8000×1.5%=120 | 1440 | 按月交纳 |
+        | 离退休 | 5000元以下（含） | 0.5% | 4000×0.5%=20 | 240 | 可按季度交纳 |
+        """
+        try site.write("content/lessons/学习园地/党费.md", md)
+        try site.write("content/books/fee.yml", "title: 党费\nsize: a6\ncontents:\n  - lesson: 学习园地/党费\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let pdf = site.output.appendingPathComponent("books/fee.pdf").path
+        // -layout keeps each printed line as a line: a number cut in two would be on two.
+        let text = try runCommand(try XCTUnwrap(which("pdftotext")), ["-layout", pdf, "-"]).stdout
+        let lines = text.split(separator: "\n").map { $0.replacingOccurrences(of: " ", with: "") }
+        for whole in ["2800×0.5%=14", "4500×1%=45", "8000×1.5%=120", "4000×0.5%=20", "第1档", "第3档", "离退休"] {
+            XCTAssertTrue(lines.contains { $0.contains(whole) }, "\(whole) is cut across lines:\n\(text)")
+        }
+    }
+}
+
 final class BookImageTests: XCTestCase {
     /// A JPEG goes into the PDF as the same JPEG bytes (DCTDecode), not re-encoded; a
     /// picture too small for print is a warning naming the file.
