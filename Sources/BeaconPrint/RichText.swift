@@ -72,6 +72,25 @@ public struct RichText {
     /// (editors type them; in print the ¼ em spacing takes their place, and a space would take
     /// all the justification slack of its line). A space an editor put between two Chinese
     /// characters (学党章党规 做合格党员) is a deliberate pause: it becomes one full-width space.
+    /// A line separator (U+2028) before the character at byte `offset`, in that character's
+    /// style: a line broken by hand.
+    mutating func insertLineBreak(at offset: Int) {
+        let bytes = Array(text.utf8)
+        guard offset > 0, offset < bytes.count else { return }
+        var out = RichText()
+        for span in spans {
+            func piece(_ a: Int, _ b: Int) -> String { String(decoding: bytes[a..<b], as: UTF8.self) }
+            if span.start <= offset && offset < span.end {
+                if offset > span.start { out.append(piece(span.start, offset), style: span.style) }
+                out.append("\u{2028}", style: span.style)
+                out.append(piece(offset, span.end), style: span.style)
+            } else {
+                out.append(piece(span.start, span.end), style: span.style)
+            }
+        }
+        self = out
+    }
+
     public mutating func normaliseSpaces() {
         let scalars = Array(text.unicodeScalars)
         guard scalars.contains(" ") else { return }

@@ -98,6 +98,10 @@ public final class Typesetter {
     /// hold one character alone (孤字) is avoided within the limits above.
     public func layout(_ rich: RichText, width: Double, indent: Double = 0, align: TextAlign = .justify,
                        leading: Double = 1.7) -> Paragraph {
+        layout(rich, width: width, indent: indent, align: align, leading: leading, mend: true)
+    }
+
+    func layout(_ rich: RichText, width: Double, indent: Double, align: TextAlign, leading: Double, mend: Bool) -> Paragraph {
         var rich = rich
         rich.normaliseSpaces()
         let gaps = rich.boundaryGaps()
@@ -151,7 +155,7 @@ public final class Typesetter {
         var compressed: Set<Int> = []
         // Mending lays a paragraph out again; a paragraph of a whole chapter's length (an
         // editor's missing blank lines) is set once, as it comes.
-        let mendable = rich.text.utf8.count <= Self.mendLimit
+        let mendable = mend && rich.text.utf8.count <= Self.mendLimit
         if align == .justify, width > 0, mendable {
             var given: Set<Int> = []   // lines no compression could mend
             for _ in 0..<6 {
@@ -221,6 +225,18 @@ public final class Typesetter {
             for candidate in candidates {
                 let q = candidate()
                 if better(q) { p = q; break }
+            }
+            // Flush-left text in a narrow column (a table cell: 生活不积 / 极), where no spacing
+            // within the limits moves a character: the line before the last breaks one
+            // character earlier, so that two stand on the last line. A ragged line may be short.
+            if align == .left, p.endsWithLoneCharacter, p.lines.count == n {
+                let before = p.lines[n - 2], lastStart = p.lines[n - 1].start
+                if Typesetter.coreCount(before.text) >= 3, let moved = before.text.unicodeScalars.last(where: { !$0.properties.isWhitespace }) {
+                    var broken = rich
+                    broken.insertLineBreak(at: lastStart - String(moved).utf8.count)
+                    let q = layout(broken, width: width, indent: indent, align: align, leading: leading, mend: false)
+                    if q.lines.count == n, !q.endsWithLoneCharacter { p = q }
+                }
             }
         }
         // A centred caption or title: the lines are balanced instead, by setting it up to

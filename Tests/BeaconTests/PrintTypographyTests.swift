@@ -72,6 +72,18 @@ final class PrintTypographyTests: XCTestCase {
         XCTAssertEqual(indented[1] - indented[0], 10, accuracy: 0.3)
     }
 
+    /// A narrow flush-left cell never ends with one character alone (生活不积 / 极): where no
+    /// spacing within the limits moves a character, the line before breaks a character early.
+    func testANarrowCellNeverEndsWithALoneCharacter() {
+        let small = TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 8.1))
+        for w in stride(from: 32.5, through: 38.5, by: 0.5) {
+            let p = ts.layout(RichText("部分党员参加组织生活不积极", style: small), width: w, align: .left, leading: 1.35)
+            let last = p.lines.last!.text.trimmingCharacters(in: .whitespaces)
+            XCTAssertGreaterThan(last.count, 1, "width \(w): \(p.lines.map(\.text))")
+            XCTAssertEqual(p.lines.map(\.text).joined().filter { $0 != "\u{2028}" }, "部分党员参加组织生活不积极")
+        }
+    }
+
     /// A middle dot set off by spaces keeps both spaces (a board's footer: 委员会 · 2026年);
     /// a space between a full-width mark and a digit still goes.
     func testAMiddleDotKeepsTheSpacesAroundIt() {
