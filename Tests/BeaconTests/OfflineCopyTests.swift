@@ -88,35 +88,16 @@ final class OfflineCopyTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: tmp) }
         XCTAssertEqual(try runCommand(Repo.beaconBinary.path, ["build", "-q", "--offline", "--root", Repo.root.path, "--output", tmp.path]).status, 0)
         let copy = tmp.appendingPathComponent("offline")
-        // The colour of one pixel of a PNG (8-bit RGB or RGBA, as Chromium writes them).
-        let pixel = """
-        import struct, sys, zlib
-        data = open(sys.argv[1], 'rb').read(); x, y = int(sys.argv[2]), int(sys.argv[3])
-        pos, idat, w = 8, b'', 0
-        while pos < len(data):
-            n, kind = struct.unpack('>I4s', data[pos:pos + 8]); body = data[pos + 8:pos + 8 + n]; pos += 12 + n
-            if kind == b'IHDR': w, h, depth, colour = struct.unpack('>IIBB', body[:10])
-            if kind == b'IDAT': idat += body
-        bpp = 4 if colour == 6 else 3
-        raw, stride, prev, rows = zlib.decompress(idat), w * bpp, bytearray(w * bpp), []
-        for r in range(y + 1):
-            f, line = raw[r * (stride + 1)], bytearray(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)])
-            for i in range(stride):
-                a = line[i - bpp] if i >= bpp else 0; b = prev[i]; c = prev[i - bpp] if i >= bpp else 0
-                if f == 1: line[i] = (line[i] + a) & 255
-                elif f == 2: line[i] = (line[i] + b) & 255
-                elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-                elif f == 4:
-                    p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                    line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-            prev = line
-        print('#%02x%02x%02x' % tuple(prev[x * bpp:x * bpp + 3]))
-        """
         for page in ["index.html", "lessons/liang-xue-yi-zuo/xue-dang-zhang-dang-gui/index.html"] {
             let shot = tmp.appendingPathComponent("shot.png")
             let url = copy.appendingPathComponent(page).absoluteString
             _ = try runCommand(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=390,800", "--screenshot=\(shot.path)", url])
-            let colour = try runCommand(python, ["-c", pixel, shot.path, "4", "4"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            // The colour of one pixel of Chromium's screenshot.
+            let decoded = try runCommand(python, ["-c", pngDecoder, shot.path])
+            let rows = decoded.stdout.split(separator: "\n")
+            let bpp = try XCTUnwrap(rows.first?.split(separator: " ").last.flatMap { Int($0) }, decoded.stderr)
+            guard rows.count > 5 else { XCTFail("the screenshot of \(page) has no fifth row: \(decoded.stderr)"); continue }
+            let colour = "#" + String(rows[1 + 4].dropFirst(4 * bpp * 2).prefix(6))
             XCTAssertEqual(colour, "#a81c1c", "the header of \(page) over file:// (unstyled would be white)")
         }
         let search = copy.appendingPathComponent("search/index.html").absoluteString + "?q=%E5%85%9A%E7%AB%A0"

@@ -153,3 +153,42 @@ func countingParses<T>(_ body: () throws -> T) rethrows -> (T, [String: Int]) {
     counter.enabled = false
     return (result, counter.byPath)
 }
+
+/// A PNG decoder apart from the ones Beacon uses (Python's zlib and the PNG rules written out):
+/// checks the signature, the chunk order and every CRC, decodes every row (all five filter
+/// types, 8-bit RGB or RGBA), and prints "width height bytes-per-pixel", then each row's
+/// pixels as hex, one row a line. Run as `python3 -c pngDecoder file.png`.
+let pngDecoder = """
+import struct, sys, zlib
+data = open(sys.argv[1], 'rb').read()
+assert data[:8] == b'\\x89PNG\\r\\n\\x1a\\n', 'signature'
+pos, idat, kinds = 8, b'', []
+while pos < len(data):
+    n, kind = struct.unpack('>I4s', data[pos:pos + 8]); body = data[pos + 8:pos + 8 + n]
+    crc = struct.unpack('>I', data[pos + 8 + n:pos + 12 + n])[0]
+    assert zlib.crc32(kind + body) & 0xffffffff == crc, 'CRC of ' + kind.decode()
+    kinds.append(kind.decode()); pos += 12 + n
+    if kind == b'IHDR': w, h, depth, colour, method, filt, interlace = struct.unpack('>IIBBBBB', body)
+    if kind == b'IDAT': idat += body
+assert pos == len(data), 'bytes after IEND'
+assert kinds[0] == 'IHDR' and kinds[-1] == 'IEND' and 'IDAT' in kinds, kinds
+assert (depth, method, filt, interlace) == (8, 0, 0, 0) and colour in (2, 6), (depth, colour, method, filt, interlace)
+bpp = 4 if colour == 6 else 3
+raw, stride, prev = zlib.decompress(idat), w * bpp, bytearray(w * bpp)
+assert len(raw) == h * (stride + 1), 'data length'
+out = [f'{w} {h} {bpp}']
+for r in range(h):
+    f, line = raw[r * (stride + 1)], bytearray(raw[r * (stride + 1) + 1:(r + 1) * (stride + 1)])
+    for i in range(stride):
+        a = line[i - bpp] if i >= bpp else 0; b = prev[i]; c = prev[i - bpp] if i >= bpp else 0
+        if f == 1: line[i] = (line[i] + a) & 255
+        elif f == 2: line[i] = (line[i] + b) & 255
+        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        else: assert f == 0, 'filter %d' % f
+    prev = line
+    out.append(line.hex())
+print('\\n'.join(out))
+"""

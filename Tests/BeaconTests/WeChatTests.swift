@@ -308,6 +308,13 @@ final class WeChatTests: XCTestCase {
     })().catch(e => { console.error(e); p.kill(); process.exit(1); });
     """#
 
+    /// An empty site with the WeChat copies turned on.
+    static func wechatSite() throws -> TempSite {
+        let s = try TempSite()
+        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        return s
+    }
+
     // MARK: - Check and hostile styles
 
     func testCheckSaysWhatWillNotSurviveAtItsLine() throws {
@@ -395,8 +402,7 @@ final class WeChatTests: XCTestCase {
     /// Marks inside headings take the heading's colours; loose task lists and lists that
     /// start at 7 keep their marker on the item's line; a picture inside a sentence stays in it.
     func testInlineStylesInHeadingsListsAndSentences() throws {
-        let s = try TempSite()
-        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let s = try Self.wechatSite()
         try s.write("content/media/dot.png", tmpPNG(width: 20, height: 20))
         try s.write("content/lessons/学习/样式.md", """
         ---
@@ -429,8 +435,7 @@ final class WeChatTests: XCTestCase {
     /// A picture that cannot be read, or that links out of content/, is a warning at the line
     /// that shows it; the build goes on with the picture's own address.
     func testBrokenAndLinkedOutPicturesAreWarningsNotFailures() throws {
-        let s = try TempSite()
-        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let s = try Self.wechatSite()
         let wide = tmpPNG(width: 2000, height: 100)
         try s.write("content/media/broken.png", wide.prefix(wide.count / 2))
         let outside = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-outside-\(UUID().uuidString).png")
@@ -461,8 +466,7 @@ final class WeChatTests: XCTestCase {
     /// A picture wider than 1080 pixels gets a 1080-pixel copy on the site; the article names
     /// the copy; a cached rebuild gives the same bytes and a clean build without the cache too.
     func testWidePicturesGetA1080PixelCopy() throws {
-        let s = try TempSite()
-        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let s = try Self.wechatSite()
         let png = tmpPNG(width: 2400, height: 600)
         try s.write("content/media/wide.png", png)
         try s.write("content/lessons/学习/宽图.md", "---\ntitle: 宽图\ndate: 2026-03-01\n---\n\n![一张很宽的图](/media/wide.png \"活动现场\")\n\n正文。\n")
@@ -487,8 +491,7 @@ final class WeChatTests: XCTestCase {
     /// A picture is never shown wider than it is: a 24-pixel badge in a sentence stays 24
     /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column.
     func testPicturesKeepTheirOwnWidth() throws {
-        let s = try TempSite()
-        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let s = try Self.wechatSite()
         try s.write("content/media/badge.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"24\" height=\"24\"><circle cx=\"12\" cy=\"12\" r=\"10\" fill=\"#a81c1c\"/></svg>")
         try s.write("content/media/wide.png", tmpPNG(width: 2400, height: 600))
         try s.write("content/lessons/学习/徽章.md", "---\ntitle: 徽章\ndate: 2026-03-01\n---\n\n佩戴![党徽](/media/badge.svg)参加活动。\n\n![现场](/media/wide.png)\n")
@@ -505,8 +508,7 @@ final class WeChatTests: XCTestCase {
     /// article shows a copy of its own picture, whichever lesson is made first (the SVG's
     /// copy takes a name with a hash of its path).
     func testTwoPicturesWhoseCopiesWouldShareANameKeepTheirOwn() throws {
-        let s = try TempSite()
-        try s.write("content/site.yml", "title: 测试站点\nbase_url: https://example.org/test/\nwechat: true\n")
+        let s = try Self.wechatSite()
         try s.write("content/media/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"20\"><rect width=\"40\" height=\"20\" fill=\"#a81c1c\"/></svg>")
         try s.write("content/media/flow.svg.png", tmpPNG(width: 2400, height: 600))
         try s.write("content/lessons/学习/甲.md", "---\ntitle: 甲\ndate: 2026-03-01\n---\n\n![流程](/media/flow.svg)\n")
