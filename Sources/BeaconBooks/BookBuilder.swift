@@ -108,7 +108,11 @@ public final class BookBuilder {
             case .paragraph(let inlines):
                 var base = bodyStyle(g)
                 if c.quote { base.font.family = style.quoteFont }
-                let p = ts.layout(rich(inlines, base: base, g: g, links: c.links), width: c.width, indent: c.firstIndent ? g.body * 2 : 0,
+                // A quotation's source (——《中国共产党支部工作条例（试行）》) stands on the
+                // right, without the paragraph indent.
+                let source = c.quote && inlines.plainText.hasPrefix("——")
+                let p = ts.layout(rich(inlines, base: base, g: g, links: c.links), width: c.width,
+                                  indent: c.firstIndent && !source ? g.body * 2 : 0, align: source ? .right : .justify,
                                   leading: style.leading)
                 out += ts.lineItems(p, x: c.x, spaceBefore: gap)
             case .quote(let inner):

@@ -381,6 +381,29 @@ final class BookTableTests: XCTestCase {
     }
 }
 
+/// A quotation's source line (——…) stands on the right of the quotation, not indented.
+final class BookQuoteTests: XCTestCase {
+    func testAQuotationsSourceStandsOnTheRight() throws {
+        let site = try TempSite()
+        try site.write("content/lessons/学习园地/批评.md", "---\ntitle: 批评\ndate: 2026-03-22\n---\n\n> 批评不是“挑刺”，是帮同志照镜子。红红脸、出出汗，为的是把工作干好、把队伍带好，让每一名党员都受到教育。\n>\n> ——一位村党支部老书记的体会\n")
+        try site.write("content/books/q.yml", "title: 引文\nsize: a6\ncontents:\n  - lesson: 学习园地/批评\n")
+        let (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let pdf = site.output.appendingPathComponent("books/q.pdf").path
+        let xml = try runCommand(try XCTUnwrap(which("pdftotext")), ["-bbox-layout", pdf, "-"]).stdout
+        // Each printed line with its box: <line xMin=.. xMax=..> and its words.
+        var lines: [(text: String, xMin: Double, xMax: Double)] = []
+        for m in xml.matches(of: #/<line xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)" yMax="[0-9.]+">(.*?)</line>/#.dotMatchesNewlines()) {
+            let words = m.output.3.matches(of: #/>([^<]+)</word>/#).map { String($0.output.1) }.joined()
+            lines.append((words, Double(m.output.1)!, Double(m.output.2)!))
+        }
+        let first = try XCTUnwrap(lines.first { $0.text.hasPrefix("批评不是") }, "\(lines)")
+        let source = try XCTUnwrap(lines.first { $0.text.contains("老书记的体会") }, "\(lines)")
+        XCTAssertEqual(source.xMax, first.xMax, accuracy: 1.5, "the source ends where the quotation's full lines end")
+        XCTAssertGreaterThan(source.xMin, first.xMin + 20, "the source is not set from the left")
+    }
+}
+
 final class BookImageTests: XCTestCase {
     /// A JPEG goes into the PDF as the same JPEG bytes (DCTDecode), not re-encoded; a
     /// picture too small for print is a warning naming the file.
