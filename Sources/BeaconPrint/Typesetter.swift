@@ -364,6 +364,17 @@ extension Typesetter.Paragraph {
         return widest
     }
 
+    /// For each line, whether it begins after a line broken by hand (a newline or U+2028 in
+    /// the text), not where the line breaker chose. The first line: false.
+    public var startsAfterHardBreak: [Bool] {
+        let bytes = Array(rich.text.utf8)
+        return lines.map { line in
+            let at = line.start
+            if at >= 1 && bytes[at - 1] == 0x0A { return true }
+            return at >= 3 && bytes[at - 3] == 0xE2 && bytes[at - 2] == 0x80 && bytes[at - 1] == 0xA8
+        }
+    }
+
     /// Each line's width as set, in points (for a justified line, the frame's width).
     public var lineWidths: [Double] { facts.map(\.width) }
 

@@ -24,7 +24,7 @@ final class CoverPainter {
     static func key(name: String, title: String, series: String, siteName: String, brand: WeChatStage.Brand, logo: String,
                     fonts: (heading: String, body: String)) -> String {
         let f = Fingerprint()
-        f.add("beacon wechat cover 2"); f.add(Fingerprint.program); f.add(name)
+        f.add("beacon wechat cover 3"); f.add(Fingerprint.program); f.add(name)
         for s in [title, series, siteName, brand.primary, brand.accent, brand.text, brand.muted, logo, fonts.heading, fonts.body] { f.add(s) }
         return f.hex
     }
@@ -48,10 +48,59 @@ final class CoverPainter {
         func balanced(_ p: Typesetter.Paragraph) -> (Typesetter.Paragraph, Double) {
             let n = p.lines.count
             guard n > 1 else { return (p, width) }
-            let natural = set(s, 100_000).width
+            let one = set(s, 100_000)
+            if let clauses = atClauses(p, one) { return clauses }
+            let natural = one.width
             let target = min(width, natural / Double(n) + size * 0.99)
             let b = set(s, target)
             return b.lines.count == n ? (b, target) : (p, width)
+        }
+        // The same number of lines, broken after its clauses where they allow it (党员积分管理
+        // “十个一”： / 谁来评、评什么、 / 怎么用？, not “十 / 个一”), the lines as even as
+        // the clauses let them be. `one` is the title set on one line, for the clauses' widths.
+        func atClauses(_ p: Typesetter.Paragraph, _ one: Typesetter.Paragraph) -> (Typesetter.Paragraph, Double)? {
+            let n = p.lines.count
+            let pos = one.characterPositions()
+            guard n > 1, pos.count > 1 else { return nil }
+            // From the first character (a centred title stands in the middle of its wide box).
+            func x(_ i: Int) -> Double { i < pos.count ? pos[i].x - pos[0].x : one.naturalWidth }
+            // A clause ends after ：，、；？！ and ——; a phrase begins at an opening mark (学习 /
+            // 《…》) and ends after a closing one (《…》 / 把握).
+            let after = Self.clauseEnds, before = Self.phraseStarts
+            var starts = [0]
+            for i in 1..<pos.count {
+                let (a, b) = (pos[i - 1].scalar, pos[i].scalar)
+                guard !RichText.noLineStart.contains(b), !RichText.noLineEnd.contains(a), !(a == "—" && b == "—") else { continue }
+                if after.contains(a) || before.contains(b) { starts.append(i) }
+            }
+            starts.append(pos.count)
+            guard starts.count - 1 >= n else { return nil }
+            // Fewest widest line: best[j][m] is the narrowest widest line setting the clauses up
+            // to starts[j] in m lines, with where the last line began.
+            let m = starts.count
+            var best = [[(width: Double, from: Int)?]](repeating: [(Double, Int)?](repeating: nil, count: n + 1), count: m)
+            best[0][0] = (0, -1)
+            for j in 1..<m {
+                for k in 1...n {
+                    for i in 0..<j {
+                        guard let prev = best[i][k - 1] else { continue }
+                        let w = x(starts[j]) - x(starts[i])
+                        guard w <= width + 0.5 else { continue }
+                        let worst = max(prev.width, w)
+                        if best[j][k] == nil || worst < best[j][k]!.width { best[j][k] = (worst, i) }
+                    }
+                }
+            }
+            guard best[m - 1][n] != nil else { return nil }
+            var cuts: [Int] = []
+            var j = m - 1, k = n
+            while k > 0, let b = best[j][k] { if b.from > 0 { cuts.append(starts[b.from]) }; j = b.from; k -= 1 }
+            // The text as it was set (spaces already made what print makes of them).
+            var scalars = pos.map(\.scalar)
+            for c in cuts.sorted(by: >) { scalars.insert("\n", at: c) }
+            var view = String.UnicodeScalarView(); view.append(contentsOf: scalars)
+            let q = set(String(view), width)
+            return q.lines.count == n ? (q, width) : nil
         }
         while true {
             let whole = set(s, width)
@@ -71,16 +120,23 @@ final class CoverPainter {
     func fitted(_ s: String, width: Double, largest: Double, smallest: Double, lines: Int, align: TextAlign,
                 maxHeight: Double) -> (Typesetter.Paragraph, Double) {
         var best = title(s, width: width, largest: largest, smallest: smallest, lines: lines, align: align)
-        if best.0.height <= maxHeight { return best }
-        // Too tall at the size that first took few enough lines: the largest size at which it
-        // fits, from there down (a 22-character title in four lines of 56 px overran the
-        // square picture, and used to drop straight to the smallest size).
+        if best.0.height <= maxHeight && Self.breaksBetweenPhrases(best.0) { return best }
+        // The largest size at which the title takes few enough lines and fits the height (a
+        // 22-character title in four lines of 56 px overran the square picture). A size a
+        // fifth smaller whose lines break between phrases is taken before one that splits a
+        // word (党员积分管理“十 / 个一”).
+        var first: (Typesetter.Paragraph, Double, size: Double)?
         var size = largest
-        while size > smallest {
-            size = max(smallest, size - 2)
+        while size >= smallest {
             let t = title(s, width: width, largest: size, smallest: size, lines: lines, align: align)
-            if t.0.lines.count <= lines && t.0.height <= maxHeight { return t }
+            if t.0.lines.count <= lines && t.0.height <= maxHeight {
+                if Self.breaksBetweenPhrases(t.0) { return t }
+                if first == nil { first = (t.0, t.1, size) }
+            }
+            if let f = first, size <= f.size * 0.8 { break }
+            size -= 2
         }
+        if let f = first { return (f.0, f.1) }
         size = smallest
         while size > 14 {
             size = max(14, size - 2)
@@ -94,6 +150,25 @@ final class CoverPainter {
             if best.0.height <= maxHeight { return best }
         }
         return best
+    }
+
+    /// A clause ends after these marks; a phrase begins at an opening mark.
+    static let clauseEnds: Set<Unicode.Scalar> = ["：", "，", "、", "；", "？", "！", "—", "》", "”", "）", "」", "\u{3000}", " "]
+    static let phraseStarts: Set<Unicode.Scalar> = ["《", "“", "（", "「"]
+
+    /// Whether every line of a title ends where the title breaks by hand (between its phrases,
+    /// or after a clause `atClauses` chose), ends a clause, or the next begins a phrase: no
+    /// word is split.
+    static func breaksBetweenPhrases(_ p: Typesetter.Paragraph) -> Bool {
+        let texts = p.lines.map { Array($0.text.unicodeScalars) }
+        let byHand = p.startsAfterHardBreak
+        for i in texts.indices.dropLast() {
+            if byHand[i + 1] { continue }
+            let end = texts[i].last(where: { $0 != " " && $0 != "\u{3000}" }), start = texts[i + 1].first
+            let clean = end.map { clauseEnds.contains($0) } ?? true
+            if !clean && !(start.map { phraseStarts.contains($0) } ?? true) { return false }
+        }
+        return true
     }
 
     /// The logo's size: `side` high, at most `maxWidth` wide.
