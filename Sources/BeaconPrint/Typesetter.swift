@@ -192,7 +192,10 @@ public final class Typesetter {
             let allowed = max(Self.looseLimit, p.loosest)
             let tail = p.lines[max(0, n - 3)].start
             let penultimate = p.lines[n - 2].start
-            func better(_ q: Paragraph) -> Bool { !q.endsWithLoneCharacter && q.loosest <= allowed + 1e-9 }
+            // A candidate never breaks where the line breaker would not (inside 2026, after “)
+            // more often than the paragraph already had to.
+            let forced = p.forcedBreaks
+            func better(_ q: Paragraph) -> Bool { !q.endsWithLoneCharacter && q.loosest <= allowed + 1e-9 && q.forcedBreaks <= forced }
             var candidates: [() -> Paragraph] = []
             // In order of how little they show: one or two half-width marks near the end; a
             // hair of tracking in the last lines; opening up the line before the last so that
@@ -227,15 +230,18 @@ public final class Typesetter {
                 if better(q) { p = q; break }
             }
             // Flush-left text in a narrow column (a table cell: 生活不积 / 极), where no spacing
-            // within the limits moves a character: the line before the last breaks one
-            // character earlier, so that two stand on the last line. A ragged line may be short.
-            if align == .left, p.endsWithLoneCharacter, p.lines.count == n {
+            // within the limits moves a character: the line before the last breaks earlier, at
+            // the last place the line breaker allows (never inside a number, never after an
+            // opening mark), so that more than one character stands on the last line. A ragged
+            // line may be short. Not after a line broken by hand: that line is the editor's.
+            if align == .left, p.endsWithLoneCharacter, p.lines.count == n, !p.startsAfterHardBreak[n - 1] {
                 let before = p.lines[n - 2], lastStart = p.lines[n - 1].start
-                if Typesetter.coreCount(before.text) >= 3, let moved = before.text.unicodeScalars.last(where: { !$0.properties.isWhitespace }) {
-                    var broken = rich
-                    broken.insertLineBreak(at: lastStart - String(moved).utf8.count)
+                if let at = p.lastBreak(after: before.start, before: lastStart),
+                   Typesetter.coreCount(String(decoding: Array(p.rich.text.utf8)[before.start..<at], as: UTF8.self)) >= 2 {
+                    var broken = p.rich
+                    broken.insertLineBreak(at: at)
                     let q = layout(broken, width: width, indent: indent, align: align, leading: leading, mend: false)
-                    if q.lines.count == n, !q.endsWithLoneCharacter { p = q }
+                    if q.lines.count == n, !q.endsWithLoneCharacter, q.forcedBreaks <= forced { p = q }
                 }
             }
         }
@@ -364,6 +370,40 @@ extension Typesetter.Paragraph {
         return widest
     }
 
+    /// How many lines begin where the line breaker would not have broken (inside a number or
+    /// word too wide for the line, after an opening mark), the text's own line breaks aside.
+    var forcedBreaks: Int {
+        var n: Int32 = 0
+        guard lines.count > 1, let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else { return 0 }
+        let chars = rich.scalarRanges()
+        var index: [Int: Int] = [:]
+        for (i, c) in chars.enumerated() { index[c.start] = i }
+        var forced = 0
+        for line in lines.dropFirst() {
+            guard let i = index[line.start], i < Int(n), i > 0 else { continue }
+            let previous = chars[i - 1].scalar
+            if previous == "\n" || previous == "\u{2028}" { continue }
+            if attrs[i].is_line_break == 0 { forced += 1 }
+        }
+        return forced
+    }
+
+    /// The byte offset of the last place the line breaker may break that lies after `start`
+    /// and before `end` (byte offsets of the text), or nil.
+    func lastBreak(after start: Int, before end: Int) -> Int? {
+        var n: Int32 = 0
+        guard let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else { return nil }
+        let chars = rich.scalarRanges()
+        var i = min(chars.count, Int(n)) - 1
+        while i > 0 {
+            let at = chars[i].start
+            if at < end && at > start && attrs[i].is_line_break != 0 { return at }
+            if at <= start { return nil }
+            i -= 1
+        }
+        return nil
+    }
+
     /// For each line, whether it begins after a line broken by hand (a newline or U+2028 in
     /// the text), not where the line breaker chose. The first line: false.
     public var startsAfterHardBreak: [Bool] {
@@ -373,6 +413,13 @@ extension Typesetter.Paragraph {
             if at >= 1 && bytes[at - 1] == 0x0A { return true }
             return at >= 3 && bytes[at - 3] == 0xE2 && bytes[at - 2] == 0x80 && bytes[at - 1] == 0xA8
         }
+    }
+
+    /// For each line, whether it begins after a newline in the text (a title broken by hand
+    /// between its phrases), not after a U+2028 mending put there.
+    public var startsAfterNewline: [Bool] {
+        let bytes = Array(rich.text.utf8)
+        return lines.map { $0.start >= 1 && bytes[$0.start - 1] == 0x0A }
     }
 
     /// Each line's width as set, in points (for a justified line, the frame's width).

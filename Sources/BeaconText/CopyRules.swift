@@ -466,10 +466,12 @@ public enum CopyRules {
                     while i > 0 && CopyRules.isDigit(s[i - 1]) { i -= 1 }
                     var j = end + 1
                     while j + 1 < s.count && CopyRules.isDigit(s[j + 1]) { j += 1 }
-                    // Chinese before the number, or a space and then Chinese (截至 202 6年底).
+                    // Chinese before the number, or a space and then Chinese (截至 202 6年底);
+                    // only four digits in all, a year cut in two: 附件 2 2026年度 is two numbers.
                     var h = i - 1
                     while h >= 0 && CopyRules.isSpace(s[h]) { h -= 1 }
-                    if (h < 0 || cn[h]) && j + 1 < s.count && CopyRules.isHan(s[j + 1]) {
+                    let digits = (k - i) + (j - end)
+                    if digits == 4 && (h < 0 || cn[h]) && j + 1 < s.count && CopyRules.isHan(s[j + 1]) {
                         edits.append(Edit(start: k, length: n, replacement: [], rule: "space-in-number",
                                           message: "数字中间有空格：“\(show(Array(s[i...j])))” (a space inside a number)"))
                     }

@@ -5,7 +5,8 @@ import Foundation
 public enum HeadingNumber {
     static let chineseDigits: Set<Character> = Set("〇零一二三四五六七八九十百千两")
     /// What follows an amount (1.5万元, 2.5%, 1.5小时) rather than a heading's own number.
-    static let amountUnits: Set<Character> = Set("万亿千百元角倍个%‰％米吨斤克年月周天日时分秒岁人户家次项件份名场套台辆亩公")
+    /// Only units that do not begin heading words (1.2台账管理, 2.1年度目标 are numbered).
+    static let amountUnits: Set<Character> = Set("万亿元倍%‰％吨")
 
     public static func hasOwn(_ title: String) -> Bool {
         let t = title.drop(while: { $0 == " " || $0 == "\u{3000}" })
@@ -40,7 +41,7 @@ public enum HeadingNumber {
             // (1.2 总体要求 and 1.2.3 stay numbers).
             if next == "." || next == "．", let d = rest.dropFirst().first, d.isASCII && d.isNumber {
                 let after = rest.dropFirst().drop(while: { $0.isASCII && $0.isNumber })
-                if let unit = after.first, amountUnits.contains(unit) || after.hasPrefix("小时") { return false }
+                if let unit = after.first, amountUnits.contains(unit) || ["小时", "公里", "公斤", "千米", "千克"].contains(where: { after.hasPrefix($0) }) { return false }
             }
             return [".", "、", "）", ")", "．"].contains(next)
         }

@@ -36,7 +36,7 @@ public enum TextMeasures {
         if let end = scalars.index(scalars.startIndex, offsetBy: limit * 4, limitedBy: scalars.endIndex), end < scalars.endIndex {
             text = text[..<end]
         }
-        let clean = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\t" })
+        let clean = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" })
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .reduce(into: "") { acc, part in
                 guard !part.isEmpty else { return }

@@ -137,6 +137,9 @@ final class CoverPainter {
             size -= 2
         }
         if let f = first { return (f.0, f.1) }
+        // No size from largest to smallest took few enough lines: as `title` set it, when it
+        // fits, before anything smaller.
+        if best.0.height <= maxHeight { return best }
         size = smallest
         while size > 14 {
             size = max(14, size - 2)
@@ -161,9 +164,10 @@ final class CoverPainter {
     /// word is split.
     static func breaksBetweenPhrases(_ p: Typesetter.Paragraph) -> Bool {
         let texts = p.lines.map { Array($0.text.unicodeScalars) }
-        let byHand = p.startsAfterHardBreak
+        let byHand = p.startsAfterNewline
         for i in texts.indices.dropLast() {
             if byHand[i + 1] { continue }
+            if let last = texts[i].last, last == " " || last == "\u{3000}" { continue }
             let end = texts[i].last(where: { $0 != " " && $0 != "\u{3000}" }), start = texts[i + 1].first
             let clean = end.map { clauseEnds.contains($0) } ?? true
             if !clean && !(start.map { phraseStarts.contains($0) } ?? true) { return false }

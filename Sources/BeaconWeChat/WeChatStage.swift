@@ -49,9 +49,10 @@ public enum WeChatStage {
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
     public static func summary(_ l: Lesson) -> String {
-        let text = l.summary ?? l.document.opening
+        // An editor's own summary that fits is taken as written.
+        if let own = l.summary, own.count <= summaryLimit { return TextMeasures.summary(own, limit: summaryLimit) }
         // `summary` adds "……" (two characters) when it cuts.
-        return TextMeasures.summary(text, limit: summaryLimit - 2)
+        return TextMeasures.summary(l.summary ?? l.document.opening, limit: summaryLimit - 2)
     }
 
     /// Where a lesson's front matter holds `value` (its line and column), else the file.

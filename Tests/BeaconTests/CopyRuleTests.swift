@@ -55,6 +55,10 @@ final class CopyRuleTests: XCTestCase {
         ("截至 202 6年底", ["space-in-number"], "截至 2026年底"),
         ("数额为 202 6元", ["space-in-number"], "数额为 2026元"),
         ("Windows 10 2 台", [], "Windows 10 2 台"),
+        // Two numbers, not a year cut in two.
+        ("详见附件 2 2026年度考核表", [], "详见附件 2 2026年度考核表"),
+        ("见表 3 2025年数据", [], "见表 3 2025年数据"),
+        ("附件2 2026年度", [], "附件2 2026年度"),
         // Several at once: the fix is complete in one run.
         ("支部 (第一支部) 要求:\"三会一课\"要落实!!", ["space-between-chinese", "halfwidth-punctuation", "halfwidth-punctuation", "space-between-chinese", "halfwidth-punctuation", "straight-quotes", "straight-quotes", "repeated-punctuation"],
          "支部（第一支部）要求：“三会一课”要落实！"),

@@ -29,4 +29,15 @@ final class CoverTitleTests: XCTestCase {
         XCTAssertEqual(lines(plain).joined(), "到红色教育基地参观学习和交流体会")
         XCTAssertGreaterThan(plain.lines.count, 1)
     }
+
+    /// A title that takes more lines than asked even at the smallest size, but fits the box
+    /// there, stays at the smallest size (it used to drop below it).
+    func testALongTitleThatFitsAtTheSmallestSizeStaysThere() {
+        let long = "关于进一步加强和规范基层党组织“三会一课”制度落实推动全面从严治党向基层延伸的实施意见学习解读"
+        let (p, _) = painter.fitted(long, width: 648, largest: 54, smallest: 30, lines: 2, align: .left, maxHeight: 200)
+        let (atSmallest, _) = painter.title(long, width: 648, largest: 30, smallest: 30, lines: 2, align: .left)
+        XCTAssertLessThanOrEqual(atSmallest.height, 200)
+        XCTAssertEqual(p.height, atSmallest.height, accuracy: 0.01)
+        XCTAssertEqual(lines(p).joined(), long)
+    }
 }

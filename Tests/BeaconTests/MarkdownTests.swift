@@ -250,7 +250,7 @@ final class MarkdownTests: XCTestCase {
         // Footnote marks are not part of a heading's contents entry.
         XCTAssertEqual(renderMarkdown("## 标题[^1]\n\n[^1]: 注。\n").toc.map(\.title), ["标题"])
         for title in ["一、", "十二、任务", "（三）要求", "(4) 步骤", "1. 开头", "2、其次", "3）再次", "第二章 组织", "第十条 纪律", "①首先",
-                      "1.2 总体要求", "1.2.3 细则", "3.1总体要求"] {
+                      "1.2 总体要求", "1.2.3 细则", "3.1总体要求", "1.2台账管理", "2.1年度目标", "3.1人员安排", "1.1个人自评", "2.3分组讨论"] {
             XCTAssertTrue(HeadingNumber.hasOwn(title), title)
         }
         for title in ["2026年工作要点", "一把手责任", "第一书记", "三会一课", "1990 年代", "1.5万元经费使用", "2.5%的增幅", "0.5小时微党课"] {

@@ -84,6 +84,32 @@ final class PrintTypographyTests: XCTestCase {
         }
     }
 
+    /// The lone-character mending never cuts a character, a number or a line broken by hand,
+    /// and never leaves an opening mark at a line's end (found in review: U+FFFD in print).
+    func testMendingALoneCharacterKeepsTheTextAndTheRules() {
+        let small = TextStyle(font: FontSpec(family: "Noto Serif CJK SC", size: 8.1))
+        for text in ["积极参加党组织， 学", "中共青石村总支部委员会 · 年", "学习贯彻ABC\u{2028}学", "党员要落实“三会”", "各支部截至2026年", "全年共计12.5万"] {
+            for w in stride(from: 30.0, through: 40.0, by: 0.5) {
+                var r = RichText(text, style: small)
+                r.normaliseSpaces()
+                let p = ts.layout(RichText(text, style: small), width: w, align: .left, leading: 1.35)
+                let lines = p.lines.map(\.text)
+                XCTAssertFalse(lines.joined().contains("\u{FFFD}"), "\(text) at \(w): \(lines)")
+                XCTAssertEqual(lines.joined().filter { $0 != "\u{2028}" }, r.text.filter { $0 != "\u{2028}" }, "\(text) at \(w)")
+                for line in lines.dropLast() {
+                    let end = line.unicodeScalars.last { $0 != "\u{2028}" && $0 != " " }
+                    XCTAssertFalse(end.map { RichText.noLineEnd.contains($0) } ?? false, "\(text) at \(w): \(lines)")
+                }
+                XCTAssertFalse(lines.contains { $0.hasPrefix("6年") || $0.hasPrefix("5万") }, "a number split: \(lines)")
+                if text.contains("\u{2028}") {
+                    // The editor's break stays where it was: 学 alone after it is theirs.
+                    XCTAssertEqual(lines.last, "学", "\(lines)")
+                    XCTAssertTrue(lines.dropLast().last.map { $0.filter { $0 != "\u{2028}" }.hasSuffix("ABC") } ?? false, "\(lines)")
+                }
+            }
+        }
+    }
+
     /// A middle dot set off by spaces keeps both spaces (a board's footer: 委员会 · 2026年);
     /// a space between a full-width mark and a digit still goes.
     func testAMiddleDotKeepsTheSpacesAroundIt() {

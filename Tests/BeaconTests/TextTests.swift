@@ -90,6 +90,8 @@ final class TextMeasureTests: XCTestCase {
 
     func testSummaryJoinsLinesWithoutSpacesBetweenChinese() {
         XCTAssertEqual(TextMeasures.summary("第一行\n第二行 and\nEnglish"), "第一行第二行 and English")
+        // Windows line ends ("\r\n" is one Character in Swift).
+        XCTAssertEqual(TextMeasures.summary("第一行\r\n第二行\r\n"), "第一行第二行")
     }
 
     func testSuggestions() {

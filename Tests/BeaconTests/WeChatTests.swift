@@ -488,6 +488,28 @@ final class WeChatTests: XCTestCase {
         XCTAssertEqual(s.snapshot(), first, "a clean build without the cache is the same")
     }
 
+    /// An editor's own summary of up to 120 characters is the 摘要 as written; a longer one is
+    /// cut to 118 and "……" (and `check` warns, see above).
+    func testAnOwnSummaryThatFitsIsTakenAsWritten() throws {
+        let s = try Self.wechatSite()
+        let fits = String(String(repeating: "支部每月召开一次支部委员会，研究部署当月工作。", count: 6).prefix(119)) + "。"
+        let long = fits + "另有补充。"
+        try s.write("content/lessons/学习/甲.md", "---\ntitle: 甲\ndate: 2026-03-01\nsummary: \(fits)\n---\n\n正文。\n")
+        try s.write("content/lessons/学习/乙.md", "---\ntitle: 乙\ndate: 2026-03-02\nsummary: \(long)\n---\n\n正文。\n")
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        func summary(_ page: String) throws -> String {
+            let html = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/" + page), encoding: .utf8)
+            return try XCTUnwrap(html.range(of: "<p id=\"summary\">").map { String(html[$0.upperBound...].prefix { $0 != "<" }) })
+        }
+        XCTAssertEqual(fits.count, 120)
+        XCTAssertEqual(try summary("jia.html"), fits)
+        let cut = try summary("yi.html")
+        XCTAssertLessThanOrEqual(cut.count, 120)
+        XCTAssertTrue(cut.hasSuffix("……") || cut.hasSuffix("。"), cut)
+        XCTAssertNotEqual(cut, long)
+    }
+
     /// A picture is never shown wider than it is: a 24-pixel badge in a sentence stays 24
     /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column.
     func testPicturesKeepTheirOwnWidth() throws {
