@@ -322,8 +322,6 @@ public final class BookBuilder {
         return items
     }
 
-    /// The runs of a cell's text that may not be broken: numbers and Latin words ("13800138000",
-    /// "0571-88888888", "2026").
     func imageItems(_ link: MDLink, caption alt: String, _ c: BlockContext, g: Geometry) -> [FlowItem] {
         guard let src = links.file(link) else {
             if case .external = link.target {

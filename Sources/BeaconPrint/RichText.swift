@@ -68,10 +68,6 @@ public struct RichText {
         return !"\"'()[]{}<>,;:!?`".unicodeScalars.contains(s)
     }
 
-    /// Drops every U+0020 that sits between a Chinese character and a Latin letter or digit
-    /// (editors type them; in print the ¼ em spacing takes their place, and a space would take
-    /// all the justification slack of its line). A space an editor put between two Chinese
-    /// characters (学党章党规 做合格党员) is a deliberate pause: it becomes one full-width space.
     /// A line separator (U+2028) before the character at byte `offset`, in that character's
     /// style: a line broken by hand.
     mutating func insertLineBreak(at offset: Int) {
@@ -91,6 +87,10 @@ public struct RichText {
         self = out
     }
 
+    /// Drops every U+0020 that sits between a Chinese character and a Latin letter or digit
+    /// (editors type them; in print the ¼ em spacing takes their place, and a space would take
+    /// all the justification slack of its line). A space an editor put between two Chinese
+    /// characters (学党章党规 做合格党员) is a deliberate pause: it becomes one full-width space.
     public mutating func normaliseSpaces() {
         let scalars = Array(text.unicodeScalars)
         guard scalars.contains(" ") else { return }

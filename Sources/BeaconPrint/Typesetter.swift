@@ -234,7 +234,7 @@ public final class Typesetter {
             // the last place the line breaker allows (never inside a number, never after an
             // opening mark), so that more than one character stands on the last line. A ragged
             // line may be short. Not after a line broken by hand: that line is the editor's.
-            if align == .left, p.endsWithLoneCharacter, p.lines.count == n, !p.startsAfterHardBreak[n - 1] {
+            if align == .left, p.endsWithLoneCharacter, p.lines.count == n, !p.startsAfterHardBreak()[n - 1] {
                 let before = p.lines[n - 2], lastStart = p.lines[n - 1].start
                 if let at = p.lastBreak(after: before.start, before: lastStart),
                    Typesetter.coreCount(String(decoding: Array(p.rich.text.utf8)[before.start..<at], as: UTF8.self)) >= 2 {
@@ -346,13 +346,30 @@ extension Typesetter.Paragraph {
         return out
     }
 
+    /// Pango's break opportunities, one per scalar of the text: `breakBefore[i]` is whether a
+    /// line may begin at scalar `i`. With each scalar's byte range.
+    private func breakOpportunities() -> (chars: [(scalar: Unicode.Scalar, start: Int, end: Int)], breakBefore: [Bool]) {
+        let chars = rich.scalarRanges()
+        var n: Int32 = 0
+        guard let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else {
+            return (chars, [Bool](repeating: false, count: chars.count))
+        }
+        return (chars, chars.indices.map { $0 < Int(n) && attrs[$0].is_line_break != 0 })
+    }
+
+    /// Whether the text breaks by hand just before byte `offset`: a newline, or with
+    /// `separator` also a U+2028 (a Markdown hard break, or one mending put there).
+    private func hardBreak(before offset: Int, separator: Bool, _ bytes: [UInt8]) -> Bool {
+        if offset >= 1 && bytes[offset - 1] == 0x0A { return true }
+        return separator && offset >= 3 && bytes[offset - 3] == 0xE2 && bytes[offset - 2] == 0x80 && bytes[offset - 1] == 0xA8
+    }
+
     /// The widest run the line breaker will not break, in points: a number such as
     /// 2800×0.5%=14, a Latin word, a character held by its marks (「（元）」). A table column
     /// narrower than this breaks it anywhere, inside the number. Meant for a label (one line).
     public var widestUnbreakable: Double {
-        var n: Int32 = 0
-        let chars = rich.scalarRanges()
-        guard !chars.isEmpty, let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else { return 0 }
+        let (chars, breakBefore) = breakOpportunities()
+        guard !chars.isEmpty else { return 0 }
         var xs = chars.map { c -> Double in
             var r = PangoRectangle()
             pango_layout_index_to_pos(layout.ptr, Int32(c.start), &r)
@@ -360,7 +377,7 @@ extension Typesetter.Paragraph {
         }
         xs.append(naturalWidth)
         var widest = 0.0, start = 0
-        for i in 1...chars.count where i == chars.count || (i < Int(n) && attrs[i].is_line_break != 0) {
+        for i in 1...chars.count where i == chars.count || breakBefore[i] {
             // A run ends at a space too: a space at a line's end takes no room.
             var end = i
             while end > start + 1 && (chars[end - 1].scalar == " " || chars[end - 1].scalar == "\u{3000}") { end -= 1 }
@@ -373,17 +390,13 @@ extension Typesetter.Paragraph {
     /// How many lines begin where the line breaker would not have broken (inside a number or
     /// word too wide for the line, after an opening mark), the text's own line breaks aside.
     var forcedBreaks: Int {
-        var n: Int32 = 0
-        guard lines.count > 1, let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else { return 0 }
-        let chars = rich.scalarRanges()
-        var index: [Int: Int] = [:]
-        for (i, c) in chars.enumerated() { index[c.start] = i }
-        var forced = 0
-        for line in lines.dropFirst() {
-            guard let i = index[line.start], i < Int(n), i > 0 else { continue }
-            let previous = chars[i - 1].scalar
-            if previous == "\n" || previous == "\u{2028}" { continue }
-            if attrs[i].is_line_break == 0 { forced += 1 }
+        guard lines.count > 1 else { return 0 }
+        let (chars, breakBefore) = breakOpportunities()
+        let bytes = Array(rich.text.utf8)
+        var forced = 0, i = 0
+        for line in lines.dropFirst() where !hardBreak(before: line.start, separator: true, bytes) {
+            while i < chars.count && chars[i].start < line.start { i += 1 }
+            if i < chars.count && chars[i].start == line.start && !breakBefore[i] { forced += 1 }
         }
         return forced
     }
@@ -391,35 +404,15 @@ extension Typesetter.Paragraph {
     /// The byte offset of the last place the line breaker may break that lies after `start`
     /// and before `end` (byte offsets of the text), or nil.
     func lastBreak(after start: Int, before end: Int) -> Int? {
-        var n: Int32 = 0
-        guard let attrs = pango_layout_get_log_attrs_readonly(layout.ptr, &n) else { return nil }
-        let chars = rich.scalarRanges()
-        var i = min(chars.count, Int(n)) - 1
-        while i > 0 {
-            let at = chars[i].start
-            if at < end && at > start && attrs[i].is_line_break != 0 { return at }
-            if at <= start { return nil }
-            i -= 1
-        }
-        return nil
+        let (chars, breakBefore) = breakOpportunities()
+        return chars.indices.last { chars[$0].start > start && chars[$0].start < end && breakBefore[$0] }.map { chars[$0].start }
     }
 
-    /// For each line, whether it begins after a line broken by hand (a newline or U+2028 in
-    /// the text), not where the line breaker chose. The first line: false.
-    public var startsAfterHardBreak: [Bool] {
+    /// For each line, whether it begins after a line broken by hand: a newline, or with
+    /// `separator` also a U+2028. The first line: false.
+    public func startsAfterHardBreak(separator: Bool = true) -> [Bool] {
         let bytes = Array(rich.text.utf8)
-        return lines.map { line in
-            let at = line.start
-            if at >= 1 && bytes[at - 1] == 0x0A { return true }
-            return at >= 3 && bytes[at - 3] == 0xE2 && bytes[at - 2] == 0x80 && bytes[at - 1] == 0xA8
-        }
-    }
-
-    /// For each line, whether it begins after a newline in the text (a title broken by hand
-    /// between its phrases), not after a U+2028 mending put there.
-    public var startsAfterNewline: [Bool] {
-        let bytes = Array(rich.text.utf8)
-        return lines.map { $0.start >= 1 && bytes[$0.start - 1] == 0x0A }
+        return lines.map { hardBreak(before: $0.start, separator: separator, bytes) }
     }
 
     /// Each line's width as set, in points (for a justified line, the frame's width).

@@ -115,30 +115,31 @@ final class CoverPainter {
         }
     }
 
-    /// The title as `title` sets it, made smaller (to 14 px) and at last cut with "…" until it
-    /// is no taller than `maxHeight`: a very long title never runs over the rest.
+    /// The title at the largest size from `largest` to `smallest` that takes at most `lines`
+    /// lines and is no taller than `maxHeight`, else made smaller (to 14 px) and at last cut
+    /// with "…": a very long title never runs over the rest.
     func fitted(_ s: String, width: Double, largest: Double, smallest: Double, lines: Int, align: TextAlign,
                 maxHeight: Double) -> (Typesetter.Paragraph, Double) {
-        var best = title(s, width: width, largest: largest, smallest: smallest, lines: lines, align: align)
-        if best.0.height <= maxHeight && Self.breaksBetweenPhrases(best.0) { return best }
         // The largest size at which the title takes few enough lines and fits the height (a
         // 22-character title in four lines of 56 px overran the square picture). A size a
         // fifth smaller whose lines break between phrases is taken before one that splits a
         // word (党员积分管理“十 / 个一”).
         var first: (Typesetter.Paragraph, Double, size: Double)?
         var size = largest
-        while size >= smallest {
+        while true {
             let t = title(s, width: width, largest: size, smallest: size, lines: lines, align: align)
             if t.0.lines.count <= lines && t.0.height <= maxHeight {
                 if Self.breaksBetweenPhrases(t.0) { return t }
                 if first == nil { first = (t.0, t.1, size) }
             }
             if let f = first, size <= f.size * 0.8 { break }
-            size -= 2
+            if size <= smallest { break }
+            size = max(smallest, size - 2)
         }
         if let f = first { return (f.0, f.1) }
-        // No size from largest to smallest took few enough lines: as `title` set it, when it
-        // fits, before anything smaller.
+        // No size from largest to smallest took few enough lines: at the smallest size in the
+        // lines it takes, when that fits, before anything smaller.
+        var best = title(s, width: width, largest: smallest, smallest: smallest, lines: lines, align: align)
         if best.0.height <= maxHeight { return best }
         size = smallest
         while size > 14 {
@@ -164,7 +165,8 @@ final class CoverPainter {
     /// word is split.
     static func breaksBetweenPhrases(_ p: Typesetter.Paragraph) -> Bool {
         let texts = p.lines.map { Array($0.text.unicodeScalars) }
-        let byHand = p.startsAfterNewline
+        // A newline only: a U+2028 is where mending broke a line, not a phrase.
+        let byHand = p.startsAfterHardBreak(separator: false)
         for i in texts.indices.dropLast() {
             if byHand[i + 1] { continue }
             if let last = texts[i].last, last == " " || last == "\u{3000}" { continue }
