@@ -1,6 +1,6 @@
 import Foundation
 import Yams
-import Mustache
+import BeaconTemplate
 import BeaconModel
 import BeaconText
 
@@ -38,43 +38,12 @@ extension ContentLoader {
         return d
     }
 
-    /// The top-level names a Mustache text uses: variables and sections outside any section
-    /// (inside `{{#practices}}…{{/practices}}`, `{{title}}` is the practice's).
-    static func templateNames(_ text: String) -> [String] {
-        var out: [String] = []
-        var depth = 0
-        var rest = Substring(text)
-        while let open = rest.range(of: "{{") {
-            let afterOpen = rest[open.upperBound...]
-            let triple = afterOpen.hasPrefix("{")
-            guard let close = afterOpen.range(of: triple ? "}}}" : "}}") else { break }
-            var tag = afterOpen[afterOpen.startIndex..<close.lowerBound]
-            if triple { tag = tag.dropFirst() }
-            rest = afterOpen[close.upperBound...]
-            let trimmed = tag.trimmingCharacters(in: .whitespaces)
-            guard let first = trimmed.first else { continue }
-            switch first {
-            case "#", "^":
-                let name = trimmed.dropFirst().trimmingCharacters(in: .whitespaces)
-                if depth == 0 { out.append(name) }
-                depth += 1
-            case "/": depth = max(0, depth - 1)
-            case "!", "%", ">", "<", "$", "=": continue
-            case "&":
-                if depth == 0 { out.append(trimmed.dropFirst().trimmingCharacters(in: .whitespaces)) }
-            default:
-                if depth == 0 && trimmed != "." { out.append(trimmed) }
-            }
-        }
-        return out
-    }
-
     /// A Mustache syntax error in words an editor can act on.
-    static func describe(_ error: any Error) -> String {
-        switch error as? MustacheTemplate.Error {
-        case .expectedSectionEnd: return "{{#…}} 开头的一段没有用 {{/…}} 结束"
-        case .sectionCloseNameIncorrect: return "{{/…}} 的名字和前面的 {{#…}} 不一致"
-        case .unfinishedName: return "{{ 没有写完，字段写成 {{字段名}}"
+    static func describe(_ error: TemplateError) -> String {
+        switch error.kind {
+        case .unclosedSection: return "{{#…}} 开头的一段没有用 {{/…}} 结束"
+        case .closeMismatch: return "{{/…}} 的名字和前面的 {{#…}} 不一致"
+        case .unfinishedTag: return "{{ 没有写完，字段写成 {{字段名}}"
         default: return "模板写法有误"
         }
     }
@@ -133,7 +102,7 @@ extension ContentLoader {
         let matching = branches.filter(filter.matches).sorted { $0.slug < $1.slug }
 
         // Every text of the file, compiled once; the fields they use, checked against every branch.
-        var compiled: [String: MustacheTemplate] = [:]
+        var compiled: [String: Template] = [:]
         var uses: [(name: String, location: SourceLocation)] = []
         func visit(_ n: Node, key: String?, blockType: String?) {
             switch n {
@@ -147,16 +116,15 @@ extension ContentLoader {
                     }
                 }
                 guard s.string.contains("{{"), compiled[s.string] == nil else { return }
-                let pragma = "{{% CONTENT_TYPE: TEXT}}"
                 do {
-                    let t = try MustacheTemplate(string: pragma + s.string)
+                    // Board text, not a web page: nothing is HTML-escaped.
+                    let t = try Template(s.string, escaping: false)
                     compiled[s.string] = t
-                    for name in Self.templateNames(s.string) { uses.append((name, f.location(of: n))) }
-                } catch let e as MustacheTemplate.ParserError {
-                    let at = max(1, e.context.columnNumber - pragma.count)
-                    f.error(f.location(of: n), "\(Self.describe(e.error))（这段文字第 \(at) 个字附近） (template syntax error: \(e.error))")
+                    for name in t.topLevelNames { uses.append((name, f.location(of: n))) }
                 } catch {
-                    f.error(f.location(of: n), "模板写法有误 (template syntax error): \(error)")
+                    let at = error.line == 1 ? error.column : s.string.split(separator: "\n", omittingEmptySubsequences: false)
+                        .prefix(error.line - 1).reduce(error.column) { $0 + $1.count + 1 }
+                    f.error(f.location(of: n), "\(Self.describe(error))（这段文字第 \(at) 个字附近） (template syntax error)")
                 }
             case .mapping(let m):
                 let type = m.first { $0.key.string == "type" }?.value.string ?? blockType
@@ -210,7 +178,7 @@ extension ContentLoader {
                     case .scalar(var s):
                         if key == "branch" && s.string == "this" { s.string = b.slug; return .scalar(s) }
                         if let t = compiled[s.string] {
-                            s.string = t.render(values)
+                            s.string = t.render(TemplateValue(values))
                             return .scalar(s)
                         }
                         return n

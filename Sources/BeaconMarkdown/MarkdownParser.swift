@@ -78,7 +78,7 @@ struct TreeWalker {
             } else if let b = block(c) {
                 if firstParagraph == nil, case .paragraph(let i) = b {
                     // The first paragraph with words in it (not a picture on its own).
-                    let prose = i.proseText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    let prose = i.proseText.trimmingSpace()
                     if !prose.isEmpty { firstParagraph = prose }
                 }
                 blocks.append(b)
@@ -86,7 +86,7 @@ struct TreeWalker {
             child = c.next
         }
         var doc = MDDocument(blocks: blocks, footnotes: footnotes, links: links, plainText: plain,
-                             firstParagraph: (firstParagraph ?? "").trimmingCharacters(in: .whitespacesAndNewlines),
+                             firstParagraph: firstParagraph ?? "",
                              hasRawHTML: hasRawHTML)
         doc.landmarks = landmarks
         return doc
@@ -224,7 +224,7 @@ struct TreeWalker {
     }
 
     mutating func omitted(_ raw: String, _ node: OpaquePointer) {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = raw.trimmingSpace()
         let shown = trimmed.count > 40 ? String(trimmed.prefix(40)) + "…" : trimmed
         bag.warning(location(node), "Markdown 中的 HTML 已省略（可在 site.yml 设 raw_html: true） (raw HTML omitted: \(shown))")
     }

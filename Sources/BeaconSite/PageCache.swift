@@ -1,99 +1,69 @@
 import Foundation
 import BeaconModel
 import BeaconOutput
+import BeaconTemplate
 
 /// The site part of the build cache (`.beacon/cache/pages/`): a lesson page is kept under a
 /// fingerprint of everything its template can see (the theme's templates, Beacon itself, and
 /// every value of the page's context, dictionary keys in order) and linked into the output
 /// when that is unchanged; its zh-Hant copy under that fingerprint with the edition's phrases.
-/// The small list entries of lessons (`lesson-item`) are kept together in one file. A context
-/// holding a value of a kind the fingerprint does not know is never cached.
+/// The small list entries of lessons (`lesson-item`) are kept together in one file.
 extension SiteBuilder {
-    /// The fingerprint of a template's context, or nil when it cannot be made.
+    /// The fingerprint of a template's context.
     /// With `section`, the context is a page's (`pageContext`): its navigation is that
     /// section's, keyed by its own fingerprint.
-    func contextKey(_ template: String, _ ctx: [String: Any], section: String? = nil) -> String? {
+    func contextKey(_ template: String, _ ctx: TemplateValue, section: String? = nil) -> String {
         let f = Fingerprint()
-        f.add("beacon page 1"); f.add(theme.fingerprint); f.add(template)
-        return add(ctx, to: f, top: true, navKey: section.flatMap { navKeys[$0] }) ? f.hex : nil
+        f.add("beacon page 2"); f.add(theme.fingerprint); f.add(template)
+        add(ctx, to: f, top: true, navKey: section.flatMap { navKeys[$0] })
+        return f.hex
     }
 
-    func add(_ value: Any, to f: Fingerprint, top: Bool = false, navKey: String? = nil) -> Bool {
-        // The kinds contexts hold, told by their exact type: a cast that fails costs more
-        // than the hashing (Swift tries to bridge it through Foundation first).
-        let type = ObjectIdentifier(Swift.type(of: value))
-        if type == Self.stringType {
-            f.add("s"); f.add(value as! String)
-            return true
-        }
-        if type == Self.listType {
-            f.add("[")
-            for x in value as! [[String: Any]] { guard add(x, to: f) else { return false } }
-            f.add("]")
-            return true
-        }
-        if type == Self.lessonsType {
-            f.add("[")
-            for x in value as! [LessonContext] { guard add(x, to: f) else { return false } }
-            f.add("]")
-            return true
-        }
-        if type == Self.intType { f.add("i\(value as! Int)"); return true }
-        if type == Self.boolType { f.add((value as! Bool) ? "T" : "F"); return true }
+    /// Every value of a context, dictionary keys in order. At the top of a page's context,
+    /// `site` (the same on every page) and `nav` (the same in a section) go in by their own
+    /// fingerprints; a lesson in a list by its entry's.
+    func add(_ value: TemplateValue, to f: Fingerprint, top: Bool = false, navKey: String? = nil) {
         switch value {
-        case let s as String:
-            f.add("s"); f.add(s)
-        case let b as Bool:
-            f.add(b ? "T" : "F")
-        case let i as Int:
-            f.add("i\(i)")
-        case let x as Double:
-            f.add("d\(x)")
-        case let d as [String: Any]:
+        case .string(let s): f.add("s"); f.add(s)
+        case .int(let i): f.add("i\(i)")
+        case .bool(let b): f.add(b ? "T" : "F")
+        case .double(let x): f.add("d\(x)")
+        case .null: f.add("n")
+        case .list(let a):
+            f.add("[")
+            for x in a { add(x, to: f) }
+            f.add("]")
+        case .map(let d):
             f.add("{")
             for k in d.keys.sorted() {
                 f.add(k)
-                // The site's part, the same on every page, by its own fingerprint.
-                if top && k == "site", let site = d[k] as? [String: Any], site.count == siteContext.count {
-                    f.add(siteKey)
-                    continue
-                }
-                if top && k == "nav", let navKey {
-                    f.add(navKey)
-                    continue
-                }
-                guard add(d[k]!, to: f) else { return false }
+                if top && k == "site" { f.add(siteKey); continue }
+                if top && k == "nav", let navKey { f.add(navKey); continue }
+                add(d[k]!, to: f)
             }
             f.add("}")
-        case let c as LessonContext:
-            if let key = facts[c.lesson.id].itemKey {
-                f.add("item"); f.add(key)
-                return true
+        case .object(let o):
+            if let c = o as? LessonContext {
+                if let key = facts[c.lesson.id].itemKey {
+                    f.add("item"); f.add(key)
+                    return
+                }
+                var item = lessonItem(c.lesson, facts: facts[c.lesson.id])
+                item["html"] = facts[c.lesson.id].itemHTML
+                add(TemplateValue(item), to: f)
+            } else {
+                // No other kind of object is handed to templates; one would never be cached.
+                f.add(UUID().uuidString)
             }
-            var item = lessonItem(c.lesson, facts: facts[c.lesson.id])
-            item["html"] = facts[c.lesson.id].itemHTML
-            return add(item, to: f)
-        case let a as [Any]:
-            f.add("[")
-            for x in a { guard add(x, to: f) else { return false } }
-            f.add("]")
-        default:
-            return false
         }
-        return true
     }
 
-    static let stringType = ObjectIdentifier(String.self)
-    static let intType = ObjectIdentifier(Int.self)
-    static let boolType = ObjectIdentifier(Bool.self)
-    static let listType = ObjectIdentifier([[String: Any]].self)
-    static let lessonsType = ObjectIdentifier([LessonContext].self)
-
     /// The fingerprint of `siteContext`.
-    static func siteKey(_ site: [String: Any], builder: SiteBuilder) -> String {
+    static func siteKey(_ site: TemplateValue, builder: SiteBuilder) -> String {
         let f = Fingerprint()
         f.add("site")
-        return builder.add(site, to: f) ? f.hex : UUID().uuidString
+        builder.add(site, to: f)
+        return f.hex
     }
 
     /// Renders a page and writes it (and its zh-Hant copy) through the cache.
@@ -103,13 +73,14 @@ extension SiteBuilder {
     /// `hantReplacementsKey` when given.
     func renderPage(_ template: String, route: String, title: String?, description: String? = nil, section: String,
                     extra: [String: Any], hantReplacements: () -> [(String, String)] = { [] }, hantReplacementsKey: String? = nil,
-                    complete: ((inout [String: Any]) -> Void)? = nil) {
-        var ctx = pageContext(route: route, title: title, description: description, section: section, extra: extra)
-        guard directOutput == nil, let key = contextKey(template, ctx, section: section) else {
+                    complete: ((inout TemplateValue) -> Void)? = nil) {
+        var ctx = TemplateValue(pageContext(route: route, title: title, description: description, section: section, extra: extra))
+        guard directOutput == nil else {
             complete?(&ctx)
             write(route, templateTime.add { theme.render(template, ctx) }, hantReplacements: hant == nil ? [] : hantReplacements())
             return
         }
+        let key = contextKey(template, ctx, section: section)
         var html: String?
         let file = prefix + Routes.file(route)
         cached(key, file) { path in

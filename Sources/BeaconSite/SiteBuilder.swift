@@ -2,7 +2,7 @@ import Foundation
 import BeaconModel
 import BeaconText
 import BeaconMarkdown
-import Mustache
+import BeaconTemplate
 import BeaconOutput
 import BeaconLoad
 
@@ -26,7 +26,7 @@ struct LessonFacts: Sendable {
 
 /// A lesson as list templates see it. Fields are computed when a template asks for them,
 /// so a list of thousands of lessons costs only what its template uses.
-final class LessonContext: MustacheParent, @unchecked Sendable {
+final class LessonContext: TemplateObject, @unchecked Sendable {
     let lesson: Lesson
     unowned let builder: SiteBuilder
 
@@ -35,9 +35,9 @@ final class LessonContext: MustacheParent, @unchecked Sendable {
         self.builder = builder
     }
 
-    func child(named name: String) -> Any? {
-        if name == "html" { return builder.facts[lesson.id].itemHTML }
-        return builder.lessonItem(lesson, facts: builder.facts[lesson.id])[name]
+    func value(named name: String) -> TemplateValue? {
+        if name == "html" { return .string(builder.facts[lesson.id].itemHTML) }
+        return builder.lessonItem(lesson, facts: builder.facts[lesson.id])[name].map(TemplateValue.init)
     }
 }
 
@@ -82,7 +82,8 @@ public final class SiteBuilder: @unchecked Sendable {
     private var lessonDocuments: [MDDocument] = []
     /// Content files outside content/media that any text links to or shows (copied to files/).
     private(set) var linkedFiles: Set<String> = []
-    let siteContext: [String: Any]
+    /// What templates see as `site`: the same on every page, made once.
+    let siteContext: TemplateValue
     /// The build cache's pages (`.beacon/cache/pages/`), see PageCache.swift.
     let pageCache: CachedFiles
     let itemMemo: ShardedMemo
@@ -93,7 +94,7 @@ public final class SiteBuilder: @unchecked Sendable {
     private(set) var siteKey = ""
     private(set) var hantKey = ""
     /// The navigation of each section, built once.
-    private(set) var navBySection: [String: [[String: Any]]] = [:]
+    private(set) var navBySection: [String: TemplateValue] = [:]
     /// The fingerprint of each section's navigation, for page keys.
     private(set) var navKeys: [String: String] = [:]
     public internal(set) var pageCount = 0
@@ -190,20 +191,21 @@ public final class SiteBuilder: @unchecked Sendable {
         if let icp = brand.icp { site["icp"] = ["text": icp, "url": Brand.icpURL] }
         if let p = brand.policeFiling { site["police"] = ["text": p, "url": Brand.policeURL(p)] }
         if let c = brand.copyright { site["copyright"] = c }
-        siteContext = site
+        siteContext = TemplateValue(site)
         pageCache = CachedFiles(root: project.root, part: "pages")
         itemMemo = ShardedMemo(folder: pageCache.dir, name: "lesson-items")
         factsMemo = ShardedMemo(folder: pageCache.dir, name: "lesson-facts")
         // The single files these were before (Beacon's own, in its cache).
         for old in ["lesson-items.txt", "lesson-facts.memo"] { unlink(pageCache.dir.appendingPathComponent(old).path) }
         for section in ["home", "lessons", "branches", "boards", "books", "calendar", "archive", "tags", "search", ""] {
-            navBySection[section] = nav(current: section)
+            navBySection[section] = TemplateValue(nav(current: section))
         }
         siteKey = Self.siteKey(siteContext, builder: self)
         for (section, items) in navBySection {
             let f = Fingerprint()
             f.add("nav")
-            if add(items, to: f) { navKeys[section] = f.hex }
+            add(items, to: f)
+            navKeys[section] = f.hex
         }
         let h = Fingerprint()
         h.add("zh-Hant 1")
@@ -343,7 +345,7 @@ public final class SiteBuilder: @unchecked Sendable {
     func pageContext(route: String, title: String?, description: String?, section: String, extra: [String: Any]) -> [String: Any] {
         var ctx = extra
         ctx["site"] = siteContext
-        ctx["nav"] = navBySection[section] ?? nav(current: section)
+        ctx["nav"] = navBySection[section] ?? TemplateValue(nav(current: section))
         var p: [String: Any] = ["url": routes.url(route), "canonical": routes.absolute(route)]
         if hant != nil {
             p["hasEditions"] = true
@@ -479,8 +481,9 @@ public final class SiteBuilder: @unchecked Sendable {
                 var f = tokenTime.add { lessonFacts(l, doc) }
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
-                f.itemKey = contextKey("lesson-item", item)
-                f.itemHTML = itemMemo.text(f.itemKey) { templateTime.add { theme.render("lesson-item", item) } }
+                let itemValue = TemplateValue(item)
+                f.itemKey = contextKey("lesson-item", itemValue)
+                f.itemHTML = itemMemo.text(f.itemKey) { templateTime.add { theme.render("lesson-item", itemValue) } }
                 let key = bodyKey(l, doc)
                 renderLessonPage(l, facts: f, bodyKey: key, body: body)
                 if inFeed.contains(l.id) {
@@ -570,6 +573,10 @@ public final class SiteBuilder: @unchecked Sendable {
             item["content"] = r.html
             item["toc"] = r.toc.map(entry)
         }
+        func fill(_ item: inout TemplateValue, _ r: RenderedHTML) {
+            item["content"] = .string(r.html)
+            item["toc"] = TemplateValue(r.toc.map(entry))
+        }
         if bodyKey == nil { fill(&item, body()) }
         let list = seriesLessons[l.seriesFolder] ?? []
         do {
@@ -608,9 +615,9 @@ public final class SiteBuilder: @unchecked Sendable {
         renderPage("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
                    extra: ["lesson": item], hantReplacements: replacements, hantReplacementsKey: "qr " + hantAddress,
                    complete: { ctx in
-                       var lesson = ctx["lesson"] as? [String: Any] ?? [:]
+                       var lesson = ctx["lesson"] ?? .map([:])
                        fill(&lesson, body())
-                       if let q = qr() { lesson["qr"] = q.svg } else { lesson["qr"] = nil }
+                       lesson["qr"] = qr().map { .string($0.svg) }
                        ctx["lesson"] = lesson
                    })
     }

@@ -1,6 +1,6 @@
 import Foundation
 import BeaconOutput
-import Mustache
+import BeaconTemplate
 import Yams
 import BeaconModel
 import BeaconLoad
@@ -11,7 +11,7 @@ import BeaconLoad
 public struct Theme: Sendable {
     public let name: String
     public let files: ThemeFiles
-    public let library: MustacheLibrary
+    public let library: TemplateLibrary
     /// The words of the interface (strings.yml).
     public let strings: UIStrings
     /// Every template's name and text (with Beacon itself): what a page's rendering depends on
@@ -28,12 +28,11 @@ public struct Theme: Sendable {
     }
 
     public static func load(_ files: ThemeFiles, bag: DiagnosticBag) -> Theme? {
-        _ = FastHTMLContentType.registered
-        var library = MustacheLibrary()
+        let library = TemplateLibrary()
         var ok = true
         var broken: Set<String> = []
         let print = Fingerprint()
-        print.add("beacon templates 1"); print.add(Fingerprint.program)
+        print.add("beacon templates 2"); print.add(Fingerprint.program)
         for path in files.paths(under: "templates").sorted() where path.hasSuffix(".mustache") {
             let display = files.display(path)
             let templateName = String(path.dropFirst("templates/".count).dropLast(".mustache".count))
@@ -43,9 +42,8 @@ public struct Theme: Sendable {
                 try library.register(text, named: templateName)
             } catch let d as Diagnostic {
                 bag.report(d); ok = false
-            } catch let e as MustacheTemplate.ParserError {
-                bag.error(SourceLocation(path: display, line: e.context.lineNumber, column: e.context.columnNumber + 1),
-                          "模板语法错误 (template error): \(e.error)")
+            } catch let e as TemplateError {
+                bag.error(SourceLocation(path: display, line: e.line, column: e.column), "模板语法错误 (template error): \(e)")
                 broken.insert(templateName)
                 ok = false
             } catch {
@@ -53,7 +51,7 @@ public struct Theme: Sendable {
                 ok = false
             }
         }
-        for t in required where library.getTemplate(named: t) == nil && !broken.contains(t) {
+        for t in required where library.template(named: t) == nil && !broken.contains(t) {
             bag.error(SourceLocation(path: "themes/\(files.name)/templates/\(t).mustache"), "主题缺少模板 \(t).mustache (theme is missing template '\(t)')")
             ok = false
         }
@@ -65,6 +63,10 @@ public struct Theme: Sendable {
     }
 
     public func render(_ template: String, _ context: [String: Any]) -> String {
-        library.render(context, withTemplate: template) ?? ""
+        library.render(template, TemplateValue(context)) ?? ""
+    }
+
+    public func render(_ template: String, _ context: TemplateValue) -> String {
+        library.render(template, context) ?? ""
     }
 }

@@ -124,6 +124,12 @@ public enum CopyRules {
                 while k < hi && s[k] == 0x23 { k += 1 }
                 return k - lo <= 6 && (k == hi || s[k] == 0x20)
             }()
+            // Han characters with single marks between them (，。、；：！？, no pairs, no
+            // spaces, no Latin): nothing any rule looks for, and most lines of a lesson.
+            if plainLines && !inTag && !heading && Self.isPlainChinese(s[lo..<hi]) {
+                paragraph.append((index + 1, s, [Bool](repeating: false, count: s.count)))
+                continue
+            }
             var line = Line(s, title: title || heading, inTag: inTag)
             inTag = line.endsInTag
             let result = line.review(rules: &rules, lineNumber: index + 1)
@@ -182,6 +188,27 @@ public enum CopyRules {
 
     static func show(_ v: [UInt32]) -> String { String(String.UnicodeScalarView(v.compactMap(Unicode.Scalar.init))) }
     static func show(_ v: UInt32) -> String { show([v]) }
+
+    /// Off only in the test that checks the shortcut against the full review.
+    nonisolated(unsafe) static var plainLines = true
+
+    /// Whether a trimmed line is Han characters and the marks ，。、；：！？ alone, never two
+    /// marks together, starting with a Han character.
+    static func isPlainChinese(_ s: ArraySlice<UInt32>) -> Bool {
+        var previousMark = true
+        for v in s {
+            switch v {
+            case 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F:
+                if previousMark { return false }
+                previousMark = true
+            case 0x4E00...0x9FFF:
+                previousMark = false
+            default:
+                return false
+            }
+        }
+        return true
+    }
 
     // MARK: - One line
 

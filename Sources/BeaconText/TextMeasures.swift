@@ -37,7 +37,7 @@ public enum TextMeasures {
             text = text[..<end]
         }
         let clean = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingSpace(newlines: false) }
             .reduce(into: "") { acc, part in
                 guard !part.isEmpty else { return }
                 if let last = acc.unicodeScalars.last, let first = part.unicodeScalars.first,

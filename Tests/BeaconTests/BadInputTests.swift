@@ -106,7 +106,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testTemplateSyntaxError() throws {
-        try assertFails("themes/default/templates/404.mustache:2:20: error: 模板语法错误 (template error): sectionCloseNameIncorrect") {
+        try assertFails("themes/default/templates/404.mustache:2:16: error: 模板语法错误 (template error): {{/b}} 和前面的 {{#a}} 不一致 (closing 'b' where 'a' is open)") {
             try $0.write("themes/default/templates/404.mustache", "{{<base}}\n{{$main}}{{#a}}{{/b}}{{/main}}\n{{/base}}\n")
         }
     }

@@ -119,7 +119,7 @@ final class BoardTemplateTests: XCTestCase {
     func testTemplateSyntaxErrorInPlainWords() throws {
         let site = try siteWithBranches()
         try assertTemplateFails("title: \"{{name}}\"\nname: 支部亮牌\nfor_each: branches\nsize: a4\nblocks:\n  - type: text\n    body: \"{{#practices}}{{title}}\"\n",
-            "content/boards/liangpai.yml:7:11: error: {{#…}} 开头的一段没有用 {{/…}} 结束（这段文字第 24 个字附近） (template syntax error: expectedSectionEnd)",
+            "content/boards/liangpai.yml:7:11: error: {{#…}} 开头的一段没有用 {{/…}} 结束（这段文字第 1 个字附近） (template syntax error)",
             site: site)
     }
 

@@ -151,4 +151,31 @@ final class CopyRuleTests: XCTestCase {
         XCTAssertEqual(CopyRules.check("学党章 做党员,好", enabled: ["halfwidth-punctuation"]).map(\.rule), ["halfwidth-punctuation"])
         XCTAssertTrue(CopyRules.check("学党章 做党员,好", enabled: []).isEmpty)
     }
+
+    /// The shortcut for lines of Han characters and single marks gives what the full review
+    /// gives, on texts that mix such lines with every kind of line the rules act on.
+    func testPlainChineseLinesShortcutChangesNothing() {
+        let pieces = ["党", "员", "学", "习", "，", "。", "、", "；", "：", "！", "？", "“", "”", "《", "》", "（", "）",
+                      " ", "　", "2026", "A", ",", ".", "...", "!", "\"", "`", "<b>", "**", "#", "-", "\t", "１"]
+        var rng = SplitMix(seed: 11)
+        for _ in 0..<3000 {
+            var lines: [String] = []
+            for _ in 0..<Int(rng.next() % 5) + 1 {
+                var l = ""
+                // Mostly the plain kind, so that the shortcut is taken.
+                let plain = rng.next() % 2 == 0
+                for _ in 0..<Int(rng.next() % 12) {
+                    l += pieces[Int(rng.next() % UInt64(plain ? 11 : pieces.count))]
+                }
+                lines.append(l)
+            }
+            let text = lines.joined(separator: rng.next() % 3 == 0 ? "\n\n" : "\n")
+            let fast = CopyRules.review(text)
+            CopyRules.plainLines = false
+            let full = CopyRules.review(text)
+            CopyRules.plainLines = true
+            XCTAssertEqual(fast.findings, full.findings, text.debugDescription)
+            XCTAssertEqual(fast.fixed, full.fixed, text.debugDescription)
+        }
+    }
 }

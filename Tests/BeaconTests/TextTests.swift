@@ -126,3 +126,22 @@ final class DayTests: XCTestCase {
         XCTAssertNil(Day.parse("2026-03-01x"))
     }
 }
+
+final class TrimTests: XCTestCase {
+    /// `trimmingSpace` trims what Foundation's `.whitespacesAndNewlines` and `.whitespaces`
+    /// trim, on texts built from every kind of space and line end; and the invisible U+200B
+    /// and U+FEFF too (where Foundation on Linux trims U+200B by one set and not the other).
+    func testTrimmingSpaceMatchesFoundation() {
+        let pool: [String] = [" ", "\t", "\n", "\r", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}",
+                              "\u{2028}", "\u{2029}", "字", "a", "。", "e\u{301}", ""]
+        var rng = SplitMix(seed: 7)
+        for _ in 0..<5000 {
+            var s = ""
+            for _ in 0..<Int(rng.next() % 7) { s += pool[Int(rng.next() % UInt64(pool.count))] }
+            XCTAssertEqual(s.trimmingSpace(), s.trimmingCharacters(in: .whitespacesAndNewlines), s.debugDescription)
+            XCTAssertEqual(s.trimmingSpace(newlines: false), s.trimmingCharacters(in: .whitespaces), s.debugDescription)
+        }
+        XCTAssertEqual("\u{FEFF}\u{200B} 学习\u{200B}\n".trimmingSpace(), "学习")
+        XCTAssertEqual("\u{200B}学习\n".trimmingSpace(newlines: false), "学习\n")
+    }
+}
