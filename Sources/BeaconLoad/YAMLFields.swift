@@ -196,14 +196,16 @@ struct YAMLFields {
     }
 
     func entry(_ key: String) -> (key: Node, value: Node)? {
-        mapping.first { $0.key.string == key }
+        // The key's text as written: `Node.string` resolves the tag first (Yams's regular
+        // expressions), for every key of every lookup.
+        mapping.first { $0.key.scalar?.string == key }
     }
 
     /// The value of `key`, or nil when absent or written as an empty value.
     mutating func value(_ key: String) -> Node? {
         used.insert(key)
         guard let e = entry(key) else { return nil }
-        if case .scalar(let s) = e.value, s.string.isEmpty || (e.value.tag == Tag(.null) && s.style == .plain && ["~", "null", "Null", "NULL"].contains(s.string)) {
+        if case .scalar(let s) = e.value, s.string.isEmpty || (s.style == .plain && ["~", "null", "Null", "NULL"].contains(s.string) && e.value.tag == Tag(.null)) {
             return nil
         }
         return e.value
@@ -238,7 +240,7 @@ struct YAMLFields {
             error(location(of: node), "字段 \(key) 应当是一段文字 ('\(key)' must be text)")
             return nil
         }
-        let text = s.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = s.string.trimmingSpace()
         if text.isEmpty, let label { missing(key, label); return nil }
         return text.isEmpty ? nil : text
     }
@@ -270,7 +272,7 @@ struct YAMLFields {
             if let label { missing(key, label) }
             return nil
         }
-        guard let text = node.string, let d = Day.parse(text) else {
+        guard let text = node.scalar?.string, let d = Day.parse(text) else {
             error(location(of: node), "字段 \(key) 的日期“\(node.string ?? "…")”无效，请写成 2026-03-01 的形式 ('\(key)' is not a valid date; write it as YYYY-MM-DD)")
             return nil
         }
@@ -281,7 +283,7 @@ struct YAMLFields {
     mutating func strings(_ key: String) -> [String] {
         guard let node = value(key) else { return [] }
         if case .scalar(let s) = node {
-            let t = s.string.trimmingCharacters(in: .whitespaces)
+            let t = s.string.trimmingSpace(newlines: false)
             return t.isEmpty ? [] : [t]
         }
         guard let seq = node.sequence else {
@@ -294,7 +296,7 @@ struct YAMLFields {
                 error(location(of: item), "字段 \(key) 的每一项都应当是文字 (each item of '\(key)' must be text)")
                 continue
             }
-            let t = s.string.trimmingCharacters(in: .whitespaces)
+            let t = s.string.trimmingSpace(newlines: false)
             if !t.isEmpty { out.append(t) }
         }
         return out
@@ -324,7 +326,7 @@ struct YAMLFields {
     /// closest known key, or for a key of another site generator, what Beacon does instead.
     mutating func rejectUnknown(known: [String]) {
         for (k, _) in mapping {
-            guard let name = k.string, !known.contains(name) else { continue }
+            guard let name = k.scalar?.string, !known.contains(name) else { continue }
             if let instead = Self.foreignKeys[name] {
                 error(location(of: k), "\(name) 是其他建站工具（Hexo、Hugo）的字段，Beacon 不用它：\(instead) ('\(name)' is not a Beacon key)")
                 continue

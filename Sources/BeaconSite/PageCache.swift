@@ -49,8 +49,8 @@ extension SiteBuilder {
                     return
                 }
                 var item = lessonItem(c.lesson, facts: facts[c.lesson.id])
-                item["html"] = facts[c.lesson.id].itemHTML
-                add(TemplateValue(item), to: f)
+                item["html"] = .string(facts[c.lesson.id].itemHTML)
+                add(.map(item), to: f)
             } else {
                 // No other kind of object is handed to templates; one would never be cached.
                 f.add(UUID().uuidString)

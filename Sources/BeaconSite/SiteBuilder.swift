@@ -37,7 +37,7 @@ final class LessonContext: TemplateObject, @unchecked Sendable {
 
     func value(named name: String) -> TemplateValue? {
         if name == "html" { return .string(builder.facts[lesson.id].itemHTML) }
-        return builder.lessonItem(lesson, facts: builder.facts[lesson.id])[name].map(TemplateValue.init)
+        return builder.lessonItem(lesson, facts: builder.facts[lesson.id])[name]
     }
 }
 
@@ -383,20 +383,21 @@ public final class SiteBuilder: @unchecked Sendable {
         lessons.map { LessonContext($0, builder: self) }
     }
 
-    func lessonItem(_ l: Lesson, facts: LessonFacts?) -> [String: Any] {
-        var d: [String: Any] = [
-            "title": l.title, "url": routes.url(routes.lesson(l)), "date": l.date.chinese, "datetime": l.date.description,
-            "kind": l.kind.rawValue,
+    /// A lesson as every template sees it (a list's entry, and the start of its own page).
+    func lessonItem(_ l: Lesson, facts: LessonFacts?) -> [String: TemplateValue] {
+        var d: [String: TemplateValue] = [
+            "title": .string(l.title), "url": .string(routes.url(routes.lesson(l))), "date": .string(l.date.chinese),
+            "datetime": .string(l.date.description), "kind": .string(l.kind.rawValue),
         ]
         if let s = seriesByFolder[l.seriesFolder] {
-            d["series"] = s.title
-            d["seriesURL"] = routes.url(routes.series(s.folder))
+            d["series"] = .string(s.title)
+            d["seriesURL"] = .string(routes.url(routes.series(s.folder)))
         }
         if let f = facts {
-            d["summary"] = f.summary
-            d["minutes"] = f.minutes
+            d["summary"] = .string(f.summary)
+            d["minutes"] = .int(f.minutes)
         }
-        d["tags"] = l.tags.map(tagItem)
+        d["tags"] = .list(l.tags.map { .map(["name": .string($0), "url": .string(routes.url(routes.tag($0)))]) })
         return d
     }
 
@@ -481,7 +482,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 var f = tokenTime.add { lessonFacts(l, doc) }
                 var item = lessonItem(l, facts: f)
                 item["site"] = siteContext
-                let itemValue = TemplateValue(item)
+                let itemValue = TemplateValue.map(item)
                 f.itemKey = contextKey("lesson-item", itemValue)
                 f.itemHTML = itemMemo.text(f.itemKey) { templateTime.add { theme.render("lesson-item", itemValue) } }
                 let key = bodyKey(l, doc)
@@ -530,7 +531,7 @@ public final class SiteBuilder: @unchecked Sendable {
         f.html = r.html
         var item = lessonItem(l, facts: f)
         item["site"] = siteContext
-        f.itemHTML = theme.render("lesson-item", item)
+        f.itemHTML = theme.render("lesson-item", .map(item))
         project.lessons[l.id] = l
         renderLessonPage(l, facts: f, bodyKey: nil, body: { r })
         var written = [routes.lesson(l)]
@@ -564,27 +565,28 @@ public final class SiteBuilder: @unchecked Sendable {
     /// and `body` is called only when the build cache does not hold the page.
     func renderLessonPage(_ l: Lesson, facts f: LessonFacts, bodyKey: String?, body: @escaping () -> RenderedHTML) {
         var item = lessonItem(l, facts: f)
-        if let a = l.author { item["author"] = a }
-        func entry(_ e: TOCEntry) -> [String: Any] {
+        if let a = l.author { item["author"] = .string(a) }
+        func entry(_ e: TOCEntry) -> TemplateValue {
             // Always set: a missing key would make Mustache show the parent entry's number.
-            ["id": e.id, "title": e.title, "children": e.children.map(entry), "number": e.number ?? false]
+            ["id": .string(e.id), "title": .string(e.title), "children": .list(e.children.map(entry)),
+             "number": e.number.map(TemplateValue.string) ?? false]
         }
-        func fill(_ item: inout [String: Any], _ r: RenderedHTML) {
-            item["content"] = r.html
-            item["toc"] = r.toc.map(entry)
+        func fill(_ item: inout [String: TemplateValue], _ r: RenderedHTML) {
+            item["content"] = .string(r.html)
+            item["toc"] = .list(r.toc.map(entry))
         }
         func fill(_ item: inout TemplateValue, _ r: RenderedHTML) {
             item["content"] = .string(r.html)
-            item["toc"] = TemplateValue(r.toc.map(entry))
+            item["toc"] = .list(r.toc.map(entry))
         }
         if bodyKey == nil { fill(&item, body()) }
         let list = seriesLessons[l.seriesFolder] ?? []
         do {
             let i = seriesPosition[l.id]
-            if i > 0 { item["prev"] = ["title": list[i - 1].title, "url": routes.url(routes.lesson(list[i - 1]))] }
-            if i + 1 < list.count { item["next"] = ["title": list[i + 1].title, "url": routes.url(routes.lesson(list[i + 1]))] }
-            item["position"] = i + 1
-            item["seriesCount"] = list.count
+            if i > 0 { item["prev"] = ["title": .string(list[i - 1].title), "url": .string(routes.url(routes.lesson(list[i - 1])))] }
+            if i + 1 < list.count { item["next"] = ["title": .string(list[i + 1].title), "url": .string(routes.url(routes.lesson(list[i + 1])))] }
+            item["position"] = .int(i + 1)
+            item["seriesCount"] = .int(list.count)
         }
         // A QR code to this page, for sharing from a screen to a phone (and the zh-Hant copy's
         // to its own address). Made only when the page is, since its address decides it.
@@ -604,16 +606,16 @@ public final class SiteBuilder: @unchecked Sendable {
             return [(q.svg, other)]
         }
         guard let bodyKey else {
-            if let q = qr() { item["qr"] = q.svg }
+            if let q = qr() { item["qr"] = .string(q.svg) }
             renderPage("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
-                       extra: ["lesson": item], hantReplacements: replacements)
+                       extra: ["lesson": TemplateValue.map(item)], hantReplacements: replacements)
             return
         }
         // The key holds stand-ins for the text and the QR code, which its address decides.
-        item["content"] = "\u{0}body " + bodyKey
-        item["qr"] = "\u{0}qr " + address
+        item["content"] = .string("\u{0}body " + bodyKey)
+        item["qr"] = .string("\u{0}qr " + address)
         renderPage("lesson", route: routes.lesson(l), title: l.title, description: f.summary, section: "lessons",
-                   extra: ["lesson": item], hantReplacements: replacements, hantReplacementsKey: "qr " + hantAddress,
+                   extra: ["lesson": TemplateValue.map(item)], hantReplacements: replacements, hantReplacementsKey: "qr " + hantAddress,
                    complete: { ctx in
                        var lesson = ctx["lesson"] ?? .map([:])
                        fill(&lesson, body())

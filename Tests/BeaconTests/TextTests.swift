@@ -1,9 +1,30 @@
 import Foundation
 import XCTest
 import BeaconModel
-import BeaconText
+@testable import BeaconText
 
 final class SlugTests: XCTestCase {
+    /// The built-in table spells every character as ICU's transform does today (run
+    /// scripts/pinyin-table.swift when it does not), and covers both blocks.
+    func testPinyinTableIsICUsSpelling() {
+        let table = Slugger.table
+        XCTAssertGreaterThan(table.count, 26_000)
+        let scalars = table.keys.sorted { $0.value < $1.value }
+        var joined = String.UnicodeScalarView()
+        for (i, s) in scalars.enumerated() {
+            if i > 0 { joined.append("\n") }
+            joined.append(s)
+        }
+        let latin = String(joined).applyingTransform(StringTransform("Han-Latin; Latin-ASCII"), reverse: false) ?? ""
+        let parts = latin.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(parts.count, scalars.count)
+        var wrong: [String] = []
+        for (s, p) in zip(scalars, parts) where table[s] != Slugger.ascii(p) { wrong.append("\(Character(s))") }
+        XCTAssertEqual(wrong, [])
+        XCTAssertEqual(table["党"], "dang")
+        XCTAssertEqual(table["㐀"] != nil, true)
+    }
+
     func testPinyinSlugs() {
         let s = Slugger(mode: .pinyin)
         let table: [(String, String)] = [
