@@ -79,8 +79,13 @@ public enum CopyRules {
         var rules = Rules(enabled: enabled)
         // Lines split on scalars: splitting a String splits on grapheme clusters, several times
         // the work, for the same lines (a line feed joins no cluster but "\r\n", which
-        // Beacon's reader has made "\n" already).
-        let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
+        // Beacon's reader has made "\n" already). The scalars are read out once; a line is
+        // a range of them.
+        let all = text.unicodeScalars.map(\.value)
+        var lines: [Range<Int>] = []
+        var from = 0
+        for (k, v) in all.enumerated() where v == 0x0A { lines.append(from..<k); from = k + 1 }
+        lines.append(from..<all.count)
         var findings: [Finding] = []
         var changed: [Int: String] = [:]
         // An open code fence: its character and length (a closing fence is at least as long).
@@ -93,10 +98,10 @@ public enum CopyRules {
             if rules.pairs { findings += unbalanced(paragraph) }
             paragraph = []
         }
-        for (index, sub) in lines.enumerated() {
-            let s = sub.map(\.value)
+        for (index, range) in lines.enumerated() {
+            let s = all[range]
             // Trimmed of spaces and tabs.
-            var lo = 0, hi = s.count
+            var lo = range.lowerBound, hi = range.upperBound
             while lo < hi && (s[lo] == 0x20 || s[lo] == 0x09) { lo += 1 }
             while hi > lo && (s[hi - 1] == 0x20 || s[hi - 1] == 0x09) { hi -= 1 }
             let blank = lo == hi
@@ -116,7 +121,7 @@ public enum CopyRules {
             }
             if blank { endParagraph(); continue }
             // Indented code: begun after a blank line, it runs while lines stay indented.
-            let indented = lo >= 4 || s.first == 0x09
+            let indented = lo - range.lowerBound >= 4 || s.first == 0x09
             if indented && ((previousBlank && paragraph.isEmpty) || indentedCode) { indentedCode = true; continue }
             indentedCode = false
             let heading = s[lo] == 0x23 && {
@@ -127,10 +132,11 @@ public enum CopyRules {
             // Han characters with single marks between them (，。、；：！？, no pairs, no
             // spaces, no Latin): nothing any rule looks for, and most lines of a lesson.
             if plainLines && !inTag && !heading && Self.isPlainChinese(s[lo..<hi]) {
-                paragraph.append((index + 1, s, [Bool](repeating: false, count: s.count)))
+                // No pair marks in it for `unbalanced` to count.
+                paragraph.append((index + 1, [], []))
                 continue
             }
-            var line = Line(s, title: title || heading, inTag: inTag)
+            var line = Line(Array(s), title: title || heading, inTag: inTag)
             inTag = line.endsInTag
             let result = line.review(rules: &rules, lineNumber: index + 1)
             findings += result.findings
@@ -142,7 +148,7 @@ public enum CopyRules {
         endParagraph()
         var fixed = text
         if !changed.isEmpty {
-            fixed = lines.enumerated().map { changed[$0.offset] ?? String($0.element) }.joined(separator: "\n")
+            fixed = lines.enumerated().map { changed[$0.offset] ?? show(Array(all[$0.element])) }.joined(separator: "\n")
         }
         return Review(findings: findings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }, fixed: fixed, changedLines: changed)
     }
