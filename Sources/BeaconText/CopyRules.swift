@@ -44,13 +44,26 @@ public enum CopyRules {
 
     public struct Review: Sendable {
         public var findings: [Finding]
-        /// The text after the mechanical fixes (the same text when there are none).
-        public var fixed: String
         /// The lines (0-based) that the fixes change, with their new text.
         public var changedLines: [Int: String]
+        private var given: String?
+        private var source = ""
+
+        /// The text after the mechanical fixes (the same text when there are none); made
+        /// when asked, since a build that only reports never asks.
+        public var fixed: String {
+            if let given { return given }
+            if changedLines.isEmpty { return source }
+            return source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                .map { changedLines[$0.offset] ?? String(String.UnicodeScalarView($0.element)) }.joined(separator: "\n")
+        }
 
         public init(findings: [Finding], fixed: String, changedLines: [Int: String]) {
-            self.findings = findings; self.fixed = fixed; self.changedLines = changedLines
+            self.findings = findings; self.given = fixed; self.changedLines = changedLines
+        }
+
+        init(findings: [Finding], source: String, changedLines: [Int: String]) {
+            self.findings = findings; self.source = source; self.changedLines = changedLines
         }
     }
 
@@ -131,7 +144,7 @@ public enum CopyRules {
             }()
             // Han characters with single marks between them (，。、；：！？, no pairs, no
             // spaces, no Latin): nothing any rule looks for, and most lines of a lesson.
-            if plainLines && !inTag && !heading && Self.isPlainChinese(s[lo..<hi]) {
+            if plainLines && !inTag && Self.isPlainChinese(s[lo..<hi]) {
                 // No pair marks in it for `unbalanced` to count.
                 paragraph.append((index + 1, [], []))
                 continue
@@ -146,11 +159,7 @@ public enum CopyRules {
             paragraph.append((index + 1, line.projected, line.skip))
         }
         endParagraph()
-        var fixed = text
-        if !changed.isEmpty {
-            fixed = lines.enumerated().map { changed[$0.offset] ?? show(Array(all[$0.element])) }.joined(separator: "\n")
-        }
-        return Review(findings: findings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }, fixed: fixed, changedLines: changed)
+        return Review(findings: findings.sorted { ($0.line, $0.column) < ($1.line, $1.column) }, source: text, changedLines: changed)
     }
 
     struct Rules {
@@ -199,19 +208,46 @@ public enum CopyRules {
     nonisolated(unsafe) static var plainLines = true
 
     /// Whether a trimmed line is Han characters and the marks ，。、；：！？ alone, never two
-    /// marks together, starting with a Han character.
-    static func isPlainChinese(_ s: ArraySlice<UInt32>) -> Bool {
+    /// marks together (bold `**` between them is no gap), starting with a Han character
+    /// (or `**`), after a heading's `#`s, a list item's marker or a quote's `>`.
+    static func isPlainChinese(_ line: ArraySlice<UInt32>) -> Bool {
+        var s = line[...]
+        // The block's marker and its one space.
+        if let first = s.first {
+            var k = s.startIndex
+            if first == 0x23 {
+                while k < s.endIndex && s[k] == 0x23 && k - s.startIndex < 6 { k += 1 }
+            } else if first == 0x2D || first == 0x2B || first == 0x3E {
+                k += 1
+            } else if first >= 0x30 && first <= 0x39 {
+                while k < s.endIndex && s[k] >= 0x30 && s[k] <= 0x39 && k - s.startIndex < 9 { k += 1 }
+                guard k < s.endIndex, s[k] == 0x2E || s[k] == 0x29 else { return false }
+                k += 1
+            }
+            if k > s.startIndex {
+                guard k < s.endIndex, s[k] == 0x20 else { return false }
+                s = s[(k + 1)...]
+            }
+        }
+        guard !s.isEmpty else { return false }
         var previousMark = true
-        for v in s {
+        var k = s.startIndex
+        while k < s.endIndex {
+            let v = s[k]
             switch v {
             case 0xFF0C, 0x3002, 0x3001, 0xFF1B, 0xFF1A, 0xFF01, 0xFF1F:
                 if previousMark { return false }
                 previousMark = true
             case 0x4E00...0x9FFF:
                 previousMark = false
+            case 0x2A:
+                // Bold: exactly two asterisks.
+                guard k + 1 < s.endIndex, s[k + 1] == 0x2A, k + 2 == s.endIndex || s[k + 2] != 0x2A else { return false }
+                k += 1
             default:
                 return false
             }
+            k += 1
         }
         return true
     }

@@ -36,7 +36,12 @@ public enum TextMeasures {
         if let end = scalars.index(scalars.startIndex, offsetBy: limit * 4, limitedBy: scalars.endIndex), end < scalars.endIndex {
             text = text[..<end]
         }
-        let clean = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\t" })
+        // Line ends and tabs: a Character starting with one of these is that alone (or CR LF),
+        // and its first scalar tells without comparing strings.
+        let clean = text.split(whereSeparator: { c in
+            let v = c.unicodeScalars.first!.value
+            return v == 0x0A || v == 0x0D || v == 0x09
+        })
             .map { $0.trimmingSpace(newlines: false) }
             .reduce(into: "") { acc, part in
                 guard !part.isEmpty else { return }

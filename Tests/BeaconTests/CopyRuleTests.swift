@@ -155,17 +155,18 @@ final class CopyRuleTests: XCTestCase {
     /// The shortcut for lines of Han characters and single marks gives what the full review
     /// gives, on texts that mix such lines with every kind of line the rules act on.
     func testPlainChineseLinesShortcutChangesNothing() {
-        let pieces = ["党", "员", "学", "习", "，", "。", "、", "；", "：", "！", "？", "“", "”", "《", "》", "（", "）",
-                      " ", "　", "2026", "A", ",", ".", "...", "!", "\"", "`", "<b>", "**", "#", "-", "\t", "１"]
+        let pieces = ["党", "员", "学", "习", "，", "。", "、", "；", "：", "！", "？", "**", "“", "”", "《", "》", "（", "）",
+                      " ", "　", "2026", "A", ",", ".", "...", "!", "\"", "`", "<b>", "*", "#", "-", "\t", "１", "~~", "_"]
+        let starts = ["", "", "", "## ", "# ", "- ", "* ", "+ ", "1. ", "12) ", "> ", "#", "-", "1.", "####### ", "** ", "~~"]
         var rng = SplitMix(seed: 11)
-        for _ in 0..<3000 {
+        for _ in 0..<8000 {
             var lines: [String] = []
             for _ in 0..<Int(rng.next() % 5) + 1 {
-                var l = ""
+                var l = starts[Int(rng.next() % UInt64(starts.count))]
                 // Mostly the plain kind, so that the shortcut is taken.
                 let plain = rng.next() % 2 == 0
                 for _ in 0..<Int(rng.next() % 12) {
-                    l += pieces[Int(rng.next() % UInt64(plain ? 11 : pieces.count))]
+                    l += pieces[Int(rng.next() % UInt64(plain ? 12 : pieces.count))]
                 }
                 lines.append(l)
             }
