@@ -462,7 +462,7 @@ public struct ContentLoader {
         reader.texts = EditorTexts.Sink()
         var lesson: Lesson?
         do {
-            lesson = try reader.readLesson(TextFile.decode(data, displayPath: path), url: url, folder: folder, slugger: slugger)
+            lesson = try reader.readLesson(TextFile.decode(data, displayPath: path), url: url, path: path, folder: folder, slugger: slugger)
         } catch {
             reader.bag.report(error)
         }
@@ -474,12 +474,14 @@ public struct ContentLoader {
         return lesson
     }
 
-    func readLesson(_ text: String, url: URL, folder: String, slugger: Slugger) -> Lesson? {
-        guard let loaded = frontMatter(text, path: relative(url)) else { return nil }
+    /// `path`: the file's path from the site folder, when the caller has it already.
+    func readLesson(_ text: String, url: URL, path known: String? = nil, folder: String, slugger: Slugger) -> Lesson? {
+        guard let loaded = frontMatter(text, path: known ?? relative(url)) else { return nil }
         var f = loaded.0
         let body = loaded.1
         let path = f.path
-        let fileName = url.deletingPathExtension().lastPathComponent
+        let name = url.lastPathComponent
+        let fileName = name.hasSuffix(".md") ? String(name.dropLast(3)) : url.deletingPathExtension().lastPathComponent
         let title = f.string("title", required: "标题")
         let date = f.day("date", required: "日期")
         var kind = LessonKind.学习资料

@@ -158,6 +158,17 @@ struct YAMLFields {
     let owner: SourceLocation
     private(set) var used: Set<String> = []
     private(set) var failed = false
+    /// The entries by key text, the first of each (every field read looks one up).
+    let entries: [String: (key: Node, value: Node)]
+
+    static func index(_ mapping: Node.Mapping) -> [String: (key: Node, value: Node)] {
+        var d: [String: (key: Node, value: Node)] = [:]
+        d.reserveCapacity(mapping.count)
+        // The key's text as written: `Node.string` resolves the tag first (Yams's regular
+        // expressions).
+        for (k, v) in mapping { if let name = k.scalar?.string, d[name] == nil { d[name] = (k, v) } }
+        return d
+    }
 
     init?(_ node: Node?, path: String, firstLine: Int, bag: DiagnosticBag, what: String) {
         self.path = path
@@ -179,10 +190,12 @@ struct YAMLFields {
             return nil
         }
         self.mapping = mapping
+        entries = Self.index(mapping)
     }
 
     init(mapping: Node.Mapping, path: String, firstLine: Int, bag: DiagnosticBag) {
         self.mapping = mapping
+        entries = Self.index(mapping)
         self.path = path
         self.firstLine = firstLine
         self.bag = bag
@@ -196,9 +209,7 @@ struct YAMLFields {
     }
 
     func entry(_ key: String) -> (key: Node, value: Node)? {
-        // The key's text as written: `Node.string` resolves the tag first (Yams's regular
-        // expressions), for every key of every lookup.
-        mapping.first { $0.key.scalar?.string == key }
+        entries[key]
     }
 
     /// The value of `key`, or nil when absent or written as an empty value.

@@ -136,12 +136,16 @@ public final class Slugger: @unchecked Sendable {
     }
 
     func spell(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
+        // UTF-8 bytes: all ASCII but for Han characters kept as they are (`slugs: keep`).
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count * 2)
         var pendingDash = false
         func emit(_ word: some Sequence<Unicode.Scalar>) {
-            if pendingDash && !out.isEmpty { out.append("-") }
+            if pendingDash && !out.isEmpty { out.append(0x2D) }
             pendingDash = false
-            out.append(contentsOf: word)
+            for s in word {
+                if s.isASCII { out.append(UInt8(s.value)) } else { out.append(contentsOf: String(s).utf8) }
+            }
         }
         let scalars = Array(text.unicodeScalars)
         if mode == .pinyin { prefetch(scalars) }
@@ -199,7 +203,7 @@ public final class Slugger: @unchecked Sendable {
                 pendingDash = true
             }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A slug for a name that spells nothing: stable, never empty.

@@ -49,8 +49,11 @@ public enum TextMeasures {
                    !(CJK.isWide(last) || CJK.isWide(first)) { acc += " " }
                 acc += part
             }
-        guard clean.count > limit else { return clean }
-        let head = Array(clean.prefix(limit))
+        // Its characters, read once (counting, cutting and looking past the cut each walk
+        // the text's grapheme clusters).
+        let chars = Array(clean)
+        guard chars.count > limit else { return clean }
+        let head = Array(chars[..<limit])
         let far = limit * 3 / 5
         // A whole sentence when one ends in the last two fifths.
         let enders: Set<Character> = ["。", "！", "？", "；"]
@@ -66,7 +69,7 @@ public enum TextMeasures {
             // Else at the limit, but never inside a number or a Latin word (…的基础2……).
             cut = head
             let inWord: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "%") }
-            if clean.count > limit, let next = clean.dropFirst(limit).first, inWord(next), let last = cut.last, inWord(last) {
+            if let last = cut.last, inWord(chars[limit]), inWord(last) {
                 var i = cut.count
                 while i > 0 && inWord(cut[i - 1]) { i -= 1 }
                 if i >= limit / 2 { cut = Array(cut[..<i]) }

@@ -19,6 +19,6 @@ extension StringProtocol {
         guard let first = scalars.firstIndex(where: { !space($0) }) else { return "" }
         var end = scalars.endIndex
         while end > first, space(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
-        return String(String.UnicodeScalarView(scalars[first..<end]))
+        return String(decoding: utf8[first..<end], as: UTF8.self)
     }
 }
