@@ -379,8 +379,8 @@ public final class SiteBuilder: @unchecked Sendable {
     // MARK: - Contexts
 
     /// Lessons as list templates take them.
-    func lessonList(_ lessons: some Sequence<Lesson>) -> [LessonContext] {
-        lessons.map { LessonContext($0, builder: self) }
+    func lessonList(_ lessons: some Sequence<Lesson>) -> TemplateValue {
+        .list(lessons.map { .object(LessonContext($0, builder: self)) })
     }
 
     /// A lesson as every template sees it (a list's entry, and the start of its own page).
