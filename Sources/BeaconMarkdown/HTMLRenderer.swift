@@ -174,7 +174,7 @@ public struct HTMLRenderer {
             case .heading(let level, let inl):
                 // The heading as the contents lists it: without its footnote marks.
                 let title = inl.filter { if case .footnoteReference = $0 { return false }; return true }
-                    .plainText.trimmingCharacters(in: .whitespacesAndNewlines)
+                    .plainText.trimmingSpace()
                 if styles != nil {
                     open("h\(level)", "h\(min(max(level, 2), 4))")
                     // Marks inside a heading take the heading's colours (a bold word on a
@@ -352,7 +352,7 @@ public struct HTMLRenderer {
                     guard !href.hasPrefix("#") else { return }
                     let n: Int
                     if let known = referenceNumber[href] { n = known } else {
-                        references.append((c.plainText.trimmingCharacters(in: .whitespacesAndNewlines), href))
+                        references.append((c.plainText.trimmingSpace(), href))
                         n = references.count
                         referenceNumber[href] = n
                     }

@@ -41,7 +41,7 @@ public struct Day: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Parses `YYYY-MM-DD`, optionally followed by a time (`T10:30`, ` 10:30:00+08:00`), which is ignored.
     /// Returns nil when the text is not of that shape or the day does not exist.
     public static func parse(_ text: String) -> Day? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        let s = text.trimmingSpace(newlines: false)
         let parts = s.prefix(10).split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }

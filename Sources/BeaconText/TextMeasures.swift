@@ -1,4 +1,5 @@
 import Foundation
+import BeaconModel
 
 public enum TextMeasures {
     /// Reading time in minutes at about 400 Chinese characters a minute; each Latin word
@@ -16,7 +17,7 @@ public enum TextMeasures {
             if CJK.isHan(s) {
                 han += 1
                 inWord = false
-            } else if s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s)) {
+            } else if s.isASCII && ((s.value | 0x20) >= 0x61 && (s.value | 0x20) <= 0x7A || s.value >= 0x30 && s.value <= 0x39) {
                 if !inWord { words += 1; inWord = true }
             } else if s == "'" || s == "-" || s == "." {
                 // keep words like don't, e-mail, 3.14 whole
@@ -25,6 +26,18 @@ public enum TextMeasures {
             }
         }
         return han + words
+    }
+
+    /// Whether a scalar is always a character (grapheme cluster) of its own: nothing joins
+    /// it to its neighbours. Line ends count too (CR LF is split like CR and LF).
+    static func standsAlone(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x09, 0x0A, 0x0D, 0x20..<0x7F, 0xA0..<0x300, 0x2010...0x2027, 0x2030...0x205E, 0x3000...0x3029, 0x3030...0x303F,
+             0x3400...0x4DBF, 0x4E00...0x9FFF, 0xFF01...0xFF9D:
+            return true
+        default:
+            return false
+        }
     }
 
     /// A summary of plain text: at most `limit` characters, cut on a character
@@ -36,13 +49,20 @@ public enum TextMeasures {
         if let end = scalars.index(scalars.startIndex, offsetBy: limit * 4, limitedBy: scalars.endIndex), end < scalars.endIndex {
             text = text[..<end]
         }
+        // Text whose every scalar is a character of its own (Chinese, ASCII, Latin-1, common
+        // punctuation) is split and counted by scalars: the same pieces and counts, without
+        // walking grapheme clusters (the slow part of Swift's strings for Chinese text).
+        let simple = text.unicodeScalars.allSatisfy(standsAlone)
         // Line ends and tabs: a Character starting with one of these is that alone (or CR LF),
         // and its first scalar tells without comparing strings.
-        let clean = text.split(whereSeparator: { c in
-            let v = c.unicodeScalars.first!.value
-            return v == 0x0A || v == 0x0D || v == 0x09
-        })
-            .map { $0.trimmingSpace(newlines: false) }
+        let pieces: [String] = simple
+            ? text.unicodeScalars.split(whereSeparator: { $0.value == 0x0A || $0.value == 0x0D || $0.value == 0x09 })
+                .map { Substring($0).trimmingSpace(newlines: false) }
+            : text.split(whereSeparator: { c in
+                let v = c.unicodeScalars.first!.value
+                return v == 0x0A || v == 0x0D || v == 0x09
+            }).map { $0.trimmingSpace(newlines: false) }
+        let clean = pieces
             .reduce(into: "") { acc, part in
                 guard !part.isEmpty else { return }
                 if let last = acc.unicodeScalars.last, let first = part.unicodeScalars.first,
@@ -51,7 +71,7 @@ public enum TextMeasures {
             }
         // Its characters, read once (counting, cutting and looking past the cut each walk
         // the text's grapheme clusters).
-        let chars = Array(clean)
+        let chars = simple ? clean.unicodeScalars.map(Character.init) : Array(clean)
         guard chars.count > limit else { return clean }
         let head = Array(chars[..<limit])
         let far = limit * 3 / 5

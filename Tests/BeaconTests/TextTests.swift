@@ -148,6 +148,23 @@ final class DayTests: XCTestCase {
     }
 }
 
+final class StandsAloneTests: XCTestCase {
+    /// Every scalar the summary counts as a character of its own is one, beside any other
+    /// such scalar (Swift's grapheme breaking decides).
+    func testScalarsThatStandAloneAreCharacters() {
+        var checked = 0
+        for v in 0...0xFFFF where v != 0x0D {
+            guard let s = Unicode.Scalar(v), TextMeasures.standsAlone(s) else { continue }
+            for other in ["字", "a", "。", " ", "\u{A0}", String(s)] {
+                let text = other + String(s) + other + String(s) + String(s)
+                XCTAssertEqual(text.count, text.unicodeScalars.count, String(format: "U+%04X", v))
+            }
+            checked += 1
+        }
+        XCTAssertGreaterThan(checked, 28_000)
+    }
+}
+
 final class TrimTests: XCTestCase {
     /// `trimmingSpace` trims what Foundation's `.whitespacesAndNewlines` and `.whitespaces`
     /// trim, on texts built from every kind of space and line end; and the invisible U+200B
