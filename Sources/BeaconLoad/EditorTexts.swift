@@ -41,7 +41,7 @@ enum EditorTexts {
             switch node {
             case .mapping(let m):
                 for (k, v) in m {
-                    let name = k.string ?? ""
+                    let name = k.scalar?.string ?? ""
                     if notProse.contains(name) { continue }
                     visit(v, key: name)
                 }
@@ -50,7 +50,18 @@ enum EditorTexts {
             case .scalar(let s):
                 // Only values with something the rules look at: anything beyond ASCII letters.
                 guard s.string.unicodeScalars.contains(where: { $0.value >= 0x2000 }) else { return }
-                if lines == nil { lines = yaml.split(separator: "\n", omittingEmptySubsequences: false) }
+                if lines == nil {
+                    // Split at line feeds found as bytes (the reader has made every line end
+                    // one), not by walking the text's characters.
+                    var found: [Substring] = []
+                    var start = yaml.startIndex
+                    for i in yaml.utf8.indices where yaml.utf8[i] == 0x0A {
+                        found.append(yaml[start..<i])
+                        start = yaml.utf8.index(after: i)
+                    }
+                    found.append(yaml[start...])
+                    lines = found
+                }
                 out.append(place(s, lines: lines!, path: path, firstLine: firstLine, title: key.map(titles.contains) ?? false))
             case .alias:
                 return

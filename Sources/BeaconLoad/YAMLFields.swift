@@ -19,7 +19,7 @@ enum YAMLText {
         do {
             let node = try Yams.compose(yaml: yaml, resolver, .default, .utf8)
             // Aliases share what they name; every reader walks the expanded tree.
-            if yaml.contains("*"), let node, exceeds(node, limit: expansionLimit) {
+            if yaml.utf8.contains(0x2A), let node, exceeds(node, limit: expansionLimit) {
                 throw Diagnostic.error(SourceLocation(path: path, line: firstLine),
                                        "YAML 里的别名（*名字）展开后超过 \(expansionLimit) 个值，不会读取；请不要用别名互相嵌套 (YAML aliases expand past \(expansionLimit) values; not read)")
             }
