@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "BeaconModel"),
         .target(name: "BeaconThemes"),
         .target(name: "BeaconText", dependencies: ["BeaconModel"]),
-        .target(name: "BeaconTemplate", dependencies: ["BeaconText"]),
+        .target(name: "BeaconTemplate", dependencies: ["BeaconModel", "BeaconText"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconThemes", "BeaconTemplate", "Yams"]),
         .target(name: "BeaconOutput", dependencies: ["BeaconModel", "BeaconText", "CQRencode", "CNettle", "CZlibCRC", "CGlibcExtras"]),

@@ -95,6 +95,8 @@ public final class SiteBuilder: @unchecked Sendable {
     private(set) var hantKey = ""
     /// The navigation of each section, built once.
     private(set) var navBySection: [String: TemplateValue] = [:]
+    /// `siteContext` and `navBySection` for each rendering thread (see `PerThread`).
+    private(set) var shared = PerThread<(site: TemplateValue, nav: [String: TemplateValue])> { (.null, [:]) }
     /// The fingerprint of each section's navigation, for page keys.
     private(set) var navKeys: [String: String] = [:]
     public internal(set) var pageCount = 0
@@ -201,6 +203,7 @@ public final class SiteBuilder: @unchecked Sendable {
             navBySection[section] = TemplateValue(nav(current: section))
         }
         siteKey = Self.siteKey(siteContext, builder: self)
+        shared = PerThread { [siteContext, navBySection] in (siteContext.ownCopy, navBySection.mapValues(\.ownCopy)) }
         for (section, items) in navBySection {
             let f = Fingerprint()
             f.add("nav")
@@ -344,8 +347,9 @@ public final class SiteBuilder: @unchecked Sendable {
 
     func pageContext(route: String, title: String?, description: String?, section: String, extra: [String: Any]) -> [String: Any] {
         var ctx = extra
-        ctx["site"] = siteContext
-        ctx["nav"] = navBySection[section] ?? TemplateValue(nav(current: section))
+        let own = shared.value
+        ctx["site"] = own.site
+        ctx["nav"] = own.nav[section] ?? TemplateValue(nav(current: section))
         var p: [String: Any] = ["url": routes.url(route), "canonical": routes.absolute(route)]
         if hant != nil {
             p["hasEditions"] = true
@@ -481,7 +485,7 @@ public final class SiteBuilder: @unchecked Sendable {
                 }
                 var f = tokenTime.add { lessonFacts(l, doc) }
                 var item = lessonItem(l, facts: f)
-                item["site"] = siteContext
+                item["site"] = shared.value.site
                 let itemValue = TemplateValue.map(item)
                 f.itemKey = contextKey("lesson-item", itemValue)
                 f.itemHTML = itemMemo.text(f.itemKey) { templateTime.add { theme.render("lesson-item", itemValue) } }

@@ -1,5 +1,6 @@
 import Foundation
 import BeaconText
+import BeaconModel
 
 /// A Mustache template, parsed once into a tree and rendered against typed values.
 ///
@@ -19,12 +20,16 @@ public struct Template: Sendable {
     }
 
     /// Renders the template with `value` at the bottom of the context stack.
-    public func render(_ value: TemplateValue, library: TemplateLibrary? = nil) -> String {
-        var r = TemplateRenderer(library: library, root: value)
+    public func render(_ value: TemplateValue) -> String {
+        var r = TemplateRenderer(templates: [:], root: value)
         r.render(nodes, seq: nil, blocks: [:], indent: "")
-        if r.tooDeep { library?.noteTooDeep() }
         return r.out
     }
+
+    /// The same template in storage of its own.
+    var ownCopy: Template { Template(nodes: nodes.map(\.ownCopy)) }
+
+    init(nodes: [TemplateNode]) { self.nodes = nodes }
 
     /// The names the template looks up outside any section, each once, in order: the fields a
     /// board template needs from a branch (inside `{{#practices}}`, `{{title}}` is the practice's).
@@ -54,19 +59,32 @@ public final class TemplateLibrary: @unchecked Sendable {
     private var templates: [String: Template] = [:]
     private let lock = NSLock()
     private var deep = false
+    /// Each rendering thread's own copy of the templates (see `PerThread`), made at the
+    /// first render.
+    private var copies: PerThread<[String: Template]>?
 
     public init() {}
 
-    /// Parses and keeps a template (not thread-safe: register before rendering).
+    /// Parses and keeps a template (not thread-safe: register all before the first render).
     public func register(_ text: String, named name: String, escaping: Bool = true) throws(TemplateError) {
         templates[name] = try Template(text, escaping: escaping)
+        lock.lock(); copies = nil; lock.unlock()
     }
 
     public func template(named name: String) -> Template? { templates[name] }
 
     /// Renders the template of that name, or nil when there is none.
     public func render(_ name: String, _ value: TemplateValue) -> String? {
-        templates[name]?.render(value, library: self)
+        lock.lock()
+        if copies == nil { copies = PerThread { [templates] in templates.mapValues(\.ownCopy) } }
+        let perThread = copies!
+        lock.unlock()
+        let own = perThread.value
+        guard let t = own[name] else { return nil }
+        var r = TemplateRenderer(templates: own, root: value)
+        r.render(t.nodes, seq: nil, blocks: [:], indent: "")
+        if r.tooDeep { noteTooDeep() }
+        return r.out
     }
 
     func noteTooDeep() { lock.lock(); deep = true; lock.unlock() }
@@ -123,6 +141,8 @@ struct TemplateName: Sendable {
     var transforms: [String] = []
     /// `first()` and the like: the position in the list being iterated.
     var sequence: Bool { path.isEmpty && !transforms.isEmpty && !fromTop }
+
+    var ownCopy: TemplateName { TemplateName(path: path.map(\.ownCopy), fromTop: fromTop, transforms: transforms.map(\.ownCopy)) }
 }
 
 indirect enum TemplateNode: Sendable {
@@ -133,6 +153,19 @@ indirect enum TemplateNode: Sendable {
     case partial(String, indent: String)
     case parent(String, indent: String, blocks: [String: [TemplateNode]])
     case block(String, [TemplateNode], indent: String)
+
+    var ownCopy: TemplateNode {
+        switch self {
+        case .text(let t): return .text(t.ownCopy)
+        case .variable(let n, let e): return .variable(n.ownCopy, escaped: e)
+        case .section(let n, let b): return .section(n.ownCopy, b.map(\.ownCopy))
+        case .inverted(let n, let b): return .inverted(n.ownCopy, b.map(\.ownCopy))
+        case .partial(let n, let i): return .partial(n.ownCopy, indent: i.ownCopy)
+        case .parent(let n, let i, let blocks):
+            return .parent(n.ownCopy, indent: i.ownCopy, blocks: Dictionary(uniqueKeysWithValues: blocks.map { ($0.key.ownCopy, $0.value.map(\.ownCopy)) }))
+        case .block(let n, let b, let i): return .block(n.ownCopy, b.map(\.ownCopy), indent: i.ownCopy)
+        }
+    }
 }
 
 // MARK: - Parsing
@@ -378,14 +411,15 @@ struct SequencePosition {
 }
 
 struct TemplateRenderer {
-    let library: TemplateLibrary?
+    /// The library's templates, for partials and parents.
+    let templates: [String: Template]
     var out = ""
     var stack: [TemplateValue]
     var depth = 0
     var tooDeep = false
 
-    init(library: TemplateLibrary?, root: TemplateValue) {
-        self.library = library
+    init(templates: [String: Template], root: TemplateValue) {
+        self.templates = templates
         stack = [root]
         stack.reserveCapacity(16)
     }
@@ -499,11 +533,11 @@ struct TemplateRenderer {
             default: break
             }
         case .partial(let name, let more):
-            guard let t = library?.template(named: name), enter() else { return }
+            guard let t = templates[name], enter() else { return }
             render(t.nodes, seq: nil, blocks: blocks, indent: indent + more)
             depth -= 1
         case .parent(let name, let more, let overrides):
-            guard let t = library?.template(named: name), enter() else { return }
+            guard let t = templates[name], enter() else { return }
             // The outermost definition of a block wins.
             let merged = blocks.isEmpty ? overrides : blocks.merging(overrides) { outer, _ in outer }
             render(t.nodes, seq: nil, blocks: merged, indent: indent + more)

@@ -1,4 +1,5 @@
 import Foundation
+import BeaconModel
 
 /// What a template sees: text, numbers, truth values, lists, named fields, or an object that
 /// answers for its fields when asked (a lesson in a list of thousands). Typed, so that a
@@ -20,6 +21,20 @@ public enum TemplateValue: Sendable {
         case .map(let d): return d[name]
         case .object(let o): return o.value(named: name)
         default: return nil
+        }
+    }
+
+    /// The same value in storage of its own: for a copy per thread (`PerThread`).
+    public var ownCopy: TemplateValue {
+        switch self {
+        case .string(let s): return .string(s.ownCopy)
+        case .list(let a): return .list(a.map(\.ownCopy))
+        case .map(let d):
+            var c: [String: TemplateValue] = [:]
+            c.reserveCapacity(d.count)
+            for (k, v) in d { c[k.ownCopy] = v.ownCopy }
+            return .map(c)
+        default: return self
         }
     }
 

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A value each thread has its own copy of, made on the thread's first use.
+///
+/// For read-only data that every worker reads many times a page (templates, the site's part
+/// of every page's context): when two cores retain and release the same objects, each
+/// reference count moves between their caches; a copy per thread keeps those counts on one
+/// core. The copies live as long as this object.
+public final class PerThread<T>: @unchecked Sendable {
+    private var key = pthread_key_t()
+    private let make: () -> T
+    private let lock = NSLock()
+    private var made: [Unmanaged<Box>] = []
+
+    final class Box {
+        let value: T
+        init(_ value: T) { self.value = value }
+    }
+
+    public init(_ make: @escaping () -> T) {
+        self.make = make
+        pthread_key_create(&key, nil)
+    }
+
+    public var value: T {
+        if let p = pthread_getspecific(key) { return Unmanaged<Box>.fromOpaque(p).takeUnretainedValue().value }
+        let box = Unmanaged.passRetained(Box(make()))
+        pthread_setspecific(key, box.toOpaque())
+        lock.lock(); made.append(box); lock.unlock()
+        return box.takeUnretainedValue().value
+    }
+
+    deinit {
+        pthread_key_delete(key)
+        for b in made { b.release() }
+    }
+}
+
+extension String {
+    /// The same text in storage of its own (not shared with `self`).
+    public var ownCopy: String {
+        String(decoding: Array(utf8), as: UTF8.self)
+    }
+}
