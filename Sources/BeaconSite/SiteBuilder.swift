@@ -261,6 +261,10 @@ public final class SiteBuilder: @unchecked Sendable {
             Timings.measure("site: \(name)", step)
             if name == "lessons" { afterLessons?() }
         }
+        if let name = theme.library.takeTooDeep() {
+            bag.error(SourceLocation(path: theme.files.display("templates/\(name).mustache"), line: 1, column: 1),
+                      "模板里的 {{>…}} 或 {{<…}} 嵌套超过 \(TemplateLibrary.depthLimit) 层，多半是一个模板引用了它自己 (templates nest deeper than \(TemplateLibrary.depthLimit): a partial includes itself)")
+        }
         if !bag.hasErrors {
             Timings.measure("site: cache records") {
                 itemMemo.save()

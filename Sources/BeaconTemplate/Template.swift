@@ -58,7 +58,7 @@ public struct Template: Sendable {
 public final class TemplateLibrary: @unchecked Sendable {
     private var templates: [String: Template] = [:]
     private let lock = NSLock()
-    private var deep = false
+    private var deep: String?
     /// Each rendering thread's own copy of the templates (see `PerThread`), made at the
     /// first render.
     private var copies: PerThread<[String: Template]>?
@@ -83,18 +83,18 @@ public final class TemplateLibrary: @unchecked Sendable {
         guard let t = own[name] else { return nil }
         var r = TemplateRenderer(templates: own, root: value)
         r.render(t.nodes, seq: nil, blocks: [:], indent: "")
-        if r.tooDeep { noteTooDeep() }
+        if let d = r.tooDeep { noteTooDeep(d) }
         return r.out
     }
 
-    func noteTooDeep() { lock.lock(); deep = true; lock.unlock() }
+    func noteTooDeep(_ name: String) { lock.lock(); if deep == nil { deep = name }; lock.unlock() }
 
-    /// Whether some render since the last call stopped at the nesting limit (a partial that
-    /// includes itself for ever): a theme error the caller reports once.
-    public func takeTooDeep() -> Bool {
+    /// The template at which some render since the last call stopped at the nesting limit (a
+    /// partial that includes itself for ever): a theme error the caller reports once.
+    public func takeTooDeep() -> String? {
         lock.lock(); defer { lock.unlock() }
         let d = deep
-        deep = false
+        deep = nil
         return d
     }
 
@@ -416,7 +416,8 @@ struct TemplateRenderer {
     var out = ""
     var stack: [TemplateValue]
     var depth = 0
-    var tooDeep = false
+    /// The partial, parent or block where the nesting limit stopped the render.
+    var tooDeep: String?
 
     init(templates: [String: Template], root: TemplateValue) {
         self.templates = templates
@@ -533,24 +534,24 @@ struct TemplateRenderer {
             default: break
             }
         case .partial(let name, let more):
-            guard let t = templates[name], enter() else { return }
+            guard let t = templates[name], enter(name) else { return }
             render(t.nodes, seq: nil, blocks: blocks, indent: indent + more)
             depth -= 1
         case .parent(let name, let more, let overrides):
-            guard let t = templates[name], enter() else { return }
+            guard let t = templates[name], enter(name) else { return }
             // The outermost definition of a block wins.
             let merged = blocks.isEmpty ? overrides : blocks.merging(overrides) { outer, _ in outer }
             render(t.nodes, seq: nil, blocks: merged, indent: indent + more)
             depth -= 1
         case .block(let name, let fallback, let more):
-            guard enter() else { return }
+            guard enter(name) else { return }
             render(blocks[name] ?? fallback, seq: nil, blocks: blocks, indent: indent + more)
             depth -= 1
         }
     }
 
-    mutating func enter() -> Bool {
-        guard depth < TemplateLibrary.depthLimit else { tooDeep = true; return false }
+    mutating func enter(_ name: String) -> Bool {
+        guard depth < TemplateLibrary.depthLimit else { if tooDeep == nil { tooDeep = name }; return false }
         depth += 1
         return true
     }

@@ -105,6 +105,15 @@ final class BadInputTests: XCTestCase {
         }
     }
 
+    /// A partial that includes itself does not hang or crash the build: it stops at the
+    /// nesting limit and the build fails, output untouched.
+    func testTemplateThatIncludesItselfFailsTheBuild() throws {
+        try assertFails("themes/default/templates/loop.mustache:1:1: error: 模板里的 {{>…}} 或 {{<…}} 嵌套超过 100 层，多半是一个模板引用了它自己 (templates nest deeper than 100: a partial includes itself)") {
+            try $0.write("themes/default/templates/404.mustache", "{{<base}}{{$main}}{{>loop}}{{/main}}{{/base}}\n")
+            try $0.write("themes/default/templates/loop.mustache", "<div>{{>loop}}</div>")
+        }
+    }
+
     func testTemplateSyntaxError() throws {
         try assertFails("themes/default/templates/404.mustache:2:16: error: 模板语法错误 (template error): {{/b}} 和前面的 {{#a}} 不一致 (closing 'b' where 'a' is open)") {
             try $0.write("themes/default/templates/404.mustache", "{{<base}}\n{{$main}}{{#a}}{{/b}}{{/main}}\n{{/base}}\n")

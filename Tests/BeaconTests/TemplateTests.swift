@@ -149,10 +149,10 @@ final class TemplateTests: XCTestCase {
         try lib.register("{{>self}}x", named: "self")
         try lib.register("{{#m}}{{>loop}}{{/m}}", named: "loop")
         XCTAssertEqual(lib.render("self", [:]), String(repeating: "x", count: TemplateLibrary.depthLimit + 1))
-        XCTAssertTrue(lib.takeTooDeep())
-        XCTAssertFalse(lib.takeTooDeep())
+        XCTAssertEqual(lib.takeTooDeep(), "self")
+        XCTAssertNil(lib.takeTooDeep())
         XCTAssertEqual(lib.render("loop", ["m": ["a": 1]]), "")
-        XCTAssertTrue(lib.takeTooDeep())
+        XCTAssertEqual(lib.takeTooDeep(), "loop")
     }
 
     func testTopLevelNames() throws {
