@@ -73,7 +73,7 @@ public struct QRCode: Sendable {
                     number(col + 4, &out); out.append(32); number(row + 4, &out)
                     out.append(104)  // h
                     number(run, &out)
-                    out.append(contentsOf: [118, 49, 104, 45])  // v1h-
+                    out.append(118); out.append(49); out.append(104); out.append(45)  // v1h-
                     number(run, &out)
                     out.append(122)  // z
                     col += run

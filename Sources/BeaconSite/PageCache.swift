@@ -44,12 +44,12 @@ extension SiteBuilder {
             f.add("}")
         case .object(let o):
             if let c = o as? LessonContext {
-                if let key = facts[c.lesson.id].itemKey {
+                if let key = facts[c.id].itemKey {
                     f.add("item"); f.add(key)
                     return
                 }
-                var item = lessonItem(c.lesson, facts: facts[c.lesson.id])
-                item["html"] = .string(facts[c.lesson.id].itemHTML)
+                var item = lessonItem(project.lessons[c.id], facts: facts[c.id])
+                item["html"] = .string(facts[c.id].itemHTML)
                 add(.map(item), to: f)
             } else {
                 // No other kind of object is handed to templates; one would never be cached.

@@ -27,17 +27,19 @@ struct LessonFacts: Sendable {
 /// A lesson as list templates see it. Fields are computed when a template asks for them,
 /// so a list of thousands of lessons costs only what its template uses.
 final class LessonContext: TemplateObject, @unchecked Sendable {
-    let lesson: Lesson
+    /// The lesson's id (its place in the project's lessons): a list of thousands holds no
+    /// copies of the lessons themselves.
+    let id: Int
     unowned let builder: SiteBuilder
 
-    init(_ lesson: Lesson, builder: SiteBuilder) {
-        self.lesson = lesson
+    init(_ id: Int, builder: SiteBuilder) {
+        self.id = id
         self.builder = builder
     }
 
     func value(named name: String) -> TemplateValue? {
-        if name == "html" { return .string(builder.facts[lesson.id].itemHTML) }
-        return builder.lessonItem(lesson, facts: builder.facts[lesson.id])[name]
+        if name == "html" { return .string(builder.facts[id].itemHTML) }
+        return builder.lessonItem(builder.project.lessons[id], facts: builder.facts[id])[name]
     }
 }
 
@@ -388,7 +390,7 @@ public final class SiteBuilder: @unchecked Sendable {
 
     /// Lessons as list templates take them.
     func lessonList(_ lessons: some Sequence<Lesson>) -> TemplateValue {
-        .list(lessons.map { .object(LessonContext($0, builder: self)) })
+        .list(lessons.map { .object(LessonContext($0.id, builder: self)) })
     }
 
     /// A lesson as every template sees it (a list's entry, and the start of its own page).
