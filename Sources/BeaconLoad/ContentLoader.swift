@@ -226,7 +226,7 @@ public struct ContentLoader {
                         bag.warning(f.location(of: k), "未知的校对规则 \(id)\(hint)可用：\(CopyRules.all.joined(separator: "、")) (unknown copy rule '\(id)')")
                         continue
                     }
-                    if v.bool == false || v.string == "off" { copyOff.insert(id) }
+                    if YAMLFields.boolValue(v) == false || v.string == "off" { copyOff.insert(id) }
                 }
             } else {
                 f.error(f.location(of: node), "copy_rules 写成“规则: off”的列表，例如 copy_rules: { space-between-chinese: off } (copy_rules maps rule ids to on/off)")

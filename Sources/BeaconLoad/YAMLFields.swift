@@ -6,10 +6,12 @@ import BeaconText
 /// Parses a YAML text into a node, turning every syntax error into a diagnostic at the
 /// right line of the file.
 enum YAMLText {
-    /// Only the types Beacon reads (booleans, whole numbers, null): Yams's default resolver
-    /// also tries float, timestamp and merge patterns on every plain scalar, a tenth of the
-    /// time of reading ten thousand lessons, for values Beacon reads as text anyway.
+    /// No patterns at all: Yams matches every plain scalar against its resolver's regular
+    /// expressions when it hashes a key (to find duplicates) or is asked for a tag. Beacon
+    /// tells null, true/false and whole numbers from the scalar's text and style itself
+    /// (`YAMLFields.isNull`, `YAMLFields.boolValue`; Yams's `Int.construct` reads the text).
     static let resolver = Resolver.default.removing(.float).removing(.timestamp).removing(.merge).removing(.value)
+        .removing(.bool).removing(.int).removing(.null)
 
     /// How many values a YAML text may hold once its aliases (`*name`) are expanded: far
     /// beyond any editor's file, far below what a "billion laughs" file expands to.
@@ -216,10 +218,24 @@ struct YAMLFields {
     mutating func value(_ key: String) -> Node? {
         used.insert(key)
         guard let e = entry(key) else { return nil }
-        if case .scalar(let s) = e.value, s.string.isEmpty || (s.style == .plain && ["~", "null", "Null", "NULL"].contains(s.string) && e.value.tag == Tag(.null)) {
-            return nil
-        }
+        if case .scalar(let s) = e.value, Self.isNull(s) { return nil }
         return e.value
+    }
+
+    /// YAML's null, as the core schema writes it: nothing, or a plain `~` or `null`.
+    static func isNull(_ s: Node.Scalar) -> Bool {
+        s.string.isEmpty || ((s.style == .plain || s.style == .any) && ["~", "null", "Null", "NULL"].contains(s.string))
+    }
+
+    /// YAML 1.1's booleans (what Yams's default resolver took for one): a plain true, yes, on,
+    /// false, no or off, in lower, capitalised or upper case.
+    static func boolValue(_ node: Node) -> Bool? {
+        guard case .scalar(let s) = node, s.style == .plain || s.style == .any else { return nil }
+        switch s.string {
+        case "true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON": return true
+        case "false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF": return false
+        default: return nil
+        }
     }
 
     func keyLocation(_ key: String) -> SourceLocation {
@@ -271,7 +287,7 @@ struct YAMLFields {
 
     mutating func bool(_ key: String) -> Bool? {
         guard let node = value(key) else { return nil }
-        guard let b = node.bool else {
+        guard let b = Self.boolValue(node) else {
             error(location(of: node), "字段 \(key) 应当是 true 或 false ('\(key)' must be true or false)")
             return nil
         }
