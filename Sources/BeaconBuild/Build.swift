@@ -237,10 +237,18 @@ public enum Builder {
         site.bookFiles = bookFiles
         site.boardFiles = boardFiles
         let wechatDone = DispatchGroup(), wechatMark = bag.mark
+        // Once the lesson pages (most of the cache's new files) are made, the disk starts on
+        // them while the lists, the search index and the rest are made; the `syncfs` at the
+        // end then waits for less.
+        let cacheFolder = options.root.appendingPathComponent(".beacon/cache")
+        site.afterLessons = { CacheDurability.start(cacheFolder) }
         if let wechat {
             // The lesson pages keep the trees they parse for the copies, which take them.
             site.keepDocuments = true
-            site.afterLessons = { DispatchQueue.global().async(group: wechatDone, execute: wechat) }
+            site.afterLessons = {
+                CacheDurability.start(cacheFolder)
+                DispatchQueue.global().async(group: wechatDone, execute: wechat)
+            }
         }
         Progress.show(wechat == nil ? "生成网站（\(lessonCount) 篇课程）" : "生成网站和公众号版（\(lessonCount) 篇课程）")
         site.build()

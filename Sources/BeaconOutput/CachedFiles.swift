@@ -129,6 +129,19 @@ public enum CacheDurability {
 
     public static func noteMade() { lock.lock(); made = true; lock.unlock() }
 
+    /// Starts writing what the cache holds so far to the disk, on another thread, when this
+    /// process put files into it: `settle` later waits for less.
+    public static func start(_ folder: URL) {
+        lock.lock(); let any = made; lock.unlock()
+        guard any else { return }
+        DispatchQueue.global(qos: .utility).async {
+            let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard fd >= 0 else { return }
+            _ = syncfs(fd)
+            close(fd)
+        }
+    }
+
     /// Flushes the file system that holds `folder` when this process put files into the cache
     /// since the last call.
     public static func settle(_ folder: URL) {
