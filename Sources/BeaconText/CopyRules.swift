@@ -92,17 +92,18 @@ public enum CopyRules {
         var rules = Rules(enabled: enabled)
         // Lines split on scalars: splitting a String splits on grapheme clusters, several times
         // the work, for the same lines (a line feed joins no cluster but "\r\n", which
-        // Beacon's reader has made "\n" already). The scalars are read out once; a line is
-        // a range of them.
-        let all = text.unicodeScalars.map(\.value)
+        // Beacon's reader has made "\n" already). A line is a range of the text's UTF-8 bytes,
+        // decoded into scalars only where the rules read it.
+        let all = Array(text.utf8)
         var lines: [Range<Int>] = []
         var from = 0
         for (k, v) in all.enumerated() where v == 0x0A { lines.append(from..<k); from = k + 1 }
         lines.append(from..<all.count)
+        var scratch: [UInt32] = []
         var findings: [Finding] = []
         var changed: [Int: String] = [:]
         // An open code fence: its character and length (a closing fence is at least as long).
-        var fence: (char: UInt32, count: Int)?
+        var fence: (char: UInt8, count: Int)?
         var indentedCode = false
         var inTag = false
         var paragraph: [(line: Int, chars: [UInt32], skip: [Bool])] = []
@@ -144,12 +145,19 @@ public enum CopyRules {
             }()
             // Han characters with single marks between them (，。、；：！？, no pairs, no
             // spaces, no Latin): nothing any rule looks for, and most lines of a lesson.
-            if plainLines && !inTag && Self.isPlainChinese(s[lo..<hi]) {
-                // No pair marks in it for `unbalanced` to count.
-                paragraph.append((index + 1, [], []))
-                continue
+            if plainLines && !inTag {
+                scratch.removeAll(keepingCapacity: true)
+                Self.decode(all[lo..<hi], into: &scratch)
+                if Self.isPlainChinese(scratch[...]) {
+                    // No pair marks in it for `unbalanced` to count.
+                    paragraph.append((index + 1, [], []))
+                    continue
+                }
             }
-            var line = Line(Array(s), title: title || heading, inTag: inTag)
+            var scalars: [UInt32] = []
+            scalars.reserveCapacity(s.count)
+            Self.decode(s, into: &scalars)
+            var line = Line(scalars, title: title || heading, inTag: inTag)
             inTag = line.endsInTag
             let result = line.review(rules: &rules, lineNumber: index + 1)
             findings += result.findings
@@ -203,6 +211,25 @@ public enum CopyRules {
 
     static func show(_ v: [UInt32]) -> String { String(String.UnicodeScalarView(v.compactMap(Unicode.Scalar.init))) }
     static func show(_ v: UInt32) -> String { show([v]) }
+
+    /// The scalars of valid UTF-8 (bytes of a Swift string).
+    static func decode(_ b: ArraySlice<UInt8>, into out: inout [UInt32]) {
+        var i = b.startIndex
+        let end = b.endIndex
+        while i < end {
+            let c = UInt32(b[i])
+            if c < 0x80 {
+                out.append(c); i += 1
+            } else if c < 0xE0 {
+                out.append((c & 0x1F) << 6 | UInt32(b[i + 1]) & 0x3F); i += 2
+            } else if c < 0xF0 {
+                out.append((c & 0x0F) << 12 | (UInt32(b[i + 1]) & 0x3F) << 6 | UInt32(b[i + 2]) & 0x3F); i += 3
+            } else {
+                out.append((c & 0x07) << 18 | (UInt32(b[i + 1]) & 0x3F) << 12 | (UInt32(b[i + 2]) & 0x3F) << 6 | UInt32(b[i + 3]) & 0x3F)
+                i += 4
+            }
+        }
+    }
 
     /// Off only in the test that checks the shortcut against the full review.
     nonisolated(unsafe) static var plainLines = true

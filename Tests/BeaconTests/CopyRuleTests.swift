@@ -179,4 +179,14 @@ final class CopyRuleTests: XCTestCase {
             XCTAssertEqual(fast.fixed, full.fixed, text.debugDescription)
         }
     }
+
+    /// The rules' UTF-8 decoder gives the scalars Swift gives, for 1- to 4-byte sequences.
+    func testDecodingGivesSwiftsScalars() {
+        let texts = ["", "abc", "党员，学习。", "é\u{301}ü", "😀𠀀字\u{FEFF}", "\u{7F}\u{80}\u{7FF}\u{800}\u{FFFF}\u{10000}\u{10FFFF}"]
+        for t in texts {
+            var out: [UInt32] = []
+            CopyRules.decode(Array(t.utf8)[...], into: &out)
+            XCTAssertEqual(out, t.unicodeScalars.map(\.value), t.debugDescription)
+        }
+    }
 }
