@@ -1,4 +1,5 @@
 import Foundation
+import BeaconModel
 
 /// How the offline search splits text into tokens. The site's `search.js` splits queries the
 /// same way; `SearchTokenTests` runs both on the same strings and compares.
@@ -150,30 +151,60 @@ public enum SearchTokens {
     /// occurrences (at most 3) in the low two bits. The order of the result is unspecified.
     public static func merge(_ codes: inout [UInt64]) {
         guard codes.count > 1 else { return }
-        // Open addressing on the token; a token code is never 0.
-        var capacity = 64
-        while capacity < codes.count * 2 { capacity <<= 1 }
-        let mask = capacity - 1
-        var keys = [UInt64](repeating: 0, count: capacity)
-        var values = [UInt64](repeating: 0, count: capacity)
-        var used = 0
-        keys.withUnsafeMutableBufferPointer { k in
-            values.withUnsafeMutableBufferPointer { v in
-                for c in codes {
-                    let token = c >> 4
-                    var slot = Int(truncatingIfNeeded: (token &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-                    while k[slot] != 0 && k[slot] != token { slot = (slot + 1) & mask }
-                    if k[slot] == 0 { k[slot] = token; used += 1 }
-                    let f = c & 0xF
-                    var value = v[slot] | (f & (tag | title))
-                    if f & body != 0 && value & 3 < 3 { value += 1 }
-                    v[slot] = value
+        let t = mergeTables.value
+        t.prepare(for: codes.count)
+        let mask = t.keys.count - 1
+        var out = [UInt64]()
+        out.reserveCapacity(codes.count)
+        let generation = t.generation
+        // Open addressing on the token, in this thread's own table: a slot is free when its
+        // stamp is not this merge's, so the table is never cleared.
+        t.keys.withUnsafeMutableBufferPointer { k in
+            t.values.withUnsafeMutableBufferPointer { v in
+                t.stamps.withUnsafeMutableBufferPointer { st in
+                    t.slots.removeAll(keepingCapacity: true)
+                    for c in codes {
+                        let token = c >> 4
+                        var slot = Int(truncatingIfNeeded: (token &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+                        while st[slot] == generation && k[slot] != token { slot = (slot + 1) & mask }
+                        if st[slot] != generation { st[slot] = generation; k[slot] = token; v[slot] = 0; t.slots.append(slot) }
+                        let f = c & 0xF
+                        var value = v[slot] | (f & (tag | title))
+                        if f & body != 0 && value & 3 < 3 { value += 1 }
+                        v[slot] = value
+                    }
+                    for slot in t.slots { out.append(k[slot] << 4 | v[slot]) }
                 }
             }
         }
-        var out = [UInt64]()
-        out.reserveCapacity(used)
-        for i in 0..<capacity where keys[i] != 0 { out.append(keys[i] << 4 | values[i]) }
         codes = out
+    }
+
+    /// A merge table per thread, reused from lesson to lesson.
+    static let mergeTables = PerThread { MergeTable() }
+
+    final class MergeTable {
+        var keys: [UInt64] = []
+        var values: [UInt64] = []
+        var stamps: [UInt32] = []
+        var slots: [Int] = []
+        var generation: UInt32 = 0
+
+        /// Room for `count` tokens at most half full, and a new stamp.
+        func prepare(for count: Int) {
+            var capacity = max(64, keys.count)
+            while capacity < count * 2 { capacity <<= 1 }
+            if capacity != keys.count {
+                keys = [UInt64](repeating: 0, count: capacity)
+                values = [UInt64](repeating: 0, count: capacity)
+                stamps = [UInt32](repeating: 0, count: capacity)
+                generation = 0
+            }
+            generation &+= 1
+            if generation == 0 {
+                for i in stamps.indices { stamps[i] = 0 }
+                generation = 1
+            }
+        }
     }
 }
