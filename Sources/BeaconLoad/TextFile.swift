@@ -51,6 +51,27 @@ public enum TextFile {
     /// Unicode noncharacters (U+FFFE, U+FFFF, U+FDD0–U+FDEF …), which end a run of text in
     /// Pango and would end a book there. Refused at their line and column.
     static func refuseUnprintable(_ text: String, displayPath: String) throws(Diagnostic) {
+        // Most files hold none of these: a look at the bytes says so without decoding. A
+        // control character is one byte; a noncharacter starts EF B7 or EF BF (U+FDD0–FDEF,
+        // U+FFFE, U+FFFF) or is a 4-byte sequence. Anything that might be one is read again
+        // scalar by scalar below.
+        var suspect = false
+        text.utf8.withContiguousStorageIfAvailable { b in
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c < 0x20 {
+                    if c != 0x09 && c != 0x0A && c != 0x0D { suspect = true; return }
+                } else if c == 0x7F || c >= 0xF0 {
+                    suspect = true; return
+                } else if c == 0xEF, i + 1 < n, b[i + 1] == 0xB7 || b[i + 1] == 0xBF {
+                    suspect = true; return
+                }
+                i += 1
+            }
+        } ?? { suspect = true }()
+        guard suspect else { return }
         var line = 1, column = 1
         for s in text.unicodeScalars {
             let v = s.value

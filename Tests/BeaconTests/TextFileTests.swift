@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 import BeaconModel
-import BeaconLoad
+@testable import BeaconLoad
 
 final class TextFileTests: XCTestCase {
     /// A file the build cache knows is turned into text without its checks: the same text
@@ -56,5 +56,17 @@ final class TextFileTests: XCTestCase {
         XCTAssertEqual(f.body.lineOffset, 3)
         XCTAssertNil(try FrontMatterFile.split("没有头信息", path: "p.md"))
         XCTAssertThrowsError(try FrontMatterFile.split("---\ntitle: 甲\n正文", path: "p.md"))
+    }
+
+    /// Control characters and noncharacters are refused wherever they are; everything else,
+    /// four-byte characters and U+FEFF, U+FFFD included, is taken.
+    func testUnprintableCharactersAreFoundByTheByteScanToo() {
+        func s(_ v: UInt32) -> String { String(Unicode.Scalar(v)!) }
+        for bad in ["a" + s(0xFDD0), "a" + s(0xFDEF) + "b", "党" + s(0x1FFFF), "x" + s(0x10FFFE), "a\u{7F}", "\u{0B}", "字" + s(0xFFFF)] {
+            XCTAssertThrowsError(try TextFile.refuseUnprintable(bad, displayPath: "x.md"), bad.debugDescription)
+        }
+        for good in ["党员，“学习”。😀 ｆｕｌｌ\u{FEFF}\u{FFFD}\t\r\n", s(0xFDCF) + s(0xFDF0) + s(0x1FFFD), ""] {
+            XCTAssertNoThrow(try TextFile.refuseUnprintable(good, displayPath: "x.md"), good.debugDescription)
+        }
     }
 }
