@@ -3,11 +3,23 @@ import Foundation
 /// The one HTML escaper: `<`, `>`, `&`, `"` and `'` as entities, everything else as it is.
 /// Used by the Markdown HTML writer and by templates (`{{% CONTENT_TYPE: HTML}}`).
 public enum HTMLEscape {
+    /// The five bytes are all below 0x3F: one comparison rules out the rest (every byte of a
+    /// Chinese character is 0x80 or more).
     @inlinable
-    static func needs(_ b: UInt8) -> Bool { b == 0x3C || b == 0x3E || b == 0x26 || b == 0x22 || b == 0x27 }
+    static func needs(_ b: UInt8) -> Bool { b <= 0x3E && (b == 0x3C || b == 0x3E || b == 0x26 || b == 0x22 || b == 0x27) }
+
+    /// Whether the text holds a byte to escape, read from its storage where it has one.
+    @inlinable
+    static func anyToEscape(_ text: String) -> Bool {
+        if let found = text.utf8.withContiguousStorageIfAvailable({ b -> Bool in
+            for c in b where needs(c) { return true }
+            return false
+        }) { return found }
+        return text.utf8.contains(where: needs)
+    }
 
     public static func escape(_ text: String) -> String {
-        guard text.utf8.contains(where: needs) else { return text }
+        guard anyToEscape(text) else { return text }
         var out = ""
         append(text, to: &out)
         return out
@@ -16,7 +28,7 @@ public enum HTMLEscape {
     /// Appends `text` escaped to `out`, without an intermediate string when nothing needs it.
     public static func append(_ text: String, to out: inout String) {
         let utf8 = text.utf8
-        guard utf8.contains(where: needs) else { out += text; return }
+        guard anyToEscape(text) else { out += text; return }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(utf8.count + 16)
         for b in utf8 {
