@@ -214,21 +214,7 @@ public enum CopyRules {
 
     /// The scalars of valid UTF-8 (bytes of a Swift string).
     static func decode(_ b: ArraySlice<UInt8>, into out: inout [UInt32]) {
-        var i = b.startIndex
-        let end = b.endIndex
-        while i < end {
-            let c = UInt32(b[i])
-            if c < 0x80 {
-                out.append(c); i += 1
-            } else if c < 0xE0 {
-                out.append((c & 0x1F) << 6 | UInt32(b[i + 1]) & 0x3F); i += 2
-            } else if c < 0xF0 {
-                out.append((c & 0x0F) << 12 | (UInt32(b[i + 1]) & 0x3F) << 6 | UInt32(b[i + 2]) & 0x3F); i += 3
-            } else {
-                out.append((c & 0x07) << 18 | (UInt32(b[i + 1]) & 0x3F) << 12 | (UInt32(b[i + 2]) & 0x3F) << 6 | UInt32(b[i + 3]) & 0x3F)
-                i += 4
-            }
-        }
+        UTF8Scalars.forEach(b) { out.append($0) }
     }
 
     /// Off only in the test that checks the shortcut against the full review.

@@ -12,7 +12,9 @@ public final class Slugger: @unchecked Sendable {
     /// Pinyin by Han character, shared by every slugger.
     private nonisolated(unsafe) static var cache: [Unicode.Scalar: String] = [:]
     private static let lock = NSLock()
-    private var slugs: [String: String] = [:]
+    /// By the text's bytes (`BytePath`): hashing a Chinese String goes through Unicode
+    /// normalisation.
+    private var slugs: [BytePath: String] = [:]
     private let slugLock = NSLock()
     private static let transform = StringTransform("Han-Latin; Latin-ASCII")
 
@@ -126,11 +128,12 @@ public final class Slugger: @unchecked Sendable {
     /// callers then use `fallback(for:)`.
     public func slug(_ text: String) -> String {
         slugLock.lock()
-        if let known = slugs[text] { slugLock.unlock(); return known }
+        let key = BytePath(text)
+        if let known = slugs[key] { slugLock.unlock(); return known }
         slugLock.unlock()
         let made = spell(text)
         slugLock.lock()
-        if slugs.count < 100_000 { slugs[text] = made }
+        if slugs.count < 100_000 { slugs[key] = made }
         slugLock.unlock()
         return made
     }

@@ -13,7 +13,16 @@ public enum TextMeasures {
         var han = 0
         var words = 0
         var inWord = false
-        for s in text.unicodeScalars {
+        // Read from the string's UTF-8 where it has its own storage (a lesson's plain text
+        // does): the scalars without the view's iterator.
+        if let units = text.utf8.withContiguousStorageIfAvailable({ b -> Int in
+            UTF8Scalars.forEach(b) { count(Unicode.Scalar($0)!) }
+            return han + words
+        }) { return units }
+        for s in text.unicodeScalars { count(s) }
+        return han + words
+
+        func count(_ s: Unicode.Scalar) {
             if CJK.isHan(s) {
                 han += 1
                 inWord = false
@@ -25,7 +34,6 @@ public enum TextMeasures {
                 inWord = false
             }
         }
-        return han + words
     }
 
     /// Whether a scalar is always a character (grapheme cluster) of its own: nothing joins

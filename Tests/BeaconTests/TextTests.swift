@@ -78,6 +78,7 @@ final class TextMeasureTests: XCTestCase {
         XCTAssertEqual(TextMeasures.readingUnits("党章是根本大法"), 7)
         XCTAssertEqual(TextMeasures.readingUnits("学习 Swift 和 cmark-gfm 两个 tools"), 8, "Han characters plus Latin words")
         XCTAssertEqual(TextMeasures.readingUnits("3.14 和 10:30"), 4)
+        XCTAssertEqual(TextMeasures.readingUnits("𠀀𪚥字 é café ok"), 5, "characters beyond the BMP count; a letter outside ASCII ends a word")
         XCTAssertEqual(TextMeasures.readingMinutes(""), 1)
         XCTAssertEqual(TextMeasures.readingMinutes(String(repeating: "学", count: 400)), 1)
         XCTAssertEqual(TextMeasures.readingMinutes(String(repeating: "学", count: 401)), 2)
