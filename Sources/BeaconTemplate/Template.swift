@@ -385,7 +385,9 @@ struct TemplateParser {
         } else if rest.contains(")") {
             throw fail(.unfinishedTag, at: offset)
         }
-        if rest == "." { return TemplateName(path: [], transforms: transforms) }
+        // `.` is the top of the stack, with or without transforms (`count(.)`); only a name
+        // left empty (`first()`) is the position in a list.
+        if rest == "." { return TemplateName(path: [], fromTop: true, transforms: transforms) }
         let fromTop = rest.first == "."
         let path = rest.split(separator: ".").map(String.init)
         if path.isEmpty && !rest.isEmpty { throw fail(.unfinishedTag, at: offset) }
@@ -480,7 +482,8 @@ struct TemplateRenderer {
             if case .text(let t) = node {
                 var line = Substring(t)
                 while !line.isEmpty {
-                    let end = line.firstIndex(of: "\n").map { line.index(after: $0) } ?? line.endIndex
+                    // At line feeds found as bytes: "\r\n" is one Character.
+                    let end = line.utf8.firstIndex(of: 0x0A).map { line.utf8.index(after: $0) } ?? line.endIndex
                     let s = String(line[..<end])
                     piece(&self) { $0.out += s }
                     line = line[end...]
@@ -551,7 +554,10 @@ struct TemplateRenderer {
     }
 
     mutating func enter(_ name: String) -> Bool {
-        guard depth < TemplateLibrary.depthLimit else { if tooDeep == nil { tooDeep = name }; return false }
+        // Once the limit is reached, nothing nests any more: a partial that includes itself
+        // twice would otherwise branch out below the limit for ever.
+        guard tooDeep == nil else { return false }
+        guard depth < TemplateLibrary.depthLimit else { tooDeep = name; return false }
         depth += 1
         return true
     }

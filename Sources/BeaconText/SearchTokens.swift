@@ -181,7 +181,7 @@ public enum SearchTokens {
     }
 
     /// A merge table per thread, reused from lesson to lesson.
-    static let mergeTables = PerThread { MergeTable() }
+    static let mergeTables = PerThread(threadOwned: true) { MergeTable() }
 
     final class MergeTable {
         var keys: [UInt64] = []

@@ -22,6 +22,7 @@ final class TemplateTests: XCTestCase {
         "base": "<h>{{$head}}默认{{/head}}</h>\n{{$main}}\n  正文默认\n{{/main}}\n尾{{x}}\n",
         "mid": "{{<base}}{{$head}}中间{{/head}}{{/base}}",
         "self": "{{>self}}",
+        "crlf": "a\r\nb\r\n",
     ]
 
     /// swift-mustache's view of a value.
@@ -90,6 +91,7 @@ final class TemplateTests: XCTestCase {
         // Partials, with the indent of a standalone partial on every line.
         ("[{{>p}}]", "[PX&lt;&amp;&gt;&quot;&#39;\n  Q3\n]"),
         ("  {{>p}}\nend", "  PX&lt;&amp;&gt;&quot;&#39;\n    Q3\nend"),
+        ("  {{>crlf}}\nend", "  a\r\n  b\r\nend"),
         ("<ul>\n{{#list}}\n  {{>item}}\n{{/list}}\n</ul>", "<ul>\n  <li>a</li>\n  <li>b</li>\n  <li>X&lt;&amp;&gt;&quot;&#39;</li>\n</ul>"),
         ("{{>missing}}!", "!"),
         // Set delimiters.
@@ -105,6 +107,8 @@ final class TemplateTests: XCTestCase {
         ("{{<mid}}{{$head}}外层{{/head}}{{/mid}}", "<h>外层</h>\n  正文默认\n尾X&lt;&amp;&gt;&quot;&#39;\n"),
         ("{{#m}}{{<base}}{{$head}}{{y}}{{/head}}{{/base}}{{/m}}", "<h>inner</h>\n  正文默认\n尾mx\n"),
         ("{{$solo}}默认块{{/solo}}", "默认块"),
+        // Transforms of the top of the stack itself.
+        ("{{#list}}{{count(.)}}{{/list}}{{#words}}{{#empty(.)}}no{{/empty(.)}}{{/words}}", "211"),
     ]
 
     func testCasesGiveTheSpecifiedOutput() throws {
@@ -113,9 +117,11 @@ final class TemplateTests: XCTestCase {
         }
     }
 
-    /// Where Beacon goes beyond swift-mustache on purpose: Chinese field names, and `sorted`
-    /// on any list of texts (swift-mustache sorts only lists typed as comparable).
-    static let extensions: Set<String> = ["{{中文}}", "{{#sorted(words)}}{{.}}{{/sorted(words)}}"]
+    /// Where Beacon goes beyond swift-mustache on purpose: Chinese field names, `sorted` on
+    /// any list of texts (swift-mustache sorts only lists typed as comparable), and the
+    /// indent of a standalone partial on every line of a partial saved with CRLF line ends
+    /// (swift-mustache indents only its first line).
+    static let extensions: Set<String> = ["{{中文}}", "{{#sorted(words)}}{{.}}{{/sorted(words)}}", "  {{>crlf}}\nend"]
 
     func testCasesAgreeWithSwiftMustache() throws {
         for (template, _) in Self.cases where !Self.extensions.contains(template) {
@@ -148,11 +154,15 @@ final class TemplateTests: XCTestCase {
         let lib = TemplateLibrary()
         try lib.register("{{>self}}x", named: "self")
         try lib.register("{{#m}}{{>loop}}{{/m}}", named: "loop")
+        // Branching: without a stop at the first overflow this would be 2^100 renders.
+        try lib.register("{{>twice}}{{>twice}}", named: "twice")
         XCTAssertEqual(lib.render("self", [:]), String(repeating: "x", count: TemplateLibrary.depthLimit + 1))
         XCTAssertEqual(lib.takeTooDeep(), "self")
         XCTAssertNil(lib.takeTooDeep())
         XCTAssertEqual(lib.render("loop", ["m": ["a": 1]]), "")
         XCTAssertEqual(lib.takeTooDeep(), "loop")
+        XCTAssertEqual(lib.render("twice", [:]), "")
+        XCTAssertEqual(lib.takeTooDeep(), "twice")
     }
 
     func testTopLevelNames() throws {
