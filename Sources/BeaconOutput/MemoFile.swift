@@ -126,19 +126,19 @@ public final class MemoFile: @unchecked Sendable {
     /// all in memory; `save` adds the old entries still used and puts the file in place.
     private var next: Int32 = -1
     private var nextPath: String { path + ".\(getpid()).next" }
-    private var madeKeys: Set<String> = []
+    /// By the key's value (four words), not its 64-character text.
+    private var madeKeys: Set<Key> = []
     private var failed = false
     private var saved = false
 
     /// Keeps `bytes` under `key`.
     public func store(_ key: String, _ bytes: [UInt8]) {
-        guard Key(hex: key) != nil else { return }
-        var entry = Array(Self.header(key, bytes[...]).utf8)
+        guard let k = Key(hex: key) else { return }
+        var entry = Array(Self.header(key, k, bytes[...]).utf8)
         entry.append(contentsOf: bytes)
         entry.append(10)
         lock.lock(); defer { lock.unlock() }
-        guard !failed, !saved, !madeKeys.contains(key) else { return }
-        madeKeys.insert(key)
+        guard !failed, !saved, madeKeys.insert(k).inserted else { return }
         // Gathered into pieces of 64 KiB: one write call per entry was 60,000 calls in a
         // first build of 10,000 lessons.
         if pending.count + entry.count > 64 << 10 { flushPending() }
@@ -160,8 +160,8 @@ public final class MemoFile: @unchecked Sendable {
         pending.removeAll(keepingCapacity: true)
     }
 
-    static func header(_ key: String, _ bytes: ArraySlice<UInt8>) -> String {
-        let sum = String(Self.sum(bytes, key: Key(hex: key)!), radix: 16)
+    static func header(_ key: String, _ k: Key, _ bytes: ArraySlice<UInt8>) -> String {
+        let sum = String(Self.sum(bytes, key: k), radix: 16)
         return "\(key) \(bytes.count) \(String(repeating: "0", count: 16 - sum.count))\(sum)\n"
     }
 
@@ -191,8 +191,8 @@ public final class MemoFile: @unchecked Sendable {
         // The old entries still used, each as the file held it (header, bytes, newline).
         var out: [UInt8] = []
         for i in kept.indices where kept[i] {
-            let key = String(decoding: buffer[keyStarts[i]..<keyStarts[i] + 64], as: UTF8.self)
-            guard !madeKeys.contains(key) else { continue }
+            let key = buffer[keyStarts[i]..<keyStarts[i] + 64].withUnsafeBufferPointer { Key(hex: $0) }
+            if let key, madeKeys.contains(key) { continue }
             out.append(contentsOf: buffer[keyStarts[i]...ranges[i].upperBound])
             if out.count > 1 << 20 { guard Self.writeAll(next, out) else { discardNext(); return }; out.removeAll(keepingCapacity: true) }
         }
