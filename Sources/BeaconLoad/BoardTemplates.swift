@@ -44,6 +44,7 @@ extension ContentLoader {
         case .unclosedSection: return "{{#…}} 开头的一段没有用 {{/…}} 结束"
         case .closeMismatch: return "{{/…}} 的名字和前面的 {{#…}} 不一致"
         case .unfinishedTag: return "{{ 没有写完，字段写成 {{字段名}}"
+        case .nestedTooDeep: return "{{#…}} 一层套一层，套得太深"
         default: return "模板写法有误"
         }
     }

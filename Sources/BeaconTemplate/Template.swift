@@ -115,6 +115,9 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         case badPragma
         /// A tag other than `{{$block}}` directly inside `{{<parent}}`.
         case illegalInParent
+        /// Sections inside sections deeper than `TemplateLibrary.depthLimit` (rendering
+        /// them would go as deep on a thread's stack).
+        case nestedTooDeep
     }
     public let kind: Kind
     public let line: Int
@@ -129,6 +132,7 @@ public struct TemplateError: Error, Sendable, CustomStringConvertible {
         case .badDelimiters: return "分隔符写法有误，例如 {{=<% %>=}} (bad set-delimiter tag)"
         case .badPragma: return "只认得 {{% CONTENT_TYPE: HTML}} 或 TEXT (unknown pragma)"
         case .illegalInParent: return "{{<…}} 里只能写 {{$…}} 块 (only blocks inside a parent)"
+        case .nestedTooDeep: return "{{#…}} 一层套一层，超过了 \(TemplateLibrary.depthLimit) 层 (sections nest deeper than \(TemplateLibrary.depthLimit))"
         }
     }
 }
@@ -295,6 +299,9 @@ struct TemplateParser {
                 pos = tagEnd; lineStart = ls; tagOnLine = true
             }
             let escaping = frames[frames.count - 1].escaping
+            if frames.count > TemplateLibrary.depthLimit, "#^<$".utf8.contains(sigil) {
+                throw fail(.nestedTooDeep, at: tagStart)
+            }
 
             switch sigil {
             case UInt8(ascii: "!"):

@@ -147,6 +147,10 @@ final class TemplateTests: XCTestCase {
         XCTAssertEqual(error("{{% CONTENT_TYPE: PDF}}")?.kind, .badPragma)
         XCTAssertEqual(error("{{<base}}{{x}}{{/base}}")?.kind, .illegalInParent)
         XCTAssertNil(error("{{<base}}\n  text is dropped\n{{$a}}b{{/a}}\n{{/base}}"))
+        // Deep nesting is refused when parsed, never rendered (a worker thread's stack is small).
+        let deep = String(repeating: "{{#x}}", count: 100_000) + String(repeating: "{{/x}}", count: 100_000)
+        XCTAssertEqual(error(deep)?.kind, .nestedTooDeep)
+        XCTAssertNil(error(String(repeating: "{{#x}}", count: 50) + String(repeating: "{{/x}}", count: 50)))
     }
 
     /// A partial that includes itself stops at the nesting limit; the library says so once.
