@@ -98,6 +98,39 @@ public final class CachedFiles: @unchecked Sendable {
         CacheDurability.noteMade()
     }
 
+    /// Keeps the entry for `key` through `prune` when the folder holds it, without reading it
+    /// (a picture that a cached page already holds, kept for when the page is made again).
+    public func keep(key: String, ext: String) {
+        guard let entry = listing[key + "." + ext] else { return }
+        lock.lock(); usedListed[entry.index] = true; lock.unlock()
+    }
+
+    /// The bytes of the entry for `key`, made by `make` (which writes the path it is given,
+    /// where nothing is) when the folder does not hold it: for a file that goes into another
+    /// one (a picture into a page) rather than into the output by itself. A made entry is put
+    /// in place under its name whole (a rename), or not at all when `make` fails.
+    public func bytes(key: String, ext: String, make: (String) throws -> Void) throws -> [UInt8] {
+        let name = key + "." + ext
+        let dest = dirPath + "/" + name
+        if let entry = listing[name] {
+            lock.lock(); usedListed[entry.index] = true; lock.unlock()
+            // An entry that cannot be read is made again below.
+            if case .success(let data) = FileBytes.read(dest), !data.isEmpty { return data }
+        }
+        makeFolder()
+        let temp = dirPath + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        do {
+            try make(temp)
+            guard case .success(let data) = FileBytes.read(temp) else { throw POSIXError(.EIO) }
+            guard rename(temp, dest) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+            CacheDurability.noteMade()
+            return data
+        } catch {
+            unlink(temp)
+            throw error
+        }
+    }
+
     private var madeFolder = false
 
     private func makeFolder() {

@@ -223,7 +223,7 @@ public final class Slugger: @unchecked Sendable {
     }
 
     /// The longest slug a path takes, in bytes: a file name holds 255, and a lesson's WeChat
-    /// cover adds `-cover.png`. A Chinese file name of 77 characters (231 bytes) can spell 300
+    /// copy saves its cover as `<slug>-cover.png`. A Chinese file name of 77 characters (231 bytes) can spell 300
     /// bytes of pinyin.
     public static let longestPathSlug = 240
 

@@ -67,8 +67,15 @@ enum WeChatPage {
         String(repeating: "../", count: max(0, base.split(separator: "/").count - 2))
     }
 
-    static func page(_ e: Entry, site: SiteConfig, baseURL: String) -> String {
-        let up = up(e.base), cover = esc(e.name + WeChatStage.coverSuffix), share = esc(e.name + WeChatStage.shareSuffix)
+    /// A PNG as a `data:` address.
+    static func dataURL(_ png: [UInt8]) -> String {
+        "data:image/png;base64," + Data(png).base64EncodedString()
+    }
+
+    /// A lesson's copy: one file, its cover and share picture inside it (`data:` addresses),
+    /// each with a button that saves it under the name the lesson gives it.
+    static func page(_ e: Entry, cover: [UInt8], share: [UInt8], site: SiteConfig, baseURL: String) -> String {
+        let up = up(e.base), coverName = esc(e.name + WeChatStage.coverSuffix), shareName = esc(e.name + WeChatStage.shareSuffix)
         let meta = [e.author, site.organisation ?? site.title].compactMap { $0 }.joined(separator: " · ")
         return head("公众号版：" + e.title, assets: up + "assets/") + """
         <body>
@@ -93,10 +100,10 @@ enum WeChatPage {
             <dd><p id="summary">\(esc(e.summary))</p><button type="button" id="copy-summary">复制摘要</button></dd>
             <dt>原文链接</dt><dd><a href="\(esc(e.webURL))">\(esc(e.webURL))</a></dd>
           </dl>
-          <figure><img src="\(cover)" width="\(WeChatStage.cover.width)" height="\(WeChatStage.cover.height)" alt="封面：\(esc(e.title))">
-            <figcaption>封面 \(WeChatStage.cover.width)×\(WeChatStage.cover.height)（2.35:1） <a href="\(cover)" download>下载</a></figcaption></figure>
-          <figure class="square"><img src="\(share)" width="\(WeChatStage.share.width)" height="\(WeChatStage.share.height)" alt="分享图：\(esc(e.title))">
-            <figcaption>分享图 \(WeChatStage.share.width)×\(WeChatStage.share.height)（1:1） <a href="\(share)" download>下载</a></figcaption></figure>
+          <figure><img id="cover" src="\(dataURL(cover))" width="\(WeChatStage.cover.width)" height="\(WeChatStage.cover.height)" alt="封面：\(esc(e.title))">
+            <figcaption>封面 \(WeChatStage.cover.width)×\(WeChatStage.cover.height)（2.35:1） <button type="button" class="save" data-picture="cover" data-name="\(coverName)">下载 \(coverName)</button></figcaption></figure>
+          <figure class="square"><img id="share" src="\(dataURL(share))" width="\(WeChatStage.share.width)" height="\(WeChatStage.share.height)" alt="分享图：\(esc(e.title))">
+            <figcaption>分享图 \(WeChatStage.share.width)×\(WeChatStage.share.height)（1:1） <button type="button" class="save" data-picture="share" data-name="\(shareName)">下载 \(shareName)</button></figcaption></figure>
           <p class="hint">点“复制到公众号”，再到公众号后台的编辑器里粘贴（Ctrl+V）。图片由编辑器从网站取回，请先发布网站。</p>
         </aside>
         </main>
@@ -110,7 +117,7 @@ enum WeChatPage {
     static func list(_ entries: [Entry], site: SiteConfig) -> String {
         var rows = ""
         for e in entries {
-            rows += "<li><a href=\"\(esc(e.inList + WeChatStage.pageSuffix))\"><img src=\"\(esc(e.inList + WeChatStage.shareSuffix))\" width=\"64\" height=\"64\" alt=\"\" loading=\"lazy\"><span><strong>\(esc(e.title))</strong><small>\(esc(e.series)) · \(e.date.chinese)</small></span></a></li>\n"
+            rows += "<li><a href=\"\(esc(e.inList + WeChatStage.pageSuffix))\"><span><strong>\(esc(e.title))</strong><small>\(esc(e.series)) · \(e.date.chinese)</small></span></a></li>\n"
         }
         return head("公众号版 - " + site.title, assets: "assets/") + """
         <body>
@@ -151,12 +158,12 @@ enum WeChatPage {
     .facts figure{margin:16px 0 0}
     .facts img{display:block;max-width:100%;height:auto;border:1px solid #eee}
     .facts .square img{max-width:200px}
-    .facts figcaption{font-size:13px;color:#595959;margin-top:4px}
+    .facts figcaption{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px;font-size:13px;color:#595959;margin-top:6px}
+    .facts .save{padding:4px 10px;background:#fff;color:#1f1f1f;border:1px solid #c8c8c8;font-weight:normal;font-size:13px;white-space:normal;word-break:break-all;text-align:left}
     .hint{font-size:13px;color:#595959}
     .list{max-width:720px;margin:0 auto;padding:16px}
     .list ul{list-style:none;margin:0;padding:0}
-    .list li a{display:flex;gap:12px;align-items:center;padding:10px;margin-bottom:8px;background:#fff;border-radius:8px;text-decoration:none;color:inherit}
-    .list li img{flex:none;border-radius:4px}
+    .list li a{display:flex;gap:12px;align-items:center;padding:10px 14px;margin-bottom:8px;background:#fff;border-radius:8px;text-decoration:none;color:inherit}
     .list li span{display:flex;flex-direction:column}
     .list li small{color:#595959}
 
@@ -215,6 +222,18 @@ enum WeChatPage {
       }
       document.getElementById('copy-article').addEventListener('click', function () {
         copy(articleHTML(), article.innerText, '文章');
+      });
+      // A picture is saved under its lesson's name (the page holds it as a data: address).
+      var saves = document.querySelectorAll('button.save');
+      for (var s = 0; s < saves.length; s++) saves[s].addEventListener('click', function () {
+        var picture = document.getElementById(this.getAttribute('data-picture'));
+        if (!picture) return;
+        var a = document.createElement('a');
+        a.href = picture.getAttribute('src');
+        a.download = this.getAttribute('data-name');
+        document.body.appendChild(a);
+        a.click();
+        document.body.removeChild(a);
       });
       var summary = document.getElementById('summary');
       var summaryButton = document.getElementById('copy-summary');

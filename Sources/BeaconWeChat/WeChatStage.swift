@@ -9,7 +9,7 @@ import BeaconPrint
 /// of the published site: for each lesson an article whose every style is written on its
 /// element (the 公众号 editor keeps nothing else), rendered from the same tree as the web page;
 /// a page that shows it as a phone does with a 复制到公众号 button; a 900×383 cover and a
-/// 500×500 share picture drawn by the print engine; and the summary cut to WeChat's 120
+/// 500×500 share picture drawn by the print engine, inside that page; and the summary cut to WeChat's 120
 /// characters. Pictures wider than 1080 pixels get a smaller copy under `site/wechat/`, since
 /// the editor fetches pictures from the published site when the article is pasted.
 public enum WeChatStage {
@@ -34,18 +34,26 @@ public enum WeChatStage {
         var colours: [String: String] { ["primary": primary, "accent": accent, "text": text, "muted": muted] }
     }
 
-    /// Where a lesson's copy goes under output/: `wechat/<series>/<slug>`, which names its
-    /// three files, `<slug>.html`, `<slug>-cover.png` and `<slug>-share.png`. A series has one
-    /// folder and a lesson none of its own: a folder per lesson cost a first build into an
-    /// emptied output/ as much as the site's own lesson folders (each new folder is a new inode).
+    /// Where a lesson's copy goes under output/: `wechat/<series>/<slug>`, which names its one
+    /// file, `<slug>.html`, with the cover and share picture inside it. A series has one folder
+    /// and a lesson none of its own: a folder per lesson cost a first build into an emptied
+    /// output/ as much as the site's own lesson folders (each new folder is a new inode), and
+    /// each file more a directory entry (the pictures as files of their own were two thirds of
+    /// what the copies added to a build into an emptied output/).
     public static func base(_ lessonRoute: String) -> String {
         var rest = lessonRoute.hasPrefix(Routes.lessons) ? String(lessonRoute.dropFirst(Routes.lessons.count)) : lessonRoute
         if rest.hasSuffix("/") { rest.removeLast() }
         return "wechat/" + rest
     }
 
-    /// The names a lesson's copy adds to its base: the page, the cover, the share picture.
+    /// The name a lesson's copy adds to its base, and the names its pictures are downloaded as.
     public static let pageSuffix = ".html", coverSuffix = "-cover.png", shareSuffix = "-share.png"
+
+    /// A cover or share picture that could not be drawn.
+    struct PictureFailure: Error {
+        let name: String
+        let error: any Error
+    }
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
     public static func summary(_ l: Lesson) -> String {
@@ -147,41 +155,54 @@ public enum WeChatStage {
                 let route = routes.lesson(l)
                 let base = base(route)
                 let series = seriesTitle[l.seriesFolder] ?? l.seriesFolder
-                var made = true
-                for (name, suffix, size) in [("cover.png", coverSuffix, cover), ("share.png", shareSuffix, share)] {
-                    let key = CoverPainter.key(name: name, title: l.title, series: series, siteName: siteName, brand: brand, logo: logoDigest, fonts: fonts)
-                    do {
-                        try cache.file(key: key, ext: "png", into: base + suffix, stage: stage) { path in
-                            try painter.paint(size: size, title: l.title, series: series, to: path)
-                        }
-                    } catch {
-                        bag.error(SourceLocation(path: l.path), "公众号\(name == "cover.png" ? "封面" : "分享图")画不出来 (cannot draw the WeChat \(name)): \(error)")
-                        made = false
-                    }
+                // The cover and the share picture go into the page itself (PNG as `data:`
+                // addresses): a lesson's copy is one file, which a clean build links from the
+                // cache in one call instead of three. The cache keeps the pictures by what they
+                // are drawn from, for when the page is made again.
+                let keys = [(cover, "cover.png"), (share, "share.png")].map { size, name in
+                    (size, name, CoverPainter.key(name: name, title: l.title, series: series, siteName: siteName, brand: brand, logo: logoDigest, fonts: fonts))
                 }
                 var entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, base: base,
                                              summary: "", webURL: routes.absolute(route), article: "")
                 // The page from the cache when nothing it is made from changed: the lesson's
-                // text, its facts, the address of everything it links to, the styles, the site.
+                // text, its facts, the address of everything it links to, the pictures, the
+                // styles, the site.
                 let f = Fingerprint()
-                f.add("beacon wechat page 3"); f.add(Fingerprint.program); f.add(pageBase)
+                f.add("beacon wechat page 4"); f.add(Fingerprint.program); f.add(pageBase)
                 // The file's fingerprint stands for its text when the loader gave one.
                 f.add(l.sourceKey.map { "file " + $0 } ?? l.body.text); f.add(l.summary ?? "\u{0}"); f.add(l.title); f.add(l.date.description); f.add(l.author ?? "\u{0}")
                 f.add(series); f.add(base); f.add(entry.webURL)
+                for (_, _, key) in keys { f.add(key) }
                 for link in l.document.links {
                     f.add(renderer.url(link) ?? "\u{0}")
                     if link.isImage, let size = renderer.imageSize(link) { f.add("\(size.width)x\(size.height)") } else { f.add("") }
                 }
+                var made = true
                 do {
                     try cache.file(key: f.hex, ext: "html", into: base + pageSuffix, stage: stage) { path in
+                        var pictures: [[UInt8]] = []
+                        for (size, name, key) in keys {
+                            do {
+                                pictures.append(try cache.bytes(key: key, ext: "png") { out in
+                                    try painter.paint(size: size, title: l.title, series: series, to: out)
+                                })
+                            } catch {
+                                throw PictureFailure(name: name, error: error)
+                            }
+                        }
                         entry.summary = summary(l)
                         entry.article = WeChatPage.article(renderer.render(project.document(of: l, keep: false)), styles: inline)
-                        try writeNewFile(path, WeChatPage.page(entry, site: project.site, baseURL: routes.absolute("")))
+                        try writeNewFile(path, WeChatPage.page(entry, cover: pictures[0], share: pictures[1], site: project.site, baseURL: routes.absolute("")))
                     }
+                } catch let failure as PictureFailure {
+                    bag.error(SourceLocation(path: l.path), "公众号\(failure.name == "cover.png" ? "封面" : "分享图")画不出来 (cannot draw the WeChat \(failure.name)): \(failure.error)")
+                    made = false
                 } catch {
                     bag.error(SourceLocation(path: "output/" + base + pageSuffix), "无法写入 (cannot write): \(FileProblem.describe(error))")
                     made = false
                 }
+                // The pictures stay in the cache while their page uses them.
+                for (_, _, key) in keys { cache.keep(key: key, ext: "png") }
                 if made { lock.lock(); entries[i] = entry; lock.unlock() }
             }
         }

@@ -392,7 +392,7 @@ final class HostileInputTests: XCTestCase {
             XCTAssertLessThanOrEqual(f.utf8.count, Slugger.longestPathSlug)
             XCTAssertTrue(f.hasPrefix("xue-xi-guan-che-dang-de-er-shi-da-jing-shen-"), f)
             XCTAssertNotNil(f.range(of: "-[0-9a-f]{8}$", options: .regularExpression), f)
-            XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("wechat/xue-xi/\(f)-cover.png").path))
+            XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("wechat/xue-xi/\(f).html").path))
         }
         XCTAssertEqual(Slugger.fitted("dang-ke"), "dang-ke", "short slugs stay as they are")
     }

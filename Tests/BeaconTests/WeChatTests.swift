@@ -77,8 +77,8 @@ final class WeChatTests: XCTestCase {
     }
 
     /// The copies are opened from a folder: every relative address on the list and on each
-    /// copy's page (the way back, the style sheet and script, the cover and share picture, the
-    /// list's share pictures) names a file that is there. A lesson has no folder of its own.
+    /// copy's page (the way back, the style sheet and script) names a file that is there. A
+    /// lesson's copy is one file, its pictures inside it; a lesson has no folder of its own.
     func testEveryRelativeAddressOfTheCopiesLeadsToAFile() throws {
         let wechat = output.appendingPathComponent("wechat")
         let pages = try [wechat.appendingPathComponent("index.html")] + articlePages()
@@ -93,16 +93,16 @@ final class WeChatTests: XCTestCase {
                               "\(a) on \(page.path) names no file")
                 XCTAssertTrue(target.path.hasPrefix(wechat.path + "/"), "\(a) on \(page.path) leaves output/wechat/")
                 checked += 1
-                if a.hasSuffix("-cover.png") || a.hasSuffix("-share.png") { pictures += 1 }
             }
+            pictures += html.matches(of: #/<img id="(?:cover|share)" src="data:image\/png;base64,/#).count
         }
-        XCTAssertGreaterThan(checked, 6 * pages.count - 6)
-        XCTAssertEqual(pictures, 4 * (pages.count - 1) + (pages.count - 1), "two pictures, each shown and offered for download, on every copy; the share picture on the list")
+        XCTAssertGreaterThan(checked, 4 * pages.count - 4)
+        XCTAssertEqual(pictures, 2 * (pages.count - 1), "the cover and share picture inside every copy")
         let folders = try FileManager.default.contentsOfDirectory(at: wechat, includingPropertiesForKeys: nil)
             .filter { (try? $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true && $0.lastPathComponent != "assets" }
         for series in folders {
             let inside = try FileManager.default.contentsOfDirectory(atPath: series.path)
-            XCTAssertTrue(inside.allSatisfy { !$0.contains("/") && ($0.hasSuffix(".html") || $0.hasSuffix(".png")) }, "\(series.lastPathComponent): \(inside)")
+            XCTAssertTrue(inside.allSatisfy { !$0.contains("/") && $0.hasSuffix(".html") }, "one file per lesson: \(series.lastPathComponent): \(inside)")
             for name in inside {
                 var isDir: ObjCBool = false
                 XCTAssertTrue(FileManager.default.fileExists(atPath: series.appendingPathComponent(name).path, isDirectory: &isDir) && !isDir.boolValue,
@@ -176,20 +176,34 @@ final class WeChatTests: XCTestCase {
         XCTAssertFalse(meeting.contains("[^"))
     }
 
+    /// The width and height a PNG's header gives, or nil for bytes that are not a PNG.
+    static func pngSize(_ data: Data) -> [Int]? {
+        guard data.count > 24, Array(data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A],
+              data[data.startIndex + 12..<data.startIndex + 16].elementsEqual("IHDR".utf8) else { return nil }
+        let b = Array(data)
+        return [b[16..<20].reduce(0) { $0 << 8 | Int($1) }, b[20..<24].reduce(0) { $0 << 8 | Int($1) }]
+    }
+
+    /// Each copy holds its cover and share picture (PNG, as `data:` addresses) at their exact
+    /// sizes, each with a button that saves it under the lesson's name.
     func testCoverAndSharePicturesHaveTheirExactSizes() throws {
+        var covers = Set<Data>()
         for page in try articlePages() {
-            let dir = page.deletingLastPathComponent(), slug = page.deletingPathExtension().lastPathComponent
-            for (name, w, h) in [(slug + "-cover.png", 900, 383), (slug + "-share.png", 500, 500)] {
-                let data = try Data(contentsOf: dir.appendingPathComponent(name))
-                XCTAssertEqual(Array(data.prefix(8)), [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
-                let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
-                XCTAssertEqual([width, height], [w, h], "\(name) of \(dir.lastPathComponent)")
-            }
+            let slug = page.deletingPathExtension().lastPathComponent
             let html = try String(contentsOf: page, encoding: .utf8)
+            for (id, name, w, h) in [("cover", slug + "-cover.png", 900, 383), ("share", slug + "-share.png", 500, 500)] {
+                let tag = try XCTUnwrap(html.firstMatch(of: try Regex("<img id=\"\(id)\" src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\" width=\"\(w)\" height=\"\(h)\"")),
+                                        "\(id) of \(page.path)")
+                let data = try XCTUnwrap(Data(base64Encoded: String(try XCTUnwrap(tag.output[1].substring))))
+                XCTAssertEqual(Self.pngSize(data), [w, h], "\(name) of \(page.path)")
+                XCTAssertTrue(html.contains("<button type=\"button\" class=\"save\" data-picture=\"\(id)\" data-name=\"\(name)\">"), "\(name) of \(page.path)")
+                if id == "cover" { covers.insert(data) }
+            }
             let summary = try XCTUnwrap(html.range(of: "<p id=\"summary\">").map { html[$0.upperBound...].prefix { $0 != "<" } })
             XCTAssertLessThanOrEqual(summary.count, 120)
             XCTAssertGreaterThan(summary.count, 10)
         }
+        XCTAssertEqual(covers.count, try articlePages().count, "every lesson has a cover of its own")
     }
 
     func testWeChatPagesPassTheNuHTMLChecker() throws {
@@ -221,7 +235,9 @@ final class WeChatTests: XCTestCase {
         Thread.sleep(forTimeInterval: 1)
         let page = "http://127.0.0.1:\(port)/wechat/san-hui-yi-ke/zhi-bu-dang-yuan-da-hui.html"
         let shot = tmp.appendingPathComponent("phone.png")
-        let r = try runCommand(node, [script.path, chromium, page, shot.path])
+        let downloads = tmp.appendingPathComponent("downloads")
+        try FileManager.default.createDirectory(at: downloads, withIntermediateDirectories: true)
+        let r = try runCommand(node, [script.path, chromium, page, shot.path, downloads.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
         XCTAssertEqual(result["status"] as? String, "已复制文章，到公众号编辑器里粘贴即可")
@@ -238,6 +254,14 @@ final class WeChatTests: XCTestCase {
         XCTAssertEqual(result["loaded"] as? Bool, true, "the picture is shown")
         let png = try Data(contentsOf: shot)
         XCTAssertEqual(png[16..<20].reduce(0) { $0 << 8 | Int($1) }, 390)
+        // The cover is in the page, shown at its size, and its button saves it under the
+        // lesson's name.
+        let cover = try XCTUnwrap(result["cover"] as? [String: Any])
+        XCTAssertEqual([cover["w"] as? Int, cover["h"] as? Int], [900, 383])
+        let saved = try FileManager.default.contentsOfDirectory(atPath: downloads.path)
+        XCTAssertEqual(saved, ["zhi-bu-dang-yuan-da-hui-cover.png"])
+        let file = try Data(contentsOf: downloads.appendingPathComponent("zhi-bu-dang-yuan-da-hui-cover.png"))
+        XCTAssertEqual(Self.pngSize(file), [900, 383])
     }
 
     /// Drives Chromium over its DevTools pipe: grant clipboard access, open the page at 390 px,
@@ -245,7 +269,7 @@ final class WeChatTests: XCTestCase {
     static let cdpScript = #"""
     const { spawn } = require('child_process');
     const fs = require('fs');
-    const [,, chromium, url, shot] = process.argv;
+    const [,, chromium, url, shot, downloads] = process.argv;
     const p = spawn(chromium, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--remote-debugging-pipe', '--window-size=390,800', 'about:blank'],
                     { stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'] });
     const out = p.stdio[3], inp = p.stdio[4];
@@ -270,6 +294,7 @@ final class WeChatTests: XCTestCase {
     const timer = setTimeout(() => { console.error('timed out'); p.kill(); process.exit(2); }, 60000);
     (async () => {
       await send('Browser.grantPermissions', { origin: new URL(url).origin, permissions: ['clipboardReadWrite', 'clipboardSanitizedWrite'] });
+      await send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads });
       const { targetId } = await send('Target.createTarget', { url: 'about:blank' });
       const { sessionId } = await send('Target.attachToTarget', { targetId, flatten: true });
       await send('Emulation.setDeviceMetricsOverride', { width: 390, height: 800, deviceScaleFactor: 1, mobile: true }, sessionId);
@@ -299,6 +324,11 @@ final class WeChatTests: XCTestCase {
         }
         return JSON.stringify(r);
       })()`));
+      // The cover as the page shows it, and saved with its button as a user would.
+      result.cover = JSON.parse(await ev("JSON.stringify({ w: document.getElementById('cover').naturalWidth, h: document.getElementById('cover').naturalHeight })"));
+      await ev("document.querySelector('button.save[data-picture=cover]').click()");
+      for (let i = 0; i < 50 && !fs.readdirSync(downloads).some(n => n.endsWith('.png')); i++) await sleep(100);
+      await sleep(300);
       const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
       fs.writeFileSync(shot, Buffer.from(data, 'base64'));
       console.log(JSON.stringify(result));
@@ -510,6 +540,50 @@ final class WeChatTests: XCTestCase {
         XCTAssertNotEqual(cut, long)
     }
 
+
+    /// The pictures inside a copy are kept in the build cache by what they are drawn from: a
+    /// rebuild that takes every page from the cache keeps them, an edit of the text makes the
+    /// page again with the very pictures (not drawn again), and a new title draws new ones and
+    /// lets the old go.
+    func testPicturesInsideACopyAreKeptAndReusedByTheCache() throws {
+        let s = try Self.wechatSite()
+        let lesson = "content/lessons/学习/甲.md"
+        try s.write(lesson, "---\ntitle: 支部主题党日\ndate: 2026-03-01\n---\n\n第一段。\n")
+        let cacheDir = s.root.appendingPathComponent(".beacon/cache/wechat")
+        func pictures() throws -> [String: ino_t] {
+            var found: [String: ino_t] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: cacheDir.path) where name.hasSuffix(".png") {
+                var st = stat()
+                XCTAssertEqual(lstat(cacheDir.appendingPathComponent(name).path, &st), 0)
+                found[name] = st.st_ino
+            }
+            return found
+        }
+        func cover() throws -> String {
+            let html = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/jia.html"), encoding: .utf8)
+            return try XCTUnwrap(html.firstMatch(of: #/<img id="cover" src="([^"]+)"/#)).output.1.description
+        }
+        var (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let first = try pictures(), firstCover = try cover()
+        XCTAssertGreaterThanOrEqual(first.count, 2, "a cover and a share picture")
+        (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertEqual(try pictures(), first, "kept while the cached page holds them")
+        try s.write(lesson, "---\ntitle: 支部主题党日\ndate: 2026-03-01\n---\n\n第一段，改过了。\n")
+        (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertTrue(try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/jia.html"), encoding: .utf8).contains("改过了"))
+        XCTAssertEqual(try pictures(), first, "the same files, not drawn again")
+        XCTAssertEqual(try cover(), firstCover)
+        try s.write(lesson, "---\ntitle: 支部主题党日活动\ndate: 2026-03-01\n---\n\n第一段，改过了。\n")
+        (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let renamed = try pictures()
+        XCTAssertEqual(Set(first.keys).subtracting(renamed.keys).count, 2, "the old title's cover and share picture are let go")
+        XCTAssertEqual(Set(renamed.keys).subtracting(first.keys).count, 2, "a new cover and share picture")
+        XCTAssertNotEqual(try cover(), firstCover)
+    }
     /// A picture is never shown wider than it is: a 24-pixel badge in a sentence stays 24
     /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column.
     func testPicturesKeepTheirOwnWidth() throws {
