@@ -4,12 +4,13 @@ import CGlibcExtras
 
 /// One part of the build cache (`.beacon/cache/<part>/` beside `content/`, ignored by git,
 /// safe to delete): files made from inputs that a fingerprint names (site pages, WeChat
-/// covers), kept under that fingerprint. A file found there is linked into the output instead
-/// of made again; one made is made in the output's staging folder and linked into the cache
-/// under its name, whole or not at all (a hard link: once
-/// the build is committed, the output's file is the cache's, and the next build knows it by
-/// one `lstat`). After a full
-/// build, the files it did not use are removed (only names of the cache's own shape).
+/// copies and their pictures), kept under that fingerprint. A file found there is linked into
+/// the output instead of made again (`file`); one made is made in the output's staging folder
+/// and linked into the cache under its name, whole or not at all (a hard link: once the build
+/// is committed, the output's file is the cache's, and the next build knows it by one
+/// `lstat`). A file that goes into another one is read from there (`bytes`). After a full
+/// build, the files it did not use are removed (only names of the cache's own shape, and
+/// temporary files that killed builds left).
 public final class CachedFiles: @unchecked Sendable {
     public let dir: URL
     private let dirPath: String
@@ -20,6 +21,8 @@ public final class CachedFiles: @unchecked Sendable {
     /// (30,000 of them for the WeChat copies of 10,000 lessons), and looked up without a lock.
     /// A file made since is looked at on its own.
     private let listing: [String: (status: stat, index: Int)]
+    /// Temporary files that builds which were killed left in the folder, for `prune`.
+    private let abandonedTemps: [String]
     /// Which of them this build used (only ever set), for `prune`.
     private var usedListed: [Bool]
 
@@ -27,6 +30,7 @@ public final class CachedFiles: @unchecked Sendable {
         dir = root.appendingPathComponent(".beacon/cache/\(part)", isDirectory: true)
         dirPath = dir.path
         var found: [String: (status: stat, index: Int)] = [:]
+        var abandoned: [String] = []
         var folder = stat()
         if lstat(dirPath, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR, let d = opendir(dirPath) {
             while let e = readdir(d) {
@@ -35,7 +39,16 @@ public final class CachedFiles: @unchecked Sendable {
                 let name = withUnsafeBytes(of: e.pointee.d_name) { raw in
                     String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
                 }
-                guard Self.isCacheName(name) else { continue }
+                guard Self.isCacheName(name) else {
+                    // A temporary file a killed build left (old enough not to be another
+                    // build's at work): removed by `prune`.
+                    var st = stat()
+                    if Self.isTempName(name), fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) == 0, (st.st_mode & S_IFMT) == S_IFREG,
+                       Date().timeIntervalSince1970 - Double(st.st_mtim.tv_sec) > Self.abandonedAge {
+                        abandoned.append(name)
+                    }
+                    continue
+                }
                 var st = stat()
                 if type == UInt8(DT_UNKNOWN) {
                     // A file system that does not say the type in the listing: asked per file.
@@ -50,6 +63,7 @@ public final class CachedFiles: @unchecked Sendable {
             closedir(d)
         }
         listing = found
+        abandonedTemps = abandoned
         usedListed = [Bool](repeating: false, count: found.count)
     }
 
@@ -87,7 +101,7 @@ public final class CachedFiles: @unchecked Sendable {
             if errno == EEXIST { unlink(dest) }
             if Foundation.link(made, dest) != 0 && errno != EEXIST {
                 // The output on another file system: a copy, renamed into place.
-                let temp = dirPath + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+                let temp = dirPath + "/" + Self.tempName(name)
                 do { try FileManager.default.copyItem(atPath: made, toPath: temp) } catch { unlink(temp); throw error }
                 guard rename(temp, dest) == 0 else {
                     unlink(temp)
@@ -106,40 +120,71 @@ public final class CachedFiles: @unchecked Sendable {
     }
 
     /// The bytes of the entry for `key`, made by `make` (which writes the path it is given,
-    /// where nothing is) when the folder does not hold it: for a file that goes into another
-    /// one (a picture into a page) rather than into the output by itself. A made entry is put
-    /// in place under its name whole (a rename), or not at all when `make` fails.
-    public func bytes(key: String, ext: String, make: (String) throws -> Void) throws -> [UInt8] {
+    /// where nothing is) when the folder does not hold it whole: for a file that goes into
+    /// another one (a picture into a page) rather than into the output by itself. `whole` says
+    /// whether bytes are a whole file of their kind (an entry cut short by a power cut before
+    /// the cache reached the disk is made again, never built into a page); at most `limit`
+    /// bytes are read. A made entry is put in place under its name whole (a rename), or not at
+    /// all when `make` fails. Where the cache cannot keep it (its folder cannot be made, a
+    /// folder stands at its name), the bytes serve this build and are made again next time.
+    public func bytes(key: String, ext: String, limit: Int = 16 << 20, whole: ([UInt8]) -> Bool = { !$0.isEmpty },
+                      make: (String) throws -> Void) throws -> [UInt8] {
         let name = key + "." + ext
         let dest = dirPath + "/" + name
         if let entry = listing[name] {
             lock.lock(); usedListed[entry.index] = true; lock.unlock()
-            // An entry that cannot be read is made again below.
-            if case .success(let data) = FileBytes.read(dest), !data.isEmpty { return data }
+            if case .success(let data) = FileBytes.read(dest, limit: limit), whole(data) { return data }
         }
-        makeFolder()
-        let temp = dirPath + "/.\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        do {
-            try make(temp)
-            guard case .success(let data) = FileBytes.read(temp) else { throw POSIXError(.EIO) }
-            guard rename(temp, dest) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            CacheDurability.noteMade()
-            return data
-        } catch {
-            unlink(temp)
-            throw error
+        let inCache = makeFolder()
+        let temp = (inCache ? dirPath : NSTemporaryDirectory()) + "/" + Self.tempName(name)
+        defer { unlink(temp) }
+        try make(temp)
+        let data: [UInt8]
+        switch FileBytes.read(temp, limit: limit) {
+        case .success(let d): data = d
+        case .failure(let f): throw f
         }
+        guard whole(data) else { throw FileBytes.Failure.system(EIO) }
+        if inCache && rename(temp, dest) == 0 { CacheDurability.noteMade() }
+        return data
     }
+
+    /// A temporary name in the cache's folder for the entry `name`: never of the cache's own
+    /// shape, so that no build takes it for an entry; one left by a build that was killed is
+    /// removed by `prune` once it is old (`isTempName`).
+    static func tempName(_ name: String) -> String {
+        ".\(name).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    }
+
+    /// A name `tempName` gives: `.` + an entry's name + `.` + process + `.` + number + `.tmp`.
+    static func isTempName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
+        let parts = name.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 4 else { return false }
+        let digits = { (s: Substring) in !s.isEmpty && s.utf8.allSatisfy { (48...57).contains($0) } }
+        return digits(parts[parts.count - 1]) && digits(parts[parts.count - 2]) && isCacheName(parts.dropLast(2).joined(separator: "."))
+    }
+
+    /// How old a temporary file must be before `prune` takes it for one a killed build left:
+    /// a picture or page takes milliseconds to make, and another build may be making one now.
+    static let abandonedAge: TimeInterval = 600
 
     private var madeFolder = false
 
-    private func makeFolder() {
+    /// Makes the cache's folder once; says whether it is there.
+    @discardableResult
+    private func makeFolder() -> Bool {
         lock.lock(); defer { lock.unlock() }
         if !madeFolder {
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             madeFolder = true
+            var st = stat()
+            folderThere = lstat(dirPath, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
         }
+        return folderThere
     }
+
+    private var folderThere = false
 
     /// Removes the files the build found here and did not use (a file made by this build, or
     /// by another one since, stays).
@@ -148,6 +193,7 @@ public final class CachedFiles: @unchecked Sendable {
         for (name, entry) in listing where !used[entry.index] {
             unlink(dirPath + "/" + name)
         }
+        for name in abandonedTemps { unlink(dirPath + "/" + name) }
     }
 }
 

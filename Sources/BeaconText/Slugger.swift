@@ -223,20 +223,20 @@ public final class Slugger: @unchecked Sendable {
     }
 
     /// The longest slug a path takes, in bytes: a file name holds 255, and a lesson's WeChat
-    /// copy saves its cover as `<slug>-cover.png`. A Chinese file name of 77 characters (231 bytes) can spell 300
+    /// copy adds `.html`. A Chinese file name of 77 characters (231 bytes) can spell 300
     /// bytes of pinyin.
     public static let longestPathSlug = 240
 
-    /// `slug` as a name in a path: one longer than `longestPathSlug` bytes is cut after a whole
-    /// word and ends in 8 hex digits of the whole, so two long names that start alike stay two.
-    /// Shorter slugs are as they were (their addresses stay).
-    public static func fitted(_ slug: String) -> String {
-        guard slug.utf8.count > longestPathSlug else { return slug }
+    /// `slug` as a name in a path: one longer than `limit` bytes (`longestPathSlug` unless
+    /// said) is cut after a whole word and ends in 8 hex digits of the whole, so two long names
+    /// that start alike stay two. Shorter slugs are as they were (their addresses stay).
+    public static func fitted(_ slug: String, limit: Int = longestPathSlug) -> String {
+        guard slug.utf8.count > limit else { return slug }
         var hash: UInt64 = 0xcbf29ce484222325
         for b in slug.utf8 { hash = (hash ^ UInt64(b)) &* 0x100000001b3 }
         let hex = String(hash, radix: 16)
         let tail = "-" + String((String(repeating: "0", count: max(0, 16 - hex.count)) + hex).suffix(8))
-        let room = longestPathSlug - tail.utf8.count
+        let room = limit - tail.utf8.count
         var head = String.UnicodeScalarView()
         var bytes = 0
         for u in slug.unicodeScalars {

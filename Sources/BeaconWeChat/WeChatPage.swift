@@ -75,7 +75,11 @@ enum WeChatPage {
     /// A lesson's copy: one file, its cover and share picture inside it (`data:` addresses),
     /// each with a button that saves it under the name the lesson gives it.
     static func page(_ e: Entry, cover: [UInt8], share: [UInt8], site: SiteConfig, baseURL: String) -> String {
-        let up = up(e.base), coverName = esc(e.name + WeChatStage.coverSuffix), shareName = esc(e.name + WeChatStage.shareSuffix)
+        let up = up(e.base)
+        // Saved as `<slug>-cover.png`: a long slug is cut for the name (a Downloads folder on
+        // Windows leaves a path 260 characters).
+        let saveAs = Slugger.fitted(String(e.name), limit: WeChatStage.longestSaveName)
+        let coverName = esc(saveAs + WeChatStage.coverSuffix), shareName = esc(saveAs + WeChatStage.shareSuffix)
         let meta = [e.author, site.organisation ?? site.title].compactMap { $0 }.joined(separator: " · ")
         return head("公众号版：" + e.title, assets: up + "assets/") + """
         <body>
@@ -101,9 +105,10 @@ enum WeChatPage {
             <dt>原文链接</dt><dd><a href="\(esc(e.webURL))">\(esc(e.webURL))</a></dd>
           </dl>
           <figure><img id="cover" src="\(dataURL(cover))" width="\(WeChatStage.cover.width)" height="\(WeChatStage.cover.height)" alt="封面：\(esc(e.title))">
-            <figcaption>封面 \(WeChatStage.cover.width)×\(WeChatStage.cover.height)（2.35:1） <button type="button" class="save" data-picture="cover" data-name="\(coverName)">下载 \(coverName)</button></figcaption></figure>
+            <figcaption>封面 \(WeChatStage.cover.width)×\(WeChatStage.cover.height)（2.35:1） <button type="button" class="save" data-picture="cover" data-name="\(coverName)" hidden>下载 \(coverName)</button></figcaption></figure>
           <figure class="square"><img id="share" src="\(dataURL(share))" width="\(WeChatStage.share.width)" height="\(WeChatStage.share.height)" alt="分享图：\(esc(e.title))">
-            <figcaption>分享图 \(WeChatStage.share.width)×\(WeChatStage.share.height)（1:1） <button type="button" class="save" data-picture="share" data-name="\(shareName)">下载 \(shareName)</button></figcaption></figure>
+            <figcaption>分享图 \(WeChatStage.share.width)×\(WeChatStage.share.height)（1:1） <button type="button" class="save" data-picture="share" data-name="\(shareName)" hidden>下载 \(shareName)</button></figcaption></figure>
+          <noscript><p class="hint">下载图片：在图片上点右键，选“图片另存为”，存为 \(coverName) 和 \(shareName)。</p></noscript>
           <p class="hint">点“复制到公众号”，再到公众号后台的编辑器里粘贴（Ctrl+V）。图片由编辑器从网站取回，请先发布网站。</p>
         </aside>
         </main>
@@ -159,7 +164,8 @@ enum WeChatPage {
     .facts img{display:block;max-width:100%;height:auto;border:1px solid #eee}
     .facts .square img{max-width:200px}
     .facts figcaption{display:flex;flex-wrap:wrap;align-items:center;gap:4px 10px;font-size:13px;color:#595959;margin-top:6px}
-    .facts .save{padding:4px 10px;background:#fff;color:#1f1f1f;border:1px solid #c8c8c8;font-weight:normal;font-size:13px;white-space:normal;word-break:break-all;text-align:left}
+    .facts .save{flex:0 1 auto;min-width:0;max-width:100%;padding:4px 10px;background:#fff;color:#1f1f1f;border:1px solid #c8c8c8;font-weight:normal;font-size:13px;white-space:normal;word-break:break-all;text-align:left}
+    .facts .save[hidden]{display:none}
     .hint{font-size:13px;color:#595959}
     .list{max-width:720px;margin:0 auto;padding:16px}
     .list ul{list-style:none;margin:0;padding:0}
@@ -225,7 +231,8 @@ enum WeChatPage {
       });
       // A picture is saved under its lesson's name (the page holds it as a data: address).
       var saves = document.querySelectorAll('button.save');
-      for (var s = 0; s < saves.length; s++) saves[s].addEventListener('click', function () {
+      for (var s = 0; s < saves.length; s++) saves[s].hidden = false;
+      for (s = 0; s < saves.length; s++) saves[s].addEventListener('click', function () {
         var picture = document.getElementById(this.getAttribute('data-picture'));
         if (!picture) return;
         var a = document.createElement('a');

@@ -48,11 +48,32 @@ public enum WeChatStage {
 
     /// The name a lesson's copy adds to its base, and the names its pictures are downloaded as.
     public static let pageSuffix = ".html", coverSuffix = "-cover.png", shareSuffix = "-share.png"
+    /// The longest slug in a picture's download name, in bytes (`Slugger.fitted`).
+    public static let longestSaveName = 120
 
-    /// A cover or share picture that could not be drawn.
-    struct PictureFailure: Error {
+    /// A cover or share picture that could not be drawn, and why in words.
+    struct PictureFailure {
         let name: String
         let error: any Error
+        var reason: String {
+            if let f = error as? FileBytes.Failure { return f.description }
+            if let p = error as? PrintError {
+                // A picture is drawn into a temporary file of the build cache.
+                if case .cannotWrite = p { return "无法写入 (cannot write) .beacon/cache/wechat/" }
+                return "\(p)"
+            }
+            return FileProblem.describe(error)
+        }
+    }
+
+    /// The pictures of one copy that could not be drawn.
+    struct PictureFailures: Error { let list: [PictureFailure] }
+
+    /// Whether bytes are a whole PNG file: its signature first and its end chunk last.
+    static func isWholePNG(_ b: [UInt8]) -> Bool {
+        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        let end: [UInt8] = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
+        return b.count >= 8 + 25 + 12 && b.prefix(8).elementsEqual(signature) && b.suffix(12).elementsEqual(end)
     }
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
@@ -180,22 +201,25 @@ public enum WeChatStage {
                 var made = true
                 do {
                     try cache.file(key: f.hex, ext: "html", into: base + pageSuffix, stage: stage) { path in
-                        var pictures: [[UInt8]] = []
+                        var pictures: [[UInt8]] = [], failures: [PictureFailure] = []
                         for (size, name, key) in keys {
                             do {
-                                pictures.append(try cache.bytes(key: key, ext: "png") { out in
+                                pictures.append(try cache.bytes(key: key, ext: "png", whole: isWholePNG) { out in
                                     try painter.paint(size: size, title: l.title, series: series, to: out)
                                 })
                             } catch {
-                                throw PictureFailure(name: name, error: error)
+                                failures.append(PictureFailure(name: name, error: error))
                             }
                         }
+                        if !failures.isEmpty { throw PictureFailures(list: failures) }
                         entry.summary = summary(l)
                         entry.article = WeChatPage.article(renderer.render(project.document(of: l, keep: false)), styles: inline)
                         try writeNewFile(path, WeChatPage.page(entry, cover: pictures[0], share: pictures[1], site: project.site, baseURL: routes.absolute("")))
                     }
-                } catch let failure as PictureFailure {
-                    bag.error(SourceLocation(path: l.path), "公众号\(failure.name == "cover.png" ? "封面" : "分享图")画不出来 (cannot draw the WeChat \(failure.name)): \(failure.error)")
+                } catch let failures as PictureFailures {
+                    for failure in failures.list {
+                        bag.error(SourceLocation(path: l.path), "公众号\(failure.name == "cover.png" ? "封面" : "分享图")画不出来 (cannot draw the WeChat \(failure.name)): \(failure.reason)")
+                    }
                     made = false
                 } catch {
                     bag.error(SourceLocation(path: "output/" + base + pageSuffix), "无法写入 (cannot write): \(FileProblem.describe(error))")

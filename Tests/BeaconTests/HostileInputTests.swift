@@ -3,6 +3,7 @@ import XCTest
 import BeaconModel
 import BeaconMarkdown
 import BeaconText
+import BeaconWeChat
 
 /// Hostile input, safe output: nothing from outside content/ published, no script on a page,
 /// no crash, nothing silently cut.
@@ -388,12 +389,23 @@ final class HostileInputTests: XCTestCase {
         let folders = try FileManager.default.contentsOfDirectory(atPath: site.output.appendingPathComponent("site/lessons/xue-xi").path)
             .filter { $0 != "index.html" }.sorted()
         XCTAssertEqual(folders.count, 2, "\(folders)")
+        var saveNames = Set<String>()
         for f in folders {
             XCTAssertLessThanOrEqual(f.utf8.count, Slugger.longestPathSlug)
             XCTAssertTrue(f.hasPrefix("xue-xi-guan-che-dang-de-er-shi-da-jing-shen-"), f)
             XCTAssertNotNil(f.range(of: "-[0-9a-f]{8}$", options: .regularExpression), f)
-            XCTAssertTrue(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("wechat/xue-xi/\(f).html").path))
+            let copy = try String(contentsOf: site.output.appendingPathComponent("wechat/xue-xi/\(f).html"), encoding: .utf8)
+            // The pictures are saved under a name a Downloads folder on Windows still takes.
+            let names = copy.matches(of: #/data-name="([^"]+)"/#).map { String($0.output.1) }
+            XCTAssertEqual(names.count, 2)
+            for (name, end) in zip(names, ["-cover.png", "-share.png"]) {
+                XCTAssertTrue(name.hasSuffix(end), name)
+                XCTAssertLessThanOrEqual(name.utf8.count, WeChatStage.longestSaveName + end.utf8.count, name)
+                XCTAssertTrue(name.hasPrefix("xue-xi-guan-che-dang-de-er-shi-da-jing-shen-"), name)
+            }
+            saveNames.formUnion(names)
         }
+        XCTAssertEqual(saveNames.count, 4, "two long names that start alike save their pictures under two names: \(saveNames)")
         XCTAssertEqual(Slugger.fitted("dang-ke"), "dang-ke", "short slugs stay as they are")
     }
 

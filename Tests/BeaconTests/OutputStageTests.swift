@@ -164,6 +164,51 @@ final class OutputStageTests: XCTestCase {
         XCTAssertEqual(site.leftovers(), [])
     }
 
+    /// A file that goes into another one (a WeChat copy's picture) is read from the cache or
+    /// made into it: an entry that is not whole is made again; a failed `make` leaves no entry
+    /// and no temporary file; a folder standing at an entry's name does not stop the build
+    /// (the bytes serve it, uncached); `keep` keeps an entry through `prune` without reading
+    /// it; temporary files that killed builds left are removed once they are old.
+    func testBytesFromTheCacheAreWholeOrMadeAgain() throws {
+        let site = try TempSite()
+        let cacheDir = site.root.appendingPathComponent(".beacon/cache/t")
+        let whole = { (b: [UInt8]) in b.last == UInt8(ascii: "!") }
+        let cut = String(repeating: "0a", count: 32), kept = String(repeating: "1b", count: 32), dropped = String(repeating: "2c", count: 32)
+        let folder = String(repeating: "3d", count: 32), failing = String(repeating: "4e", count: 32)
+        try FileManager.default.createDirectory(at: cacheDir.appendingPathComponent(folder + ".png"), withIntermediateDirectories: true)
+        for (key, text) in [(cut, "写了一"), (kept, "留着!"), (dropped, "不用了!")] {
+            try Data(text.utf8).write(to: cacheDir.appendingPathComponent(key + ".png"))
+        }
+        let oldTemp = "." + dropped + ".png.99999.12345.tmp", youngTemp = "." + kept + ".png.99998.6789.tmp"
+        for name in [oldTemp, youngTemp] { try Data("半个".utf8).write(to: cacheDir.appendingPathComponent(name)) }
+        var old = [timespec(tv_sec: time(nil) - 3600, tv_nsec: 0), timespec(tv_sec: time(nil) - 3600, tv_nsec: 0)]
+        XCTAssertEqual(utimensat(AT_FDCWD, cacheDir.appendingPathComponent(oldTemp).path, &old, 0), 0)
+        XCTAssertTrue(CachedFiles.isTempName(oldTemp))
+        XCTAssertFalse(CachedFiles.isTempName("." + kept + ".png.tmp"))
+        let cache = CachedFiles(root: site.root, part: "t")
+        var made = 0
+        // Cut short: made again, and the entry is whole now.
+        XCTAssertEqual(try cache.bytes(key: cut, ext: "png", whole: whole) { path in made += 1; try writeNewFile(path, "重画的!") },
+                       Array("重画的!".utf8))
+        XCTAssertEqual(try String(contentsOf: cacheDir.appendingPathComponent(cut + ".png"), encoding: .utf8), "重画的!")
+        // A folder at the name: the bytes all the same, and the folder is left alone.
+        XCTAssertEqual(try cache.bytes(key: folder, ext: "png", whole: whole) { path in made += 1; try writeNewFile(path, "画好了!") },
+                       Array("画好了!".utf8))
+        // A failed make: thrown, nothing left; one that makes a file cut short: thrown too.
+        XCTAssertThrowsError(try cache.bytes(key: failing, ext: "png", whole: whole) { path in
+            try writeNewFile(path, "一半"); throw POSIXError(.EIO)
+        })
+        XCTAssertThrowsError(try cache.bytes(key: failing, ext: "png", whole: whole) { path in try writeNewFile(path, "一半") })
+        XCTAssertEqual(made, 2)
+        cache.keep(key: kept, ext: "png")
+        cache.keep(key: String(repeating: "5f", count: 32), ext: "png")   // not there: nothing to keep
+        cache.prune()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cacheDir.path).sorted(),
+                       [cut + ".png", kept + ".png", folder + ".png", youngTemp].sorted(),
+                       "the kept, the made and the folder stay; the unused entry and the old temporary file go")
+        XCTAssertEqual(try String(contentsOf: cacheDir.appendingPathComponent(kept + ".png"), encoding: .utf8), "留着!")
+    }
+
     /// A page written into the stage where a page from the cache was staged before replaces
     /// it and never writes into the cache's file (they are one file until then).
     func testWritingOverAStagedCacheFileLeavesTheCacheAlone() throws {

@@ -196,7 +196,7 @@ final class WeChatTests: XCTestCase {
                                         "\(id) of \(page.path)")
                 let data = try XCTUnwrap(Data(base64Encoded: String(try XCTUnwrap(tag.output[1].substring))))
                 XCTAssertEqual(Self.pngSize(data), [w, h], "\(name) of \(page.path)")
-                XCTAssertTrue(html.contains("<button type=\"button\" class=\"save\" data-picture=\"\(id)\" data-name=\"\(name)\">"), "\(name) of \(page.path)")
+                XCTAssertTrue(html.contains("<button type=\"button\" class=\"save\" data-picture=\"\(id)\" data-name=\"\(name)\" hidden>"), "\(name) of \(page.path)")
                 if id == "cover" { covers.insert(data) }
             }
             let summary = try XCTUnwrap(html.range(of: "<p id=\"summary\">").map { html[$0.upperBound...].prefix { $0 != "<" } })
@@ -258,10 +258,12 @@ final class WeChatTests: XCTestCase {
         // lesson's name.
         let cover = try XCTUnwrap(result["cover"] as? [String: Any])
         XCTAssertEqual([cover["w"] as? Int, cover["h"] as? Int], [900, 383])
-        let saved = try FileManager.default.contentsOfDirectory(atPath: downloads.path)
-        XCTAssertEqual(saved, ["zhi-bu-dang-yuan-da-hui-cover.png"])
-        let file = try Data(contentsOf: downloads.appendingPathComponent("zhi-bu-dang-yuan-da-hui-cover.png"))
-        XCTAssertEqual(Self.pngSize(file), [900, 383])
+        XCTAssertEqual(result["buttons"] as? Int, 2, "the save buttons are shown once the script runs")
+        let saved = try FileManager.default.contentsOfDirectory(atPath: downloads.path).sorted()
+        XCTAssertEqual(saved, ["zhi-bu-dang-yuan-da-hui-cover.png", "zhi-bu-dang-yuan-da-hui-share.png"])
+        for (name, size) in [("zhi-bu-dang-yuan-da-hui-cover.png", [900, 383]), ("zhi-bu-dang-yuan-da-hui-share.png", [500, 500])] {
+            XCTAssertEqual(Self.pngSize(try Data(contentsOf: downloads.appendingPathComponent(name))), size, name)
+        }
     }
 
     /// Drives Chromium over its DevTools pipe: grant clipboard access, open the page at 390 px,
@@ -326,8 +328,11 @@ final class WeChatTests: XCTestCase {
       })()`));
       // The cover as the page shows it, and saved with its button as a user would.
       result.cover = JSON.parse(await ev("JSON.stringify({ w: document.getElementById('cover').naturalWidth, h: document.getElementById('cover').naturalHeight })"));
+      result.buttons = await ev("Array.from(document.querySelectorAll('button.save')).filter(b => !b.hidden && b.offsetWidth > 0).length");
       await ev("document.querySelector('button.save[data-picture=cover]').click()");
-      for (let i = 0; i < 50 && !fs.readdirSync(downloads).some(n => n.endsWith('.png')); i++) await sleep(100);
+      for (let i = 0; i < 50 && !fs.readdirSync(downloads).some(n => n.endsWith('-cover.png')); i++) await sleep(100);
+      await ev("document.querySelector('button.save[data-picture=share]').click()");
+      for (let i = 0; i < 50 && !fs.readdirSync(downloads).some(n => n.endsWith('-share.png')); i++) await sleep(100);
       await sleep(300);
       const { data } = await send('Page.captureScreenshot', { format: 'png' }, sessionId);
       fs.writeFileSync(shot, Buffer.from(data, 'base64'));
@@ -567,6 +572,9 @@ final class WeChatTests: XCTestCase {
         XCTAssertTrue(report.succeeded, "\(diags)")
         let first = try pictures(), firstCover = try cover()
         XCTAssertGreaterThanOrEqual(first.count, 2, "a cover and a share picture")
+        let embedded = try XCTUnwrap(Data(base64Encoded: String(firstCover.dropFirst("data:image/png;base64,".count))))
+        XCTAssertTrue(try first.keys.contains { try Data(contentsOf: cacheDir.appendingPathComponent($0)) == embedded },
+                      "the page holds the cache's picture, byte for byte")
         (report, diags) = s.build()
         XCTAssertTrue(report.succeeded, "\(diags)")
         XCTAssertEqual(try pictures(), first, "kept while the cached page holds them")
