@@ -16,8 +16,9 @@ import BeaconPrint
 /// files it is filled in from) and what its
 /// blocks read from elsewhere: the bytes of every picture (photos, images, the emblem, the
 /// logo), the branch a `stars` block shows, the branches a `branches` block lists, the
-/// lessons a `schedule` names, the address of every QR code and printed link. Fonts are not
-/// in it: after changing the system's fonts, delete `.beacon/cache`.
+/// lessons a `schedule` names, the address of every QR code and printed link, and the font
+/// files the style's families resolve to (`FontCatalogue.stamp`: a font installed, removed or
+/// updated lays the boards out again).
 final class BoardCache: @unchecked Sendable {
     let dir: URL
     private let lock = NSLock()
@@ -159,6 +160,7 @@ extension BoardRenderer {
         // The date the PDFs carry (the newest lesson's, or SOURCE_DATE_EPOCH).
         f.add("\(project.contentDate.timeIntervalSince1970)")
         f.add(dumping: style)
+        f.add(FontCatalogue.stamp([style.bodyFont, style.headingFont, style.quoteFont, style.codeFont]))
         if let logo = style.logo { f.add(fileDigest(logo)) }
         let site = project.site
         f.add(site.title); f.add(site.organisation ?? "-"); f.add(site.baseURL); f.add(dumping: site.partyDay as Any)

@@ -110,6 +110,48 @@ public enum FontCatalogue {
         return families(matching: nil, lang: "zh-cn")
     }
 
+    nonisolated(unsafe) private static var stamps: [String: String] = [:]
+
+    /// What the faces of these families are on this machine: for each, in regular and bold,
+    /// the file fontconfig picks for Chinese text with its size and date. Cached drawings
+    /// (boards, WeChat pictures) are keyed by it, so that a font installed, removed or
+    /// updated draws them again.
+    public static func stamp(_ families: [String]) -> String {
+        lock.lock(); defer { lock.unlock() }
+        return families.map { family in
+            if let s = stamps[family] { return s }
+            let s = family + ":" + [FC_WEIGHT_REGULAR, FC_WEIGHT_BOLD].map { face(family, weight: Int32($0)) }.joined(separator: ";")
+            stamps[family] = s
+            return s
+        }.joined(separator: "|")
+    }
+
+    /// The file fontconfig matches for a family at a weight, with its size and date.
+    private static func face(_ family: String, weight: Int32) -> String {
+        guard let pattern = FcPatternCreate() else { return "-" }
+        defer { FcPatternDestroy(pattern) }
+        _ = family.withCString { $0.withMemoryRebound(to: FcChar8.self, capacity: family.utf8.count + 1) { FcPatternAddString(pattern, FC_FAMILY, $0) } }
+        FcPatternAddInteger(pattern, FC_WEIGHT, weight)
+        if let set = FcLangSetCreate() {
+            _ = "zh-cn".withCString { $0.withMemoryRebound(to: FcChar8.self, capacity: 6) { FcLangSetAdd(set, $0) } }
+            FcPatternAddLangSet(pattern, FC_LANG, set)
+            FcLangSetDestroy(set)
+        }
+        FcConfigSubstitute(nil, pattern, FcMatchPattern)
+        FcDefaultSubstitute(pattern)
+        var result = FcResultNoMatch
+        guard let match = FcFontMatch(nil, pattern, &result) else { return "-" }
+        defer { FcPatternDestroy(match) }
+        var file: UnsafeMutablePointer<FcChar8>?
+        var index: Int32 = 0
+        guard FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch, let file else { return "-" }
+        _ = FcPatternGetInteger(match, FC_INDEX, 0, &index)
+        let path = String(cString: file)
+        var st = stat()
+        let facts = stat(path, &st) == 0 ? "\(st.st_size) \(st.st_mtim.tv_sec)" : "missing"
+        return "\(path)#\(index) \(facts)"
+    }
+
     private static func families(matching family: String?, lang: String?) -> [String] {
         guard let pattern = FcPatternCreate() else { return [] }
         defer { FcPatternDestroy(pattern) }

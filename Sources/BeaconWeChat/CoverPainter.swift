@@ -20,12 +20,12 @@ final class CoverPainter {
         self.siteName = siteName
     }
 
-    /// Everything a picture is drawn from.
+    /// Everything a picture is drawn from: `faces` is the fonts' files (`FontCatalogue.stamp`).
     static func key(name: String, title: String, series: String, siteName: String, brand: WeChatStage.Brand, logo: String,
-                    fonts: (heading: String, body: String)) -> String {
+                    fonts: (heading: String, body: String), faces: String) -> String {
         let f = Fingerprint()
         f.add("beacon wechat cover 3"); f.add(Fingerprint.program); f.add(name)
-        for s in [title, series, siteName, brand.primary, brand.accent, brand.text, brand.muted, logo, fonts.heading, fonts.body] { f.add(s) }
+        for s in [title, series, siteName, brand.primary, brand.accent, brand.text, brand.muted, logo, fonts.heading, fonts.body, faces] { f.add(s) }
         return f.hex
     }
 

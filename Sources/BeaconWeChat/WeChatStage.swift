@@ -144,6 +144,8 @@ public enum WeChatStage {
             let f = Fingerprint(); f.add(d); return f.hex
         } ?? ""
         let slugger = Slugger(mode: project.site.slugs)
+        // The font files the pictures are drawn with: another font installed draws them again.
+        let faces = FontCatalogue.stamp([fonts.heading, fonts.body])
         var entries = [WeChatPage.Entry?](repeating: nil, count: lessons.count)
         // What every page shares: the styles, the brand and the site's facts.
         let pageBase: String = {
@@ -181,7 +183,7 @@ public enum WeChatStage {
                 // cache in one call instead of three. The cache keeps the pictures by what they
                 // are drawn from, for when the page is made again.
                 let keys = [(cover, "cover.png"), (share, "share.png")].map { size, name in
-                    (size, name, CoverPainter.key(name: name, title: l.title, series: series, siteName: siteName, brand: brand, logo: logoDigest, fonts: fonts))
+                    (size, name, CoverPainter.key(name: name, title: l.title, series: series, siteName: siteName, brand: brand, logo: logoDigest, fonts: fonts, faces: faces))
                 }
                 var entry = WeChatPage.Entry(title: l.title, series: series, date: l.date, author: l.author, base: base,
                                              summary: "", webURL: routes.absolute(route), article: "")

@@ -263,6 +263,29 @@ final class PrintTypographyTests: XCTestCase {
         }
     }
 
+    /// Cached drawings are keyed by the font files a family resolves to: the stamp names, for
+    /// regular and bold, a file that is there with its size and date, and tells families apart.
+    func testFontStampNamesTheFilesAFamilyResolvesTo() throws {
+        let sans = FontCatalogue.stamp(["Noto Sans CJK SC"]), kai = FontCatalogue.stamp(["LXGW WenKai"])
+        XCTAssertNotEqual(sans, kai)
+        XCTAssertEqual(FontCatalogue.stamp(["Noto Sans CJK SC", "LXGW WenKai"]), sans + "|" + kai)
+        for stamp in [sans, kai] {
+            let faces = stamp.split(separator: ":", maxSplits: 1)[1].split(separator: ";")
+            XCTAssertEqual(faces.count, 2, "regular and bold: \(stamp)")
+            for face in faces {
+                let parts = face.split(separator: " ")
+                XCTAssertEqual(parts.count, 3, String(face))
+                let path = String(parts[0].split(separator: "#")[0])
+                var st = stat()
+                XCTAssertEqual(stat(path, &st), 0, path)
+                XCTAssertEqual(String(parts[1]), "\(st.st_size)")
+                XCTAssertEqual(String(parts[2]), "\(st.st_mtim.tv_sec)")
+            }
+        }
+        XCTAssertNotEqual(sans.split(separator: ";")[0].split(separator: ":").last, sans.split(separator: ";")[1].split(separator: ":").last,
+                          "the bold face is its own file or face: \(sans)")
+    }
+
     /// The default theme sets quotations and emphasis in a Kai face with mainland punctuation,
     /// and the face is installed.
     func testKaiFaceIsGBStyleAndInstalled() throws {
