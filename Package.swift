@@ -34,7 +34,8 @@ let package = Package(
         // one another; Build runs the stages. docs/architecture.md draws the graph.
         .target(name: "BeaconModel"),
         .target(name: "BeaconThemes"),
-        .target(name: "BeaconText", dependencies: ["BeaconModel"]),
+        // ChineseWords reads ICU's word breaks from the ICU that Foundation carries on Linux.
+        .target(name: "BeaconText", dependencies: ["BeaconModel"], linkerSettings: [.linkedLibrary("_FoundationICU")]),
         .target(name: "BeaconTemplate", dependencies: ["BeaconModel", "BeaconText"]),
         .target(name: "BeaconMarkdown", dependencies: ["BeaconModel", "BeaconText", "CCMarkGFM", "CLibXML2"]),
         .target(name: "BeaconLoad", dependencies: ["BeaconModel", "BeaconText", "BeaconMarkdown", "BeaconOutput", "BeaconThemes", "BeaconTemplate", "Yams"]),

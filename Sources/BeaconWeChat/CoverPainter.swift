@@ -1,5 +1,6 @@
 import Foundation
 import BeaconModel
+import BeaconText
 import BeaconPrint
 import BeaconOutput
 
@@ -49,7 +50,9 @@ final class CoverPainter {
             let n = p.lines.count
             guard n > 1 else { return (p, width) }
             let one = set(s, 100_000)
-            if let clauses = atClauses(p, one) { return clauses }
+            // Between clauses where they allow it, else between words; Pango's own breaks
+            // (between any two characters) only when neither gives the lines.
+            if let clauses = atClauses(p, one, words: false) ?? atClauses(p, one, words: true) { return clauses }
             let natural = one.width
             let target = min(width, natural / Double(n) + size * 0.99)
             let b = set(s, target)
@@ -58,10 +61,12 @@ final class CoverPainter {
         // The same number of lines, broken after its clauses where they allow it (党员积分管理
         // “十个一”： / 谁来评、评什么、 / 怎么用？, not “十 / 个一”), the lines as even as
         // the clauses let them be. `one` is the title set on one line, for the clauses' widths.
-        func atClauses(_ p: Typesetter.Paragraph, _ one: Typesetter.Paragraph) -> (Typesetter.Paragraph, Double)? {
+        // With `words`, a line may also end between two words (`ChineseWords`).
+        func atClauses(_ p: Typesetter.Paragraph, _ one: Typesetter.Paragraph, words: Bool) -> (Typesetter.Paragraph, Double)? {
             let n = p.lines.count
             let pos = one.characterPositions()
             guard n > 1, pos.count > 1 else { return nil }
+            let wordStarts = words ? ChineseWords.boundaries(pos.map(\.scalar)) : []
             // From the first character (a centred title stands in the middle of its wide box).
             func x(_ i: Int) -> Double { i < pos.count ? pos[i].x - pos[0].x : one.naturalWidth }
             // A clause ends after ：，、；？！ and ——; a phrase begins at an opening mark (学习 /
@@ -71,7 +76,7 @@ final class CoverPainter {
             for i in 1..<pos.count {
                 let (a, b) = (pos[i - 1].scalar, pos[i].scalar)
                 guard !RichText.noLineStart.contains(b), !RichText.noLineEnd.contains(a), !(a == "—" && b == "—") else { continue }
-                if after.contains(a) || before.contains(b) { starts.append(i) }
+                if after.contains(a) || before.contains(b) || (words && wordStarts[i]) { starts.append(i) }
             }
             starts.append(pos.count)
             guard starts.count - 1 >= n else { return nil }
@@ -161,14 +166,18 @@ final class CoverPainter {
     static let phraseStarts: Set<Unicode.Scalar> = ["《", "“", "（", "「"]
 
     /// Whether every line of a title ends where the title breaks by hand (between its phrases,
-    /// or after a clause `atClauses` chose), ends a clause, or the next begins a phrase: no
-    /// word is split.
+    /// or after a clause or word `atClauses` chose), ends a clause or a word, or the next
+    /// begins a phrase: no word is split.
     static func breaksBetweenPhrases(_ p: Typesetter.Paragraph) -> Bool {
         let texts = p.lines.map { Array($0.text.unicodeScalars) }
         // A newline only: a U+2028 is where mending broke a line, not a phrase.
         let byHand = p.startsAfterHardBreak(separator: false)
+        // Where words begin in the whole title, and where each line ends in it.
+        let words = ChineseWords.boundaries(texts.flatMap { $0 })
+        var lineEnd = 0
         for i in texts.indices.dropLast() {
-            if byHand[i + 1] { continue }
+            lineEnd += texts[i].count
+            if byHand[i + 1] || words[lineEnd] { continue }
             if let last = texts[i].last, last == " " || last == "\u{3000}" { continue }
             let end = texts[i].last(where: { $0 != " " && $0 != "\u{3000}" }), start = texts[i + 1].first
             let clean = end.map { clauseEnds.contains($0) } ?? true
