@@ -292,6 +292,14 @@ public struct ContentLoader {
                         c.error(c.valueLocation(brand.primary != nil ? "primary" : "accent"),
                                 "配色对比度不够：\(pair.name) 只有 \(ratio):1（\(pair.text.hex) / \(pair.ground.hex)），WCAG AA 要求至少 4.5:1；请换深一些的主色 (contrast \(ratio):1 is below WCAG AA 4.5:1)")
                     }
+                    // The accent is drawn on the main colour in large type: the series on WeChat
+                    // covers and share pictures, the edition band and rules of book covers.
+                    let onMain = palette.accent.contrast(palette.primary)
+                    if onMain < Palette.largeTextContrast {
+                        let ratio = String(format: "%.2f", onMain)
+                        c.error(c.valueLocation(brand.accent != nil ? "accent" : "primary"),
+                                "配色对比度不够：强调色在主色上 (accent on primary: 封面上的系列名、金色色带) 只有 \(ratio):1（\(palette.accent.hex) / \(palette.primary.hex)），大字至少要 3:1；请换更亮或更暗的强调色 (contrast \(ratio):1 is below 3:1 for large text)")
+                    }
                 }
                 if c.failed { f.markFailed() }
             } else {

@@ -75,4 +75,6 @@ public struct Palette: Sendable, Equatable {
 
     /// WCAG AA for body text.
     public static let minimumContrast = 4.5
+    /// WCAG AA for large text (the accent drawn on the main colour on covers).
+    public static let largeTextContrast = 3.0
 }

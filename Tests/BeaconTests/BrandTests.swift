@@ -134,6 +134,21 @@ final class BrandTests: XCTestCase {
         XCTAssertEqual(site.snapshot(), before)
     }
 
+    /// An accent that vanishes on the main colour (the series on a WeChat cover, the gold of a
+    /// book cover) is an error at the accent, with its ratio; the default pair passes.
+    func testAccentThatVanishesOnTheMainColourFails() throws {
+        let site = try TempSite()
+        site.build()
+        let before = site.snapshot()
+        try site.write("content/site.yml", try site.read("content/site.yml") + "colors: { primary: \"#a81c1c\", accent: \"#c0392b\" }\n")
+        let (_, diagnostics) = site.build()
+        let lines = try site.read("content/site.yml").split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        XCTAssertEqual(diagnostics.map(\.description), ["content/site.yml:\(lines):39: error: 配色对比度不够：强调色在主色上 (accent on primary: 封面上的系列名、金色色带) 只有 1.36:1（#c0392b / #a81c1c），大字至少要 3:1；请换更亮或更暗的强调色 (contrast 1.36:1 is below 3:1 for large text)"])
+        XCTAssertEqual(site.snapshot(), before)
+        try site.write("content/site.yml", try site.read("content/site.yml").replacingOccurrences(of: "#c0392b", with: "#c9a227"))
+        XCTAssertTrue(site.build().0.succeeded, "the default gold on the default red is 3.05:1")
+    }
+
     func testMissingLogoFailsAndLeavesOutputAlone() throws {
         let site = try TempSite()
         site.build()
