@@ -267,7 +267,8 @@ struct YAMLFields {
             error(location(of: node), "字段 \(key) 应当是一段文字 ('\(key)' must be text)")
             return nil
         }
-        let text = s.string.trimmingSpace()
+        // A folded block's line breaks, which YAML made spaces, joined as Beacon joins lines.
+        let text = (s.style == .folded ? CJK.refolded(s.string) : s.string).trimmingSpace()
         if text.isEmpty, let label { missing(key, label); return nil }
         return text.isEmpty ? nil : text
     }

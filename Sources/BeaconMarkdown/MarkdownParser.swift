@@ -71,6 +71,9 @@ struct TreeWalker {
         var blocks: [MDBlock] = []
         var footnotes: [[MDBlock]] = []
         var firstParagraph: String?
+        // Without a paragraph of prose, the items of the first list (a lesson that is a list of
+        // points): their text, joined as lines are, never the cells of a table glued on.
+        var firstList: String?
         var child = root.firstChild
         while let c = child {
             if cmark_node_get_type(c) == CMARK_NODE_FOOTNOTE_DEFINITION {
@@ -81,12 +84,24 @@ struct TreeWalker {
                     let prose = i.proseText.trimmingSpace()
                     if !prose.isEmpty { firstParagraph = prose }
                 }
+                if firstList == nil, case .list(_, _, _, let items) = b {
+                    var joined = ""
+                    for item in items {
+                        guard let text = item.blocks.lazy.compactMap({ b -> String? in
+                            if case .paragraph(let i) = b { return i.proseText.trimmingSpace() }
+                            return nil
+                        }).first(where: { !$0.isEmpty }) else { continue }
+                        if let a = joined.unicodeScalars.last, let z = text.unicodeScalars.first, !CJK.joinsWithoutSpace(a, z) { joined += " " }
+                        joined += text
+                    }
+                    if !joined.isEmpty { firstList = joined }
+                }
                 blocks.append(b)
             }
             child = c.next
         }
         var doc = MDDocument(blocks: blocks, footnotes: footnotes, links: links, plainText: plain,
-                             firstParagraph: firstParagraph ?? "",
+                             firstParagraph: firstParagraph ?? firstList ?? "",
                              hasRawHTML: hasRawHTML)
         doc.landmarks = landmarks
         return doc

@@ -51,4 +51,33 @@ public enum CJK {
     public static func joinsWithoutSpace(_ before: Unicode.Scalar, _ after: Unicode.Scalar) -> Bool {
         isWide(before) || isWide(after) || isPunctuation(before) || isPunctuation(after)
     }
+
+    /// A YAML folded text (`summary: >`) as Beacon joins lines: YAML made each line break a
+    /// space, which next to a Chinese character or mark is no space at all (“32学时，⏎基层”
+    /// is 32学时，基层). A single space between two characters that `joinsWithoutSpace` joins
+    /// goes; spaces between Latin words, and runs of spaces, stay.
+    public static func refolded(_ folded: String) -> String {
+        let u = Array(folded.unicodeScalars)
+        guard u.count > 2, u.contains(" ") else { return folded }
+        var out = String.UnicodeScalarView()
+        for i in u.indices {
+            if u[i] == " ", i > 0, i + 1 < u.count, u[i - 1] != " ", u[i + 1] != " ", u[i - 1] != "\n", u[i + 1] != "\n",
+               joinsWithoutSpace(u[i - 1], u[i + 1]) { continue }
+            out.append(u[i])
+        }
+        return String(out)
+    }
+
+    /// Lines as a folded YAML block joins them, by Beacon's rule (`refolded`): the text of a
+    /// `>` block as the file has it, to find the file's place of a folded value.
+    public static func folded(lines text: String) -> String {
+        var out = "", pendingBreak = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.isEmpty { out += "\n"; pendingBreak = false; continue }
+            if pendingBreak, let a = out.unicodeScalars.last, let b = line.unicodeScalars.first, !joinsWithoutSpace(a, b) { out += " " }
+            out += line
+            pendingBreak = true
+        }
+        return out
+    }
 }

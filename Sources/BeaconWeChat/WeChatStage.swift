@@ -86,7 +86,8 @@ public enum WeChatStage {
 
     /// Where a lesson's front matter holds `value` (its line and column), else the file.
     static func location(of value: String, in l: Lesson, _ project: Project) -> SourceLocation {
-        project.texts.first { $0.path == l.path && $0.text == value }.map { SourceLocation(path: $0.path, line: $0.line, column: $0.column) }
+        // A folded block (`summary: >`) is recorded as its lines; its value is them joined.
+        project.texts.first { $0.path == l.path && ($0.text == value || ($0.text.contains("\n") && CJK.folded(lines: $0.text) == value)) }.map { SourceLocation(path: $0.path, line: $0.line, column: $0.column) }
             ?? SourceLocation(path: l.path, line: 1)
     }
 

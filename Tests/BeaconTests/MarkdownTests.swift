@@ -401,6 +401,11 @@ final class MarkdownTests: XCTestCase {
         // marks and pictures inside the paragraph are not its words.
         let late = renderMarkdown("![党徽](/media/a.png)\n\n- 一项\n\n| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n按照《条例》[^1]的要求![图](/media/b.png)开展。\n\n[^1]: 注。\n")
         XCTAssertEqual(late.doc.firstParagraph, "按照《条例》的要求开展。")
+        // A text that is only a list of points (and a table): the list's items, joined as
+        // lines are, without the table's cells.
+        let points = renderMarkdown("1. 第一条，**压实**责任；\n2. 第二条，强化考核。\n3. Party\n4. building\n\n| 项目 | 说明 |\n|--|--|\n| 文件 | 压减 |\n")
+        XCTAssertEqual(points.doc.firstParagraph, "第一条，压实责任；第二条，强化考核。Party building")
+        XCTAssertEqual(points.doc.opening, points.doc.firstParagraph)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import BeaconText
 import CLibXML2
 import BeaconModel
 import BeaconLoad
@@ -545,6 +546,29 @@ final class WeChatTests: XCTestCase {
         XCTAssertNotEqual(cut, long)
     }
 
+
+    /// A summary written as a folded block (`summary: >`) joins its lines as Beacon joins
+    /// lines: YAML's space between two Chinese lines is no space, on the site and in the copy;
+    /// one too long for the 摘要 field is reported at the block's first line.
+    func testAFoldedSummaryJoinsChineseLinesWithoutASpace() throws {
+        let s = try Self.wechatSite()
+        let first = String(repeating: "全区党员人均集中学习培训不少于32学时，", count: 4)
+        let second = String(repeating: "基层党组织书记每年至少参加1次集中轮训，", count: 3) + "以高质量党建引领发展。"
+        try s.write("content/lessons/学习/折叠.md", "---\ntitle: 折叠摘要\ndate: 2026-03-01\nsummary: >\n  \(first)\n  \(second)\n  Party building in English\n  words.\n---\n\n正文。\n")
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let site = try String(contentsOf: s.output.appendingPathComponent("site/lessons/xue-xi/zhe-die/index.html"), encoding: .utf8)
+        XCTAssertTrue(site.contains("<meta name=\"description\" content=\"\(first)\(second)Party building in English words.\""), "no space between the Chinese lines, one between the English ones")
+        let copy = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/zhe-die.html"), encoding: .utf8)
+        XCTAssertTrue(copy.contains("<p id=\"summary\">\(first.prefix(40))"), copy)
+        XCTAssertFalse(copy.contains("， 基层"))
+        let r = try runCommand(Repo.beaconBinary.path, ["check", "--root", s.root.path])
+        XCTAssertTrue(r.stderr.contains("content/lessons/学习/折叠.md:5:3: warning: 摘要有 "), r.stderr)
+        // Beacon's rule for a line break: nothing next to a Chinese character or mark, a space
+        // only between Latin words (print sets its own ¼ em beside Latin).
+        XCTAssertEqual(CJK.refolded("学时， 基层 and more 5G 网络"), "学时，基层and more 5G网络")
+        XCTAssertEqual(CJK.folded(lines: "学时，\n基层\nParty\nbuilding\n\n新段"), "学时，基层Party building\n新段")
+    }
 
     /// The pictures inside a copy are kept in the build cache by what they are drawn from: a
     /// rebuild that takes every page from the cache keeps them, an edit of the text makes the
