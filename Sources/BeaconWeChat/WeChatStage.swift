@@ -171,7 +171,13 @@ public enum WeChatStage {
                     return routes.absolute(ContentLinks.fileRoute(path)) + suffix
                 default: return links.printURL(link)
                 }
-            }, imageSize: { link in links.file(link).flatMap { sizes.size(of: $0) } })
+            }, imageSize: { link in
+                // A picture wider than 1080 pixels is shown as its copy, 1080 wide.
+                links.file(link).flatMap { sizes.size(of: $0) }.map { size in
+                    size.width <= maxPictureWidth ? size
+                        : (width: maxPictureWidth, height: max(1, Int((Double(size.height) * Double(maxPictureWidth) / Double(size.width)).rounded())))
+                }
+            })
             renderer.inlineStyles = inline
             return { k in
                 let i = bySeries[k]

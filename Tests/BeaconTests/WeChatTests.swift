@@ -617,7 +617,8 @@ final class WeChatTests: XCTestCase {
         XCTAssertNotEqual(try cover(), firstCover)
     }
     /// A picture is never shown wider than it is: a 24-pixel badge in a sentence stays 24
-    /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column.
+    /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column at most
+    /// as wide as its 1080-pixel copy.
     func testPicturesKeepTheirOwnWidth() throws {
         let s = try Self.wechatSite()
         try s.write("content/media/badge.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"24\" height=\"24\"><circle cx=\"12\" cy=\"12\" r=\"10\" fill=\"#a81c1c\"/></svg>")
@@ -629,7 +630,8 @@ final class WeChatTests: XCTestCase {
         let badge = try XCTUnwrap(page.firstMatch(of: #/<img src="[^"]*badge\.svg\.png" alt="党徽" style="([^"]*)">/#)?.output.1, page)
         XCTAssertTrue(badge.hasSuffix(";width:24px"), String(badge))
         let wide = try XCTUnwrap(page.firstMatch(of: #/<img src="[^"]*wide\.png" alt="现场" style="([^"]*)">/#)?.output.1, page)
-        XCTAssertTrue(wide.contains("max-width:100%") && wide.hasSuffix(";width:2400px"), String(wide))
+        // The article shows the 1080-pixel copy: its own width, not the original's 2400.
+        XCTAssertTrue(wide.contains("max-width:100%") && wide.hasSuffix(";width:1080px"), String(wide))
     }
 
     /// An SVG and a wide PNG named like the SVG's copy (`flow.svg` and `flow.svg.png`): each
