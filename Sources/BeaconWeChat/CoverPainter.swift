@@ -52,7 +52,7 @@ final class CoverPainter {
             let one = set(s, 100_000)
             // Between clauses where they allow it, else between words; Pango's own breaks
             // (between any two characters) only when neither gives the lines.
-            if let clauses = atClauses(p, one, words: false) ?? atClauses(p, one, words: true) { return clauses }
+            if let clauses = atClauses(p, one, words: false) ?? (p.lines.count <= Self.wordLines ? atClauses(p, one, words: true) : nil) { return clauses }
             let natural = one.width
             let target = min(width, natural / Double(n) + size * 0.99)
             let b = set(s, target)
@@ -64,8 +64,11 @@ final class CoverPainter {
         // With `words`, a line may also end between two words (`ChineseWords`).
         func atClauses(_ p: Typesetter.Paragraph, _ one: Typesetter.Paragraph, words: Bool) -> (Typesetter.Paragraph, Double)? {
             let n = p.lines.count
+            // Each character's place costs Pango a walk along its line: a title of thousands of
+            // characters (cut at the end anyway) is not weighed clause by clause.
+            guard n > 1, s.unicodeScalars.count <= Self.mostWeighed else { return nil }
             let pos = one.characterPositions()
-            guard n > 1, pos.count > 1 else { return nil }
+            guard pos.count > 1 else { return nil }
             let wordStarts = words ? ChineseWords.boundaries(pos.map(\.scalar)) : []
             // From the first character (a centred title stands in the middle of its wide box).
             func x(_ i: Int) -> Double { i < pos.count ? pos[i].x - pos[0].x : one.naturalWidth }
@@ -79,7 +82,10 @@ final class CoverPainter {
                 if after.contains(a) || before.contains(b) || (words && wordStarts[i]) { starts.append(i) }
             }
             starts.append(pos.count)
-            guard starts.count - 1 >= n else { return nil }
+            // The search below takes starts² × lines steps: a title (the 公众号 takes 64
+            // characters) has a few dozen places to break; a 5,000-character one, cut at the
+            // end anyway, is left to Pango.
+            guard starts.count - 1 >= n, starts.count <= Self.mostBreaks else { return nil }
             // Fewest widest line: best[j][m] is the narrowest widest line setting the clauses up
             // to starts[j] in m lines, with where the last line began.
             let m = starts.count
@@ -129,6 +135,13 @@ final class CoverPainter {
         // 22-character title in four lines of 56 px overran the square picture). A size a
         // fifth smaller whose lines break between phrases is taken before one that splits a
         // word (党员积分管理“十 / 个一”).
+        // More than a picture holds even at 14 px (the 公众号 takes 64 characters; `beacon
+        // check` says so): cut before it is set, so that a title of thousands of characters
+        // costs what one of hundreds does.
+        if s.unicodeScalars.count > Self.mostDrawn {
+            var cut = String.UnicodeScalarView(); cut.append(contentsOf: s.unicodeScalars.prefix(Self.mostDrawn - 1))
+            return fitted(String(cut) + "…", width: width, largest: largest, smallest: smallest, lines: lines, align: align, maxHeight: maxHeight)
+        }
         var first: (Typesetter.Paragraph, Double, size: Double)?
         var size = largest
         while true {
@@ -160,6 +173,14 @@ final class CoverPainter {
         }
         return best
     }
+
+    /// The most places to break a title at that `atClauses` weighs, and the most lines it
+    /// breaks between words (a cover has two, a share picture four).
+    static let mostBreaks = 160, wordLines = 6
+    /// The longest title, in characters, whose breaks `atClauses` weighs.
+    static let mostWeighed = 240
+    /// The most characters of a title a picture draws (a cover at 14 px holds about 500).
+    static let mostDrawn = 600
 
     /// A clause ends after these marks; a phrase begins at an opening mark.
     static let clauseEnds: Set<Unicode.Scalar> = ["：", "，", "、", "；", "？", "！", "—", "》", "”", "）", "」", "\u{3000}", " "]

@@ -75,6 +75,18 @@ final class CoverTitleTests: XCTestCase {
         XCTAssertEqual(lines(cover).map { $0.replacingOccurrences(of: " ", with: "") }, ["关于召开2026年度基层党组织", "书记述职评议会议的通知"])
     }
 
+    /// A title of thousands of characters is cut before it is set (it used to be weighed
+    /// break by break, for minutes): the picture shows its start and "…".
+    func testAHugeTitleIsCutBeforeItIsSet() {
+        for title in [String(repeating: "党", count: 5000), String(repeating: "abc ", count: 5000)] {
+            let (p, _) = painter.fitted(title, width: 420, largest: 56, smallest: 28, lines: 4, align: .center, maxHeight: 266)
+            let shown = lines(p).joined()
+            XCTAssertTrue(shown.hasSuffix("…"), String(shown.suffix(10)))
+            XCTAssertLessThanOrEqual(shown.unicodeScalars.count, CoverPainter.mostDrawn)
+            XCTAssertTrue(title.hasPrefix(shown.dropLast().replacingOccurrences(of: "\u{2028}", with: "").prefix(20)))
+        }
+    }
+
     /// A title that takes more lines than asked even at the smallest size, but fits the box
     /// there, stays at the smallest size (it used to drop below it).
     func testALongTitleThatFitsAtTheSmallestSizeStaysThere() {
