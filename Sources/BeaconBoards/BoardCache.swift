@@ -47,7 +47,7 @@ final class BoardCache: @unchecked Sendable {
     /// A cached ZIP, linked into the stage at `relative` (and `site/` + it when `site`).
     func restoreZip(_ key: String, to relative: String, site: Bool, stage: OutputStage) -> Bool {
         let cached = zips.appendingPathComponent(key + ".zip")
-        guard FileManager.default.fileExists(atPath: cached.path) else { return false }
+        guard usable, Self.isWholeFile(cached) else { return false }
         do {
             try stage.link(from: cached, to: relative)
             if site { try stage.link(from: cached, to: "site/" + relative) }
@@ -57,6 +57,7 @@ final class BoardCache: @unchecked Sendable {
     }
 
     func storeZip(_ key: String, from file: URL) {
+        guard usable else { return }
         let fm = FileManager.default
         try? fm.createDirectory(at: zips, withIntermediateDirectories: true)
         let dest = zips.appendingPathComponent(key + ".zip")
@@ -69,8 +70,20 @@ final class BoardCache: @unchecked Sendable {
     }
     private var usedZips: Set<String> = []
 
+    /// Whether the cache's folders are real folders (`BuildCacheFolder`); when not, boards are
+    /// laid out each time and nothing is read, kept or pruned there.
+    let usable: Bool
+
     init(root: URL) {
         dir = root.appendingPathComponent(".beacon/cache/boards", isDirectory: true)
+        usable = BuildCacheFolder.isSafe(dir.path) && BuildCacheFolder.isSafe(dir.deletingLastPathComponent().appendingPathComponent("zips").path)
+    }
+
+    /// Whether `url` is a regular file with something in it (never a link, which `link(2)`
+    /// would put into the output as a link, nor a folder, pipe or empty file).
+    static func isWholeFile(_ url: URL) -> Bool {
+        var st = stat()
+        return lstat(url.path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG && st.st_size > 0
     }
 
     func entry(_ key: String) -> URL { dir.appendingPathComponent(key, isDirectory: true) }
@@ -78,10 +91,14 @@ final class BoardCache: @unchecked Sendable {
     /// The batch's files and messages from the cache, linked into the stage; nil when absent.
     func restore(_ key: String, boards: [Board], stage: OutputStage, bag: DiagnosticBag) -> [String: BoardFiles]? {
         let e = entry(key)
-        guard let manifest = try? String(contentsOf: e.appendingPathComponent("messages.txt"), encoding: .utf8) else { return nil }
-        // Every file there before any is linked (a batch is restored whole or not at all).
+        var folder = stat()
+        guard usable, lstat(e.path, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR,
+              case .success(let bytes) = FileBytes.read(e.appendingPathComponent("messages.txt").path),
+              let manifest = String(validating: bytes, as: UTF8.self) else { return nil }
+        // Every file there, whole and a file of its own, before any is linked (a batch is
+        // restored whole or not at all).
         for i in boards.indices {
-            for ext in ["pdf", "png"] where !FileManager.default.fileExists(atPath: e.appendingPathComponent("\(i).\(ext)").path) { return nil }
+            for ext in ["pdf", "png"] where !Self.isWholeFile(e.appendingPathComponent("\(i).\(ext)")) { return nil }
         }
         var out: [String: BoardFiles] = [:]
         do {
@@ -107,6 +124,7 @@ final class BoardCache: @unchecked Sendable {
     /// Keeps a batch made this build: its files as the stage holds them, and its messages.
     /// A cache that cannot be written is no error: the next build lays the batch out again.
     func store(_ key: String, boards: [Board], stage: OutputStage, messages: [Diagnostic]) {
+        guard usable else { return }
         let fm = FileManager.default
         let temp = dir.appendingPathComponent(".\(key).\(getpid()).tmp", isDirectory: true)
         do {
@@ -136,6 +154,7 @@ final class BoardCache: @unchecked Sendable {
     /// one): the cache holds what the last build made, no more. Only Beacon's own entries are
     /// touched: folders named by a fingerprint.
     func prune() {
+        guard usable else { return }
         let fm = FileManager.default
         lock.lock(); let keep = used.union(usedZips); lock.unlock()
         for folder in [dir, zips] {

@@ -48,6 +48,9 @@ public struct BuildReport: Sendable {
 /// The whole build as named stages: load → theme → site → commit. A failure in any stage
 /// stops before `output/` is touched.
 public enum Builder {
+    /// The build cache's folders under `.beacon/cache/`.
+    static let cacheParts = ["pages", "wechat", "boards", "zips"]
+
     /// The branches `--boards-for` names: a branch's slug (or file name), or `key=value`
     /// filters joined with commas (`domain=农村,stars=5`, `tags=…`).
     /// The print pack's file name part: the slug, or the filter with `=` and `,` as `-`.
@@ -174,6 +177,12 @@ public enum Builder {
             return finish()
         }
         Timings.end("output stage", stageStart)
+        // A cache folder that is a link (or not a folder) is not used: said once, not per file.
+        let cacheRoot = options.root.appendingPathComponent(".beacon/cache")
+        if let unsafe = ([""] + Self.cacheParts).first(where: { !BuildCacheFolder.isSafe(cacheRoot.appendingPathComponent($0).path) }) {
+            bag.warning(SourceLocation(path: ".beacon/cache" + (unsafe.isEmpty ? "" : "/" + unsafe)),
+                        "构建缓存的文件夹是符号链接或不是文件夹，本次构建不读、不写、不清理它；可以删掉 .beacon/cache (the build cache folder is a symbolic link or not a folder: not used; .beacon/cache is safe to delete)")
+        }
         if let selection = options.boardsFor {
             Progress.show("排版展板（\(project.boards.count) 块）")
             _ = Timings.measure("boards") {

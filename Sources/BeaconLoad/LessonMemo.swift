@@ -136,7 +136,9 @@ public enum PinyinMemo {
     /// Reads the file into the slugger's spellings; returns how many it held.
     @discardableResult
     static func load(root: URL) -> Int {
-        guard let text = try? String(contentsOf: root.appendingPathComponent(file), encoding: .utf8) else { return 0 }
+        let url = root.appendingPathComponent(file)
+        guard BuildCacheFolder.isSafe(url.path, folder: false), case .success(let bytes) = FileBytes.read(url.path),
+              let text = String(validating: bytes, as: UTF8.self) else { return 0 }
         var lines = text.split(separator: "\n")[...]
         guard lines.popFirst() == Substring(Fingerprint.program) else { return 0 }
         var known: [Unicode.Scalar: String] = [:]
@@ -161,6 +163,7 @@ public enum PinyinMemo {
         var out = Fingerprint.program + "\n"
         for (s, p) in all.sorted(by: { $0.key.value < $1.key.value }) { out += "U+" + String(s.value, radix: 16, uppercase: true) + " " + p + "\n" }
         let url = root.appendingPathComponent(file)
+        guard BuildCacheFolder.isSafe(url.path, folder: false) else { return }
         try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let temp = url.path + ".\(getpid()).tmp"
         if FileManager.default.createFile(atPath: temp, contents: Data(out.utf8)), rename(temp, url.path) == 0 {

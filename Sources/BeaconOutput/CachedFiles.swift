@@ -26,13 +26,18 @@ public final class CachedFiles: @unchecked Sendable {
     /// Which of them this build used (only ever set), for `prune`.
     private var usedListed: [Bool]
 
+    /// Whether the cache's folders are real folders (`BuildCacheFolder`): when not, nothing is
+    /// read from it, put into it or pruned from it, and the build makes everything itself.
+    public let usable: Bool
+
     public init(root: URL, part: String) {
         dir = root.appendingPathComponent(".beacon/cache/\(part)", isDirectory: true)
         dirPath = dir.path
+        usable = BuildCacheFolder.isSafe(dirPath)
         var found: [String: (status: stat, index: Int)] = [:]
         var abandoned: [String] = []
         var folder = stat()
-        if lstat(dirPath, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR, let d = opendir(dirPath) {
+        if usable, lstat(dirPath, &folder) == 0, (folder.st_mode & S_IFMT) == S_IFDIR, let d = opendir(dirPath) {
             while let e = readdir(d) {
                 let type = e.pointee.d_type
                 guard type == UInt8(DT_REG) || type == UInt8(DT_UNKNOWN) else { continue }
@@ -85,16 +90,23 @@ public final class CachedFiles: @unchecked Sendable {
         // since is made again and put in its place: the same bytes).
         if let entry = listing[name] {
             lock.lock(); usedListed[entry.index] = true; lock.unlock()
-            let st = entry.status
-            do { try stage.link(fromPath: dest, to: relative, sourceStatus: st); return } catch {
-                // An unreadable entry: made again below.
+            // Only a regular file with something in it: a machine that stopped before the
+            // cache reached the disk can leave an entry empty, which is made again, never
+            // published.
+            var st = stat()
+            if lstat(dest, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0 {
+                do { try stage.link(fromPath: dest, to: relative, sourceStatus: st); return } catch {
+                    // An unreadable entry: made again below.
+                }
             }
         }
-        makeFolder()
         // Made where the output wants it, then linked into the cache under its name: the
         // entry appears whole or not at all, with no temporary name in the cache's folder
         // and no rename (a first build of 10,000 lessons spent a tenth of its time renaming).
         let made = try stage.make(relative, make)
+        // A cache that cannot keep it (not usable, read-only, full) only means it is made again
+        // next time: the output has it.
+        guard makeFolder() else { return }
         if Foundation.link(made, dest) != 0 {
             // A file under that name the build could not use, or one another build made
             // since (the same bytes): this one takes its place.
@@ -102,10 +114,9 @@ public final class CachedFiles: @unchecked Sendable {
             if Foundation.link(made, dest) != 0 && errno != EEXIST {
                 // The output on another file system: a copy, renamed into place.
                 let temp = dirPath + "/" + Self.tempName(name)
-                do { try FileManager.default.copyItem(atPath: made, toPath: temp) } catch { unlink(temp); throw error }
-                guard rename(temp, dest) == 0 else {
+                guard (try? FileManager.default.copyItem(atPath: made, toPath: temp)) != nil, rename(temp, dest) == 0 else {
                     unlink(temp)
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                    return
                 }
             }
         }
@@ -174,6 +185,7 @@ public final class CachedFiles: @unchecked Sendable {
     /// Makes the cache's folder once; says whether it is there.
     @discardableResult
     private func makeFolder() -> Bool {
+        guard usable else { return false }
         lock.lock(); defer { lock.unlock() }
         if !madeFolder {
             try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -189,6 +201,7 @@ public final class CachedFiles: @unchecked Sendable {
     /// Removes the files the build found here and did not use (a file made by this build, or
     /// by another one since, stays).
     public func prune() {
+        guard usable else { return }
         lock.lock(); let used = usedListed; lock.unlock()
         for (name, entry) in listing where !used[entry.index] {
             unlink(dirPath + "/" + name)

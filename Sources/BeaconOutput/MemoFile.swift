@@ -58,8 +58,14 @@ public final class MemoFile: @unchecked Sendable {
     private var keptCount = 0
     private let lock = NSLock()
 
+    /// Whether the memo's folders are real folders (`BuildCacheFolder`): when not, it is
+    /// neither read nor written.
+    private let usable: Bool
+
     public init(_ url: URL) {
         path = url.path
+        usable = BuildCacheFolder.isSafe(path, folder: false)
+        guard usable else { return }
         // Entries: a 64-hex key, a space, the byte count, a space, the bytes' check sum (16
         // hex), a newline, the bytes, a newline. A file not of that shape (cut short, or not
         // Beacon's) is read up to where it goes wrong; an entry whose bytes do not match their
@@ -179,6 +185,7 @@ public final class MemoFile: @unchecked Sendable {
 
     /// Writes the entries this build used, when they are not what the file holds.
     public func save() {
+        guard usable else { return }
         lock.lock(); defer { lock.unlock() }
         // Once: the file then holds what this build made and used (a second save, or an
         // entry stored after it, would lose the entries made before).
@@ -205,6 +212,7 @@ public final class MemoFile: @unchecked Sendable {
     /// Opens the next file once, new: never one that is there already (a link put there would
     /// be written through). Called with the lock held.
     private func openNext() -> Bool {
+        guard usable else { return false }
         if next >= 0 { return true }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC

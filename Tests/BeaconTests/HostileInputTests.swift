@@ -85,6 +85,57 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    /// The build cache is a shortcut, never a way out of the project: a `.beacon/cache` that
+    /// is a link to another folder is not read, written or pruned (one warning says so), and
+    /// an entry left empty (a machine stopped before the cache reached the disk) or a board
+    /// entry that is a link is made again, never published.
+    func testABuildCacheThatLinksOutOrWasCutShortIsNotUsed() throws {
+        let site = try TempSite(copyingContentFrom: Repo.root.appendingPathComponent("content"))
+        XCTAssertTrue(site.build().0.succeeded)
+        let cache = site.root.appendingPathComponent(".beacon/cache")
+        let clean = try String(contentsOf: site.output.appendingPathComponent("site/index.html"), encoding: .utf8)
+        // An empty page entry, and a board PDF entry that is a link to a file outside.
+        var home = stat()
+        XCTAssertEqual(lstat(site.output.appendingPathComponent("site/index.html").path, &home), 0)
+        let pages = cache.appendingPathComponent("pages")
+        let entry = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: pages.path).first { name in
+            var st = stat(); return lstat(pages.appendingPathComponent(name).path, &st) == 0 && st.st_ino == home.st_ino
+        })
+        try FileManager.default.removeItem(at: pages.appendingPathComponent(entry))
+        try Data().write(to: pages.appendingPathComponent(entry))
+        let outsideFile = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-outside-\(UUID().uuidString).pdf")
+        try Data("不是展板".utf8).write(to: outsideFile)
+        defer { try? FileManager.default.removeItem(at: outsideFile) }
+        let boards = cache.appendingPathComponent("boards")
+        let batch = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: boards.path).first { $0.count == 64 })
+        try FileManager.default.removeItem(at: boards.appendingPathComponent(batch + "/0.pdf"))
+        try FileManager.default.createSymbolicLink(atPath: boards.appendingPathComponent(batch + "/0.pdf").path, withDestinationPath: outsideFile.path)
+        try FileManager.default.removeItem(at: site.output)
+        var (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/index.html"), encoding: .utf8), clean, "made again, not published empty")
+        let links = FileManager.default.enumerator(atPath: site.output.path)!.compactMap { $0 as? String }.filter { name in
+            var st = stat(); return lstat(site.output.appendingPathComponent(name).path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
+        }
+        XCTAssertEqual(links, [], "no link from the cache reaches the output")
+        // The whole cache a link to a folder outside, holding a planted page and an entry of
+        // the cache's own shape: neither is used nor removed, and nothing is written there.
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("beacon-outside-cache-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createDirectory(at: outside.appendingPathComponent("wechat"), withIntermediateDirectories: true)
+        let planted = outside.appendingPathComponent("wechat/" + String(repeating: "a", count: 64) + ".png")
+        try Data("别人的文件".utf8).write(to: planted)
+        try FileManager.default.removeItem(at: cache)
+        try FileManager.default.createSymbolicLink(atPath: cache.path, withDestinationPath: outside.path)
+        try FileManager.default.removeItem(at: site.output)
+        (report, diags) = site.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        XCTAssertTrue(diags.contains { $0.description.hasPrefix(".beacon/cache:1:1: warning: 构建缓存的文件夹是符号链接或不是文件夹") }, "\(diags)")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path).sorted(), ["wechat"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.appendingPathComponent("wechat").path), [planted.lastPathComponent])
+        XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/index.html"), encoding: .utf8), clean)
+    }
+
     func testSymlinksOutOfContentAreRefusedAndNeverPublished() throws {
         let site = try TempSite()
         try site.write("secret.txt", "站外的秘密文件")
