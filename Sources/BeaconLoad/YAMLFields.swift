@@ -267,6 +267,12 @@ struct YAMLFields {
             error(location(of: node), "字段 \(key) 应当是一段文字 ('\(key)' must be text)")
             return nil
         }
+        // A control character written as an escape ("\0", "\a" in double quotes) is not text:
+        // it would reach pages raw and cut a picture's title short.
+        if let bad = Self.controlCharacter(in: s.string) {
+            error(location(of: node), "字段 \(key) 含有控制字符 U+\(String(format: "%04X", bad.value))，请删去 (field '\(key)' holds the control character U+\(String(format: "%04X", bad.value)))")
+            return nil
+        }
         // A folded block's line breaks, which YAML made spaces, joined as Beacon joins lines.
         let text = (s.style == .folded ? CJK.refolded(s.string) : s.string).trimmingSpace()
         if text.isEmpty, let label { missing(key, label); return nil }
@@ -307,6 +313,14 @@ struct YAMLFields {
         return d
     }
 
+    /// The first control character in a text (C0 but tab, line feed and carriage return, DEL,
+    /// C1), if any.
+    static func controlCharacter(in text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first { v in
+            (v.value < 0x20 && v != "\t" && v != "\n" && v != "\r") || (0x7F...0x9F).contains(v.value)
+        }
+    }
+
     /// A list of short texts; a single text is taken as a list of one.
     mutating func strings(_ key: String) -> [String] {
         guard let node = value(key) else { return [] }
@@ -322,6 +336,10 @@ struct YAMLFields {
         for item in seq {
             guard case .scalar(let s) = item else {
                 error(location(of: item), "字段 \(key) 的每一项都应当是文字 (each item of '\(key)' must be text)")
+                continue
+            }
+            if let bad = Self.controlCharacter(in: s.string) {
+                error(location(of: item), "字段 \(key) 含有控制字符 U+\(String(format: "%04X", bad.value))，请删去 (field '\(key)' holds the control character U+\(String(format: "%04X", bad.value)))")
                 continue
             }
             let t = s.string.trimmingSpace(newlines: false)

@@ -136,6 +136,22 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: site.output.appendingPathComponent("site/index.html"), encoding: .utf8), clean)
     }
 
+    /// A control character written as a YAML escape never reaches a page or a picture: an
+    /// error at the field, and the output stays as it was.
+    func testControlCharactersInFrontMatterAreErrorsAtTheirField() throws {
+        let site = try TempSite()
+        site.build()
+        let before = site.snapshot()
+        try site.write("content/lessons/学习/c.md", "---\ntitle: \"支部\\0党\\a课\"\ndate: 2026-03-01\ntags: [\"a\\x01b\", 正常]\n---\n\n正文。\n")
+        let (report, diags) = site.build()
+        XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(diags.map(\.description), [
+            "content/lessons/学习/c.md:2:8: error: 字段 title 含有控制字符 U+0000，请删去 (field 'title' holds the control character U+0000)",
+            "content/lessons/学习/c.md:4:8: error: 字段 tags 含有控制字符 U+0001，请删去 (field 'tags' holds the control character U+0001)",
+        ])
+        XCTAssertEqual(site.snapshot(), before)
+    }
+
     func testSymlinksOutOfContentAreRefusedAndNeverPublished() throws {
         let site = try TempSite()
         try site.write("secret.txt", "站外的秘密文件")
