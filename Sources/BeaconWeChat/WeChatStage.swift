@@ -69,12 +69,8 @@ public enum WeChatStage {
     /// The pictures of one copy that could not be drawn.
     struct PictureFailures: Error { let list: [PictureFailure] }
 
-    /// Whether bytes are a whole PNG file: its signature first and its end chunk last.
-    static func isWholePNG(_ b: [UInt8]) -> Bool {
-        let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        let end: [UInt8] = [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82]
-        return b.count >= 8 + 25 + 12 && b.prefix(8).elementsEqual(signature) && b.suffix(12).elementsEqual(end)
-    }
+    /// Whether bytes are a whole PNG file: every chunk there and its CRC right (`PNGFile`).
+    static func isWholePNG(_ b: [UInt8]) -> Bool { PNGFile.isWhole(b) }
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
     public static func summary(_ l: Lesson) -> String {

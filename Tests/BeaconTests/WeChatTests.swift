@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import BeaconText
+import BeaconOutput
 import CLibXML2
 import BeaconModel
 import BeaconLoad
@@ -616,6 +617,19 @@ final class WeChatTests: XCTestCase {
         XCTAssertEqual(Set(renamed.keys).subtracting(first.keys).count, 2, "a new cover and share picture")
         XCTAssertNotEqual(try cover(), firstCover)
     }
+    /// A PNG read back from the cache is whole only with every chunk there and its CRC right:
+    /// a spoilt middle, a cut end or bytes after the end chunk are not.
+    func testAWholePNGHasEveryChunkAndItsCRC() {
+        let png = [UInt8](tmpPNG(width: 40, height: 30))
+        XCTAssertTrue(PNGFile.isWhole(png))
+        var spoilt = png; spoilt[png.count / 2] ^= 0xFF
+        XCTAssertFalse(PNGFile.isWhole(spoilt))
+        XCTAssertFalse(PNGFile.isWhole(Array(png.dropLast(1))))
+        XCTAssertFalse(PNGFile.isWhole(png + [0]))
+        XCTAssertFalse(PNGFile.isWhole(Array(png.prefix(8))))
+        XCTAssertFalse(PNGFile.isWhole([]))
+    }
+
     /// A picture is never shown wider than it is: a 24-pixel badge in a sentence stays 24
     /// pixels (its PNG copy is drawn at twice that), a wide picture fills the column at most
     /// as wide as its 1080-pixel copy.
