@@ -67,6 +67,11 @@ enum WeChatPage {
         String(repeating: "../", count: max(0, base.split(separator: "/").count - 2))
     }
 
+    /// How many characters a field of the 公众号 editor holds of its limit; over it, marked.
+    static func count(_ text: String, _ limit: Int) -> String {
+        text.count > limit ? "<small class=\"over\">\(text.count) / \(limit) 字，超出了，粘贴时要删短</small>" : "<small>\(text.count) / \(limit) 字</small>"
+    }
+
     /// A PNG as a `data:` address.
     static func dataURL(_ png: [UInt8]) -> String {
         "data:image/png;base64," + Data(png).base64EncodedString()
@@ -98,8 +103,8 @@ enum WeChatPage {
         <aside class="facts" aria-label="发布信息">
           <h2>发布时要填的</h2>
           <dl>
-            <dt>标题</dt><dd>\(esc(e.title))</dd>
-            <dt>作者</dt><dd>\(esc(e.author ?? "（未署名）"))</dd>
+            <dt>标题 \(count(e.title, WeChatStage.titleLimit))</dt><dd>\(esc(e.title))</dd>
+            <dt>作者\(e.author.map { " " + count($0, WeChatStage.authorLimit) } ?? "")</dt><dd>\(esc(e.author ?? "（未署名）"))</dd>
             <dt>摘要 <small>\(e.summary.count) / \(WeChatStage.summaryLimit) 字</small></dt>
             <dd><p id="summary">\(esc(e.summary))</p><button type="button" id="copy-summary">复制摘要</button></dd>
             <dt>原文链接</dt><dd><a href="\(esc(e.webURL))">\(esc(e.webURL))</a></dd>
@@ -160,6 +165,7 @@ enum WeChatPage {
     .facts dd{margin:4px 0 0;word-break:break-all}
     .facts dd p{margin:0 0 6px}
     .facts small{font-weight:normal;color:#595959}
+    .facts small.over{color:#a81c1c;font-weight:bold}
     .facts figure{margin:16px 0 0}
     .facts img{display:block;max-width:100%;height:auto;border:1px solid #eee}
     .facts .square img{max-width:200px}

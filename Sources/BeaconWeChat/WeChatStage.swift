@@ -16,8 +16,8 @@ public enum WeChatStage {
     public static let maxPictureWidth = 1080
     public static let cover = (width: 900, height: 383)
     public static let share = (width: 500, height: 500)
-    /// The 摘要 field of the 公众号 editor takes 120 characters.
-    public static let summaryLimit = 120
+    /// The 摘要 field of the 公众号 editor takes 120 characters, its title 64, its author 8.
+    public static let summaryLimit = 120, titleLimit = 64, authorLimit = 8
     /// A phone's text column in em of the article's type (375 px less the editor's margins).
     public static let phoneWidth = 22.0
 
@@ -105,7 +105,7 @@ public enum WeChatStage {
                 }
             }
             // The 公众号 editor takes a title of 64 characters and an author of 8.
-            for (value, limit, what) in [(l.title, 64, "标题"), (l.author ?? "", 8, "作者")] where value.count > limit {
+            for (value, limit, what) in [(l.title, titleLimit, "标题"), (l.author ?? "", authorLimit, "作者")] where value.count > limit {
                 bag.warning(location(of: value, in: l, project), "\(what)有 \(value.count) 个字，公众号的\(what)最多 \(limit) 个字，粘贴时要删短 (the WeChat editor takes at most \(limit) characters here)")
             }
             // An editor's own summary longer than the 摘要 field is cut in the copy: said here,

@@ -548,6 +548,24 @@ final class WeChatTests: XCTestCase {
     }
 
 
+    /// The facts to paste show how much of each 公众号 field they take, and say so where one
+    /// is over: the title (64), the author (8), the summary (120).
+    func testTheFactsCountTitleAuthorAndSummary() throws {
+        let s = try Self.wechatSite()
+        let long = String(repeating: "学习贯彻党的二十届四中全会精神", count: 5)
+        try s.write("content/lessons/学习/long.md", "---\ntitle: \(long)\ndate: 2026-03-01\nauthor: 中共青石区委组织部组织一科\n---\n\n支部每月召开一次支部委员会。\n")
+        try s.write("content/lessons/学习/short.md", "---\ntitle: 短标题\ndate: 2026-03-02\nauthor: 区委\n---\n\n正文。\n")
+        let (report, diags) = s.build()
+        XCTAssertTrue(report.succeeded, "\(diags)")
+        let over = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/long.html"), encoding: .utf8)
+        XCTAssertTrue(over.contains("<dt>标题 <small class=\"over\">\(long.count) / 64 字，超出了，粘贴时要删短</small></dt>"), over)
+        XCTAssertTrue(over.contains("<dt>作者 <small class=\"over\">13 / 8 字，超出了，粘贴时要删短</small></dt>"))
+        let fits = try String(contentsOf: s.output.appendingPathComponent("wechat/xue-xi/short.html"), encoding: .utf8)
+        XCTAssertTrue(fits.contains("<dt>标题 <small>3 / 64 字</small></dt>"))
+        XCTAssertTrue(fits.contains("<dt>作者 <small>2 / 8 字</small></dt>"))
+        XCTAssertTrue(fits.contains("<dt>摘要 <small>3 / 120 字</small></dt>"))
+    }
+
     /// A summary written as a folded block (`summary: >`) joins its lines as Beacon joins
     /// lines: YAML's space between two Chinese lines is no space, on the site and in the copy;
     /// one too long for the 摘要 field is reported at the block's first line.
