@@ -269,10 +269,7 @@ struct YAMLFields {
         }
         // A control character written as an escape ("\0", "\a" in double quotes) is not text:
         // it would reach pages raw and cut a picture's title short.
-        if let bad = Self.controlCharacter(in: s.string) {
-            error(location(of: node), "字段 \(key) 含有控制字符 U+\(String(format: "%04X", bad.value))，请删去 (field '\(key)' holds the control character U+\(String(format: "%04X", bad.value)))")
-            return nil
-        }
+        guard acceptsText(s.string, of: key, at: node) else { return nil }
         // A folded block's line breaks, which YAML made spaces, joined as Beacon joins lines.
         let text = (s.style == .folded ? CJK.refolded(s.string) : s.string).trimmingSpace()
         if text.isEmpty, let label { missing(key, label); return nil }
@@ -313,6 +310,14 @@ struct YAMLFields {
         return d
     }
 
+    /// Whether a field's text has no control character; an error at `node` when it has one.
+    mutating func acceptsText(_ text: String, of key: String, at node: Node) -> Bool {
+        guard let bad = Self.controlCharacter(in: text) else { return true }
+        let code = String(format: "U+%04X", bad.value)
+        error(location(of: node), "字段 \(key) 含有控制字符 \(code)，请删去 (field '\(key)' holds the control character \(code))")
+        return false
+    }
+
     /// The first control character in a text (C0 but tab, line feed and carriage return, DEL,
     /// C1), if any.
     static func controlCharacter(in text: String) -> Unicode.Scalar? {
@@ -338,10 +343,7 @@ struct YAMLFields {
                 error(location(of: item), "字段 \(key) 的每一项都应当是文字 (each item of '\(key)' must be text)")
                 continue
             }
-            if let bad = Self.controlCharacter(in: s.string) {
-                error(location(of: item), "字段 \(key) 含有控制字符 U+\(String(format: "%04X", bad.value))，请删去 (field '\(key)' holds the control character U+\(String(format: "%04X", bad.value)))")
-                continue
-            }
+            guard acceptsText(s.string, of: key, at: item) else { continue }
             let t = s.string.trimmingSpace(newlines: false)
             if !t.isEmpty { out.append(t) }
         }

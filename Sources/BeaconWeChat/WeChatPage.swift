@@ -105,7 +105,7 @@ enum WeChatPage {
           <dl>
             <dt>标题 \(count(e.title, WeChatStage.titleLimit))</dt><dd>\(esc(e.title))</dd>
             <dt>作者\(e.author.map { " " + count($0, WeChatStage.authorLimit) } ?? "")</dt><dd>\(esc(e.author ?? "（未署名）"))</dd>
-            <dt>摘要 <small>\(e.summary.count) / \(WeChatStage.summaryLimit) 字</small></dt>
+            <dt>摘要 \(count(e.summary, WeChatStage.summaryLimit))</dt>
             <dd><p id="summary">\(esc(e.summary))</p><button type="button" id="copy-summary">复制摘要</button></dd>
             <dt>原文链接</dt><dd><a href="\(esc(e.webURL))">\(esc(e.webURL))</a></dd>
           </dl>

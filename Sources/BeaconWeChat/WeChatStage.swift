@@ -69,8 +69,6 @@ public enum WeChatStage {
     /// The pictures of one copy that could not be drawn.
     struct PictureFailures: Error { let list: [PictureFailure] }
 
-    /// Whether bytes are a whole PNG file: every chunk there and its CRC right (`PNGFile`).
-    static func isWholePNG(_ b: [UInt8]) -> Bool { PNGFile.isWhole(b) }
 
     /// The summary for the 摘要 field: the lesson's own or its opening, at most 120 characters.
     public static func summary(_ l: Lesson) -> String {
@@ -209,7 +207,7 @@ public enum WeChatStage {
                         var pictures: [[UInt8]] = [], failures: [PictureFailure] = []
                         for (size, name, key) in keys {
                             do {
-                                pictures.append(try cache.bytes(key: key, ext: "png", whole: isWholePNG) { out in
+                                pictures.append(try cache.bytes(key: key, ext: "png", whole: PNGFile.isWhole) { out in
                                     try painter.paint(size: size, title: l.title, series: series, to: out)
                                 })
                             } catch {
